@@ -1,1 +1,23 @@
-//! placeholder
+//! kognit's user-pool service: the Cognito logic, the storage interface it needs,
+//! and the small pure parts beside it (crypto facade, SigV4, identifiers).
+//!
+//! Data flows one way: the protocol layer (in the `kognit` crate) decodes a request
+//! and calls one function of `Service`; the service applies Cognito's rules and
+//! talks to a [`store::Store`]. Nothing here knows HTTP or SQL.
+
+pub mod client_rules;
+pub mod clients;
+pub mod crypto;
+pub mod error;
+pub mod ids;
+mod mfa_config;
+mod pool_defaults;
+pub mod pools;
+pub mod schema;
+pub mod service;
+pub mod sigv4;
+pub mod store;
+mod tags;
+
+pub use error::{Error, Result};
+pub use service::{Admin, Millis, Service, Settings};

@@ -1,1 +1,11 @@
-//! placeholder
+//! kognit's server: configuration, start-up, the HTTP router and the Cognito
+//! JSON 1.1 protocol layer in front of `kognit_core::Service`.
+
+pub mod config;
+mod keys;
+mod metrics;
+mod ops;
+mod protocol;
+mod startup;
+
+pub use startup::{Running, StartError, start};

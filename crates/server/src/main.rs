@@ -1,1 +1,200 @@
-fn main() {}
+//! The `kognit` binary: `kognit dev` for local development and tests,
+//! `kognit serve` for production.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kognit::config::{Config, Mode};
+
+/// kognit: a self-hosted identity server that speaks the Amazon Cognito User
+/// Pools API. Point any AWS SDK, the aws CLI or Amplify at it by changing the
+/// endpoint URL.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Local development: listens on 127.0.0.1:9229, keeps SQLite in ./.kognit,
+    /// accepts requests signed with any credentials, offers /_dev endpoints.
+    Dev {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Folder for the SQLite file and the master key.
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Store in this database instead (`sqlite://…` or `postgres://…`).
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// Log lines as `text` or `json`.
+        #[arg(long, value_name = "FORMAT")]
+        log_format: Option<String>,
+    },
+    /// Production: config from a TOML file, KOGNIT_* environment variables and
+    /// flags (flags win); SigV4 signatures enforced.
+    Serve {
+        /// TOML configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Address to listen on (default 0.0.0.0:9229).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Folder for the SQLite file and a generated master key (default ./kognit-data).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// `sqlite://PATH` (default: kognit.db in the data folder) or `postgres://…`.
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// The URL clients reach kognit at (used in token issuers and links).
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+        /// The AWS region kognit presents (default us-east-1).
+        #[arg(long, value_name = "REGION")]
+        region: Option<String>,
+        /// Log lines as `text` or `json`.
+        #[arg(long, value_name = "FORMAT")]
+        log_format: Option<String>,
+    },
+}
+
+fn put(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    v: Option<impl Into<serde_json::Value>>,
+) {
+    if let Some(v) = v {
+        map.insert(key.into(), v.into());
+    }
+}
+
+fn load(cli: Cli) -> Result<Config, String> {
+    let mut o = serde_json::Map::new();
+    match cli.command {
+        Command::Dev {
+            listen,
+            data_dir,
+            database_url,
+            log_format,
+        } => {
+            put(&mut o, "listen", listen);
+            put(
+                &mut o,
+                "data_dir",
+                data_dir.map(|d| d.display().to_string()),
+            );
+            put(&mut o, "database_url", database_url);
+            put(&mut o, "log_format", log_format);
+            Config::load(Mode::Dev, None, &o)
+        }
+        Command::Serve {
+            config,
+            listen,
+            data_dir,
+            database_url,
+            public_url,
+            region,
+            log_format,
+        } => {
+            put(&mut o, "listen", listen);
+            put(
+                &mut o,
+                "data_dir",
+                data_dir.map(|d| d.display().to_string()),
+            );
+            put(&mut o, "database_url", database_url);
+            put(&mut o, "public_url", public_url);
+            put(&mut o, "region", region);
+            put(&mut o, "log_format", log_format);
+            Config::load(Mode::Serve, config.as_deref(), &o)
+        }
+    }
+}
+
+fn init_logs(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KOGNIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if cfg.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cfg = match load(Cli::parse()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("kognit: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logs(&cfg);
+    let running = match kognit::start(cfg.clone(), shutdown_signal()).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kognit: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(k) = &running.created_key {
+        println!("kognit: created the administrator access key; it is shown only this once:");
+        println!("  AWS_ACCESS_KEY_ID={}", k.id);
+        println!("  AWS_SECRET_ACCESS_KEY={}", k.secret);
+    }
+    let mode = match cfg.mode {
+        Mode::Dev => "dev",
+        Mode::Serve => "serve",
+    };
+    println!(
+        "kognit {mode} listening on http://{} (store: {})",
+        running.addr,
+        redact(&cfg.database_url())
+    );
+    running.wait().await;
+    ExitCode::SUCCESS
+}
+
+/// The database URL without a password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,1 +1,130 @@
-//! placeholder
+//! kognit's storage: the [`Store`] interface of `kognit-core` over SQLite
+//! (embedded, one file) or PostgreSQL, chosen from the database URL once, at
+//! [`connect`].
+//!
+//! Both engines go through sqlx's `Any` driver, so each query is a single SQL
+//! text with `$1, $2, …` placeholders; what truly differs between the engines
+//! (migrations, how a write transaction begins, row locks) is gathered in
+//! [`engine`]'s `Dialect`, selected at connect time.
+
+mod clients;
+mod engine;
+mod errors;
+mod keys;
+mod migrate;
+mod pools;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use kognit_core::store::{AdminStore, Store, StoreError, StoreResult};
+use sqlx::AnyPool;
+
+use engine::Dialect;
+pub use engine::Engine;
+
+/// Opens the database at `database_url` (`sqlite://path/to/file.db`, created
+/// if missing, or `postgres://…`), runs pending migrations and returns it as a
+/// [`Store`]. Failures are `StoreError::Backend` with a one-line message.
+pub async fn connect(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::open(database_url).await?))
+}
+
+/// A [`Store`] on SQLite or PostgreSQL through sqlx's `Any` driver.
+///
+/// On a SQLite file, writes go through a single connection (they serialize on
+/// the file lock anyway) and reads through a few read-only WAL connections;
+/// on PostgreSQL both use one pool.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    engine: Engine,
+    dialect: &'static Dialect,
+    read: AnyPool,
+    write: AnyPool,
+}
+
+impl SqlStore {
+    /// Like [`connect`], but returns the concrete store.
+    pub async fn open(database_url: &str) -> Result<Self, StoreError> {
+        let engine = Engine::from_url(database_url)?;
+        let url = match engine {
+            Engine::Sqlite => engine::sqlite_url(database_url),
+            Engine::Postgres => database_url.to_owned(),
+        };
+        // Idempotent; the Any driver needs the concrete drivers registered.
+        sqlx::any::install_default_drivers();
+        let fail = |e: sqlx::Error| {
+            StoreError::Backend(format!(
+                "cannot open {} database {}: {}",
+                engine.name(),
+                engine::redact(database_url),
+                errors::one_line(&e)
+            ))
+        };
+        engine::first_connection(engine, &url).await.map_err(fail)?;
+        let write = engine::write_pool(engine, &url).await.map_err(fail)?;
+        let dialect = engine.dialect();
+        let applied = migrate::run(&write, dialect).await?;
+        let read = engine::read_pool(engine, &url, &write)
+            .await
+            .map_err(fail)?;
+        tracing::info!(
+            engine = engine.name(),
+            url = %engine::redact(database_url),
+            migrations_applied = applied.len(),
+            "store opened"
+        );
+        Ok(Self {
+            engine,
+            dialect,
+            read,
+            write,
+        })
+    }
+
+    /// The engine behind this store.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Closes every connection, waiting for them to finish (on SQLite this
+    /// checkpoints the WAL). The store is unusable afterwards.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+#[async_trait]
+impl AdminStore for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map_err(errors::db)?;
+        Ok(())
+    }
+
+    async fn reset(&self) -> StoreResult<()> {
+        let mut tx = self
+            .write
+            .begin_with(self.dialect.begin_write)
+            .await
+            .map_err(errors::db)?;
+        // Children first: no cascade work, and no reliance on it. Access keys
+        // are the operator's credentials and survive a developer reset.
+        for sql in [
+            "DELETE FROM client_secrets",
+            "DELETE FROM user_pool_clients",
+            "DELETE FROM user_pools",
+        ] {
+            sqlx::query(sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(errors::db)?;
+        }
+        tx.commit().await.map_err(errors::db)
+    }
+}

@@ -1,1 +1,12 @@
+//! kognit's integration tests: the real server over real HTTP, driven by the
+//! AWS SDK for Rust and by raw HTTP for bad input, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod harness;
+
+mod binary;
+mod clients;
+mod fuzz;
+mod pools;
+mod protocol;
+mod serve;

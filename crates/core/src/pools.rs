@@ -1,0 +1,346 @@
+//! User pools: create, describe, update, delete, list, custom attributes, the
+//! pool's MFA configuration and tags.
+//! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::*;
+use serde::{Deserialize, Serialize};
+
+use crate::pool_defaults::{fill_defaults, from_request, sync_messages};
+use crate::service::{Admin, Millis, Service, epoch_seconds};
+use crate::store::PoolRecord;
+use crate::{Error, Result, ids, schema};
+
+/// What kognit stores for a pool: Cognito's `UserPoolType` and the parts of the
+/// MFA configuration that `UserPoolType` has no member for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PoolDoc {
+    /// The pool as DescribeUserPool returns it (dates and counts refreshed on read).
+    pub pool: UserPoolType,
+    /// SetUserPoolMfaConfig's settings.
+    #[serde(default)]
+    pub mfa: MfaDoc,
+}
+
+/// The factor settings of SetUserPoolMfaConfig.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct MfaDoc {
+    /// SMS one-time codes.
+    pub sms: Option<SmsMfaConfigType>,
+    /// TOTP authenticators.
+    pub software_token: Option<SoftwareTokenMfaConfigType>,
+    /// Email one-time codes.
+    pub email: Option<EmailMfaConfigType>,
+    /// Passkeys.
+    pub web_authn: Option<WebAuthnConfigurationType>,
+}
+
+/// How often an update is retried when another writer changed the pool meanwhile.
+const UPDATE_RETRIES: usize = 8;
+
+fn no_pool(id: &str) -> Error {
+    Error::not_found(format!("User pool {id} does not exist."))
+}
+
+fn decode_doc(rec: &PoolRecord) -> Result<PoolDoc> {
+    serde_json::from_str(&rec.config).map_err(Error::internal)
+}
+
+fn encode_doc(doc: &PoolDoc) -> Result<String> {
+    serde_json::to_string(doc).map_err(Error::internal)
+}
+
+impl Service {
+    /// The ARN of a pool.
+    pub fn pool_arn(&self, pool_id: &str) -> String {
+        format!(
+            "arn:aws:cognito-idp:{}:{}:userpool/{pool_id}",
+            self.settings.region, self.settings.account_id
+        )
+    }
+
+    /// Loads a pool or answers ResourceNotFoundException.
+    pub async fn load_pool(&self, pool_id: &str) -> Result<(PoolRecord, PoolDoc)> {
+        let rec = self
+            .store
+            .get_pool(pool_id)
+            .await?
+            .ok_or_else(|| no_pool(pool_id))?;
+        let doc = decode_doc(&rec)?;
+        Ok((rec, doc))
+    }
+
+    /// Applies `change` to a pool and stores it, retrying when a concurrent
+    /// writer got there first (optimistic concurrency on the record's version).
+    pub async fn modify_pool<T>(
+        &self,
+        pool_id: &str,
+        now: Millis,
+        mut change: impl FnMut(&mut PoolDoc) -> Result<T>,
+    ) -> Result<(PoolDoc, T)> {
+        for _ in 0..UPDATE_RETRIES {
+            let (mut rec, mut doc) = self.load_pool(pool_id).await?;
+            let out = change(&mut doc)?;
+            doc.pool.last_modified_date = Some(epoch_seconds(now));
+            rec.name = doc.pool.name.clone().unwrap_or_default();
+            rec.config = encode_doc(&doc)?;
+            rec.version += 1;
+            if self.store.update_pool(&rec).await? {
+                return Ok((doc, out));
+            }
+        }
+        Err(Error::new(
+            ErrorCode::ConcurrentModificationException,
+            "The user pool was modified concurrently; try again.",
+        ))
+    }
+
+    /// CreateUserPool.
+    pub async fn create_user_pool(
+        &self,
+        _admin: &Admin,
+        req: CreateUserPoolRequest,
+        now: Millis,
+    ) -> Result<CreateUserPoolResponse> {
+        if req.alias_attributes.as_ref().is_some_and(|a| !a.is_empty())
+            && req
+                .username_attributes
+                .as_ref()
+                .is_some_and(|a| !a.is_empty())
+        {
+            return Err(Error::invalid_parameter(
+                "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
+            ));
+        }
+        let requested_schema = req.schema.clone().unwrap_or_default();
+        let mut pool: UserPoolType = from_request(&req)?;
+        pool.name = req.pool_name.clone();
+        pool.schema_attributes = Some(schema::initial_schema(&requested_schema)?);
+        pool.creation_date = Some(epoch_seconds(now));
+        pool.last_modified_date = Some(epoch_seconds(now));
+        fill_defaults(&mut pool);
+        sync_messages(&mut pool);
+        check_pool(&pool)?;
+        let mfa = MfaDoc::default();
+        // A pool id is random; a collision with an existing id is retried.
+        for _ in 0..UPDATE_RETRIES {
+            let id = ids::pool_id(&self.settings.region);
+            pool.id = Some(id.clone());
+            pool.arn = Some(self.pool_arn(&id));
+            let doc = PoolDoc {
+                pool: pool.clone(),
+                mfa: mfa.clone(),
+            };
+            let rec = PoolRecord {
+                id: id.clone(),
+                name: pool.name.clone().unwrap_or_default(),
+                config: encode_doc(&doc)?,
+                created_ms: now,
+                version: 1,
+            };
+            match self.store.insert_pool(&rec).await {
+                Ok(()) => {
+                    return Ok(CreateUserPoolResponse {
+                        user_pool: Some(self.present(doc).await?.pool),
+                    });
+                }
+                Err(crate::store::StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Error::internal("could not find a free user pool id"))
+    }
+
+    /// Fills what is computed at read time (the user estimate).
+    async fn present(&self, doc: PoolDoc) -> Result<PoolDoc> {
+        let mut doc = doc;
+        doc.pool.estimated_number_of_users = Some(0);
+        Ok(doc)
+    }
+
+    /// DescribeUserPool.
+    pub async fn describe_user_pool(
+        &self,
+        _admin: &Admin,
+        req: DescribeUserPoolRequest,
+    ) -> Result<DescribeUserPoolResponse> {
+        let (_, doc) = self
+            .load_pool(&req.user_pool_id.unwrap_or_default())
+            .await?;
+        Ok(DescribeUserPoolResponse {
+            user_pool: Some(self.present(doc).await?.pool),
+        })
+    }
+
+    /// UpdateUserPool. As in Cognito, settings the request leaves out return to
+    /// their defaults; what Cognito fixes at creation (schema, alias and username
+    /// attributes, case sensitivity) is kept.
+    pub async fn update_user_pool(
+        &self,
+        _admin: &Admin,
+        req: UpdateUserPoolRequest,
+        now: Millis,
+    ) -> Result<UpdateUserPoolResponse> {
+        let id = req.user_pool_id.clone().unwrap_or_default();
+        let mut fresh: UserPoolType = from_request(&req)?;
+        self.modify_pool(&id, now, |doc| {
+            let old = &doc.pool;
+            fresh.id = old.id.clone();
+            fresh.arn = old.arn.clone();
+            fresh.name = req.pool_name.clone().or_else(|| old.name.clone());
+            fresh.schema_attributes = old.schema_attributes.clone();
+            fresh.alias_attributes = old.alias_attributes.clone();
+            fresh.username_attributes = old.username_attributes.clone();
+            fresh.username_configuration = old.username_configuration.clone();
+            fresh.creation_date = old.creation_date;
+            fresh.domain = old.domain.clone();
+            fresh.custom_domain = old.custom_domain.clone();
+            if fresh.user_pool_tags.is_none() {
+                fresh.user_pool_tags = old.user_pool_tags.clone();
+            }
+            let mut pool = fresh.clone();
+            fill_defaults(&mut pool);
+            sync_messages(&mut pool);
+            check_pool(&pool)?;
+            doc.pool = pool;
+            Ok(())
+        })
+        .await?;
+        Ok(UpdateUserPoolResponse {})
+    }
+
+    /// DeleteUserPool; refused while deletion protection is active.
+    pub async fn delete_user_pool(&self, _admin: &Admin, req: DeleteUserPoolRequest) -> Result<()> {
+        let id = req.user_pool_id.unwrap_or_default();
+        let (_, doc) = self.load_pool(&id).await?;
+        if doc.pool.deletion_protection.as_deref() == Some("ACTIVE") {
+            return Err(Error::invalid_parameter(
+                "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.",
+            ));
+        }
+        if !self.store.delete_pool(&id).await? {
+            return Err(no_pool(&id));
+        }
+        Ok(())
+    }
+
+    /// ListUserPools, ordered by id; `NextToken` is opaque to the caller.
+    pub async fn list_user_pools(
+        &self,
+        _admin: &Admin,
+        req: ListUserPoolsRequest,
+    ) -> Result<ListUserPoolsResponse> {
+        let limit = req.max_results.unwrap_or(60).clamp(1, 60) as u32;
+        let after = match &req.next_token {
+            Some(t) => Some(decode_token(t)?),
+            None => None,
+        };
+        let mut recs = self.store.list_pools(after.as_deref(), limit + 1).await?;
+        let more = recs.len() > limit as usize;
+        recs.truncate(limit as usize);
+        let next_token = if more {
+            recs.last().map(|r| B64URL.encode(r.id.as_bytes()))
+        } else {
+            None
+        };
+        let mut pools = Vec::with_capacity(recs.len());
+        for rec in &recs {
+            let p = decode_doc(rec)?.pool;
+            pools.push(UserPoolDescriptionType {
+                id: p.id,
+                name: p.name,
+                lambda_config: p.lambda_config,
+                status: None,
+                last_modified_date: p.last_modified_date,
+                creation_date: p.creation_date,
+                replica_regions: None,
+            });
+        }
+        Ok(ListUserPoolsResponse {
+            user_pools: Some(pools),
+            next_token,
+        })
+    }
+
+    /// AddCustomAttributes (append-only, as in Cognito).
+    pub async fn add_custom_attributes(
+        &self,
+        _admin: &Admin,
+        req: AddCustomAttributesRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let id = req.user_pool_id.unwrap_or_default();
+        let attrs = req.custom_attributes.unwrap_or_default();
+        self.modify_pool(&id, now, |doc| {
+            let mut schema = doc.pool.schema_attributes.clone().unwrap_or_default();
+            schema::add_custom(&mut schema, &attrs)?;
+            doc.pool.schema_attributes = Some(schema);
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+}
+
+/// Decodes a pagination token made by this module.
+pub(crate) fn decode_token(token: &str) -> Result<String> {
+    B64URL
+        .decode(token)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| Error::invalid_parameter("Invalid pagination token."))
+}
+
+/// Checks the rules that span several members of a pool's configuration.
+fn check_pool(pool: &UserPoolType) -> Result<()> {
+    let aliases = pool.alias_attributes.clone().unwrap_or_default();
+    let schema = pool.schema_attributes.clone().unwrap_or_default();
+    if aliases.iter().any(|a| a == "preferred_username")
+        && schema
+            .iter()
+            .any(|a| a.name.as_deref() == Some("preferred_username") && a.required == Some(true))
+    {
+        return Err(Error::invalid_parameter(
+            "preferred_username can not be both an alias and a required attribute.",
+        ));
+    }
+    let auto = pool.auto_verified_attributes.clone().unwrap_or_default();
+    let before_update = pool
+        .user_attribute_update_settings
+        .as_ref()
+        .and_then(|s| s.attributes_require_verification_before_update.clone())
+        .unwrap_or_default();
+    if let Some(a) = before_update.iter().find(|a| !auto.contains(a)) {
+        return Err(Error::invalid_parameter(format!(
+            "The attribute {a} in AttributesRequireVerificationBeforeUpdate must also be in AutoVerifiedAttributes."
+        )));
+    }
+    if pool.user_pool_tags.as_ref().is_some_and(|t| t.len() > 50) {
+        return Err(Error::invalid_parameter(
+            "A user pool can have at most 50 tags.",
+        ));
+    }
+    if let Some(r) = &pool.account_recovery_setting {
+        let mechs = r.recovery_mechanisms.clone().unwrap_or_default();
+        let mut prios: Vec<_> = mechs.iter().map(|m| m.priority).collect();
+        prios.sort();
+        prios.dedup();
+        if prios.len() != mechs.len() {
+            return Err(Error::invalid_parameter(
+                "Priorities of recovery mechanisms must be unique.",
+            ));
+        }
+        if mechs.len() > 1
+            && mechs
+                .iter()
+                .any(|m| m.name.as_deref() == Some("admin_only"))
+        {
+            return Err(Error::invalid_parameter(
+                "admin_only can not be combined with another recovery mechanism.",
+            ));
+        }
+    }
+    Ok(())
+}

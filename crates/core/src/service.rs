@@ -1,0 +1,85 @@
+//! The service: one value holding the store and the server's settings, with one
+//! method per Cognito operation (in `pools`, `clients`, …).
+
+use std::sync::Arc;
+
+use crate::crypto::{MasterKey, SecretBox};
+use crate::store::Store;
+
+/// Settings of the server that shape what the service answers.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The AWS region kognit presents (pool ids, ARNs); default `us-east-1`.
+    pub region: String,
+    /// The 12-digit account id in ARNs.
+    pub account_id: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+        }
+    }
+}
+
+/// The user-pool service.
+pub struct Service {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) settings: Settings,
+    pub(crate) secrets: SecretBox,
+}
+
+/// Proof that the caller is an administrator: made only by the protocol layer
+/// after it verified a SigV4 signature (or, in `kognit dev`, accepted any).
+/// Admin operations take `&Admin`, so calling one without it does not compile.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    /// The access key id the request was signed with.
+    pub access_key_id: String,
+}
+
+impl Admin {
+    /// Vouches for a caller; call only after authenticating the request.
+    pub fn authenticated(access_key_id: impl Into<String>) -> Self {
+        Self {
+            access_key_id: access_key_id.into(),
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch: the service's notion of "now", passed in
+/// by the caller so time-dependent rules are testable without sleeping.
+pub type Millis = i64;
+
+/// Converts milliseconds to the JSON 1.1 timestamp (epoch seconds, fractional).
+pub fn epoch_seconds(ms: Millis) -> f64 {
+    ms as f64 / 1000.0
+}
+
+impl Service {
+    /// A service over this store.
+    pub fn new(store: Arc<dyn Store>, settings: Settings, master_key: &MasterKey) -> Self {
+        Self {
+            store,
+            settings,
+            secrets: SecretBox::new(master_key),
+        }
+    }
+
+    /// The store (for health checks and the developer endpoints).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The box that seals secrets at rest.
+    pub fn secret_box(&self) -> &SecretBox {
+        &self.secrets
+    }
+}

@@ -1,0 +1,166 @@
+//! The storage interface. One trait per capability, combined by [`Store`]; the
+//! SQLite/PostgreSQL choice is made once, behind it (crate `kognit-store`).
+//!
+//! Records carry configuration as JSON text so the store needs no knowledge of
+//! Cognito's shapes; what must be unique or looked up is a column with an index.
+
+use async_trait::async_trait;
+
+/// A failure of the storage backend.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique or foreign-key constraint refused the write; carries the
+    /// constraint's name (the index name, e.g. `user_pools_pkey`) when known.
+    #[error("constraint violated: {0}")]
+    Conflict(String),
+    /// The database could not be reached or answered with an error.
+    #[error("storage backend error: {0}")]
+    Backend(String),
+}
+
+/// Result of a storage call.
+pub type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// A stored user pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolRecord {
+    /// `<region>_<9 alphanumerics>`; primary key.
+    pub id: String,
+    /// The pool's name (not unique, as in Cognito).
+    pub name: String,
+    /// The whole `UserPoolType` as JSON text.
+    pub config: String,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_ms: i64,
+    /// Optimistic-concurrency version; starts at 1, bumped by every update.
+    pub version: i64,
+}
+
+/// A stored app client (its secrets live apart, encrypted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientRecord {
+    /// The owning pool.
+    pub pool_id: String,
+    /// 26 lowercase alphanumerics; unique within the pool.
+    pub client_id: String,
+    /// The client's name.
+    pub name: String,
+    /// The `UserPoolClientType` as JSON text, without `ClientSecret`.
+    pub config: String,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_ms: i64,
+    /// Optimistic-concurrency version; starts at 1, bumped by every update.
+    pub version: i64,
+}
+
+/// A client secret, sealed under the master key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientSecretRecord {
+    /// The owning pool.
+    pub pool_id: String,
+    /// The owning client.
+    pub client_id: String,
+    /// The secret's id (Cognito's `ClientSecretId`).
+    pub secret_id: String,
+    /// The sealed secret value (see [`crate::crypto::SecretBox`]).
+    pub sealed: Vec<u8>,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_ms: i64,
+}
+
+/// An administrator access key for SigV4, its secret sealed under the master key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessKeyRecord {
+    /// The access key id (`AKIA…`-like).
+    pub id: String,
+    /// The sealed secret access key.
+    pub sealed_secret: Vec<u8>,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_ms: i64,
+}
+
+/// User pools.
+#[async_trait]
+pub trait PoolStore: Send + Sync {
+    /// Inserts a new pool; `Conflict` if the id is taken.
+    async fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()>;
+    /// The pool with this id, if any.
+    async fn get_pool(&self, id: &str) -> StoreResult<Option<PoolRecord>>;
+    /// Replaces name and config if the stored version equals `pool.version - 1`
+    /// (the caller bumps it); false when the pool is gone or the version moved on.
+    async fn update_pool(&self, pool: &PoolRecord) -> StoreResult<bool>;
+    /// Deletes the pool and everything it owns (clients, secrets) in one
+    /// transaction; false when there was no such pool.
+    async fn delete_pool(&self, id: &str) -> StoreResult<bool>;
+    /// Up to `limit` pools ordered by id, starting after `after` when given.
+    async fn list_pools(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<PoolRecord>>;
+}
+
+/// App clients and their secrets.
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// Inserts a client and its initial secrets in one transaction; `Conflict`
+    /// if the id is taken or the pool does not exist.
+    async fn insert_client(
+        &self,
+        client: &ClientRecord,
+        secrets: &[ClientSecretRecord],
+    ) -> StoreResult<()>;
+    /// The client, if any.
+    async fn get_client(&self, pool_id: &str, client_id: &str)
+    -> StoreResult<Option<ClientRecord>>;
+    /// Replaces name and config if the stored version equals `client.version - 1`;
+    /// false when the client is gone or the version moved on.
+    async fn update_client(&self, client: &ClientRecord) -> StoreResult<bool>;
+    /// Deletes the client and its secrets; false when there was no such client.
+    async fn delete_client(&self, pool_id: &str, client_id: &str) -> StoreResult<bool>;
+    /// Up to `limit` clients of a pool ordered by client id, after `after`.
+    async fn list_clients(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<ClientRecord>>;
+    /// Adds a secret unless the client already holds `max` secrets (checked and
+    /// written in one transaction); false when the limit is reached or the
+    /// client is gone.
+    async fn add_client_secret(&self, secret: &ClientSecretRecord, max: u32) -> StoreResult<bool>;
+    /// The client's secrets, oldest first.
+    async fn list_client_secrets(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+    ) -> StoreResult<Vec<ClientSecretRecord>>;
+    /// Deletes one secret; false when there was no such secret.
+    async fn delete_client_secret(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+        secret_id: &str,
+    ) -> StoreResult<bool>;
+}
+
+/// Administrator access keys (SigV4 credentials of `kognit serve`).
+#[async_trait]
+pub trait AccessKeyStore: Send + Sync {
+    /// Inserts a key; `Conflict` if the id is taken.
+    async fn insert_access_key(&self, key: &AccessKeyRecord) -> StoreResult<()>;
+    /// The key with this id, if any.
+    async fn get_access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRecord>>;
+    /// How many keys are stored.
+    async fn count_access_keys(&self) -> StoreResult<u64>;
+}
+
+/// Whole-store operations.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// Answers when the database answers (a trivial query).
+    async fn ping(&self) -> StoreResult<()>;
+    /// Deletes every pool, client and secret (the developer reset); access keys stay.
+    async fn reset(&self) -> StoreResult<()>;
+}
+
+/// Everything kognit stores.
+pub trait Store: PoolStore + ClientStore + AccessKeyStore + AdminStore {}
+
+impl<T: PoolStore + ClientStore + AccessKeyStore + AdminStore> Store for T {}

@@ -1,0 +1,204 @@
+//! Configuration in layers: defaults → TOML file (`--config`) → `KOGNIT_*`
+//! environment (`__` for nesting) → command-line flags. Validation is separate.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// How the server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Local development: any credentials, developer endpoints, outbox.
+    Dev,
+    /// Production: SigV4 enforced.
+    Serve,
+}
+
+/// A configured administrator access key (SigV4 credentials).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessKey {
+    /// The access key id.
+    pub id: String,
+    /// The secret access key.
+    pub secret: String,
+}
+
+/// The whole configuration of one kognit process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+
+pub struct Config {
+    /// Format version of this configuration (currently 1).
+    pub version: u32,
+    /// Dev or serve.
+    pub mode: Mode,
+    /// Address to listen on.
+    pub listen: String,
+    /// Folder for the SQLite file and the generated master key.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default: `kognit.db` in `data_dir`.
+    pub database_url: Option<String>,
+    /// The URL clients reach kognit at (issuers and links).
+    pub public_url: Option<String>,
+    /// The AWS region kognit presents.
+    pub region: String,
+    /// The 12-digit account id in ARNs.
+    pub account_id: String,
+    /// Base64 of 32 bytes: the key that seals secrets at rest.
+    pub master_key: Option<String>,
+    /// A file holding `master_key` (for secret managers).
+    pub master_key_file: Option<PathBuf>,
+    /// SigV4 access keys accepted in `serve` besides those in the store.
+    pub access_keys: Vec<AccessKey>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+}
+
+impl Config {
+    /// The defaults of a mode.
+    pub fn defaults(mode: Mode) -> Self {
+        let (listen, data_dir) = match mode {
+            Mode::Dev => ("127.0.0.1:9229", ".kognit"),
+            Mode::Serve => ("0.0.0.0:9229", "kognit-data"),
+        };
+        Self {
+            version: 1,
+            mode,
+            listen: listen.into(),
+            data_dir: data_dir.into(),
+            database_url: None,
+            public_url: None,
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            master_key: None,
+            master_key_file: None,
+            access_keys: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+            log_format: "text".into(),
+        }
+    }
+
+    /// Loads the layers; `overrides` are the flags given on the command line.
+    pub fn load(
+        mode: Mode,
+        file: Option<&std::path::Path>,
+        overrides: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, String> {
+        let mut fig = Figment::from(Serialized::defaults(Self::defaults(mode)));
+        if let Some(f) = file {
+            if !f.exists() {
+                return Err(format!("config file {} does not exist", f.display()));
+            }
+            fig = fig.merge(Toml::file(f));
+        }
+        fig = fig
+            .merge(
+                Env::prefixed("KOGNIT_")
+                    .split("__")
+                    .ignore(&["test_database_url"]),
+            )
+            .merge(Serialized::defaults(overrides.clone()))
+            .merge(Serialized::default("mode", mode));
+        let cfg: Self = fig
+            .extract()
+            .map_err(|e| format!("invalid configuration: {e}"))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Checks what the types cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.version != 1 {
+            return Err(format!(
+                "unsupported configuration version {}",
+                self.version
+            ));
+        }
+        self.listen_addr()?;
+        if let Some(url) = &self.database_url {
+            let known = ["sqlite:", "postgres://", "postgresql://"];
+            if !known.iter().any(|p| url.starts_with(p)) {
+                return Err(format!(
+                    "database_url must start with sqlite:// or postgres:// (got {})",
+                    url.split(':').next().unwrap_or_default()
+                ));
+            }
+        }
+        let region_ok = !self.region.is_empty()
+            && self
+                .region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !region_ok {
+            return Err(format!(
+                "region {:?} is not an AWS region name",
+                self.region
+            ));
+        }
+        if self.account_id.len() != 12 || !self.account_id.chars().all(|c| c.is_ascii_digit()) {
+            return Err("account_id must be 12 digits".into());
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err("log_format must be text or json".into());
+        }
+        if self.max_body_bytes < 1024 {
+            return Err("max_body_bytes must be at least 1024".into());
+        }
+        for k in &self.access_keys {
+            if k.id.is_empty() || k.secret.is_empty() {
+                return Err("every access key needs an id and a secret".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The socket address to bind.
+    pub fn listen_addr(&self) -> Result<SocketAddr, String> {
+        self.listen
+            .parse()
+            .map_err(|_| format!("listen address {:?} is not HOST:PORT", self.listen))
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("kognit.db").display()))
+    }
+
+    /// Whether the store lives in the data folder (so the folder must exist).
+    pub fn uses_data_dir(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+            || (self.master_key.is_none() && self.master_key_file.is_none())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_defaults() {
+        let mut o = serde_json::Map::new();
+        o.insert("listen".into(), "127.0.0.1:1".into());
+        let c = Config::load(Mode::Dev, None, &o).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.mode, Mode::Dev);
+        assert!(c.database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let mut c = Config::defaults(Mode::Serve);
+        c.database_url = Some("mysql://x".into());
+        assert!(c.validate().is_err());
+        let mut c = Config::defaults(Mode::Serve);
+        c.listen = "nope".into();
+        assert!(c.validate().is_err());
+    }
+}

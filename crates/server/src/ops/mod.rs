@@ -1,0 +1,116 @@
+//! The HTTP router: the Cognito API at `POST /`, operations endpoints
+//! (`/health`, `/metrics`) and, in `kognit dev`, the developer endpoints.
+
+mod dev;
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use kognit_core::Service;
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
+
+use crate::config::{AccessKey, Config, Mode};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The user-pool service.
+    pub service: Arc<Service>,
+    /// Dev or serve.
+    pub mode: Mode,
+    /// Configured access keys (serve).
+    pub access_keys: Arc<Vec<AccessKey>>,
+    /// Largest body accepted.
+    pub max_body_bytes: usize,
+    /// The region SigV4 scopes must name.
+    pub region: String,
+}
+
+impl AppState {
+    /// State for this configuration.
+    pub fn new(service: Arc<Service>, cfg: &Config) -> Self {
+        crate::metrics::handle();
+        Self {
+            service,
+            mode: cfg.mode,
+            access_keys: Arc::new(cfg.access_keys.clone()),
+            max_body_bytes: cfg.max_body_bytes,
+            region: cfg.region.clone(),
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// CORS for browser SDKs (amazon-cognito-identity-js, Amplify) on other origins.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::POST, Method::GET, Method::OPTIONS])
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers([
+            HeaderName::from_static("x-amzn-requestid"),
+            HeaderName::from_static("x-amzn-errortype"),
+            HeaderName::from_static("x-amzn-errormessage"),
+            HeaderName::from_static("date"),
+        ])
+        .max_age(std::time::Duration::from_secs(86400))
+}
+
+/// The whole router.
+pub fn router(state: AppState) -> Router {
+    let mut app = Router::new()
+        .route("/", post(crate::protocol::handle))
+        .route("/health", get(health))
+        .route("/metrics", get(metrics));
+    if state.mode == Mode::Dev {
+        app = app
+            .route("/_dev/reset", post(dev::reset))
+            .route("/moto-api/reset", post(dev::reset));
+    }
+    app.fallback(not_found).layer(cors()).with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    match state.service.store().ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: the store does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+        }
+    }
+}
+
+async fn metrics() -> impl IntoResponse {
+    let body = crate::metrics::handle()
+        .map(|h| h.render())
+        .unwrap_or_default();
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        body,
+    )
+}
+
+async fn not_found() -> impl IntoResponse {
+    (StatusCode::NOT_FOUND, "Not Found")
+}

@@ -1,0 +1,76 @@
+//! Who is calling: operations the model marks unsigned take no credentials;
+//! every other operation needs a valid SigV4 signature in `serve` (any
+//! credentials are accepted in `dev`).
+
+use kognit_core::Admin;
+use kognit_core::Error;
+use kognit_core::error::ErrorCode;
+use kognit_core::sigv4::{self, Expectation, SigError, SignedRequest};
+use kognit_wire::ops::Operation;
+
+use super::Incoming;
+use crate::config::Mode;
+use crate::ops::AppState;
+
+/// The authenticated caller of one request.
+pub enum Caller {
+    /// A SigV4-verified administrator (or anyone, in dev).
+    Admin(Admin),
+    /// An unsigned operation's caller.
+    Anonymous,
+}
+
+fn sig_error(e: SigError) -> Error {
+    let code = ErrorCode::from_name(e.code()).unwrap_or(ErrorCode::AccessDeniedException);
+    Error::new(code, e.message())
+}
+
+/// The access key id of an Authorization header, if one can be read (dev).
+fn claimed_key(req: &Incoming) -> String {
+    req.headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').next())
+        .unwrap_or("dev")
+        .to_owned()
+}
+
+/// Authenticates a request for an operation.
+pub async fn authenticate(
+    state: &AppState,
+    op: &Operation,
+    req: &Incoming,
+) -> Result<Caller, Error> {
+    if op.unsigned {
+        return Ok(Caller::Anonymous);
+    }
+    if state.mode == Mode::Dev {
+        return Ok(Caller::Admin(Admin::authenticated(claimed_key(req))));
+    }
+    let headers: Vec<(String, String)> = req
+        .headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    let signed = SignedRequest {
+        method: req.method.as_str(),
+        path: req.uri.path(),
+        query: req.uri.query(),
+        headers: &headers,
+        body: &req.body,
+    };
+    let exp = Expectation {
+        region: &state.region,
+        service: "cognito-idp",
+        now: time::OffsetDateTime::now_utc(),
+        max_skew: time::Duration::minutes(5),
+    };
+    let parsed = sigv4::parse(&signed, &exp).map_err(sig_error)?;
+    let secret =
+        crate::keys::secret_for(&state.service, &state.access_keys, parsed.access_key_id())
+            .await?
+            .ok_or_else(|| sig_error(SigError::UnknownKey))?;
+    parsed.check(&signed, &secret).map_err(sig_error)?;
+    Ok(Caller::Admin(Admin::authenticated(parsed.access_key_id())))
+}

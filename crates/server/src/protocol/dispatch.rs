@@ -1,0 +1,124 @@
+//! One arm per implemented operation: decode into the operation's request type
+//! and call one service function. Operations the model has but kognit does not
+//! implement yet answer a clear 400 naming them.
+
+use std::future::Future;
+
+use kognit_core::error::ErrorCode;
+use kognit_core::{Admin, Error, Service};
+use kognit_wire::ops::Operation;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::auth::Caller;
+use crate::ops::{AppState, now_ms};
+
+/// Decodes the request, runs the service call, encodes the result.
+async fn call<Req, Resp, Fut>(
+    body: serde_json::Value,
+    f: impl FnOnce(Req) -> Fut,
+) -> Result<serde_json::Value, Error>
+where
+    Req: DeserializeOwned,
+    Resp: Serialize,
+    Fut: Future<Output = Result<Resp, Error>>,
+{
+    // The body was validated against the model already, so a decoding failure
+    // here is a type the validator let through: report it as the client's.
+    let req: Req = serde_json::from_value(body)
+        .map_err(|e| Error::new(ErrorCode::SerializationException, e.to_string()))?;
+    let resp = f(req).await?;
+    serde_json::to_value(resp).map_err(Error::internal)
+}
+
+/// Operations with no output members answer `{}`.
+fn empty(_: ()) -> serde_json::Map<String, serde_json::Value> {
+    serde_json::Map::new()
+}
+
+fn not_implemented(op: &Operation) -> Error {
+    Error::new(
+        ErrorCode::UnsupportedOperationException,
+        format!("kognit does not implement {} yet.", op.name),
+    )
+}
+
+/// Runs the operation for this caller.
+pub async fn dispatch(
+    state: &AppState,
+    op: &Operation,
+    caller: Caller,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, Error> {
+    let svc: &Service = &state.service;
+    match caller {
+        Caller::Admin(admin) => admin_op(svc, &admin, op, body).await,
+        Caller::Anonymous => Err(not_implemented(op)),
+    }
+}
+
+async fn admin_op(
+    svc: &Service,
+    admin: &Admin,
+    op: &Operation,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, Error> {
+    let now = now_ms();
+    let a = admin;
+    match op.name {
+        "CreateUserPool" => call(body, |r| svc.create_user_pool(a, r, now)).await,
+        "DescribeUserPool" => call(body, |r| svc.describe_user_pool(a, r)).await,
+        "UpdateUserPool" => call(body, |r| svc.update_user_pool(a, r, now)).await,
+        "DeleteUserPool" => {
+            call(body, |r| async {
+                svc.delete_user_pool(a, r).await.map(empty)
+            })
+            .await
+        }
+        "ListUserPools" => call(body, |r| svc.list_user_pools(a, r)).await,
+        "AddCustomAttributes" => {
+            call(body, |r| async {
+                svc.add_custom_attributes(a, r, now).await.map(empty)
+            })
+            .await
+        }
+        "GetUserPoolMfaConfig" => call(body, |r| svc.get_user_pool_mfa_config(a, r)).await,
+        "SetUserPoolMfaConfig" => call(body, |r| svc.set_user_pool_mfa_config(a, r, now)).await,
+        "TagResource" => {
+            call(body, |r| async {
+                svc.tag_resource(a, r, now).await.map(empty)
+            })
+            .await
+        }
+        "UntagResource" => {
+            call(body, |r| async {
+                svc.untag_resource(a, r, now).await.map(empty)
+            })
+            .await
+        }
+        "ListTagsForResource" => call(body, |r| svc.list_tags_for_resource(a, r)).await,
+        "CreateUserPoolClient" => call(body, |r| svc.create_user_pool_client(a, r, now)).await,
+        "DescribeUserPoolClient" => call(body, |r| svc.describe_user_pool_client(a, r)).await,
+        "UpdateUserPoolClient" => call(body, |r| svc.update_user_pool_client(a, r, now)).await,
+        "DeleteUserPoolClient" => {
+            call(body, |r| async {
+                svc.delete_user_pool_client(a, r).await.map(empty)
+            })
+            .await
+        }
+        "ListUserPoolClients" => call(body, |r| svc.list_user_pool_clients(a, r)).await,
+        "AddUserPoolClientSecret" => {
+            call(body, |r| svc.add_user_pool_client_secret(a, r, now)).await
+        }
+        "ListUserPoolClientSecrets" => {
+            call(body, |r| svc.list_user_pool_client_secrets(a, r)).await
+        }
+        "DeleteUserPoolClientSecret" => {
+            call(body, |r| async {
+                svc.delete_user_pool_client_secret(a, r).await.map(empty)
+            })
+            .await
+        }
+        _ => Err(not_implemented(op)),
+    }
+}

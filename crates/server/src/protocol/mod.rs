@@ -1,0 +1,145 @@
+//! The Cognito JSON 1.1 protocol: `POST /` with `X-Amz-Target`. Decodes the
+//! request, checks the signature, validates the body against the service model,
+//! calls one service function and encodes the answer. No business rules here.
+
+mod auth;
+mod dispatch;
+mod reply;
+
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use kognit_core::Error;
+use kognit_core::error::ErrorCode;
+use kognit_wire::ops::{self, Operation};
+use kognit_wire::validate::{Invalid, validate};
+use tracing::Instrument as _;
+
+use crate::ops::AppState;
+pub use reply::{error_response, success_response};
+
+/// What every request handler gets from the HTTP layer.
+pub struct Incoming {
+    /// The method.
+    pub method: Method,
+    /// The URI as received.
+    pub uri: Uri,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, read in full.
+    pub body: Bytes,
+}
+
+/// The `POST /` handler.
+pub async fn handle(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let started = Instant::now();
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let op_name = target
+        .strip_prefix(ops::TARGET_PREFIX)
+        .and_then(|t| t.strip_prefix('.'))
+        .and_then(ops::find)
+        .map(|o| o.name)
+        .unwrap_or("unknown");
+    let span = tracing::info_span!("request", request_id = %request_id, operation = op_name);
+    let result = async {
+        let body = read_body(body, state.max_body_bytes).await?;
+        let incoming = Incoming {
+            method,
+            uri,
+            headers,
+            body,
+        };
+        process(&state, &target, &incoming).await
+    }
+    .instrument(span.clone())
+    .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let _enter = span.enter();
+    match result {
+        Ok(value) => {
+            tracing::info!(status = 200, elapsed_ms = elapsed * 1000.0, "done");
+            crate::metrics::record(op_name, None, elapsed);
+            success_response(&request_id, &value)
+        }
+        Err(e) => {
+            tracing::info!(
+                status = e.code.status(),
+                error = e.code.as_str(),
+                elapsed_ms = elapsed * 1000.0,
+                "failed"
+            );
+            crate::metrics::record(op_name, Some(e.code.as_str()), elapsed);
+            error_response(&request_id, &e)
+        }
+    }
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Error> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
+        Error::new(
+            ErrorCode::SerializationException,
+            format!("The request body is larger than {limit} bytes or could not be read."),
+        )
+    })
+}
+
+/// Resolves the operation named by `X-Amz-Target`.
+fn operation(target: &str) -> Result<&'static Operation, Error> {
+    let unknown = || Error::new(ErrorCode::UnknownOperationException, "");
+    if target.is_empty() {
+        return Err(Error::new(
+            ErrorCode::UnknownOperationException,
+            "Missing X-Amz-Target header.",
+        ));
+    }
+    let name = target
+        .strip_prefix(ops::TARGET_PREFIX)
+        .and_then(|t| t.strip_prefix('.'))
+        .ok_or_else(unknown)?;
+    ops::find(name).ok_or_else(unknown)
+}
+
+/// Decodes the body as a JSON object.
+fn decode(body: &[u8]) -> Result<serde_json::Value, Error> {
+    let ser = |m: String| Error::new(ErrorCode::SerializationException, m);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ser(
+            "The request body is empty; a JSON object is required.".into()
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| ser(format!("The request body is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(ser("The request body must be a JSON object.".into()));
+    }
+    Ok(value)
+}
+
+async fn process(
+    state: &AppState,
+    target: &str,
+    req: &Incoming,
+) -> Result<serde_json::Value, Error> {
+    let op = operation(target)?;
+    let caller = auth::authenticate(state, op, req).await?;
+    let value = decode(&req.body)?;
+    validate(op.input, &value).map_err(|e| match e {
+        Invalid::Serialization(m) => Error::new(ErrorCode::SerializationException, m),
+        Invalid::Constraint(m) => Error::invalid_parameter(m),
+    })?;
+    dispatch::dispatch(state, op, caller, value).await
+}

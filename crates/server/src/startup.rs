@@ -1,0 +1,147 @@
+//! Start-up: open the store, load or create the master key, make sure `serve`
+//! has an admin access key, bind the port and serve until told to stop.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use kognit_core::crypto::MasterKey;
+use kognit_core::{Service, Settings};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::config::{Config, Mode};
+use crate::keys::{self, NewKey};
+use crate::ops::{self, AppState};
+
+/// Why the server could not start: one line for the operator.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartError(pub String);
+
+/// A running server.
+pub struct Running {
+    /// The address it listens on (useful with port 0).
+    pub addr: std::net::SocketAddr,
+    /// The admin access key created at this start, if one was.
+    pub created_key: Option<NewKey>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting, finishes requests in flight, and waits for the end.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Waits until the server ends (after `shutdown` resolves).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+fn master_key(cfg: &Config) -> Result<MasterKey, StartError> {
+    let bad = |what: &str| StartError(format!("{what} is not base64 of 32 bytes"));
+    if let Some(k) = &cfg.master_key {
+        return MasterKey::from_base64(k).ok_or_else(|| bad("master_key"));
+    }
+    if let Some(f) = &cfg.master_key_file {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| StartError(format!("cannot read master_key_file {}: {e}", f.display())))?;
+        return MasterKey::from_base64(&text).ok_or_else(|| bad("master_key_file"));
+    }
+    let path = cfg.data_dir.join("master.key");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| StartError(format!("cannot read {}: {e}", path.display())))?;
+        return MasterKey::from_base64(&text).ok_or_else(|| bad(&path.display().to_string()));
+    }
+    let key = MasterKey::generate();
+    write_private(&path, &key.to_base64())?;
+    if cfg.mode == Mode::Serve {
+        tracing::warn!(
+            path = %path.display(),
+            "created a master key in the data folder; every node of one deployment needs the same key (set master_key or master_key_file)"
+        );
+    }
+    Ok(key)
+}
+
+/// Writes a file readable by its owner only.
+fn write_private(path: &Path, text: &str) -> Result<(), StartError> {
+    use std::io::Write as _;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts
+        .open(path)
+        .map_err(|e| StartError(format!("cannot create {}: {e}", path.display())))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| StartError(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Starts a server with this configuration; it runs until `shutdown` resolves
+/// or [`Running::stop`] is called.
+pub async fn start(
+    cfg: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Running, StartError> {
+    if cfg.uses_data_dir() {
+        std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
+            StartError(format!(
+                "cannot create data folder {}: {e}",
+                cfg.data_dir.display()
+            ))
+        })?;
+    }
+    let master = master_key(&cfg)?;
+    let store = kognit_store::connect(&cfg.database_url())
+        .await
+        .map_err(|e| StartError(format!("cannot open the database: {e}")))?;
+    let settings = Settings {
+        region: cfg.region.clone(),
+        account_id: cfg.account_id.clone(),
+    };
+    let service = Arc::new(Service::new(store, settings, &master));
+    let created_key = if cfg.mode == Mode::Serve {
+        keys::bootstrap(&service, &cfg).await?
+    } else {
+        None
+    };
+    let listener = TcpListener::bind(cfg.listen_addr().map_err(StartError)?)
+        .await
+        .map_err(|e| StartError(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+    let state = AppState::new(service, &cfg);
+    let app = ops::router(state);
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let signal = async move {
+            tokio::select! {
+                _ = shutdown => {}
+                _ = stop_rx => {}
+            }
+        };
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    });
+    Ok(Running {
+        addr,
+        created_key,
+        stop: Some(stop_tx),
+        task,
+    })
+}

@@ -1,0 +1,213 @@
+//! The test harness: starts the real server on 127.0.0.1:0 over a fresh store
+//! (a SQLite file in a temporary folder, or a fresh PostgreSQL database) and
+//! hands back an AWS SDK client pointed at it.
+
+use aws_sdk_cognitoidentityprovider as cognito;
+use cognito::config::{BehaviorVersion, Credentials, Region};
+use kognit::config::{AccessKey, Config, Mode};
+use kognit::{Running, start};
+
+/// Which store a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The access key configured for `serve` tests.
+pub const KEY_ID: &str = "AKIAKOGNITTEST000001";
+/// Its secret.
+pub const KEY_SECRET: &str = "kognit-test-secret-access-key-0000000000";
+
+/// A fresh PostgreSQL database for one test, or None when PostgreSQL tests are
+/// not configured (which fails the test in CI).
+pub async fn fresh_pg_database() -> Option<String> {
+    let Ok(base) = std::env::var("KOGNIT_TEST_DATABASE_URL") else {
+        if std::env::var_os("CI").is_some() {
+            panic!("KOGNIT_TEST_DATABASE_URL must be set in CI: the PostgreSQL tests must run");
+        }
+        eprintln!("skipped: KOGNIT_TEST_DATABASE_URL is not set");
+        return None;
+    };
+    use sqlx::Connection as _;
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .expect("connect to PostgreSQL");
+    let name = format!("kognit_t_{}", uuid::Uuid::new_v4().simple());
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("database url has a path");
+    Some(format!("{prefix}/{name}"))
+}
+
+/// One running server and what is needed to restart it on the same store.
+pub struct TestServer {
+    pub url: String,
+    pub cfg: Config,
+    running: Option<Running>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// A `kognit dev` server on this backend; None if PostgreSQL is not configured.
+    pub async fn dev(backend: Backend) -> Option<Self> {
+        Self::with_mode(backend, Mode::Dev, |_| {}).await
+    }
+
+    /// A `kognit serve` server with the test access key configured.
+    pub async fn serve(backend: Backend) -> Option<Self> {
+        Self::with_mode(backend, Mode::Serve, |c| {
+            c.access_keys = vec![AccessKey {
+                id: KEY_ID.into(),
+                secret: KEY_SECRET.into(),
+            }]
+        })
+        .await
+    }
+
+    /// A server of this mode, with `tweak` applied to its configuration.
+    pub async fn with_mode(
+        backend: Backend,
+        mode: Mode,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut cfg = Config::defaults(mode);
+        cfg.listen = "127.0.0.1:0".into();
+        cfg.data_dir = dir.path().to_path_buf();
+        if backend == Backend::Postgres {
+            cfg.database_url = Some(fresh_pg_database().await?);
+        }
+        tweak(&mut cfg);
+        let running = start(cfg.clone(), std::future::pending())
+            .await
+            .expect("server starts");
+        Some(Self {
+            url: format!("http://{}", running.addr),
+            cfg,
+            running: Some(running),
+            _dir: dir,
+        })
+    }
+
+    /// The server that was started, for what it reported at start-up.
+    pub fn running(&self) -> &Running {
+        self.running.as_ref().expect("server running")
+    }
+
+    /// Stops the server and starts a new one on the same store and data folder.
+    pub async fn restart(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+        let running = start(self.cfg.clone(), std::future::pending())
+            .await
+            .expect("server restarts");
+        self.url = format!("http://{}", running.addr);
+        self.running = Some(running);
+    }
+
+    /// An SDK client signing with the test key.
+    pub fn client(&self) -> cognito::Client {
+        self.client_with(KEY_ID, KEY_SECRET)
+    }
+
+    /// An SDK client signing with these credentials.
+    pub fn client_with(&self, id: &str, secret: &str) -> cognito::Client {
+        let conf = cognito::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(id, secret, None, None, "kognit-tests"))
+            .retry_config(cognito::config::retry::RetryConfig::disabled())
+            .endpoint_url(&self.url)
+            .build();
+        cognito::Client::from_conf(conf)
+    }
+
+    /// A raw JSON 1.1 call: (status, headers, body as JSON or Null).
+    pub async fn raw(&self, target: Option<&str>, body: impl Into<reqwest::Body>) -> RawReply {
+        let mut req = reqwest::Client::new()
+            .post(&self.url)
+            .header("content-type", "application/x-amz-json-1.1");
+        if let Some(t) = target {
+            req = req.header("x-amz-target", t);
+        }
+        let resp = req.body(body).send().await.expect("request sent");
+        RawReply::read(resp).await
+    }
+}
+
+/// A raw HTTP answer.
+pub struct RawReply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub json: serde_json::Value,
+}
+
+impl RawReply {
+    pub async fn read(resp: reqwest::Response) -> Self {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body read");
+        let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        Self {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    /// The `__type` of an error answer.
+    pub fn error_type(&self) -> &str {
+        self.json["__type"].as_str().unwrap_or("")
+    }
+}
+
+/// The Cognito error name of a failed SDK call.
+pub fn code<E, R>(e: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata,
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
+    match e.code() {
+        Some(c) => c.to_owned(),
+        None => format!("no error code in {e}"),
+    }
+}
+
+/// The message of a failed SDK call.
+pub fn message<E, R>(e: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
+    e.message().unwrap_or_default().to_owned()
+}
+
+/// Generates, for each listed `async fn(TestServer)`, a module with a SQLite and
+/// a PostgreSQL test of it (dev mode).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                use $crate::harness::{Backend, TestServer};
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let s = TestServer::dev(Backend::Sqlite).await.expect("sqlite server");
+                    super::$case(s).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(s) = TestServer::dev(Backend::Postgres).await else { return };
+                    super::$case(s).await;
+                }
+            }
+        )*
+    };
+}

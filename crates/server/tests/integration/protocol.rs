@@ -1,0 +1,203 @@
+//! The JSON 1.1 protocol under bad input, over raw HTTP: every case answers a
+//! 400 with AWS's error name and a request id, and the server keeps serving.
+
+use serde_json::json;
+
+use crate::harness::{Backend, TestServer};
+
+const T: &str = "AWSCognitoIdentityProviderService.";
+
+async fn server() -> TestServer {
+    TestServer::dev(Backend::Sqlite).await.unwrap()
+}
+
+fn assert_error(r: &crate::harness::RawReply, status: u16, name: &str) {
+    assert_eq!(r.status, status, "status for {name}: {}", r.json);
+    assert_eq!(r.error_type(), name, "body: {}", r.json);
+    assert_eq!(r.headers["x-amzn-errortype"].to_str().unwrap(), name);
+    assert!(r.headers.contains_key("x-amzn-requestid"));
+    assert!(r.json["message"].is_string());
+}
+
+#[tokio::test]
+async fn malformed_bodies_and_targets() {
+    let s = server().await;
+    let target = format!("{T}ListUserPools");
+    let cases: Vec<(Option<String>, Vec<u8>, &str)> = vec![
+        (
+            Some(target.clone()),
+            b"{not json".to_vec(),
+            "SerializationException",
+        ),
+        (
+            Some(target.clone()),
+            b"[1,2]".to_vec(),
+            "SerializationException",
+        ),
+        (
+            Some(target.clone()),
+            b"\"text\"".to_vec(),
+            "SerializationException",
+        ),
+        (Some(target.clone()), Vec::new(), "SerializationException"),
+        (
+            Some(target.clone()),
+            vec![b' '; 2 * 1024 * 1024],
+            "SerializationException",
+        ),
+        (None, b"{}".to_vec(), "UnknownOperationException"),
+        (
+            Some(format!("{T}NoSuchOperation")),
+            b"{}".to_vec(),
+            "UnknownOperationException",
+        ),
+        (
+            Some("Other.ListUserPools".into()),
+            b"{}".to_vec(),
+            "UnknownOperationException",
+        ),
+        (
+            Some(target.clone()),
+            br#"{"MaxResults":"ten"}"#.to_vec(),
+            "SerializationException",
+        ),
+        (
+            Some(target.clone()),
+            br#"{}"#.to_vec(),
+            "InvalidParameterException",
+        ),
+    ];
+    for (t, body, name) in cases {
+        let r = s.raw(t.as_deref(), body).await;
+        assert_error(&r, 400, name);
+    }
+    let ok = s
+        .raw(Some(&target), json!({"MaxResults": 10}).to_string())
+        .await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.headers.contains_key("x-amzn-requestid"));
+    assert!(ok.json["UserPools"].is_array());
+}
+
+#[tokio::test]
+async fn constraint_messages_follow_aws() {
+    let s = server().await;
+    let r = s.raw(Some(&format!("{T}CreateUserPool")), "{}").await;
+    assert_error(&r, 400, "InvalidParameterException");
+    assert_eq!(
+        r.json["message"],
+        "1 validation error detected: Value null at 'poolName' failed to satisfy constraint: Member must not be null"
+    );
+    let r = s
+        .raw(
+            Some(&format!("{T}ListUserPools")),
+            json!({"MaxResults": 0}).to_string(),
+        )
+        .await;
+    assert_eq!(
+        r.json["message"],
+        "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"
+    );
+    let r = s
+        .raw(
+            Some(&format!("{T}DescribeUserPool")),
+            json!({"UserPoolId": "bad id"}).to_string(),
+        )
+        .await;
+    assert_error(&r, 400, "InvalidParameterException");
+    assert!(
+        r.json["message"]
+            .as_str()
+            .unwrap()
+            .contains("regular expression pattern")
+    );
+    // Nothing was created by the refused requests.
+    let list = s
+        .raw(
+            Some(&format!("{T}ListUserPools")),
+            json!({"MaxResults": 60}).to_string(),
+        )
+        .await;
+    assert_eq!(list.json["UserPools"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn unimplemented_operation_is_named() {
+    let s = server().await;
+    let r = s
+        .raw(Some(&format!("{T}CreateUserImportJob")), json!({"JobName": "j", "UserPoolId": "us-east-1_abc", "CloudWatchLogsRoleArn": "arn:aws:iam::000000000000:role/x"}).to_string())
+        .await;
+    assert_error(&r, 400, "UnsupportedOperationException");
+    assert!(
+        r.json["message"]
+            .as_str()
+            .unwrap()
+            .contains("CreateUserImportJob")
+    );
+}
+
+#[tokio::test]
+async fn cors_preflight_and_headers() {
+    let s = server().await;
+    let resp = reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, &s.url)
+        .header("origin", "http://localhost:3000")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type,x-amz-target,x-amz-user-agent",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    let h = resp.headers();
+    assert_eq!(h["access-control-allow-origin"], "http://localhost:3000");
+    let allowed = h["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(allowed.contains("x-amz-target"));
+    let resp = reqwest::Client::new()
+        .post(&s.url)
+        .header("origin", "http://localhost:3000")
+        .header("x-amz-target", format!("{T}ListUserPools"))
+        .header("content-type", "application/x-amz-json-1.1")
+        .body(json!({"MaxResults": 1}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let expose = resp.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(expose.contains("x-amzn-requestid"));
+}
+
+#[tokio::test]
+async fn health_metrics_and_dev_reset() {
+    let s = server().await;
+    let c = s.client();
+    c.create_user_pool().pool_name("a").send().await.unwrap();
+    let health = reqwest::get(format!("{}/health", s.url)).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let metrics = reqwest::get(format!("{}/metrics", s.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("kognit_requests_total"), "{metrics}");
+    assert!(metrics.contains("CreateUserPool"));
+    for path in ["/_dev/reset", "/moto-api/reset"] {
+        c.create_user_pool().pool_name("b").send().await.unwrap();
+        let r = reqwest::Client::new()
+            .post(format!("{}{path}", s.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let pools = c.list_user_pools().max_results(60).send().await.unwrap();
+        assert!(pools.user_pools.unwrap_or_default().is_empty());
+    }
+}

@@ -1,0 +1,223 @@
+//! Engine choice, made once at connect time: URL parsing, connection pools and
+//! the handful of SQL texts that differ between SQLite and PostgreSQL
+//! ([`Dialect`]). Every other query is one text for both engines, using `$N`
+//! placeholders (SQLite accepts `$N` as a numbered parameter).
+
+use std::time::Duration;
+
+use kognit_core::store::StoreError;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyConnection, AnyPool, Connection};
+
+use crate::migrate::{self, Migration};
+
+/// The database engine behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// An embedded SQLite file (`sqlite://path/to/file.db`).
+    Sqlite,
+    /// A PostgreSQL server (`postgres://…` or `postgresql://…`).
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a database URL names, or `Backend` for an unknown scheme.
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            let scheme = url.split(':').next().unwrap_or_default();
+            Err(StoreError::Backend(format!(
+                "unsupported database URL scheme `{scheme}:`; expected sqlite://path/to/file.db \
+                 or postgres://user@host/database"
+            )))
+        }
+    }
+
+    /// The engine's display name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
+        }
+    }
+
+    pub(crate) fn dialect(self) -> &'static Dialect {
+        match self {
+            Self::Sqlite => &SQLITE,
+            Self::Postgres => &POSTGRES,
+        }
+    }
+}
+
+/// The SQL that cannot be written once for both engines.
+#[derive(Debug)]
+pub(crate) struct Dialect {
+    /// Opens a write transaction. SQLite's `BEGIN IMMEDIATE` takes the write
+    /// lock up front, so a transaction that reads before it writes cannot
+    /// deadlock against another writer (which SQLite would answer with
+    /// SQLITE_BUSY without waiting) and check-then-write is serialized.
+    pub(crate) begin_write: &'static str,
+    /// Reads the client row ($1 pool, $2 client), locking it on PostgreSQL so
+    /// concurrent secret additions serialize on it; SQLite already holds the
+    /// database write lock and has no `FOR UPDATE`.
+    pub(crate) lock_client: &'static str,
+    /// Serializes migrations across processes, run first in each migration
+    /// transaction (SQLite: `BEGIN IMMEDIATE` already does).
+    pub(crate) migration_lock: Option<&'static str>,
+    /// The engine's ordered migrations.
+    pub(crate) migrations: &'static [Migration],
+}
+
+static SQLITE: Dialect = Dialect {
+    begin_write: "BEGIN IMMEDIATE",
+    lock_client: "SELECT 1 FROM user_pool_clients WHERE pool_id = $1 AND client_id = $2",
+    migration_lock: None,
+    migrations: migrate::SQLITE,
+};
+
+static POSTGRES: Dialect = Dialect {
+    begin_write: "BEGIN",
+    lock_client: "SELECT 1 FROM user_pool_clients WHERE pool_id = $1 AND client_id = $2 \
+                  FOR UPDATE",
+    // Transaction-scoped, so it is released by COMMIT/ROLLBACK even if the
+    // process dies mid-migration. The key is "kognit" in ASCII.
+    migration_lock: Some("SELECT pg_advisory_xact_lock(118126220831092)"),
+    migrations: migrate::POSTGRES,
+};
+
+/// Per-connection settings of every SQLite connection. foreign_keys is off by
+/// default in SQLite (sqlx turns it on, but the schema relies on it, so say
+/// it); busy_timeout makes a connection wait for a lock instead of failing;
+/// synchronous=NORMAL is durable enough with WAL and much faster than FULL.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+
+/// Reader connections additionally refuse writes, so a write sent to the
+/// wrong pool fails loudly instead of bypassing the single writer.
+const SQLITE_READER_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+     PRAGMA synchronous = NORMAL; PRAGMA query_only = ON;";
+
+/// SQLite reader connections: WAL lets them read while the writer writes.
+const SQLITE_READERS: u32 = 4;
+/// PostgreSQL connections (shared by reads and writes).
+const POSTGRES_CONNECTIONS: u32 = 10;
+/// How long to wait for a pooled connection (and for the first one at startup).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A SQLite URL with `mode=rwc` added when no mode is given, so a missing
+/// file is created.
+pub(crate) fn sqlite_url(url: &str) -> String {
+    let (_, query) = url.split_once('?').unwrap_or((url, ""));
+    if query.split('&').any(|kv| kv.starts_with("mode=")) {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Whether a SQLite URL names an in-memory database, which lives only as long
+/// as its connections and is not shared between pools.
+fn sqlite_in_memory(url: &str) -> bool {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    path.ends_with(":memory:") || query.split('&').any(|kv| kv == "mode=memory")
+}
+
+/// The URL without its password, for error messages and logs.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// Opens one connection directly, before any pool: a pool retries a refused
+/// connection until its timeout and then reports only "pool timed out",
+/// whereas this fails at once with the driver's own reason. On SQLite it also
+/// switches the file to WAL, which needs an exclusive lock and so is done
+/// while no other connection exists (an in-memory database answers "memory").
+pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sqlx::Error> {
+    let mut conn = tokio::time::timeout(ACQUIRE_TIMEOUT, AnyConnection::connect(url))
+        .await
+        .map_err(|_| {
+            sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer within {}s", ACQUIRE_TIMEOUT.as_secs()),
+            ))
+        })??;
+    if engine == Engine::Sqlite {
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await
+}
+
+/// The pool that writes. SQLite gets a single connection: writes serialize on
+/// the database lock anyway, and queueing them in the pool is fairer and
+/// cheaper than letting several connections poll a busy lock. That connection
+/// never expires, so an in-memory database (which lives as long as its last
+/// connection) is kept.
+pub(crate) async fn write_pool(engine: Engine, url: &str) -> Result<AnyPool, sqlx::Error> {
+    match engine {
+        Engine::Sqlite => {
+            AnyPoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .after_connect(|conn, _| {
+                    Box::pin(
+                        async move { sqlx::raw_sql(SQLITE_PRAGMAS).execute(conn).await.map(drop) },
+                    )
+                })
+                .connect(url)
+                .await
+        }
+        Engine::Postgres => {
+            AnyPoolOptions::new()
+                .max_connections(POSTGRES_CONNECTIONS)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect(url)
+                .await
+        }
+    }
+}
+
+/// The pool that reads: separate read-only connections for a SQLite file,
+/// the write pool itself otherwise.
+pub(crate) async fn read_pool(
+    engine: Engine,
+    url: &str,
+    write: &AnyPool,
+) -> Result<AnyPool, sqlx::Error> {
+    if engine == Engine::Postgres || sqlite_in_memory(url) {
+        return Ok(write.clone());
+    }
+    AnyPoolOptions::new()
+        .max_connections(SQLITE_READERS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::raw_sql(SQLITE_READER_PRAGMAS)
+                    .execute(conn)
+                    .await
+                    .map(drop)
+            })
+        })
+        .connect(url)
+        .await
+}

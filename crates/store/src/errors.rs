@@ -1,0 +1,82 @@
+//! Mapping of sqlx errors onto [`StoreError`].
+//!
+//! Unique and foreign-key violations become [`StoreError::Conflict`] carrying
+//! the constraint's name; everything else is [`StoreError::Backend`] with a
+//! one-line message. PostgreSQL names the violated constraint itself; SQLite
+//! does not, so its messages are translated to the same names (the schemas
+//! spell them identically) and both engines answer alike.
+
+use kognit_core::store::StoreError;
+use sqlx::error::{DatabaseError, ErrorKind};
+
+/// Unique constraints as SQLite reports them (`UNIQUE constraint failed:
+/// <columns>`) and the name the PostgreSQL schema gives the same constraint.
+/// Extend this when a migration adds a unique index.
+const SQLITE_UNIQUE: &[(&str, &str)] = &[
+    ("user_pools.id", "user_pools_pkey"),
+    (
+        "user_pool_clients.pool_id, user_pool_clients.client_id",
+        "user_pool_clients_pkey",
+    ),
+    (
+        "client_secrets.pool_id, client_secrets.client_id, client_secrets.secret_id",
+        "client_secrets_pkey",
+    ),
+    ("access_keys.id", "access_keys_pkey"),
+    ("kognit_migrations.version", "kognit_migrations_pkey"),
+];
+
+/// Maps an error of a statement that cannot violate a foreign key (or whose
+/// foreign key SQLite need not name).
+pub(crate) fn db(e: sqlx::Error) -> StoreError {
+    map(e, None)
+}
+
+/// Maps an error of a statement that can violate the foreign key `fk`:
+/// SQLite only says "FOREIGN KEY constraint failed", never which one, so the
+/// call site names it.
+pub(crate) fn fk(fk: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| map(e, Some(fk))
+}
+
+fn map(e: sqlx::Error, fk: Option<&'static str>) -> StoreError {
+    if let sqlx::Error::Database(d) = &e
+        && let Some(name) = conflict_name(d.as_ref(), fk)
+    {
+        return StoreError::Conflict(name);
+    }
+    StoreError::Backend(one_line(&e))
+}
+
+/// The constraint name of a unique/foreign-key violation; None for other errors.
+fn conflict_name(d: &dyn DatabaseError, fk: Option<&'static str>) -> Option<String> {
+    let kind = d.kind();
+    if !matches!(
+        kind,
+        ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation
+    ) {
+        return None;
+    }
+    if let Some(name) = d.constraint() {
+        return Some(name.to_owned()); // PostgreSQL
+    }
+    let known = match kind {
+        ErrorKind::UniqueViolation => d
+            .message()
+            .strip_prefix("UNIQUE constraint failed: ")
+            .and_then(|cols| SQLITE_UNIQUE.iter().find(|(c, _)| *c == cols))
+            .map(|(_, name)| *name),
+        _ => fk,
+    };
+    // Unknown constraint: the driver's own short description still tells a
+    // human what went wrong.
+    Some(known.map_or_else(|| d.message().to_owned(), str::to_owned))
+}
+
+/// The error's message on one line (the binary prints it as a single line).
+pub(crate) fn one_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,137 @@
+//! Versioned schema migrations, run at connect.
+//!
+//! Each engine has its own ordered list of SQL scripts (the DDL differs:
+//! BLOB/BYTEA, STRICT, collations). Applied versions are recorded in
+//! `kognit_migrations`; each pending migration runs in one transaction
+//! together with its version row, so a failed migration leaves nothing
+//! behind. To add one (e.g. the users table), write `000N_<name>.sql` for
+//! both engines and append it to both lists with the same version.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use kognit_core::store::StoreError;
+use sqlx::AnyPool;
+
+use crate::engine::Dialect;
+use crate::errors;
+
+/// One schema change.
+#[derive(Debug)]
+pub(crate) struct Migration {
+    /// Strictly increasing, identical across engines for the same change.
+    pub(crate) version: i64,
+    /// A short name, recorded alongside the version.
+    pub(crate) description: &'static str,
+    /// The script; may hold several statements.
+    pub(crate) sql: &'static str,
+}
+
+/// SQLite's migrations, oldest first.
+pub(crate) const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    description: "init",
+    sql: include_str!("../migrations/sqlite/0001_init.sql"),
+}];
+
+/// PostgreSQL's migrations, oldest first.
+pub(crate) const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    description: "init",
+    sql: include_str!("../migrations/postgres/0001_init.sql"),
+}];
+
+/// The bookkeeping table; the same text is valid on both engines.
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kognit_migrations (\
+     version BIGINT NOT NULL, \
+     description TEXT NOT NULL, \
+     applied_at BIGINT NOT NULL, \
+     CONSTRAINT kognit_migrations_pkey PRIMARY KEY (version))";
+
+/// Applies the pending migrations in order and returns the versions applied.
+///
+/// Each one is checked and applied under a lock (SQLite's write lock, a
+/// PostgreSQL advisory lock), so two processes starting together apply it
+/// once: the second waits, then sees the version row and skips.
+pub(crate) async fn run(pool: &AnyPool, dialect: &Dialect) -> Result<Vec<i64>, StoreError> {
+    let mut applied = Vec::new();
+    for m in dialect.migrations {
+        let mut tx = pool
+            .begin_with(dialect.begin_write)
+            .await
+            .map_err(errors::db)?;
+        if let Some(lock) = dialect.migration_lock {
+            sqlx::query(lock)
+                .execute(&mut *tx)
+                .await
+                .map_err(errors::db)?;
+        }
+        // Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can
+        // still collide on PostgreSQL's catalog.
+        sqlx::raw_sql(CREATE_TABLE)
+            .execute(&mut *tx)
+            .await
+            .map_err(errors::db)?;
+        let done: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM kognit_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(errors::db)?;
+        if done.is_some() {
+            tx.rollback().await.map_err(errors::db)?;
+            continue;
+        }
+        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(|e| {
+            StoreError::Backend(format!(
+                "migration {} ({}) failed: {}",
+                m.version,
+                m.description,
+                errors::one_line(&e)
+            ))
+        })?;
+        sqlx::query(
+            "INSERT INTO kognit_migrations (version, description, applied_at) \
+             VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.description)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(errors::db)?;
+        tx.commit().await.map_err(errors::db)?;
+        tracing::info!(
+            version = m.version,
+            description = m.description,
+            "applied migration"
+        );
+        applied.push(m.version);
+    }
+    warn_if_newer(pool, dialect).await?;
+    Ok(applied)
+}
+
+/// A database migrated by a newer kognit may hold columns this one ignores;
+/// it is allowed to run, but say so.
+async fn warn_if_newer(pool: &AnyPool, dialect: &Dialect) -> Result<(), StoreError> {
+    let latest = dialect.migrations.last().map_or(0, |m| m.version);
+    let stored: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM kognit_migrations")
+        .fetch_one(pool)
+        .await
+        .map_err(errors::db)?;
+    if let Some(stored) = stored.filter(|v| *v > latest) {
+        tracing::warn!(
+            stored,
+            latest,
+            "database schema is newer than this kognit; consider upgrading"
+        );
+    }
+    Ok(())
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,96 @@
+//! [`PoolStore`]: the `user_pools` table.
+
+use async_trait::async_trait;
+use kognit_core::store::{PoolRecord, PoolStore, StoreResult};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{SqlStore, errors};
+
+/// Decodes a row selected as `id, name, config, created_ms, version`.
+fn record(row: &AnyRow) -> Result<PoolRecord, sqlx::Error> {
+    Ok(PoolRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        config: row.try_get("config")?,
+        created_ms: row.try_get("created_ms")?,
+        version: row.try_get("version")?,
+    })
+}
+
+#[async_trait]
+impl PoolStore for SqlStore {
+    async fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO user_pools (id, name, config, created_ms, version) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(pool.id.as_str())
+        .bind(pool.name.as_str())
+        .bind(pool.config.as_str())
+        .bind(pool.created_ms)
+        .bind(pool.version)
+        .execute(&self.write)
+        .await
+        .map_err(errors::db)?;
+        Ok(())
+    }
+
+    async fn get_pool(&self, id: &str) -> StoreResult<Option<PoolRecord>> {
+        let row = sqlx::query(
+            "SELECT id, name, config, created_ms, version FROM user_pools WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(errors::db)?;
+        row.as_ref().map(record).transpose().map_err(errors::db)
+    }
+
+    async fn update_pool(&self, pool: &PoolRecord) -> StoreResult<bool> {
+        // Optimistic concurrency: the write only lands on the version the
+        // caller read, so a concurrent update makes this one report false.
+        let done = sqlx::query(
+            "UPDATE user_pools SET name = $1, config = $2, version = $3 \
+             WHERE id = $4 AND version = $5",
+        )
+        .bind(pool.name.as_str())
+        .bind(pool.config.as_str())
+        .bind(pool.version)
+        .bind(pool.id.as_str())
+        .bind(pool.version.wrapping_sub(1))
+        .execute(&self.write)
+        .await
+        .map_err(errors::db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete_pool(&self, id: &str) -> StoreResult<bool> {
+        // One statement, hence atomic: ON DELETE CASCADE removes the pool's
+        // clients and their secrets within it (foreign_keys is on for SQLite).
+        let done = sqlx::query("DELETE FROM user_pools WHERE id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await
+            .map_err(errors::db)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn list_pools(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<PoolRecord>> {
+        // Keyset paging: "" sorts before every id, so no cursor means "from
+        // the start" without a second SQL text.
+        let rows = sqlx::query(
+            "SELECT id, name, config, created_ms, version FROM user_pools \
+             WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after.unwrap_or(""))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(errors::db)?;
+        rows.iter()
+            .map(record)
+            .collect::<Result<_, _>>()
+            .map_err(errors::db)
+    }
+}

@@ -1,0 +1,236 @@
+//! Access keys, reset, ping, migrations, connecting, engine details.
+
+use std::sync::Arc;
+
+use kognit_core::store::{AccessKeyStore, AdminStore, ClientStore, PoolStore, StoreError};
+
+use super::harness::Ctx;
+use super::{client, key, pool, secret};
+use crate::{Engine, SqlStore, connect, migrate};
+
+/// How many versions `kognit_migrations` records.
+async fn recorded_migrations(s: &SqlStore) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM kognit_migrations")
+        .fetch_one(&s.read)
+        .await
+        .unwrap()
+}
+
+store_test!(access_keys, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    assert_eq!(s.count_access_keys().await.unwrap(), 0);
+    assert_eq!(s.get_access_key("AKIAEXAMPLE").await.unwrap(), None);
+    s.insert_access_key(&key("AKIAEXAMPLE")).await.unwrap();
+    s.insert_access_key(&key("AKIAOTHER")).await.unwrap();
+    assert_eq!(
+        s.get_access_key("AKIAEXAMPLE").await.unwrap(),
+        Some(key("AKIAEXAMPLE"))
+    );
+    assert_eq!(s.count_access_keys().await.unwrap(), 2);
+    match s.insert_access_key(&key("AKIAOTHER")).await {
+        Err(StoreError::Conflict(name)) => assert_eq!(name, "access_keys_pkey"),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+});
+
+store_test!(reset_keeps_access_keys, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    s.ping().await.unwrap();
+    s.insert_access_key(&key("AKIAKEEP")).await.unwrap();
+    s.insert_pool(&pool("p")).await.unwrap();
+    s.insert_client(&client("p", "c"), &[secret("p", "c", "s", 1)])
+        .await
+        .unwrap();
+    s.reset().await.unwrap();
+    assert!(s.list_pools(None, 10).await.unwrap().is_empty());
+    assert!(s.list_clients("p", None, 10).await.unwrap().is_empty());
+    assert!(s.list_client_secrets("p", "c").await.unwrap().is_empty());
+    assert_eq!(s.count_access_keys().await.unwrap(), 1);
+    // Reset twice is fine, and the store is usable again.
+    s.reset().await.unwrap();
+    s.insert_pool(&pool("p")).await.unwrap();
+    s.insert_client(&client("p", "c"), &[secret("p", "c", "s", 1)])
+        .await
+        .unwrap();
+});
+
+store_test!(numbered_placeholders, |ctx: Ctx| async move {
+    // `$N` out of order and repeated: SQLite binds by number, not position.
+    let got: String = sqlx::query_scalar("SELECT $2 || '-' || $1 || '-' || $2")
+        .bind("one")
+        .bind("two")
+        .fetch_one(&ctx.store.read)
+        .await
+        .unwrap();
+    assert_eq!(got, "two-one-two");
+});
+
+store_test!(
+    reopen_keeps_data_and_skips_migrations,
+    |ctx: Ctx| async move {
+        let s = &ctx.store;
+        s.insert_pool(&pool("p")).await.unwrap();
+        s.insert_access_key(&key("AKIA1")).await.unwrap();
+        let latest = s.dialect.migrations.len();
+        assert_eq!(recorded_migrations(s).await, i64::try_from(latest).unwrap());
+        s.close().await;
+
+        let again = SqlStore::open(&ctx.url).await.unwrap();
+        assert_eq!(again.get_pool("p").await.unwrap(), Some(pool("p")));
+        assert_eq!(
+            recorded_migrations(&again).await,
+            i64::try_from(latest).unwrap()
+        );
+        // Nothing left to apply.
+        assert!(
+            migrate::run(&again.write, again.dialect)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        again.close().await;
+
+        let dynamic = connect(&ctx.url).await.unwrap();
+        assert_eq!(dynamic.count_access_keys().await.unwrap(), 1);
+    }
+);
+
+store_test!(concurrent_opens_migrate_once, |ctx: Ctx| async move {
+    let url = ctx.fresh_url().await;
+    let opens: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { SqlStore::open(&url).await.unwrap() })
+        })
+        .collect();
+    let mut stores = Vec::new();
+    for o in opens {
+        stores.push(o.await.unwrap());
+    }
+    let latest = i64::try_from(stores[0].dialect.migrations.len()).unwrap();
+    assert_eq!(recorded_migrations(&stores[0]).await, latest);
+    for s in stores {
+        s.close().await;
+    }
+});
+
+store_test!(two_stores_write_the_same_database, |ctx: Ctx| async move {
+    // As two kognit processes would: separate pools, one database.
+    let a = ctx.store.clone();
+    let b = Arc::new(SqlStore::open(&ctx.url).await.unwrap());
+    a.insert_pool(&pool("p")).await.unwrap();
+    a.insert_client(&client("p", "c"), &[]).await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let s = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            s.insert_pool(&pool(&format!("q{i:02}"))).await.unwrap();
+            s.add_client_secret(&secret("p", "c", &format!("s{i}"), i), 3)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut added = 0;
+    for t in tasks {
+        added += usize::from(t.await.unwrap());
+    }
+    assert_eq!(added, 3);
+    assert_eq!(b.list_pools(None, 100).await.unwrap().len(), 17);
+    b.close().await;
+});
+
+#[tokio::test]
+async fn sqlite_connections_are_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file that does not exist yet is created.
+    let url = format!("sqlite://{}/new.db", dir.path().display());
+    let s = SqlStore::open(&url).await.unwrap();
+    assert_eq!(s.engine(), Engine::Sqlite);
+    assert!(dir.path().join("new.db").exists());
+    for (pool, query_only) in [(&s.read, 1), (&s.write, 0)] {
+        let mut conn = pool.acquire().await.unwrap();
+        for (pragma, want) in [
+            ("PRAGMA journal_mode", "wal".to_owned()),
+            ("PRAGMA foreign_keys", "1".to_owned()),
+            ("PRAGMA synchronous", "1".to_owned()), // NORMAL
+            ("PRAGMA busy_timeout", "5000".to_owned()),
+            ("PRAGMA query_only", query_only.to_string()),
+        ] {
+            let row = sqlx::query(pragma).fetch_one(&mut *conn).await.unwrap();
+            let got = sqlx::Row::try_get::<String, _>(&row, 0)
+                .or_else(|_| sqlx::Row::try_get::<i64, _>(&row, 0).map(|n| n.to_string()))
+                .unwrap();
+            assert_eq!(got, want, "{pragma}");
+        }
+    }
+    s.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_in_memory_works() {
+    let s = SqlStore::open("sqlite::memory:").await.unwrap();
+    s.insert_pool(&pool("p")).await.unwrap();
+    assert_eq!(s.get_pool("p").await.unwrap(), Some(pool("p")));
+    s.close().await;
+}
+
+/// The error of opening `url`, which must fail.
+async fn open_error(url: &str) -> String {
+    match connect(url).await {
+        Err(StoreError::Backend(msg)) => msg,
+        Err(other) => panic!("expected Backend, got {other:?}"),
+        Ok(_) => panic!("{url} opened"),
+    }
+}
+
+#[tokio::test]
+async fn connect_errors_are_one_line() {
+    let msg = open_error("mysql://root@localhost/db").await;
+    assert!(
+        msg.contains("unsupported database URL scheme `mysql:`"),
+        "{msg}"
+    );
+
+    let msg = open_error("sqlite:///nonexistent-dir-kognit/sub/x.db").await;
+    assert!(
+        msg.starts_with("cannot open SQLite database sqlite:///nonexistent"),
+        "{msg}"
+    );
+
+    // Nothing listens on port 1: fails at once, with the reason, no password.
+    let started = std::time::Instant::now();
+    let msg = open_error("postgres://kognit:hunter2@127.0.0.1:1/db").await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(
+        msg.starts_with("cannot open PostgreSQL database postgres://kognit@127.0.0.1:1/db: "),
+        "{msg}"
+    );
+    assert!(!msg.contains("hunter2"), "{msg}");
+    assert!(!msg.contains('\n'), "{msg}");
+}
+
+#[test]
+fn urls() {
+    assert_eq!(
+        crate::engine::sqlite_url("sqlite://a.db"),
+        "sqlite://a.db?mode=rwc"
+    );
+    assert_eq!(
+        crate::engine::sqlite_url("sqlite://a.db?cache=shared"),
+        "sqlite://a.db?cache=shared&mode=rwc"
+    );
+    assert_eq!(
+        crate::engine::sqlite_url("sqlite://a.db?mode=ro"),
+        "sqlite://a.db?mode=ro"
+    );
+    assert_eq!(
+        crate::engine::redact("postgresql://u:p%40ss@h:5432/db?sslmode=require"),
+        "postgresql://u@h:5432/db?sslmode=require"
+    );
+    assert_eq!(crate::engine::redact("postgres://h/db"), "postgres://h/db");
+    assert_eq!(
+        Engine::from_url("postgresql://h/db").unwrap(),
+        Engine::Postgres
+    );
+    assert_eq!(Engine::from_url("sqlite:x.db").unwrap(), Engine::Sqlite);
+}

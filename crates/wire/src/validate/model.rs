@@ -1,0 +1,253 @@
+//! Compact, index-based form of the service model used by validation.
+//!
+//! The embedded JSON is parsed once (on first use) into [`Model`]: shapes are
+//! addressed by index, member paths are pre-lowercased, and every `pattern`
+//! is compiled once.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+use super::pattern;
+
+/// Index of a shape in [`Model::shapes`].
+pub(crate) type ShapeId = usize;
+
+/// The parsed model, or why it could not be parsed (tested never to happen).
+pub(crate) static MODEL: LazyLock<Result<Model, String>> =
+    LazyLock::new(|| Model::parse(include_str!("../../model/service-2.json")));
+
+/// All shapes plus a name index and the compiled patterns.
+pub(crate) struct Model {
+    pub shapes: Vec<Shape>,
+    pub index: HashMap<String, ShapeId>,
+    pub patterns: Vec<Pattern>,
+}
+
+/// One shape with the constraints validation checks.
+pub(crate) struct Shape {
+    pub kind: Kind,
+    /// `min`/`max`: length (strings: characters, blobs: bytes), size (lists,
+    /// maps) or value (integers, longs) bounds.
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    /// Allowed values, in model order; empty when the shape has no enum.
+    pub enum_values: Vec<String>,
+    /// Index into [`Model::patterns`].
+    pub pattern: Option<usize>,
+    /// The shape itself is `sensitive`.
+    pub sensitive: bool,
+    /// The shape or anything reachable from it is sensitive, so rendering a
+    /// value of it in an error message would leak secrets.
+    pub redact: bool,
+}
+
+/// The JSON-relevant kind of a shape.
+pub(crate) enum Kind {
+    Structure(Vec<Member>),
+    List(ShapeId),
+    Map {
+        key: ShapeId,
+        value: ShapeId,
+    },
+    String,
+    Integer,
+    Long,
+    Boolean,
+    Blob,
+    Timestamp,
+    /// Free-form JSON (`document: true`); never checked.
+    Document,
+}
+
+/// A structure member.
+pub(crate) struct Member {
+    /// Name on the wire, e.g. `PoolName`.
+    pub wire: String,
+    /// Name in error paths, e.g. `poolName` (first letter lowercased, as AWS
+    /// does: `SMSMfaSettings` -> `sMSMfaSettings`).
+    pub path: String,
+    pub shape: ShapeId,
+    pub required: bool,
+    /// The member reference itself is marked `sensitive`.
+    pub sensitive: bool,
+}
+
+/// A model pattern: the text as in the model (used in messages) and the
+/// compiled, whole-value-anchored regex (`None` if it could not be compiled).
+pub(crate) struct Pattern {
+    pub source: String,
+    pub regex: Option<Regex>,
+}
+
+impl Model {
+    fn parse(text: &str) -> Result<Model, String> {
+        let root: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let raw = root
+            .get("shapes")
+            .and_then(Value::as_object)
+            .ok_or("model has no shapes")?;
+        let index: HashMap<String, ShapeId> = raw
+            .keys()
+            .enumerate()
+            .map(|(i, name)| (name.clone(), i))
+            .collect();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut pattern_ids: HashMap<String, usize> = HashMap::new();
+        let mut shapes = Vec::with_capacity(raw.len());
+        for (name, shape) in raw {
+            let pattern = match shape.get("pattern").and_then(Value::as_str) {
+                Some(src) => Some(*pattern_ids.entry(src.to_owned()).or_insert_with(|| {
+                    patterns.push(Pattern {
+                        source: src.to_owned(),
+                        regex: pattern::compile(src),
+                    });
+                    patterns.len() - 1
+                })),
+                None => None,
+            };
+            shapes.push(Shape {
+                kind: kind(name, shape, &index)?,
+                min: bound(shape.get("min")),
+                max: bound(shape.get("max")),
+                enum_values: shape
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                pattern,
+                sensitive: flag(shape, "sensitive"),
+                redact: false,
+            });
+        }
+        propagate_redaction(&mut shapes);
+        Ok(Model {
+            shapes,
+            index,
+            patterns,
+        })
+    }
+
+    /// The shape with the given id (ids come from this model, so the `None`
+    /// arm is unreachable in practice; callers treat it as "nothing to check").
+    pub fn shape(&self, id: ShapeId) -> Option<&Shape> {
+        self.shapes.get(id)
+    }
+}
+
+fn kind(name: &str, shape: &Value, index: &HashMap<String, ShapeId>) -> Result<Kind, String> {
+    let resolve = |key: &str, r: Option<&Value>| -> Result<ShapeId, String> {
+        let target = r
+            .and_then(|r| r.get("shape"))
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("shape {name}: missing {key} reference"))?;
+        index
+            .get(target)
+            .copied()
+            .ok_or_else(|| format!("shape {name}: unknown shape {target}"))
+    };
+    let ty = shape
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok(match ty {
+        "structure" if flag(shape, "document") => Kind::Document,
+        "structure" => {
+            let empty = Map::new();
+            let members = shape
+                .get("members")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+            let required: Vec<&str> = shape
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            // Iterating the (sorted) map checks members in name order, which
+            // is also the order AWS reports them in.
+            let mut out = Vec::with_capacity(members.len());
+            for (wire, mref) in members {
+                out.push(Member {
+                    wire: wire.clone(),
+                    path: lower_first(wire),
+                    shape: resolve(wire, Some(mref))?,
+                    required: required.contains(&wire.as_str()),
+                    sensitive: flag(mref, "sensitive"),
+                });
+            }
+            Kind::Structure(out)
+        }
+        "list" => Kind::List(resolve("member", shape.get("member"))?),
+        "map" => Kind::Map {
+            key: resolve("key", shape.get("key"))?,
+            value: resolve("value", shape.get("value"))?,
+        },
+        "string" => Kind::String,
+        "integer" => Kind::Integer,
+        "long" => Kind::Long,
+        "boolean" => Kind::Boolean,
+        "blob" => Kind::Blob,
+        "timestamp" => Kind::Timestamp,
+        other => return Err(format!("shape {name}: unsupported type {other:?}")),
+    })
+}
+
+/// Marks every shape from which a sensitive shape or member is reachable.
+/// A fixpoint over the (small) shape graph; terminates because flags only
+/// ever flip from false to true.
+fn propagate_redaction(shapes: &mut [Shape]) {
+    let mut redact: Vec<bool> = shapes.iter().map(|s| s.sensitive).collect();
+    loop {
+        let mut changed = false;
+        for (i, shape) in shapes.iter().enumerate() {
+            if redact.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            let hit = |id: &ShapeId| redact.get(*id).copied().unwrap_or(false);
+            let now = match &shape.kind {
+                Kind::Structure(members) => members.iter().any(|m| m.sensitive || hit(&m.shape)),
+                Kind::List(member) => hit(member),
+                Kind::Map { key, value } => hit(key) || hit(value),
+                _ => false,
+            };
+            if now {
+                if let Some(slot) = redact.get_mut(i) {
+                    *slot = true;
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (shape, r) in shapes.iter_mut().zip(redact) {
+        shape.redact = r;
+    }
+}
+
+fn bound(v: Option<&Value>) -> Option<i64> {
+    let v = v?;
+    // Bounds are integers in this model; a fractional bound would be floored.
+    v.as_i64().or_else(|| v.as_f64().map(|f| f.floor() as i64))
+}
+
+fn flag(v: &Value, key: &str) -> bool {
+    v.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// `PoolName` -> `poolName`: AWS lowercases only the first character.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
