@@ -9,6 +9,7 @@ pub mod client_rules;
 pub mod clients;
 pub mod crypto;
 pub mod error;
+pub mod fixed_settings;
 pub mod ids;
 mod mfa_config;
 mod pool_defaults;

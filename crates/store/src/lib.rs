@@ -5,7 +5,7 @@
 //! Both engines go through sqlx's `Any` driver, so each query is a single SQL
 //! text with `$1, $2, …` placeholders; what truly differs between the engines
 //! (migrations, how a write transaction begins, row locks) is gathered in
-//! [`engine`]'s `Dialect`, selected at connect time.
+//! one `Dialect` value per engine, selected at connect time.
 
 mod clients;
 mod engine;

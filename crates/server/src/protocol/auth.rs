@@ -45,8 +45,13 @@ pub async fn authenticate(
     if op.unsigned {
         return Ok(Caller::Anonymous);
     }
+    authenticate_admin(state, req).await.map(Caller::Admin)
+}
+
+/// Authenticates an administrator: SigV4 in `serve`, anyone in `dev`.
+pub async fn authenticate_admin(state: &AppState, req: &Incoming) -> Result<Admin, Error> {
     if state.mode == Mode::Dev {
-        return Ok(Caller::Admin(Admin::authenticated(claimed_key(req))));
+        return Ok(Admin::authenticated(claimed_key(req)));
     }
     let headers: Vec<(String, String)> = req
         .headers
@@ -72,5 +77,5 @@ pub async fn authenticate(
             .await?
             .ok_or_else(|| sig_error(SigError::UnknownKey))?;
     parsed.check(&signed, &secret).map_err(sig_error)?;
-    Ok(Caller::Admin(Admin::authenticated(parsed.access_key_id())))
+    Ok(Admin::authenticated(parsed.access_key_id()))
 }

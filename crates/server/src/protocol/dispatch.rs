@@ -25,8 +25,12 @@ where
 {
     // The body was validated against the model already, so a decoding failure
     // here is a type the validator let through: report it as the client's.
-    let req: Req = serde_json::from_value(body)
-        .map_err(|e| Error::new(ErrorCode::SerializationException, e.to_string()))?;
+    let req: Req = serde_json::from_value(body).map_err(|e| {
+        Error::new(
+            ErrorCode::SerializationException,
+            format!("Invalid request: {e}"),
+        )
+    })?;
     let resp = f(req).await?;
     serde_json::to_value(resp).map_err(Error::internal)
 }
@@ -120,5 +124,32 @@ async fn admin_op(
             .await
         }
         _ => Err(not_implemented(op)),
+    }
+}
+
+/// The names of kognit's own operations.
+pub const EXTENSIONS: &[&str] = &["ChangeUserPoolFixedSettings"];
+
+/// kognit's own operations (`X-Amz-Target: Kognit.<Name>`), admin only.
+pub async fn extension(
+    state: &AppState,
+    name: &str,
+    admin: &Admin,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, Error> {
+    let svc: &Service = &state.service;
+    let now = now_ms();
+    match name {
+        "ChangeUserPoolFixedSettings" => {
+            call(body, |r| async {
+                let doc = svc.change_fixed_settings(admin, r, now).await?;
+                Ok(serde_json::json!({ "UserPool": doc.pool }))
+            })
+            .await
+        }
+        _ => Err(Error::new(
+            ErrorCode::UnknownOperationException,
+            format!("kognit has no extension operation {name}."),
+        )),
     }
 }

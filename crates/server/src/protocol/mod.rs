@@ -33,6 +33,9 @@ pub struct Incoming {
     pub body: Bytes,
 }
 
+/// `X-Amz-Target` prefix of kognit's own operations (extensions beyond Cognito).
+pub const EXTENSION_PREFIX: &str = "Kognit.";
+
 /// The `POST /` handler.
 pub async fn handle(
     State(state): State<AppState>,
@@ -48,12 +51,17 @@ pub async fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let op_name = target
+    let op_name = match target
         .strip_prefix(ops::TARGET_PREFIX)
         .and_then(|t| t.strip_prefix('.'))
-        .and_then(ops::find)
-        .map(|o| o.name)
-        .unwrap_or("unknown");
+    {
+        Some(name) => ops::find(name).map(|o| o.name).unwrap_or("unknown"),
+        None => dispatch::EXTENSIONS
+            .iter()
+            .find(|e| target.strip_prefix(EXTENSION_PREFIX) == Some(**e))
+            .copied()
+            .unwrap_or("unknown"),
+    };
     let span = tracing::info_span!("request", request_id = %request_id, operation = op_name);
     let result = async {
         let body = read_body(body, state.max_body_bytes).await?;
@@ -134,6 +142,11 @@ async fn process(
     target: &str,
     req: &Incoming,
 ) -> Result<serde_json::Value, Error> {
+    if let Some(name) = target.strip_prefix(EXTENSION_PREFIX) {
+        let admin = auth::authenticate_admin(state, req).await?;
+        let value = decode(&req.body)?;
+        return dispatch::extension(state, name, &admin, value).await;
+    }
     let op = operation(target)?;
     let caller = auth::authenticate(state, op, req).await?;
     let value = decode(&req.body)?;

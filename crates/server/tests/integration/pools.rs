@@ -478,3 +478,71 @@ async fn survives_restart(mut s: TestServer) {
         .unwrap();
     assert_eq!(d.client_secret, client.client_secret);
 }
+
+on_both_backends!(fixed_settings_extension);
+
+/// kognit's extension: change what Cognito fixes at creation.
+async fn fixed_settings_extension(s: TestServer) {
+    let c = s.client();
+    let id = c
+        .create_user_pool()
+        .pool_name("fixed")
+        .alias_attributes(aws_sdk_cognitoidentityprovider::types::AliasAttributeType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let target = Some("Kognit.ChangeUserPoolFixedSettings");
+    let body = serde_json::json!({
+        "UserPoolId": id,
+        "AliasAttributes": [],
+        "UsernameAttributes": ["email"],
+        "CaseSensitive": false,
+        "RequiredAttributes": ["email", "name"],
+    });
+    let r = s.raw(target, body.to_string()).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let p = c
+        .describe_user_pool()
+        .user_pool_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap();
+    assert_eq!(p.username_attributes.unwrap().len(), 1);
+    assert!(p.alias_attributes.unwrap_or_default().is_empty());
+    assert!(!p.username_configuration.unwrap().case_sensitive);
+    let required: Vec<_> = p
+        .schema_attributes
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.required == Some(true))
+        .filter_map(|a| a.name)
+        .collect();
+    assert_eq!(required, ["sub", "name", "email"]);
+    let both = serde_json::json!({"UserPoolId": id, "AliasAttributes": ["email"]});
+    let r = s.raw(target, both.to_string()).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.error_type(), "InvalidParameterException");
+    let custom = serde_json::json!({"UserPoolId": id, "RequiredAttributes": ["custom:x"]});
+    assert_eq!(
+        s.raw(target, custom.to_string()).await.error_type(),
+        "InvalidParameterException"
+    );
+    let unknown = serde_json::json!({"UserPoolId": "us-east-1_nothere00"});
+    assert_eq!(
+        s.raw(target, unknown.to_string()).await.error_type(),
+        "ResourceNotFoundException"
+    );
+    let typo = serde_json::json!({"UserPoolId": id, "Required": ["email"]});
+    assert_eq!(
+        s.raw(target, typo.to_string()).await.error_type(),
+        "SerializationException"
+    );
+    let r = s.raw(Some("Kognit.NoSuchThing"), "{}").await;
+    assert_eq!(r.error_type(), "UnknownOperationException");
+}

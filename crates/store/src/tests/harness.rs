@@ -79,23 +79,23 @@ where
     let name = create_database(&base).await;
     let created = Arc::new(Mutex::new(vec![name.clone()]));
     let url = with_database(&base, &name);
-    let outcome = match SqlStore::open(&url).await {
-        Ok(store) => {
-            let store = Arc::new(store);
-            let ctx = Ctx {
-                store: store.clone(),
-                url,
-                fresh: Fresh::Postgres {
-                    base: base.clone(),
-                    created: created.clone(),
-                },
-            };
-            let outcome = tokio::spawn(body(ctx)).await;
-            store.close().await;
-            outcome
+    let store = match SqlStore::open(&url).await {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            drop_databases(&base, &[name]).await;
+            panic!("cannot open {url}: {e}");
         }
-        Err(e) => tokio::spawn(async move { panic!("open {url}: {e}") }).await,
     };
+    let ctx = Ctx {
+        store: store.clone(),
+        url,
+        fresh: Fresh::Postgres {
+            base: base.clone(),
+            created: created.clone(),
+        },
+    };
+    let outcome = tokio::spawn(body(ctx)).await;
+    store.close().await;
     let names = created.lock().unwrap().clone();
     drop_databases(&base, &names).await;
     rethrow(outcome);

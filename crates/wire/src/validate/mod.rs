@@ -12,12 +12,15 @@
 //!    failed to satisfy constraint: Member must not be null`. Cognito sends
 //!    these as `InvalidParameterException`.
 //!
-//! Behaviour worth knowing (each mirrors AWS):
-//! * `null` members count as absent; unknown members are ignored; a `null`
-//!   top-level body is treated as `{}`.
-//! * Members are checked in name order. Per member: required, then length
-//!   or size, then value range, then enum, then pattern; each failure is its
-//!   own error. At most 10 errors are reported.
+//! Behaviour worth knowing (taken from real AWS messages where they were
+//! available, otherwise from emulators that copy Coral, such as dynalite):
+//! * `null` members count as absent; unknown members are ignored; a body
+//!   that is not a JSON object (including `null`) is a serialization error.
+//! * Members are checked in name order (AWS's own order is not specified;
+//!   name order matches the multi-error messages seen from Cognito). Per
+//!   member: required, then length or size, then value range, then enum,
+//!   then pattern; each failure is its own error. At most 10 errors are
+//!   reported, as Coral does.
 //! * Paths lowercase the first letter of each member (`policies.passwordPolicy
 //!   .minimumLength`); list elements are `list.<1-based index>.member`, map
 //!   values `map.<key>.member` (both only for structure/list/map elements).
@@ -28,6 +31,7 @@
 //! * Values of sensitive members (or containing sensitive data) are omitted:
 //!   `Value at 'password' failed to satisfy constraint: …`.
 
+mod json_types;
 mod model;
 mod pattern;
 #[cfg(test)]
@@ -36,8 +40,9 @@ mod render;
 #[cfg(test)]
 mod tests;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use json_types::type_check;
 use model::{Kind, MODEL, Model, Shape, ShapeId};
 
 /// Why a request body was rejected.
@@ -74,8 +79,8 @@ const MAX_REPORTED: usize = 10;
 /// Validates `body` against the structure shape `input_shape` (an
 /// [`Operation::input`](crate::ops::Operation::input)).
 ///
-/// An empty HTTP body should be passed as `{}` (or `null`). An unknown
-/// `input_shape` is a caller bug and yields `Serialization`.
+/// `body` must be a JSON object (anything else is `Serialization`). An
+/// unknown `input_shape` is a caller bug and also yields `Serialization`.
 pub fn validate(input_shape: &str, body: &Value) -> Result<(), Invalid> {
     let model = MODEL
         .as_ref()
@@ -88,8 +93,12 @@ pub fn validate(input_shape: &str, body: &Value) -> Result<(), Invalid> {
         model,
         errors: Vec::new(),
     };
-    let empty = Value::Object(Map::new());
-    let body = if body.is_null() { &empty } else { body };
+    if body.is_null() {
+        // Inside a body null means "absent", but the body itself must exist.
+        return Err(Invalid::Serialization(
+            "Expected a JSON object as the request body, got null".to_owned(),
+        ));
+    }
     walker.value(id, body, "", false)?;
     match walker.errors.len() {
         0 => Ok(()),
@@ -314,13 +323,13 @@ fn violations(model: &Model, shape: &Shape, value: &Value) -> Vec<String> {
             out.push(enum_text(shape));
         }
         let pattern = shape.pattern.and_then(|p| model.patterns.get(p));
-        if let Some(p) = pattern {
-            if p.regex.as_ref().is_some_and(|re| !re.is_match(s)) {
-                out.push(format!(
-                    "Member must satisfy regular expression pattern: {}",
-                    p.source
-                ));
-            }
+        if let Some(p) = pattern
+            && p.regex.as_ref().is_some_and(|re| !re.is_match(s))
+        {
+            out.push(format!(
+                "Member must satisfy regular expression pattern: {}",
+                p.source
+            ));
         }
     }
     out
@@ -364,85 +373,4 @@ fn enum_text(shape: &Shape) -> String {
         "Member must satisfy enum value set: [{}]",
         shape.enum_values.join(", ")
     )
-}
-
-/// Fails with Coral's `SerializationException` text when the JSON type of a
-/// non-null `value` does not fit `shape`.
-fn type_check(shape: &Shape, value: &Value) -> Result<(), Invalid> {
-    const LIST: &str = "Start of list found where not expected";
-    const OBJECT: &str = "Start of structure or map found where not expected.";
-    let fail = |m: &str| Err(Invalid::Serialization(m.to_owned()));
-    let target = match shape.kind {
-        Kind::String => "an String",
-        Kind::Integer => "an Integer",
-        Kind::Long => "an Long",
-        Kind::Boolean => "an Boolean",
-        Kind::Blob => "a Blob",
-        Kind::Timestamp => "milliseconds since epoch",
-        _ => "",
-    };
-    match (&shape.kind, value) {
-        (Kind::Document, _) | (_, Value::Null) => Ok(()),
-        (Kind::Structure(_) | Kind::Map { .. }, Value::Object(_)) => Ok(()),
-        (Kind::List(_), Value::Array(_)) => Ok(()),
-        (_, Value::Array(_)) => fail(LIST),
-        (Kind::List(_), Value::Object(_)) => fail(OBJECT),
-        (Kind::Structure(_), _) => fail("Expected null"),
-        (Kind::List(_), _) => fail("Expected list or null"),
-        (Kind::Map { .. }, _) => fail("Expected map or null"),
-        (_, Value::Object(_)) => fail(OBJECT),
-        (Kind::String, Value::String(_)) => Ok(()),
-        (Kind::Blob, Value::String(s)) => check_base64(s),
-        (Kind::Boolean, Value::Bool(_)) => Ok(()),
-        (Kind::Timestamp, Value::Number(_)) => Ok(()),
-        // Unlike Coral (which truncates), fractions and out-of-range numbers
-        // are rejected: the generated i32/i64 fields could not hold them.
-        (Kind::Integer, Value::Number(n)) => match n.as_i64().map(i32::try_from) {
-            Some(Ok(_)) => Ok(()),
-            _ => fail(&format!("'{n}' can not be converted to {target}")),
-        },
-        (Kind::Long, Value::Number(n)) => match n.as_i64() {
-            Some(_) => Ok(()),
-            None => fail(&format!("'{n}' can not be converted to {target}")),
-        },
-        (Kind::Boolean, Value::String(s)) => fail(&format!(
-            "'{}' can not be converted to {target}",
-            s.to_uppercase()
-        )),
-        (_, Value::Bool(_)) => fail(&format!(
-            "class java.lang.Boolean can not be converted to {target}"
-        )),
-        (_, Value::Number(_)) => fail(&format!(
-            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to {target}"
-        )),
-        (_, Value::String(_)) => fail(&format!(
-            "class java.lang.String can not be converted to {target}"
-        )),
-    }
-}
-
-/// Blobs travel as base64 text; Coral rejects malformed text as a
-/// serialization error before any constraint is checked.
-fn check_base64(text: &str) -> Result<(), Invalid> {
-    let err = |why: String| {
-        Err(Invalid::Serialization(format!(
-            "'{text}' can not be converted to a Blob: {why}"
-        )))
-    };
-    if text.len() % 4 != 0 {
-        return err(format!(
-            "Base64 encoded length is expected a multiple of 4 bytes but found: {}",
-            text.len()
-        ));
-    }
-    let body = text.trim_end_matches('=');
-    let padding = text.len() - body.len();
-    let bad = body
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '+' || *c == '/'));
-    match bad {
-        Some(c) => err(format!("Invalid Base64 character: '{c}'")),
-        None if padding > 2 => err("Invalid Base64 character: '='".to_owned()),
-        None => Ok(()),
-    }
 }

@@ -98,16 +98,16 @@ impl Model {
         let mut pattern_ids: HashMap<String, usize> = HashMap::new();
         let mut shapes = Vec::with_capacity(raw.len());
         for (name, shape) in raw {
-            let pattern = match shape.get("pattern").and_then(Value::as_str) {
-                Some(src) => Some(*pattern_ids.entry(src.to_owned()).or_insert_with(|| {
+            // Patterns repeat across shapes; compile each distinct one once.
+            let pattern = shape.get("pattern").and_then(Value::as_str).map(|src| {
+                *pattern_ids.entry(src.to_owned()).or_insert_with(|| {
                     patterns.push(Pattern {
                         source: src.to_owned(),
                         regex: pattern::compile(src),
                     });
                     patterns.len() - 1
-                })),
-                None => None,
-            };
+                })
+            });
             shapes.push(Shape {
                 kind: kind(name, shape, &index)?,
                 min: bound(shape.get("min")),

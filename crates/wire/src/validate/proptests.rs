@@ -201,24 +201,3 @@ proptest! {
         }
     }
 }
-#[test]
-fn tmp_probe() {
-    let (mut ok, mut con) = (0, 0);
-    let mut sample = None;
-    for (i, op) in crate::ops::OPERATIONS.iter().enumerate() {
-        for s in 0..50u64 {
-            let mut rng = Rng((i as u64) * 1000 + s + 1);
-            let body = synth(model(), model().index[op.input], &mut rng, 0);
-            match validate(op.input, &body) {
-                Ok(()) => ok += 1,
-                Err(e) => {
-                    con += 1;
-                    if s == 7 && i == 40 {
-                        sample = Some(e)
-                    }
-                }
-            }
-        }
-    }
-    println!("ok {ok} con {con} {sample:?}");
-}

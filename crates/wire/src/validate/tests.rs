@@ -381,7 +381,6 @@ fn generated_field_names() {
     );
     let issuer = crate::types::IssuerConfigurationType {
         r#type: Some("X".to_owned()),
-        ..Default::default()
     };
     assert_eq!(
         serde_json::to_value(&issuer).expect("serializes"),
