@@ -190,12 +190,12 @@ pub fn oauth(c: &UserPoolClientType, pool_id: &str, has_secret: bool) -> Result<
             "{u} is not a valid logout URL: it must use HTTPS (http only for localhost) and have no fragment."
         )));
     }
-    if let Some(d) = &c.default_redirect_uri {
-        if !callbacks.contains(d) {
-            return Err(Error::invalid_parameter(
-                "DefaultRedirectURI must be one of the CallbackURLs.",
-            ));
-        }
+    if let Some(d) = &c.default_redirect_uri
+        && !callbacks.contains(d)
+    {
+        return Err(Error::invalid_parameter(
+            "DefaultRedirectURI must be one of the CallbackURLs.",
+        ));
     }
     for p in c.supported_identity_providers.iter().flatten() {
         if p != "COGNITO" {

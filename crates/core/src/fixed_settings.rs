@@ -61,12 +61,12 @@ impl Service {
         if let Some(u) = &req.username_attributes {
             check_names("UsernameAttributes", u, USERNAME_ATTRS)?;
         }
-        if let Some(r) = &req.required_attributes {
-            if let Some(n) = r.iter().find(|n| !schema::is_standard(n)) {
-                return Err(Error::invalid_parameter(format!(
-                    "{n} is not a standard attribute; only standard attributes can be required."
-                )));
-            }
+        if let Some(r) = &req.required_attributes
+            && let Some(n) = r.iter().find(|n| !schema::is_standard(n))
+        {
+            return Err(Error::invalid_parameter(format!(
+                "{n} is not a standard attribute; only standard attributes can be required."
+            )));
         }
         let (doc, ()) = self
             .modify_pool(&req.user_pool_id, now, |doc| {

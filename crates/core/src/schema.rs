@@ -94,12 +94,12 @@ pub fn initial_schema(requested: &[SchemaAttributeType]) -> Result<Vec<SchemaAtt
 
 fn adjust_standard(attr: &mut SchemaAttributeType, req: &SchemaAttributeType) -> Result<()> {
     let name = attr.name.clone().unwrap_or_default();
-    if let Some(t) = &req.attribute_data_type {
-        if Some(t) != attr.attribute_data_type.as_ref() {
-            return Err(Error::invalid_parameter(format!(
-                "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute {name}"
-            )));
-        }
+    if let Some(t) = &req.attribute_data_type
+        && Some(t) != attr.attribute_data_type.as_ref()
+    {
+        return Err(Error::invalid_parameter(format!(
+            "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute {name}"
+        )));
     }
     if req.developer_only_attribute == Some(true) {
         return Err(Error::invalid_parameter(format!(
@@ -207,23 +207,23 @@ fn check_constraints(name: &str, data_type: &str, req: &SchemaAttributeType) -> 
                 "Invalid StringAttributeConstraints for attribute {name}: lengths must be between 0 and 2048."
             )));
         }
-        if let (Some(a), Some(b)) = (min, max) {
-            if a > b {
-                return Err(Error::invalid_parameter(format!(
-                    "Invalid StringAttributeConstraints for attribute {name}: MinLength is greater than MaxLength."
-                )));
-            }
+        if let (Some(a), Some(b)) = (min, max)
+            && a > b
+        {
+            return Err(Error::invalid_parameter(format!(
+                "Invalid StringAttributeConstraints for attribute {name}: MinLength is greater than MaxLength."
+            )));
         }
     }
     if let Some(c) = &req.number_attribute_constraints {
         let min = parse_bound(name, "MinValue", c.min_value.as_ref())?;
         let max = parse_bound(name, "MaxValue", c.max_value.as_ref())?;
-        if let (Some(a), Some(b)) = (min, max) {
-            if a > b {
-                return Err(Error::invalid_parameter(format!(
-                    "Invalid NumberAttributeConstraints for attribute {name}: MinValue is greater than MaxValue."
-                )));
-            }
+        if let (Some(a), Some(b)) = (min, max)
+            && a > b
+        {
+            return Err(Error::invalid_parameter(format!(
+                "Invalid NumberAttributeConstraints for attribute {name}: MinValue is greater than MaxValue."
+            )));
         }
     }
     if data_type != "Number" && req.number_attribute_constraints.is_some() {
