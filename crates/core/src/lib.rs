@@ -8,6 +8,7 @@
 pub mod client_rules;
 pub mod clients;
 pub mod crypto;
+pub mod delivery;
 pub mod error;
 pub mod fixed_settings;
 pub mod ids;

@@ -6,6 +6,9 @@
 
 use async_trait::async_trait;
 
+mod users;
+pub use users::*;
+
 /// A failure of the storage backend.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -89,7 +92,7 @@ pub trait PoolStore: Send + Sync {
     /// Replaces name and config if the stored version equals `pool.version - 1`
     /// (the caller bumps it); false when the pool is gone or the version moved on.
     async fn update_pool(&self, pool: &PoolRecord) -> StoreResult<bool>;
-    /// Deletes the pool and everything it owns (clients, secrets) in one
+    /// Deletes the pool and everything it owns (clients, secrets, users, codes) in one
     /// transaction; false when there was no such pool.
     async fn delete_pool(&self, id: &str) -> StoreResult<bool>;
     /// Up to `limit` pools ordered by id, starting after `after` when given.
@@ -156,11 +159,18 @@ pub trait AccessKeyStore: Send + Sync {
 pub trait AdminStore: Send + Sync {
     /// Answers when the database answers (a trivial query).
     async fn ping(&self) -> StoreResult<()>;
-    /// Deletes every pool, client and secret (the developer reset); access keys stay.
+    /// Deletes every pool, client, secret, user, code and outbox message (the
+    /// developer reset); access keys stay.
     async fn reset(&self) -> StoreResult<()>;
 }
 
 /// Everything kognit stores.
-pub trait Store: PoolStore + ClientStore + AccessKeyStore + AdminStore {}
+pub trait Store:
+    PoolStore + ClientStore + AccessKeyStore + AdminStore + UserStore + CodeStore + OutboxStore
+{
+}
 
-impl<T: PoolStore + ClientStore + AccessKeyStore + AdminStore> Store for T {}
+impl<T> Store for T where
+    T: PoolStore + ClientStore + AccessKeyStore + AdminStore + UserStore + CodeStore + OutboxStore
+{
+}
