@@ -88,6 +88,44 @@ impl MasterKey {
     }
 }
 
+/// A keyed hash (HMAC-SHA256 under a sub-key of the master key): one-time codes
+/// are stored this way, so a copy of the database does not reveal them even
+/// though a 6-digit code space is small.
+pub struct KeyedHash {
+    key: aws_lc_rs::hmac::Key,
+}
+
+impl KeyedHash {
+    /// The keyed hash for one purpose under this master key.
+    pub fn new(master: &MasterKey, purpose: &[u8]) -> Self {
+        let raw = master.derive(purpose);
+        Self {
+            key: aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &raw),
+        }
+    }
+
+    /// The tag of the parts, each length-prefixed so that parts cannot shift.
+    pub fn tag(&self, parts: &[&[u8]]) -> Vec<u8> {
+        let mut ctx = aws_lc_rs::hmac::Context::with_key(&self.key);
+        for p in parts {
+            ctx.update(&(p.len() as u64).to_be_bytes());
+            ctx.update(p);
+        }
+        ctx.sign().as_ref().to_vec()
+    }
+}
+
+/// HMAC-SHA256 of `msg` under `key` (Cognito's SECRET_HASH and SRP use it).
+pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let tag = aws_lc_rs::hmac::sign(
+        &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, key),
+        msg,
+    );
+    let mut out = [0u8; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
+}
+
 /// AES-256-GCM sealing of secrets at rest (client secrets, access keys, …).
 ///
 /// Sealed form: version byte `1` ‖ 96-bit random nonce ‖ ciphertext ‖ tag. The

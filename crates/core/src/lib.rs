@@ -5,21 +5,27 @@
 //! and calls one function of `Service`; the service applies Cognito's rules and
 //! talks to a [`store::Store`]. Nothing here knows HTTP or SQL.
 
+pub mod app_client;
 pub mod client_rules;
 pub mod clients;
 pub mod crypto;
 pub mod delivery;
 pub mod error;
+pub mod filter;
 pub mod fixed_settings;
 pub mod ids;
 mod mfa_config;
+pub mod passwords;
 mod pool_defaults;
 pub mod pools;
 pub mod schema;
 pub mod service;
 pub mod sigv4;
+pub mod srp;
 pub mod store;
+pub mod templates;
 mod tags;
+pub mod users;
 
 pub use error::{Error, Result};
 pub use service::{Admin, Millis, Service, Settings};

@@ -156,7 +156,9 @@ impl Service {
     /// Fills what is computed at read time (the user estimate).
     async fn present(&self, doc: PoolDoc) -> Result<PoolDoc> {
         let mut doc = doc;
-        doc.pool.estimated_number_of_users = Some(0);
+        let id = doc.pool.id.clone().unwrap_or_default();
+        let users = self.store.count_users(&id).await?;
+        doc.pool.estimated_number_of_users = Some(i32::try_from(users).unwrap_or(i32::MAX));
         Ok(doc)
     }
 

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::crypto::{MasterKey, SecretBox};
+use crate::crypto::{KeyedHash, MasterKey, SecretBox};
+use crate::delivery::Deliver;
+use crate::passwords::{HashParams, Hasher};
 use crate::store::Store;
 
 /// Settings of the server that shape what the service answers.
@@ -29,6 +31,25 @@ pub struct Service {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) settings: Settings,
     pub(crate) secrets: SecretBox,
+    pub(crate) codes: KeyedHash,
+    pub(crate) hasher: Hasher,
+    pub(crate) delivery: Arc<dyn Deliver>,
+}
+
+/// Delivery used until one is configured: refuses every message.
+struct NoDelivery;
+
+#[async_trait::async_trait]
+impl Deliver for NoDelivery {
+    async fn deliver(
+        &self,
+        msg: &crate::delivery::Message,
+    ) -> Result<(), crate::delivery::DeliveryError> {
+        Err(crate::delivery::DeliveryError(format!(
+            "no {} delivery is configured",
+            msg.channel.as_str()
+        )))
+    }
 }
 
 /// Proof that the caller is an administrator: made only by the protocol layer
@@ -65,7 +86,22 @@ impl Service {
             store,
             settings,
             secrets: SecretBox::new(master_key),
+            codes: KeyedHash::new(master_key, b"kognit one-time codes v1"),
+            hasher: Hasher::new(HashParams::SERVE),
+            delivery: Arc::new(NoDelivery),
         }
+    }
+
+    /// Uses these Argon2id parameters for new password hashes.
+    pub fn with_hash_params(mut self, params: HashParams) -> Self {
+        self.hasher = Hasher::new(params);
+        self
+    }
+
+    /// Delivers messages (codes, invitations) through this adapter.
+    pub fn with_delivery(mut self, delivery: Arc<dyn Deliver>) -> Self {
+        self.delivery = delivery;
+        self
     }
 
     /// The store (for health checks and the developer endpoints).

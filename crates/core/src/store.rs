@@ -109,6 +109,9 @@ pub trait ClientStore: Send + Sync {
         client: &ClientRecord,
         secrets: &[ClientSecretRecord],
     ) -> StoreResult<()>;
+    /// The client with this id in whichever pool holds it (public operations
+    /// name only the client id).
+    async fn find_client(&self, client_id: &str) -> StoreResult<Option<ClientRecord>>;
     /// The client, if any.
     async fn get_client(&self, pool_id: &str, client_id: &str)
     -> StoreResult<Option<ClientRecord>>;

@@ -57,6 +57,47 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// Keep every sent message in the developer outbox (`/_dev/outbox`);
+    /// default on in dev, off in serve (where reading it needs admin SigV4).
+    pub outbox: bool,
+    /// Email delivery over SMTP.
+    pub smtp: Option<crate::delivery::SmtpConfig>,
+    /// SMS delivery to an HTTP webhook.
+    pub sms: Option<crate::delivery::SmsConfig>,
+    /// Argon2id parameters for new password hashes (dev: cheap; serve: OWASP's
+    /// 19 MiB, 2 passes). Existing hashes keep the parameters they were made with.
+    pub password_hashing: PasswordHashing,
+}
+
+/// Argon2id parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordHashing {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over memory.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl From<kognit_core::passwords::HashParams> for PasswordHashing {
+    fn from(p: kognit_core::passwords::HashParams) -> Self {
+        Self {
+            memory_kib: p.m_cost_kib,
+            iterations: p.t_cost,
+            parallelism: p.p_cost,
+        }
+    }
+}
+
+impl From<PasswordHashing> for kognit_core::passwords::HashParams {
+    fn from(p: PasswordHashing) -> Self {
+        Self {
+            m_cost_kib: p.memory_kib,
+            t_cost: p.iterations,
+            p_cost: p.parallelism,
+        }
+    }
 }
 
 impl Config {
@@ -80,6 +121,13 @@ impl Config {
             access_keys: Vec::new(),
             max_body_bytes: 1024 * 1024,
             log_format: "text".into(),
+            outbox: mode == Mode::Dev,
+            smtp: None,
+            sms: None,
+            password_hashing: match mode {
+                Mode::Dev => kognit_core::passwords::HashParams::DEV.into(),
+                Mode::Serve => kognit_core::passwords::HashParams::SERVE.into(),
+            },
         }
     }
 
@@ -148,6 +196,10 @@ impl Config {
         }
         if self.max_body_bytes < 1024 {
             return Err("max_body_bytes must be at least 1024".into());
+        }
+        let h = &self.password_hashing;
+        if h.memory_kib < 8 * h.parallelism.max(1) || h.iterations == 0 || h.parallelism == 0 {
+            return Err("password_hashing needs memory_kib >= 8 x parallelism, iterations >= 1, parallelism >= 1".into());
         }
         for k in &self.access_keys {
             if k.id.is_empty() || k.secret.is_empty() {

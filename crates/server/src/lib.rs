@@ -2,6 +2,7 @@
 //! JSON 1.1 protocol layer in front of `kognit_core::Service`.
 
 pub mod config;
+pub mod delivery;
 mod keys;
 mod metrics;
 mod ops;

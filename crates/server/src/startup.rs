@@ -106,7 +106,19 @@ pub async fn start(
         region: cfg.region.clone(),
         account_id: cfg.account_id.clone(),
     };
-    let service = Arc::new(Service::new(store, settings, &master));
+    let outbox: Option<Arc<dyn kognit_core::store::OutboxStore>> = if cfg.outbox {
+        // Trait upcasting: the store is also the outbox.
+        Some(store.clone())
+    } else {
+        None
+    };
+    let delivery = crate::delivery::build(cfg.smtp.as_ref(), cfg.sms.as_ref(), outbox)
+        .map_err(|e| StartError(format!("cannot set up message delivery: {e}")))?;
+    let service = Arc::new(
+        Service::new(store, settings, &master)
+            .with_hash_params(cfg.password_hashing.into())
+            .with_delivery(delivery),
+    );
     let created_key = if cfg.mode == Mode::Serve {
         keys::bootstrap(&service, &cfg).await?
     } else {

@@ -86,6 +86,21 @@ impl ClientStore for SqlStore {
         tx.commit().await.map_err(errors::db)
     }
 
+    async fn find_client(&self, client_id: &str) -> StoreResult<Option<ClientRecord>> {
+        // Served by user_pool_clients_client_id_idx (migration 0002). Ids are
+        // random, so at most one pool holds one; the ORDER BY only makes the
+        // answer deterministic should two ever collide.
+        let row = sqlx::query(
+            "SELECT pool_id, client_id, name, config, created_ms, version \
+             FROM user_pool_clients WHERE client_id = $1 ORDER BY pool_id LIMIT 1",
+        )
+        .bind(client_id)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(errors::db)?;
+        row.as_ref().map(client).transpose().map_err(errors::db)
+    }
+
     async fn get_client(
         &self,
         pool_id: &str,

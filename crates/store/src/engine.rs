@@ -64,6 +64,14 @@ pub(crate) struct Dialect {
     /// concurrent secret additions serialize on it; SQLite already holds the
     /// database write lock and has no `FOR UPDATE`.
     pub(crate) lock_client: &'static str,
+    /// Whether ListUsers' prefix query must hide from the planner that its
+    /// sort key is `username_key`. SQLite keeps no statistics, and without
+    /// them it prefers walking the primary key (which yields rows already in
+    /// username_key order) over the filter column's index, i.e. a scan of the
+    /// whole pool for a narrow prefix; sorting on `username_key || ''`, which
+    /// no index provides, makes it range-scan the column's index instead.
+    /// PostgreSQL weighs both plans with real statistics and is left to choose.
+    pub(crate) hide_sort_key: bool,
     /// Serializes migrations across processes, run first in each migration
     /// transaction (SQLite: `BEGIN IMMEDIATE` already does).
     pub(crate) migration_lock: Option<&'static str>,
@@ -74,6 +82,7 @@ pub(crate) struct Dialect {
 static SQLITE: Dialect = Dialect {
     begin_write: "BEGIN IMMEDIATE",
     lock_client: "SELECT 1 FROM user_pool_clients WHERE pool_id = $1 AND client_id = $2",
+    hide_sort_key: true,
     migration_lock: None,
     migrations: migrate::SQLITE,
 };
@@ -82,6 +91,7 @@ static POSTGRES: Dialect = Dialect {
     begin_write: "BEGIN",
     lock_client: "SELECT 1 FROM user_pool_clients WHERE pool_id = $1 AND client_id = $2 \
                   FOR UPDATE",
+    hide_sort_key: false,
     // Transaction-scoped, so it is released by COMMIT/ROLLBACK even if the
     // process dies mid-migration. The key is "kognit" in ASCII.
     migration_lock: Some("SELECT pg_advisory_xact_lock(118126220831092)"),

@@ -23,6 +23,16 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "client_secrets_pkey",
     ),
     ("access_keys.id", "access_keys_pkey"),
+    ("users.pool_id, users.username_key", "users_pkey"),
+    ("users.pool_id, users.sub", "users_sub_key"),
+    (
+        "user_aliases.pool_id, user_aliases.kind, user_aliases.value_key",
+        "user_aliases_pkey",
+    ),
+    (
+        "user_codes.pool_id, user_codes.username_key, user_codes.purpose",
+        "user_codes_pkey",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 

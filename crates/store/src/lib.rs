@@ -8,13 +8,17 @@
 //! one `Dialect` value per engine, selected at connect time.
 
 mod clients;
+mod codes;
 mod engine;
 mod errors;
 mod keys;
 mod migrate;
+mod outbox;
 mod pools;
 #[cfg(test)]
 mod tests;
+mod user_list;
+mod users;
 
 use std::sync::Arc;
 
@@ -116,6 +120,10 @@ impl AdminStore for SqlStore {
         // Children first: no cascade work, and no reliance on it. Access keys
         // are the operator's credentials and survive a developer reset.
         for sql in [
+            "DELETE FROM outbox",
+            "DELETE FROM user_codes",
+            "DELETE FROM user_aliases",
+            "DELETE FROM users",
             "DELETE FROM client_secrets",
             "DELETE FROM user_pool_clients",
             "DELETE FROM user_pools",

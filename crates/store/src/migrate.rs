@@ -4,7 +4,7 @@
 //! BLOB/BYTEA, STRICT, collations). Applied versions are recorded in
 //! `kognit_migrations`; each pending migration runs in one transaction
 //! together with its version row, so a failed migration leaves nothing
-//! behind. To add one (e.g. the users table), write `000N_<name>.sql` for
+//! behind. To add one, write `000N_<name>.sql` for
 //! both engines and append it to both lists with the same version.
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -27,18 +27,32 @@ pub(crate) struct Migration {
 }
 
 /// SQLite's migrations, oldest first.
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    description: "init",
-    sql: include_str!("../migrations/sqlite/0001_init.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "init",
+        sql: include_str!("../migrations/sqlite/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "users",
+        sql: include_str!("../migrations/sqlite/0002_users.sql"),
+    },
+];
 
 /// PostgreSQL's migrations, oldest first.
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    description: "init",
-    sql: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "init",
+        sql: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "users",
+        sql: include_str!("../migrations/postgres/0002_users.sql"),
+    },
+];
 
 /// The bookkeeping table; the same text is valid on both engines.
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kognit_migrations (\

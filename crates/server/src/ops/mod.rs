@@ -2,6 +2,7 @@
 //! (`/health`, `/metrics`) and, in `kognit dev`, the developer endpoints.
 
 mod dev;
+mod outbox;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -29,6 +30,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// The region SigV4 scopes must name.
     pub region: String,
+    /// Whether the developer outbox is readable.
+    pub outbox: bool,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             access_keys: Arc::new(cfg.access_keys.clone()),
             max_body_bytes: cfg.max_body_bytes,
             region: cfg.region.clone(),
+            outbox: cfg.outbox,
         }
     }
 }
@@ -74,6 +78,11 @@ pub fn router(state: AppState) -> Router {
         .route("/", post(crate::protocol::handle))
         .route("/health", get(health))
         .route("/metrics", get(metrics));
+    if state.outbox {
+        app = app
+            .route("/_dev/outbox", get(outbox::list))
+            .route("/_dev/outbox/latest", get(outbox::latest));
+    }
     if state.mode == Mode::Dev {
         app = app
             .route("/_dev/reset", post(dev::reset))

@@ -57,7 +57,24 @@ pub async fn dispatch(
     let svc: &Service = &state.service;
     match caller {
         Caller::Admin(admin) => admin_op(svc, &admin, op, body).await,
-        Caller::Anonymous => Err(not_implemented(op)),
+        Caller::Anonymous => public_op(svc, op, body).await,
+    }
+}
+
+/// Operations Cognito leaves unsigned (client-id or token based).
+async fn public_op(
+    svc: &Service,
+    op: &Operation,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, Error> {
+    let now = now_ms();
+    match op.name {
+        "SignUp" => call(body, |r| svc.sign_up(r, now)).await,
+        "ConfirmSignUp" => call(body, |r| svc.confirm_sign_up(r, now)).await,
+        "ResendConfirmationCode" => call(body, |r| svc.resend_confirmation_code(r, now)).await,
+        "ForgotPassword" => call(body, |r| svc.forgot_password(r, now)).await,
+        "ConfirmForgotPassword" => call(body, |r| svc.confirm_forgot_password(r, now)).await,
+        _ => Err(not_implemented(op)),
     }
 }
 
@@ -123,6 +140,35 @@ async fn admin_op(
             })
             .await
         }
+        "AdminCreateUser" => call(body, |r| svc.admin_create_user(a, r, now)).await,
+        "AdminGetUser" => call(body, |r| svc.admin_get_user(a, r)).await,
+        "AdminConfirmSignUp" => {
+            call(body, |r| async { svc.admin_confirm_sign_up(a, r, now).await.map(empty) }).await
+        }
+        "AdminDisableUser" => {
+            call(body, |r| async { svc.admin_disable_user(a, r, now).await.map(empty) }).await
+        }
+        "AdminEnableUser" => {
+            call(body, |r| async { svc.admin_enable_user(a, r, now).await.map(empty) }).await
+        }
+        "AdminDeleteUser" => {
+            call(body, |r| async { svc.admin_delete_user(a, r).await.map(empty) }).await
+        }
+        "AdminUpdateUserAttributes" => {
+            call(body, |r| async { svc.admin_update_user_attributes(a, r, now).await.map(empty) })
+                .await
+        }
+        "AdminDeleteUserAttributes" => {
+            call(body, |r| async { svc.admin_delete_user_attributes(a, r, now).await.map(empty) })
+                .await
+        }
+        "AdminResetUserPassword" => {
+            call(body, |r| async { svc.admin_reset_user_password(a, r, now).await.map(empty) }).await
+        }
+        "AdminSetUserPassword" => {
+            call(body, |r| async { svc.admin_set_user_password(a, r, now).await.map(empty) }).await
+        }
+        "ListUsers" => call(body, |r| svc.list_users(a, r)).await,
         _ => Err(not_implemented(op)),
     }
 }

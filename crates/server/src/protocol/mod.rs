@@ -2,7 +2,7 @@
 //! request, checks the signature, validates the body against the service model,
 //! calls one service function and encodes the answer. No business rules here.
 
-mod auth;
+pub(crate) mod auth;
 mod dispatch;
 mod reply;
 

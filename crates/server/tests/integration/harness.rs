@@ -139,6 +139,29 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// The newest developer-outbox message for a user (None on 404).
+    pub async fn latest_message(&self, pool_id: &str, username: &str) -> Option<serde_json::Value> {
+        let resp = reqwest::Client::new()
+            .get(format!("{}/_dev/outbox/latest", self.url))
+            .query(&[("user_pool_id", pool_id), ("username", username)])
+            .send()
+            .await
+            .expect("outbox request");
+        if resp.status() == 404 {
+            return None;
+        }
+        assert_eq!(resp.status(), 200);
+        Some(resp.json().await.expect("outbox json"))
+    }
+
+    /// The code of the newest outbox message for a user.
+    pub async fn latest_code(&self, pool_id: &str, username: &str) -> String {
+        let m = self.latest_message(pool_id, username).await.expect("a message was sent");
+        m["code"].as_str().expect("message has a code").to_owned()
+    }
+}
+
 /// A raw HTTP answer.
 pub struct RawReply {
     pub status: u16,

@@ -6,7 +6,11 @@ mod harness;
 
 mod binary;
 mod clients;
+mod concurrency;
+mod delivery;
 mod fuzz;
 mod pools;
 mod protocol;
 mod serve;
+mod smtp_sink;
+mod users;

@@ -177,3 +177,17 @@ store_test!(
         );
     }
 );
+
+store_test!(find_client_without_its_pool, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    for p in ["p1", "p2"] {
+        s.insert_pool(&pool(p)).await.unwrap();
+    }
+    s.insert_client(&client("p1", "c1"), &[]).await.unwrap();
+    s.insert_client(&client("p2", "c2"), &[]).await.unwrap();
+    assert_eq!(s.find_client("c2").await.unwrap(), Some(client("p2", "c2")));
+    assert_eq!(s.find_client("c1").await.unwrap(), Some(client("p1", "c1")));
+    assert_eq!(s.find_client("nope").await.unwrap(), None);
+    assert!(s.delete_client("p2", "c2").await.unwrap());
+    assert_eq!(s.find_client("c2").await.unwrap(), None);
+});

@@ -27,10 +27,62 @@ macro_rules! store_test {
 
 mod admin;
 mod clients;
+mod codes;
 mod harness;
 mod pools;
+mod user_list;
+mod user_plans;
+mod users;
+mod users_concurrent;
 
-use kognit_core::store::{AccessKeyRecord, ClientRecord, ClientSecretRecord, PoolRecord};
+use kognit_core::store::{
+    AccessKeyRecord, AliasRecord, ClientRecord, ClientSecretRecord, CodeRecord, OutboxRecord,
+    PoolRecord, StoreError, UserRecord,
+};
+
+/// The Conflict's constraint name, or a panic.
+fn conflict<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
+    match r {
+        Err(StoreError::Conflict(name)) => name,
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+}
+
+/// A user whose every column holds something recognizable: `key` is the
+/// username key, the username is its upper-case form, the sub derives from
+/// it, and the SRP blob holds NUL and 0xFF.
+fn user(pool_id: &str, key: &str) -> UserRecord {
+    UserRecord {
+        pool_id: pool_id.to_owned(),
+        username: key.to_uppercase(),
+        username_key: key.to_owned(),
+        sub: format!("sub-{key}"),
+        status: "CONFIRMED".into(),
+        enabled: true,
+        attributes: format!(r#"{{"email":"{key}@example.com","name":"ünïcødé ✓"}}"#),
+        email: Some(format!("{key}@example.com")),
+        phone_number: None,
+        name: Some("ünïcødé ✓".into()),
+        given_name: None,
+        family_name: None,
+        preferred_username: None,
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        srp_sealed: Some([&[0u8, 0xff, 0x00][..], key.as_bytes()].concat()),
+        temp_password_expires_ms: None,
+        extra: "{}".into(),
+        created_ms: 1_700_000_000_000,
+        updated_ms: 1_700_000_000_000,
+        version: 1,
+    }
+}
+
+/// An alias.
+fn alias(kind: &str, value_key: &str) -> AliasRecord {
+    AliasRecord {
+        kind: kind.to_owned(),
+        value_key: value_key.to_owned(),
+    }
+}
 
 /// A pool record with recognizable contents.
 fn pool(id: &str) -> PoolRecord {
@@ -72,5 +124,34 @@ fn key(id: &str) -> AccessKeyRecord {
         id: id.to_owned(),
         sealed_secret: (0..=255u8).collect(),
         created_ms: 1_700_000_000_002,
+    }
+}
+
+/// A code of `key` for `purpose`.
+fn code(pool_id: &str, key: &str, purpose: &str) -> CodeRecord {
+    CodeRecord {
+        pool_id: pool_id.to_owned(),
+        username_key: key.to_owned(),
+        purpose: purpose.to_owned(),
+        code_hash: vec![1, 2, 3],
+        expires_ms: 1,
+        attempts: 0,
+        sends: 1,
+        window_start_ms: 0,
+    }
+}
+
+/// A message to `username`.
+fn message(pool_id: &str, username: &str) -> OutboxRecord {
+    OutboxRecord {
+        id: 0,
+        pool_id: pool_id.to_owned(),
+        username: username.to_owned(),
+        channel: "EMAIL".into(),
+        destination: "a@b.c".into(),
+        subject: None,
+        body: "hi".into(),
+        code: None,
+        created_ms: 1,
     }
 }

@@ -1,0 +1,84 @@
+//! The app client of a public operation (which names only a ClientId), and
+//! the SECRET_HASH check for clients with a secret.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash>
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::UserPoolClientType;
+
+use crate::service::Service;
+use crate::{Error, Result, crypto};
+
+/// An app client and the pool it belongs to.
+pub struct AppClient {
+    /// The owning pool's id.
+    pub pool_id: String,
+    /// The client's configuration.
+    pub config: UserPoolClientType,
+}
+
+impl AppClient {
+    /// The client id.
+    pub fn id(&self) -> &str {
+        self.config.client_id.as_deref().unwrap_or_default()
+    }
+
+    /// Whether self-service may write this attribute (all, when the client
+    /// sets no WriteAttributes).
+    pub fn write_attributes(&self) -> Option<&[String]> {
+        self.config.write_attributes.as_deref()
+    }
+}
+
+impl Service {
+    /// The client named by a public operation, or ResourceNotFoundException.
+    pub async fn app_client(&self, client_id: &str) -> Result<AppClient> {
+        let rec = self
+            .store
+            .find_client(client_id)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("User pool client {client_id} does not exist.")))?;
+        let config = serde_json::from_str(&rec.config).map_err(Error::internal)?;
+        Ok(AppClient {
+            pool_id: rec.pool_id,
+            config,
+        })
+    }
+
+    /// Checks SECRET_HASH = base64(HMAC-SHA256(client secret, username ‖ client id))
+    /// against each of the client's secrets (two during a rotation), in
+    /// constant time. Clients without a secret need none.
+    pub async fn check_secret_hash(
+        &self,
+        client: &AppClient,
+        username: &str,
+        secret_hash: Option<&str>,
+    ) -> Result<()> {
+        let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
+        if secrets.is_empty() {
+            return Ok(());
+        }
+        let Some(given) = secret_hash else {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                format!(
+                    "Client {} is configured with secret but SECRET_HASH was not received",
+                    client.id()
+                ),
+            ));
+        };
+        let msg = format!("{username}{}", client.id());
+        let ok = secrets.iter().fold(false, |ok, s| {
+            let expected = B64.encode(crypto::hmac_sha256(s.as_bytes(), msg.as_bytes()));
+            ok | crypto::ct_eq(expected.as_bytes(), given.as_bytes())
+        });
+        if !ok {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                format!("Unable to verify secret hash for client {}", client.id()),
+            ));
+        }
+        Ok(())
+    }
+}

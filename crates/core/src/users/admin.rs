@@ -1,0 +1,231 @@
+//! Admin user management: AdminCreateUser, AdminGetUser, AdminConfirmSignUp,
+//! AdminDisableUser, AdminEnableUser, AdminDeleteUser, AdminResetUserPassword,
+//! AdminSetUserPassword.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-create-user-accounts.html>
+
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::*;
+
+use super::attributes::{Write, check_write};
+use super::codes::Purpose;
+use super::messages::{Content, recovery_channel};
+use super::signup::{new_user, resolve_username};
+use super::{Attrs, Pool, set_attrs, status, user_type};
+use crate::delivery::Channel;
+use crate::service::{Admin, Millis, Service, epoch_seconds};
+use crate::store::{StoreError, UserRecord};
+use crate::{Error, Result, passwords};
+
+fn mediums(req: &AdminCreateUserRequest) -> Result<Vec<Channel>> {
+    let given = req.desired_delivery_mediums.clone().unwrap_or_else(|| vec!["SMS".into()]);
+    given
+        .iter()
+        .map(|m| match m.as_str() {
+            "EMAIL" => Ok(Channel::Email),
+            "SMS" => Ok(Channel::Sms),
+            other => Err(Error::invalid_parameter(format!("Delivery medium {other} is not supported."))),
+        })
+        .collect()
+}
+
+impl Service {
+    /// Sends the invitation by each desired medium the user has an address for.
+    async fn invite(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        attrs: &Attrs,
+        channels: &[Channel],
+        given_name: &str,
+        temp_password: &str,
+    ) -> Result<()> {
+        let usable: Vec<Channel> = channels
+            .iter()
+            .copied()
+            .filter(|c| attrs.get(super::messages::attribute_of(*c)).is_some_and(|v| !v.is_empty()))
+            .collect();
+        if usable.is_empty() {
+            return Err(Error::invalid_parameter(
+                "User has no attribute matching desired delivery mediums",
+            ));
+        }
+        for c in usable {
+            let content = Content::Invitation {
+                username: given_name,
+                temp_password,
+            };
+            self.send_to_user(pool, &rec.username, attrs, c, content).await?;
+        }
+        Ok(())
+    }
+
+    /// AdminCreateUser: a user in FORCE_CHANGE_PASSWORD with a temporary
+    /// password, invited by SMS or email unless MessageAction is SUPPRESS.
+    pub async fn admin_create_user(
+        &self,
+        _admin: &Admin,
+        req: AdminCreateUserRequest,
+        now: Millis,
+    ) -> Result<AdminCreateUserResponse> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let given = req.username.clone().unwrap_or_default();
+        let channels = mediums(&req)?;
+        let action = req.message_action.as_deref();
+        let temp = match &req.temporary_password {
+            Some(p) => p.clone(),
+            None => passwords::temporary_password(&Self::password_policy(&pool)),
+        };
+        if action == Some("RESEND") {
+            let mut rec = self.user(&pool, &given).await?;
+            if rec.status != status::FORCE_CHANGE_PASSWORD {
+                return Err(Error::new(
+                    ErrorCode::UnsupportedUserStateException,
+                    format!("Resend not possible. {} status is not FORCE_CHANGE_PASSWORD", rec.username),
+                ));
+            }
+            let attrs = super::attrs_of(&rec)?;
+            self.set_password(&pool, &mut rec, &temp, true, now).await?;
+            self.save_user(&pool, &mut rec, &attrs, false, now).await?;
+            self.invite(&pool, &rec, &attrs, &channels, &given, &temp).await?;
+            return Ok(AdminCreateUserResponse {
+                user: Some(user_type(&rec, None)?),
+            });
+        }
+        let mut attrs = check_write(&pool, req.user_attributes.as_deref().unwrap_or_default(), Write::Create, None)?;
+        let sub = uuid::Uuid::new_v4().to_string();
+        let username = resolve_username(&pool, &given, &sub, &mut attrs)?;
+        let mut rec = new_user(&pool, &username, sub, status::FORCE_CHANGE_PASSWORD, now);
+        set_attrs(&mut rec, &attrs)?;
+        self.set_password(&pool, &mut rec, &temp, true, now).await?;
+        let force = req.force_alias_creation.unwrap_or(false);
+        let aliases = pool.aliases(&attrs);
+        match self.store.insert_user(&rec, &aliases).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(c)) if c.contains("alias") && force => {
+                self.release_aliases(&pool, &rec, &aliases, now).await?;
+                self.insert_new_user(&pool, &rec, &attrs).await?;
+            }
+            Err(StoreError::Conflict(c)) => return Err(super::conflict_error(&pool, &c, &attrs)),
+            Err(e) => return Err(e.into()),
+        }
+        if action != Some("SUPPRESS") {
+            if let Err(e) = self.invite(&pool, &rec, &attrs, &channels, &given, &temp).await {
+                self.store.delete_user(&pool.id, &rec.username_key).await?;
+                return Err(e);
+            }
+        }
+        Ok(AdminCreateUserResponse {
+            user: Some(user_type(&rec, None)?),
+        })
+    }
+
+    /// AdminGetUser.
+    pub async fn admin_get_user(&self, _admin: &Admin, req: AdminGetUserRequest) -> Result<AdminGetUserResponse> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        Ok(AdminGetUserResponse {
+            username: Some(rec.username.clone()),
+            user_attributes: Some(super::attribute_list(&rec, None)?),
+            user_create_date: Some(epoch_seconds(rec.created_ms)),
+            user_last_modified_date: Some(epoch_seconds(rec.updated_ms)),
+            enabled: Some(rec.enabled),
+            user_status: Some(rec.status.clone()),
+            mfa_options: None,
+            preferred_mfa_setting: None,
+            user_mfa_setting_list: None,
+        })
+    }
+
+    /// Loads a user, applies `change` and saves it.
+    async fn change_user(
+        &self,
+        pool_id: Option<&str>,
+        username: Option<&str>,
+        now: Millis,
+        change: impl FnOnce(&mut UserRecord) -> Result<()>,
+    ) -> Result<()> {
+        let pool = self.pool(pool_id.unwrap_or_default()).await?;
+        let mut rec = self.user(&pool, username.unwrap_or_default()).await?;
+        change(&mut rec)?;
+        let attrs = super::attrs_of(&rec)?;
+        self.save_user(&pool, &mut rec, &attrs, false, now).await
+    }
+
+    /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code.
+    pub async fn admin_confirm_sign_up(&self, _admin: &Admin, req: AdminConfirmSignUpRequest, now: Millis) -> Result<()> {
+        self.change_user(req.user_pool_id.as_deref(), req.username.as_deref(), now, |rec| {
+            if rec.status != status::UNCONFIRMED {
+                return Err(Error::new(
+                    ErrorCode::NotAuthorizedException,
+                    format!("User cannot be confirmed. Current status is {}", rec.status),
+                ));
+            }
+            rec.status = status::CONFIRMED.into();
+            Ok(())
+        })
+        .await
+    }
+
+    /// AdminDisableUser.
+    pub async fn admin_disable_user(&self, _admin: &Admin, req: AdminDisableUserRequest, now: Millis) -> Result<()> {
+        self.change_user(req.user_pool_id.as_deref(), req.username.as_deref(), now, |rec| {
+            rec.enabled = false;
+            Ok(())
+        })
+        .await
+    }
+
+    /// AdminEnableUser.
+    pub async fn admin_enable_user(&self, _admin: &Admin, req: AdminEnableUserRequest, now: Millis) -> Result<()> {
+        self.change_user(req.user_pool_id.as_deref(), req.username.as_deref(), now, |rec| {
+            rec.enabled = true;
+            Ok(())
+        })
+        .await
+    }
+
+    /// AdminDeleteUser.
+    pub async fn admin_delete_user(&self, _admin: &Admin, req: AdminDeleteUserRequest) -> Result<()> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        if !self.store.delete_user(&pool.id, &rec.username_key).await? {
+            return Err(super::user_not_found());
+        }
+        Ok(())
+    }
+
+    /// AdminResetUserPassword: RESET_REQUIRED, and a recovery code is sent.
+    pub async fn admin_reset_user_password(
+        &self,
+        _admin: &Admin,
+        req: AdminResetUserPasswordRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let mut rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        let attrs = super::attrs_of(&rec)?;
+        let channel = recovery_channel(&pool, &attrs)?;
+        let code = self.issue_code(&pool.id, &rec.username_key, Purpose::Forgot, now).await?;
+        self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
+            .await?;
+        rec.status = status::RESET_REQUIRED.into();
+        self.save_user(&pool, &mut rec, &attrs, false, now).await
+    }
+
+    /// AdminSetUserPassword: Permanent → CONFIRMED, else FORCE_CHANGE_PASSWORD.
+    pub async fn admin_set_user_password(
+        &self,
+        _admin: &Admin,
+        req: AdminSetUserPasswordRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let mut rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        let permanent = req.permanent.unwrap_or(false);
+        self.set_password(&pool, &mut rec, req.password.as_deref().unwrap_or_default(), !permanent, now)
+            .await?;
+        rec.status = if permanent { status::CONFIRMED } else { status::FORCE_CHANGE_PASSWORD }.into();
+        let attrs = super::attrs_of(&rec)?;
+        self.save_user(&pool, &mut rec, &attrs, false, now).await
+    }
+}

@@ -1,0 +1,63 @@
+//! AdminUpdateUserAttributes and AdminDeleteUserAttributes.
+
+use kognit_wire::types::*;
+
+use super::attributes::{Write, check_delete, check_write, reset_verification};
+use super::codes::Purpose;
+use super::messages::Content;
+use crate::delivery::Channel;
+use crate::service::{Admin, Millis, Service};
+use crate::Result;
+
+impl Service {
+    /// AdminUpdateUserAttributes. A changed email or phone number becomes
+    /// unverified unless the request marks it verified; when the pool
+    /// auto-verifies it, a verification code is sent to the new value.
+    pub async fn admin_update_user_attributes(
+        &self,
+        _admin: &Admin,
+        req: AdminUpdateUserAttributesRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let mut rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        let new_values = check_write(&pool, req.user_attributes.as_deref().unwrap_or_default(), Write::Update, None)?;
+        let old = super::attrs_of(&rec)?;
+        let mut merged = old.clone();
+        merged.extend(new_values.clone());
+        reset_verification(&old, &new_values, &mut merged);
+        self.save_user(&pool, &mut rec, &merged, false, now).await?;
+        let auto = pool.auto_verified();
+        for (attr, channel) in [("phone_number", Channel::Sms), ("email", Channel::Email)] {
+            let changed = new_values.get(attr).is_some_and(|v| old.get(attr) != Some(v));
+            let unverified = merged.get(&format!("{attr}_verified")).map(String::as_str) != Some("true");
+            if changed && unverified && auto.iter().any(|a| a == attr) {
+                let code = self.issue_code(&pool.id, &rec.username_key, Purpose::Verify(attr), now).await?;
+                self.send_to_user(&pool, &rec.username, &merged, channel, Content::Code(&code))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// AdminDeleteUserAttributes: required and immutable attributes stay.
+    pub async fn admin_delete_user_attributes(
+        &self,
+        _admin: &Admin,
+        req: AdminDeleteUserAttributesRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let mut rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        let names = req.user_attribute_names.unwrap_or_default();
+        check_delete(&pool, &names)?;
+        let mut attrs = super::attrs_of(&rec)?;
+        for n in &names {
+            attrs.remove(n);
+            if n == "email" || n == "phone_number" {
+                attrs.remove(&format!("{n}_verified"));
+            }
+        }
+        self.save_user(&pool, &mut rec, &attrs, false, now).await
+    }
+}

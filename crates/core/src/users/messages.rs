@@ -1,0 +1,130 @@
+//! Sending codes and invitations to users, and the `CodeDeliveryDetails`
+//! Cognito answers with.
+
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::CodeDeliveryDetailsType;
+
+use super::{Attrs, Pool};
+use crate::delivery::{Channel, Message};
+use crate::service::Service;
+use crate::{Error, Result, templates};
+
+/// What is being sent.
+pub(crate) enum Content<'a> {
+    /// A verification or recovery code.
+    Code(&'a str),
+    /// An AdminCreateUser invitation with the temporary password.
+    Invitation { username: &'a str, temp_password: &'a str },
+}
+
+/// Where a destination lives among a user's attributes.
+pub(crate) fn attribute_of(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => "email",
+        Channel::Sms => "phone_number",
+    }
+}
+
+/// Where sign-up codes go: the auto-verified phone number, else the email
+/// (Cognito prefers SMS when both are auto-verified).
+pub(crate) fn signup_channel(pool: &Pool, attrs: &Attrs) -> Option<Channel> {
+    let auto = pool.auto_verified();
+    let has = |a: &str| attrs.get(a).is_some_and(|v| !v.is_empty());
+    if auto.iter().any(|a| a == "phone_number") && has("phone_number") {
+        Some(Channel::Sms)
+    } else if auto.iter().any(|a| a == "email") && has("email") {
+        Some(Channel::Email)
+    } else {
+        None
+    }
+}
+
+/// Where recovery codes go, by the pool's AccountRecoverySetting (default:
+/// a verified phone number, else a verified email).
+pub(crate) fn recovery_channel(pool: &Pool, attrs: &Attrs) -> Result<Channel> {
+    let verified = |a: &str| {
+        attrs.get(a).is_some_and(|v| !v.is_empty())
+            && attrs.get(&format!("{a}_verified")).map(String::as_str) == Some("true")
+    };
+    let mut mechanisms: Vec<(i32, String)> = pool
+        .p()
+        .account_recovery_setting
+        .as_ref()
+        .and_then(|s| s.recovery_mechanisms.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| (m.priority.unwrap_or(1), m.name.unwrap_or_default()))
+        .collect();
+    if mechanisms.is_empty() {
+        mechanisms = vec![(1, "verified_phone_number".into()), (2, "verified_email".into())];
+    }
+    mechanisms.sort();
+    for (_, name) in &mechanisms {
+        match name.as_str() {
+            "verified_phone_number" if verified("phone_number") => return Ok(Channel::Sms),
+            "verified_email" if verified("email") => return Ok(Channel::Email),
+            "admin_only" => {
+                return Err(Error::new(
+                    ErrorCode::NotAuthorizedException,
+                    "User password cannot be reset in the current state.",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Err(Error::invalid_parameter(
+        "Cannot reset password for the user as there is no registered/verified email or phone_number",
+    ))
+}
+
+impl Service {
+    /// Renders and delivers a message to the user's email or phone number.
+    pub(crate) async fn send_to_user(
+        &self,
+        pool: &Pool,
+        username: &str,
+        attrs: &Attrs,
+        channel: Channel,
+        content: Content<'_>,
+    ) -> Result<CodeDeliveryDetailsType> {
+        let attribute = attribute_of(channel);
+        let destination = attrs
+            .get(attribute)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .ok_or_else(|| {
+                Error::invalid_parameter(format!("User has no {attribute} to deliver the message to."))
+            })?;
+        let (subject, body, code) = match content {
+            Content::Code(code) => {
+                let (s, b) = templates::verification_message(pool.p(), channel, code);
+                (s, b, code.to_owned())
+            }
+            Content::Invitation { username, temp_password } => {
+                let (s, b) = templates::invitation_message(pool.p(), channel, username, temp_password);
+                (s, b, temp_password.to_owned())
+            }
+        };
+        let msg = Message {
+            pool_id: pool.id.clone(),
+            username: username.to_owned(),
+            channel,
+            destination: destination.clone(),
+            subject,
+            body,
+            code: Some(code),
+        };
+        if let Err(e) = self.delivery.deliver(&msg).await {
+            tracing::warn!(channel = channel.as_str(), error = %e, "message delivery failed");
+            return Err(Error::new(
+                ErrorCode::CodeDeliveryFailureException,
+                "Unable to deliver the message.",
+            ));
+        }
+        Ok(CodeDeliveryDetailsType {
+            destination: Some(templates::mask_destination(channel, &destination)),
+            delivery_medium: Some(channel.as_str().to_owned()),
+            attribute_name: Some(attribute.to_owned()),
+        })
+    }
+}

@@ -1,0 +1,308 @@
+//! Users: sign-up and confirmation, password recovery, admin user management
+//! and ListUsers, with Cognito's attribute rules, aliases and user states.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-manage-user-accounts.html>
+
+mod admin;
+mod admin_attributes;
+mod attributes;
+mod codes;
+mod list;
+mod messages;
+mod credentials;
+mod recovery;
+mod signup;
+
+use std::collections::BTreeMap;
+
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::{AttributeType, UserPoolType, UserType};
+
+use crate::pools::PoolDoc;
+use crate::service::{Service, epoch_seconds};
+use crate::store::{AliasRecord, StoreError, UserRecord};
+use crate::{Error, Result};
+
+/// A user's attributes by name (everything but `sub`), values as strings.
+pub(crate) type Attrs = BTreeMap<String, String>;
+
+/// User states, as Cognito names them.
+pub(crate) mod status {
+    pub const UNCONFIRMED: &str = "UNCONFIRMED";
+    pub const CONFIRMED: &str = "CONFIRMED";
+    pub const FORCE_CHANGE_PASSWORD: &str = "FORCE_CHANGE_PASSWORD";
+    pub const RESET_REQUIRED: &str = "RESET_REQUIRED";
+}
+
+/// The pool settings the user rules read.
+pub(crate) struct Pool {
+    pub id: String,
+    pub doc: PoolDoc,
+}
+
+impl Pool {
+    pub fn p(&self) -> &UserPoolType {
+        &self.doc.pool
+    }
+
+    /// Usernames compare case-insensitively unless the pool says otherwise.
+    /// A pool created through the API without UsernameConfiguration is case
+    /// sensitive, as in Cognito.
+    pub fn case_sensitive(&self) -> bool {
+        self.p()
+            .username_configuration
+            .as_ref()
+            .and_then(|c| c.case_sensitive)
+            .unwrap_or(true)
+    }
+
+    pub fn username_attributes(&self) -> Vec<String> {
+        self.p().username_attributes.clone().unwrap_or_default()
+    }
+
+    pub fn alias_attributes(&self) -> Vec<String> {
+        self.p().alias_attributes.clone().unwrap_or_default()
+    }
+
+    pub fn auto_verified(&self) -> Vec<String> {
+        self.p().auto_verified_attributes.clone().unwrap_or_default()
+    }
+
+    /// The key a username is stored and compared under.
+    pub fn username_key(&self, username: &str) -> String {
+        if self.case_sensitive() {
+            username.to_owned()
+        } else {
+            username.to_lowercase()
+        }
+    }
+
+    /// The key an alias value is compared under: emails case-insensitively,
+    /// preferred usernames as the pool compares usernames.
+    pub fn alias_key(&self, kind: &str, value: &str) -> String {
+        match kind {
+            "email" => value.to_lowercase(),
+            "preferred_username" => self.username_key(value),
+            _ => value.to_owned(),
+        }
+    }
+
+    /// The unique sign-in aliases a user with these attributes holds: in
+    /// username-attribute pools the email/phone always; in alias pools the
+    /// verified email/phone and the preferred username.
+    pub fn aliases(&self, attrs: &Attrs) -> Vec<AliasRecord> {
+        let mut out = Vec::new();
+        let username_attrs = self.username_attributes();
+        let alias_attrs = self.alias_attributes();
+        for kind in ["email", "phone_number", "preferred_username"] {
+            let Some(value) = attrs.get(kind).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let verified = attrs.get(&format!("{kind}_verified")).map(String::as_str) == Some("true");
+            let holds = username_attrs.iter().any(|a| a == kind)
+                || (alias_attrs.iter().any(|a| a == kind)
+                    && (kind == "preferred_username" || verified));
+            if holds {
+                out.push(AliasRecord {
+                    kind: kind.into(),
+                    value_key: self.alias_key(kind, value),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Reads a user's attribute map.
+pub(crate) fn attrs_of(rec: &UserRecord) -> Result<Attrs> {
+    serde_json::from_str(&rec.attributes).map_err(Error::internal)
+}
+
+/// Writes a user's attribute map and the searchable copies of it.
+pub(crate) fn set_attrs(rec: &mut UserRecord, attrs: &Attrs) -> Result<()> {
+    rec.attributes = serde_json::to_string(attrs).map_err(Error::internal)?;
+    let get = |k: &str| attrs.get(k).cloned();
+    rec.email = get("email");
+    rec.phone_number = get("phone_number");
+    rec.name = get("name");
+    rec.given_name = get("given_name");
+    rec.family_name = get("family_name");
+    rec.preferred_username = get("preferred_username");
+    Ok(())
+}
+
+/// The attribute list Cognito returns: `sub` first, then the rest by name.
+pub(crate) fn attribute_list(rec: &UserRecord, only: Option<&[String]>) -> Result<Vec<AttributeType>> {
+    let wanted = |n: &str| only.is_none_or(|o| o.iter().any(|w| w == n));
+    let mut out = Vec::new();
+    if wanted("sub") {
+        out.push(AttributeType {
+            name: Some("sub".into()),
+            value: Some(rec.sub.clone()),
+        });
+    }
+    for (k, v) in attrs_of(rec)? {
+        if wanted(&k) {
+            out.push(AttributeType {
+                name: Some(k),
+                value: Some(v),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The UserType of AdminCreateUser and ListUsers.
+pub(crate) fn user_type(rec: &UserRecord, only: Option<&[String]>) -> Result<UserType> {
+    Ok(UserType {
+        username: Some(rec.username.clone()),
+        attributes: Some(attribute_list(rec, only)?),
+        user_create_date: Some(epoch_seconds(rec.created_ms)),
+        user_last_modified_date: Some(epoch_seconds(rec.updated_ms)),
+        enabled: Some(rec.enabled),
+        user_status: Some(rec.status.clone()),
+        mfa_options: None,
+    })
+}
+
+pub(crate) fn user_not_found() -> Error {
+    Error::new(ErrorCode::UserNotFoundException, "User does not exist.")
+}
+
+/// The Cognito error for a unique-constraint refusal of a user write.
+pub(crate) fn conflict_error(pool: &Pool, constraint: &str, attrs: &Attrs) -> Error {
+    if constraint.contains("alias") {
+        let kind = ["email", "phone_number", "preferred_username"]
+            .into_iter()
+            .find(|k| attrs.contains_key(*k))
+            .unwrap_or("email");
+        if pool.username_attributes().iter().any(|a| a == kind) {
+            return Error::new(
+                ErrorCode::UsernameExistsException,
+                format!("An account with the given {kind} already exists."),
+            );
+        }
+        return Error::new(
+            ErrorCode::AliasExistsException,
+            "An account with the given email or phone number already exists.",
+        );
+    }
+    Error::new(ErrorCode::UsernameExistsException, "User account already exists")
+}
+
+impl Service {
+    /// Loads the pool a user operation works in.
+    pub(crate) async fn pool(&self, pool_id: &str) -> Result<Pool> {
+        let (_, doc) = self.load_pool(pool_id).await?;
+        Ok(Pool {
+            id: pool_id.to_owned(),
+            doc,
+        })
+    }
+
+    /// Finds a user by the name a caller gave: the username, or in alias and
+    /// username-attribute pools an email, phone number or preferred username.
+    pub(crate) async fn find_user(&self, pool: &Pool, name: &str) -> Result<Option<UserRecord>> {
+        if let Some(u) = self.store.get_user(&pool.id, &pool.username_key(name)).await? {
+            return Ok(Some(u));
+        }
+        let by_alias = !pool.username_attributes().is_empty() || !pool.alias_attributes().is_empty();
+        if by_alias {
+            for kind in ["email", "phone_number", "preferred_username"] {
+                let key = pool.alias_key(kind, name);
+                if let Some(u) = self.store.get_user_by_alias(&pool.id, kind, &key).await? {
+                    return Ok(Some(u));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Like [`Service::find_user`], answering UserNotFoundException.
+    pub(crate) async fn user(&self, pool: &Pool, name: &str) -> Result<UserRecord> {
+        self.find_user(pool, name).await?.ok_or_else(user_not_found)
+    }
+
+    /// Stores a changed user (version bumped here), replacing its aliases.
+    /// With `force_alias`, an alias another user holds moves to this user,
+    /// as Cognito's ForceAliasCreation does; otherwise AliasExistsException.
+    pub(crate) async fn save_user(
+        &self,
+        pool: &Pool,
+        rec: &mut UserRecord,
+        attrs: &Attrs,
+        force_alias: bool,
+        now: i64,
+    ) -> Result<()> {
+        set_attrs(rec, attrs)?;
+        rec.updated_ms = now;
+        rec.version += 1;
+        let aliases = pool.aliases(attrs);
+        for attempt in 0..3 {
+            match self.store.update_user(rec, Some(&aliases)).await {
+                Ok(true) => return Ok(()),
+                Ok(false) => {
+                    return Err(Error::new(
+                        ErrorCode::ConcurrentModificationException,
+                        "The user was modified concurrently; try again.",
+                    ));
+                }
+                Err(StoreError::Conflict(c)) if c.contains("alias") => {
+                    if !force_alias || attempt == 2 {
+                        return Err(Error::new(
+                            ErrorCode::AliasExistsException,
+                            "An account with the given email or phone number already exists.",
+                        ));
+                    }
+                    self.release_aliases(pool, rec, &aliases, now).await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Error::internal("alias move did not settle"))
+    }
+
+    /// Takes these aliases away from whichever other users hold them: their
+    /// attribute stays but is no longer verified, so it is no longer an alias.
+    pub(crate) async fn release_aliases(
+        &self,
+        pool: &Pool,
+        me: &UserRecord,
+        aliases: &[AliasRecord],
+        now: i64,
+    ) -> Result<()> {
+        for a in aliases {
+            let Some(mut other) = self.store.get_user_by_alias(&pool.id, &a.kind, &a.value_key).await? else {
+                continue;
+            };
+            if other.username_key == me.username_key {
+                continue;
+            }
+            let mut attrs = attrs_of(&other)?;
+            attrs.insert(format!("{}_verified", a.kind), "false".into());
+            if a.kind == "preferred_username" {
+                attrs.remove("preferred_username");
+            }
+            set_attrs(&mut other, &attrs)?;
+            other.updated_ms = now;
+            other.version += 1;
+            let remaining = pool.aliases(&attrs);
+            self.store.update_user(&other, Some(&remaining)).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Service {
+    /// The stored username of the user a caller names by username or alias
+    /// (for the developer outbox); None when there is no such user or pool.
+    pub async fn resolve_username(&self, pool_id: &str, name: &str) -> Result<Option<String>> {
+        let Some(rec) = self.store.get_pool(pool_id).await? else {
+            return Ok(None);
+        };
+        let pool = Pool {
+            id: pool_id.to_owned(),
+            doc: serde_json::from_str(&rec.config).map_err(Error::internal)?,
+        };
+        Ok(self.find_user(&pool, name).await?.map(|u| u.username))
+    }
+}

@@ -1,0 +1,219 @@
+//! SignUp, ConfirmSignUp and ResendConfirmationCode.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html>
+
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::*;
+
+use super::attributes::{Write, check_required, check_write, valid_email, valid_phone};
+use super::messages::{Content, signup_channel};
+use super::{Attrs, Pool, set_attrs, status};
+use crate::app_client::AppClient;
+use crate::delivery::Channel;
+use crate::service::{Millis, Service};
+use crate::store::{StoreError, UserRecord};
+use crate::{Error, Result, templates};
+
+/// Whether a client hides which users exist (PreventUserExistenceErrors).
+pub(crate) fn hides_users(client: &AppClient) -> bool {
+    client.config.prevent_user_existence_errors.as_deref() == Some("ENABLED")
+}
+
+/// A believable CodeDeliveryDetails for a user that does not exist.
+pub(crate) fn simulated_delivery(username: &str) -> CodeDeliveryDetailsType {
+    let (channel, destination) = if valid_phone(username) {
+        (Channel::Sms, username.to_owned())
+    } else if valid_email(username) {
+        (Channel::Email, username.to_owned())
+    } else {
+        (Channel::Email, format!("{username}@example.com"))
+    };
+    CodeDeliveryDetailsType {
+        destination: Some(templates::mask_destination(channel, &destination)),
+        delivery_medium: Some(channel.as_str().into()),
+        attribute_name: Some(super::messages::attribute_of(channel).into()),
+    }
+}
+
+/// The internal username and the attributes implied by the name a user signs
+/// up with: in username-attribute pools the name is an email or phone number
+/// and the username becomes a UUID (the `sub`).
+pub(crate) fn resolve_username(pool: &Pool, given: &str, sub: &str, attrs: &mut Attrs) -> Result<String> {
+    let username_attrs = pool.username_attributes();
+    if !username_attrs.is_empty() {
+        let email_ok = username_attrs.iter().any(|a| a == "email");
+        let phone_ok = username_attrs.iter().any(|a| a == "phone_number");
+        if email_ok && valid_email(given) {
+            attrs.insert("email".into(), given.to_owned());
+        } else if phone_ok && valid_phone(given) {
+            attrs.insert("phone_number".into(), given.to_owned());
+        } else {
+            return Err(Error::invalid_parameter(match (email_ok, phone_ok) {
+                (true, false) => "Username should be an email.",
+                (false, true) => "Username should be a phone number.",
+                _ => "Username should be either an email or a phone number.",
+            }));
+        }
+        return Ok(sub.to_owned());
+    }
+    let aliases = pool.alias_attributes();
+    if aliases.iter().any(|a| a == "email") && valid_email(given) {
+        return Err(Error::invalid_parameter(
+            "Username cannot be of email format, since user pool is configured for email alias.",
+        ));
+    }
+    if aliases.iter().any(|a| a == "phone_number") && valid_phone(given) {
+        return Err(Error::invalid_parameter(
+            "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
+        ));
+    }
+    Ok(given.to_owned())
+}
+
+/// A new user record (not yet stored).
+pub(crate) fn new_user(pool: &Pool, username: &str, sub: String, user_status: &str, now: Millis) -> UserRecord {
+    UserRecord {
+        pool_id: pool.id.clone(),
+        username: username.to_owned(),
+        username_key: pool.username_key(username),
+        sub,
+        status: user_status.into(),
+        enabled: true,
+        attributes: "{}".into(),
+        extra: "{}".into(),
+        created_ms: now,
+        updated_ms: now,
+        version: 1,
+        ..Default::default()
+    }
+}
+
+impl Service {
+    /// Inserts a new user, mapping uniqueness refusals to Cognito's errors.
+    pub(crate) async fn insert_new_user(&self, pool: &Pool, rec: &UserRecord, attrs: &Attrs) -> Result<()> {
+        match self.store.insert_user(rec, &pool.aliases(attrs)).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict(c)) => Err(super::conflict_error(pool, &c, attrs)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// SignUp.
+    pub async fn sign_up(&self, req: SignUpRequest, now: Millis) -> Result<SignUpResponse> {
+        let client = self.app_client(req.client_id.as_deref().unwrap_or_default()).await?;
+        let given = req.username.clone().unwrap_or_default();
+        self.check_secret_hash(&client, &given, req.secret_hash.as_deref()).await?;
+        let pool = self.pool(&client.pool_id).await?;
+        let password = req
+            .password
+            .clone()
+            .ok_or_else(|| Error::invalid_parameter("A password is required to sign up."))?;
+        let mut attrs = check_write(
+            &pool,
+            req.user_attributes.as_deref().unwrap_or_default(),
+            Write::Create,
+            client.write_attributes(),
+        )?;
+        // Self-service cannot mark its own contact details verified.
+        attrs.remove("email_verified");
+        attrs.remove("phone_number_verified");
+        let sub = uuid::Uuid::new_v4().to_string();
+        let username = resolve_username(&pool, &given, &sub, &mut attrs)?;
+        check_required(&pool, &attrs)?;
+        let mut rec = new_user(&pool, &username, sub.clone(), status::UNCONFIRMED, now);
+        set_attrs(&mut rec, &attrs)?;
+        self.set_password(&pool, &mut rec, &password, false, now).await?;
+        self.insert_new_user(&pool, &rec, &attrs).await?;
+        let details = match signup_channel(&pool, &attrs) {
+            None => None,
+            Some(channel) => {
+                let sent = async {
+                    let code = self.issue_code(&pool.id, &rec.username_key, super::codes::Purpose::SignUp, now).await?;
+                    self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code)).await
+                }
+                .await;
+                match sent {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        // Leave no half-registered user behind: a retry must work.
+                        self.store.delete_user(&pool.id, &rec.username_key).await?;
+                        return Err(e);
+                    }
+                }
+            }
+        };
+        Ok(SignUpResponse {
+            user_confirmed: Some(false),
+            code_delivery_details: details,
+            user_sub: Some(sub),
+            session: None,
+        })
+    }
+
+    /// ConfirmSignUp.
+    pub async fn confirm_sign_up(&self, req: ConfirmSignUpRequest, now: Millis) -> Result<ConfirmSignUpResponse> {
+        let client = self.app_client(req.client_id.as_deref().unwrap_or_default()).await?;
+        let given = req.username.clone().unwrap_or_default();
+        self.check_secret_hash(&client, &given, req.secret_hash.as_deref()).await?;
+        let pool = self.pool(&client.pool_id).await?;
+        let Some(mut rec) = self.find_user(&pool, &given).await? else {
+            return Err(if hides_users(&client) {
+                Error::new(ErrorCode::CodeMismatchException, "Invalid verification code provided, please try again.")
+            } else {
+                Error::new(ErrorCode::UserNotFoundException, "Username/client id combination not found.")
+            });
+        };
+        if rec.status != status::UNCONFIRMED {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                format!("User cannot be confirmed. Current status is {}", rec.status),
+            ));
+        }
+        let code = req.confirmation_code.as_deref().unwrap_or_default();
+        self.redeem_code(&pool.id, &rec.username_key, super::codes::Purpose::SignUp, code, now)
+            .await?;
+        let mut attrs = super::attrs_of(&rec)?;
+        if let Some(channel) = signup_channel(&pool, &attrs) {
+            let attr = super::messages::attribute_of(channel);
+            attrs.insert(format!("{attr}_verified"), "true".into());
+        }
+        rec.status = status::CONFIRMED.into();
+        let force = req.force_alias_creation.unwrap_or(false);
+        self.save_user(&pool, &mut rec, &attrs, force, now).await?;
+        Ok(ConfirmSignUpResponse { session: None })
+    }
+
+    /// ResendConfirmationCode.
+    pub async fn resend_confirmation_code(
+        &self,
+        req: ResendConfirmationCodeRequest,
+        now: Millis,
+    ) -> Result<ResendConfirmationCodeResponse> {
+        let client = self.app_client(req.client_id.as_deref().unwrap_or_default()).await?;
+        let given = req.username.clone().unwrap_or_default();
+        self.check_secret_hash(&client, &given, req.secret_hash.as_deref()).await?;
+        let pool = self.pool(&client.pool_id).await?;
+        let Some(rec) = self.find_user(&pool, &given).await? else {
+            if hides_users(&client) {
+                return Ok(ResendConfirmationCodeResponse {
+                    code_delivery_details: Some(simulated_delivery(&given)),
+                });
+            }
+            return Err(Error::new(ErrorCode::UserNotFoundException, "Username/client id combination not found."));
+        };
+        if rec.status != status::UNCONFIRMED {
+            return Err(Error::invalid_parameter("User is already confirmed."));
+        }
+        let attrs = super::attrs_of(&rec)?;
+        let channel = signup_channel(&pool, &attrs)
+            .ok_or_else(|| Error::invalid_parameter("Auto verification not turned on."))?;
+        let code = self
+            .issue_code(&pool.id, &rec.username_key, super::codes::Purpose::SignUp, now)
+            .await?;
+        let details = self
+            .send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
+            .await?;
+        Ok(ResendConfirmationCodeResponse {
+            code_delivery_details: Some(details),
+        })
+    }
+}

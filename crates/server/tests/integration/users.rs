@@ -1,0 +1,465 @@
+//! Users through the AWS SDK: sign-up and confirmation, recovery, admin user
+//! management, ListUsers, aliases and username attributes, on both stores.
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, DeliveryMediumType, MessageActionType, PreventUserExistenceErrorTypes,
+    SchemaAttributeType, UserStatusType, UsernameAttributeType, UsernameConfigurationType,
+    VerifiedAttributeType,
+};
+
+use crate::harness::{TestServer, code, message};
+use crate::on_both_backends;
+
+on_both_backends!(
+    sign_up_and_confirm,
+    secret_hash_required,
+    forgot_password,
+    admin_user_management,
+    list_users_filters,
+    email_as_username,
+);
+
+pub const PASSWORD: &str = "Corr3ct-Horse!";
+
+fn attr(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder().name(name).value(value).build().unwrap()
+}
+
+/// A pool that auto-verifies email and requires it, with one client.
+pub async fn email_pool(c: &Client, prevent: bool) -> (String, String) {
+    let pool = c
+        .create_user_pool()
+        .pool_name("users")
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .schema(SchemaAttributeType::builder().name("email").required(true).build())
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let mut req = c.create_user_pool_client().user_pool_id(&pool).client_name("app");
+    if prevent {
+        req = req.prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled);
+    }
+    let client = req.send().await.unwrap().user_pool_client.unwrap().client_id.unwrap();
+    (pool, client)
+}
+
+async fn status_of(c: &Client, pool: &str, user: &str) -> UserStatusType {
+    c.admin_get_user().user_pool_id(pool).username(user).send().await.unwrap().user_status.unwrap()
+}
+
+async fn sign_up_and_confirm(s: TestServer) {
+    let c = s.client();
+    let (pool, client) = email_pool(&c, false).await;
+    let out = c
+        .sign_up()
+        .client_id(&client)
+        .username("alice")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "alice@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!out.user_confirmed);
+    assert_eq!(out.user_sub.len(), 36);
+    let d = out.code_delivery_details.unwrap();
+    assert_eq!(d.delivery_medium, Some(DeliveryMediumType::Email));
+    assert_eq!(d.attribute_name.as_deref(), Some("email"));
+    assert_ne!(d.destination.as_deref(), Some("alice@example.com"), "destination is masked");
+    assert_eq!(status_of(&c, &pool, "alice").await, UserStatusType::Unconfirmed);
+
+    let msg = s.latest_message(&pool, "alice").await.unwrap();
+    assert_eq!(msg["channel"], "EMAIL");
+    assert_eq!(msg["destination"], "alice@example.com");
+    let code = msg["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 6);
+    assert!(msg["body"].as_str().unwrap().contains(&code));
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let e = c.confirm_sign_up().client_id(&client).username("alice").confirmation_code(wrong).send().await.unwrap_err();
+    assert_eq!(code_of(&e), "CodeMismatchException");
+    c.confirm_sign_up().client_id(&client).username("alice").confirmation_code(&code).send().await.unwrap();
+    assert_eq!(status_of(&c, &pool, "alice").await, UserStatusType::Confirmed);
+    let user = c.admin_get_user().user_pool_id(&pool).username("alice").send().await.unwrap();
+    let attrs = user.user_attributes.unwrap();
+    let get = |n: &str| attrs.iter().find(|a| a.name == n).and_then(|a| a.value.clone());
+    assert_eq!(get("email_verified").as_deref(), Some("true"));
+    assert_eq!(attrs[0].name, "sub");
+    let again = c.confirm_sign_up().client_id(&client).username("alice").confirmation_code(&code).send().await.unwrap_err();
+    assert_eq!(code_of(&again), "NotAuthorizedException");
+    let resend = c.resend_confirmation_code().client_id(&client).username("alice").send().await.unwrap_err();
+    assert_eq!(code_of(&resend), "InvalidParameterException");
+
+    let dup = c
+        .sign_up()
+        .client_id(&client)
+        .username("alice")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "other@example.com"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&dup), "UsernameExistsException");
+    let missing = c.sign_up().client_id(&client).username("bob").password(PASSWORD).send().await.unwrap_err();
+    assert_eq!(code_of(&missing), "InvalidParameterException");
+    assert!(message(&missing).contains("email"), "{}", message(&missing));
+    let weak = c
+        .sign_up()
+        .client_id(&client)
+        .username("bob")
+        .password("short")
+        .user_attributes(attr("email", "bob@example.com"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&weak), "InvalidPasswordException");
+    let unknown_attr = c
+        .sign_up()
+        .client_id(&client)
+        .username("bob")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "bob@example.com"))
+        .user_attributes(attr("custom:nope", "x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&unknown_attr), "InvalidParameterException");
+    let no_client = c.sign_up().client_id("nosuchclient").username("x").password(PASSWORD).send().await.unwrap_err();
+    assert_eq!(code_of(&no_client), "ResourceNotFoundException");
+    // Nothing was stored by the refused sign-ups.
+    let users = c.list_users().user_pool_id(&pool).send().await.unwrap().users.unwrap();
+    assert_eq!(users.len(), 1);
+
+    // Resend gives a fresh code; the old one no longer works.
+    c.sign_up()
+        .client_id(&client)
+        .username("carol")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "carol@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let first = s.latest_code(&pool, "carol").await;
+    c.resend_confirmation_code().client_id(&client).username("carol").send().await.unwrap();
+    let second = s.latest_code(&pool, "carol").await;
+    if first != second {
+        let old = c.confirm_sign_up().client_id(&client).username("carol").confirmation_code(&first).send().await.unwrap_err();
+        assert_eq!(code_of(&old), "CodeMismatchException");
+    }
+    c.confirm_sign_up().client_id(&client).username("carol").confirmation_code(&second).send().await.unwrap();
+}
+
+fn code_of<E, R>(e: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    code(e)
+}
+
+async fn secret_hash_required(s: TestServer) {
+    use base64::Engine as _;
+    let c = s.client();
+    let (pool, _) = email_pool(&c, false).await;
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("confidential")
+        .generate_secret(true)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let id = client.client_id.unwrap();
+    let secret = client.client_secret.unwrap();
+    let base = || {
+        c.sign_up()
+            .client_id(&id)
+            .username("dana")
+            .password(PASSWORD)
+            .user_attributes(attr("email", "dana@example.com"))
+    };
+    let none = base().send().await.unwrap_err();
+    assert_eq!(code_of(&none), "NotAuthorizedException");
+    let wrong = base().secret_hash("d3JvbmcK").send().await.unwrap_err();
+    assert_eq!(code_of(&wrong), "NotAuthorizedException");
+    let mac = hmac_sha256(secret.as_bytes(), format!("dana{id}").as_bytes());
+    let hash = base64::engine::general_purpose::STANDARD.encode(mac);
+    base().secret_hash(hash).send().await.unwrap();
+}
+
+/// HMAC-SHA256, computed independently of kognit for the SECRET_HASH check.
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&sha2::Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
+    let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
+    let inner = sha2::Sha256::digest([ipad.as_slice(), msg].concat());
+    sha2::Sha256::digest([opad.as_slice(), inner.as_slice()].concat()).to_vec()
+}
+
+async fn forgot_password(s: TestServer) {
+    let c = s.client();
+    let (pool, client) = email_pool(&c, false).await;
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("erin")
+        .user_attributes(attr("email", "erin@example.com"))
+        .user_attributes(attr("email_verified", "true"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password().user_pool_id(&pool).username("erin").password(PASSWORD).permanent(true).send().await.unwrap();
+    let out = c.forgot_password().client_id(&client).username("erin").send().await.unwrap();
+    assert_eq!(out.code_delivery_details.unwrap().delivery_medium, Some(DeliveryMediumType::Email));
+    let code = s.latest_code(&pool, "erin").await;
+    let weak = c
+        .confirm_forgot_password()
+        .client_id(&client)
+        .username("erin")
+        .confirmation_code(&code)
+        .password("weak")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&weak), "InvalidPasswordException");
+    c.confirm_forgot_password()
+        .client_id(&client)
+        .username("erin")
+        .confirmation_code(&code)
+        .password("N3w-Passw0rd!")
+        .send()
+        .await
+        .unwrap();
+    let reused = c
+        .confirm_forgot_password()
+        .client_id(&client)
+        .username("erin")
+        .confirmation_code(&code)
+        .password("N3w-Passw0rd!2")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&reused), "CodeMismatchException");
+    let missing = c.forgot_password().client_id(&client).username("nobody").send().await.unwrap_err();
+    assert_eq!(code_of(&missing), "UserNotFoundException");
+    let (_, hiding) = email_pool(&c, true).await;
+    let simulated = c.forgot_password().client_id(&hiding).username("nobody@example.com").send().await.unwrap();
+    assert!(simulated.code_delivery_details.unwrap().destination.is_some());
+}
+
+async fn admin_user_management(s: TestServer) {
+    let c = s.client();
+    let (pool, _) = email_pool(&c, false).await;
+    let created = c
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("frank")
+        .user_attributes(attr("email", "frank@example.com"))
+        .desired_delivery_mediums(DeliveryMediumType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap();
+    assert_eq!(created.user_status, Some(UserStatusType::ForceChangePassword));
+    assert!(created.enabled);
+    let invite = s.latest_message(&pool, "frank").await.unwrap();
+    assert!(invite["body"].as_str().unwrap().contains("frank"));
+    assert!(invite["body"].as_str().unwrap().contains(invite["code"].as_str().unwrap()));
+    let dup = c.admin_create_user().user_pool_id(&pool).username("frank").send().await.unwrap_err();
+    assert_eq!(code_of(&dup), "UsernameExistsException");
+    let weak = c
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("gina")
+        .temporary_password("weak")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&weak), "InvalidPasswordException");
+
+    c.admin_disable_user().user_pool_id(&pool).username("frank").send().await.unwrap();
+    let u = c.admin_get_user().user_pool_id(&pool).username("frank").send().await.unwrap();
+    assert!(!u.enabled);
+    c.admin_enable_user().user_pool_id(&pool).username("frank").send().await.unwrap();
+
+    c.admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("frank")
+        .user_attributes(attr("name", "Frank"))
+        .user_attributes(attr("email", "frank2@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let u = c.admin_get_user().user_pool_id(&pool).username("frank").send().await.unwrap();
+    let attrs = u.user_attributes.unwrap();
+    let get = |n: &str| attrs.iter().find(|a| a.name == n).and_then(|a| a.value.clone());
+    assert_eq!(get("name").as_deref(), Some("Frank"));
+    assert_eq!(get("email_verified").as_deref(), Some("false"));
+    let verify = s.latest_message(&pool, "frank").await.unwrap();
+    assert_eq!(verify["destination"], "frank2@example.com");
+    let sub_write = c
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("frank")
+        .user_attributes(attr("sub", "x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&sub_write), "InvalidParameterException");
+    c.admin_delete_user_attributes().user_pool_id(&pool).username("frank").user_attribute_names("name").send().await.unwrap();
+    let required = c
+        .admin_delete_user_attributes()
+        .user_pool_id(&pool)
+        .username("frank")
+        .user_attribute_names("email")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&required), "InvalidParameterException");
+
+    c.admin_set_user_password().user_pool_id(&pool).username("frank").password(PASSWORD).permanent(false).send().await.unwrap();
+    assert_eq!(status_of(&c, &pool, "frank").await, UserStatusType::ForceChangePassword);
+    c.admin_set_user_password().user_pool_id(&pool).username("frank").password(PASSWORD).permanent(true).send().await.unwrap();
+    assert_eq!(status_of(&c, &pool, "frank").await, UserStatusType::Confirmed);
+    c.admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("frank")
+        .user_attributes(attr("email_verified", "true"))
+        .send()
+        .await
+        .unwrap();
+    c.admin_reset_user_password().user_pool_id(&pool).username("frank").send().await.unwrap();
+    assert_eq!(status_of(&c, &pool, "frank").await, UserStatusType::ResetRequired);
+
+    c.sign_up()
+        .client_id(email_pool_client(&c, &pool).await)
+        .username("hank")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "hank@example.com"))
+        .send()
+        .await
+        .unwrap();
+    c.admin_confirm_sign_up().user_pool_id(&pool).username("hank").send().await.unwrap();
+    assert_eq!(status_of(&c, &pool, "hank").await, UserStatusType::Confirmed);
+    let twice = c.admin_confirm_sign_up().user_pool_id(&pool).username("hank").send().await.unwrap_err();
+    assert_eq!(code_of(&twice), "NotAuthorizedException");
+
+    c.admin_delete_user().user_pool_id(&pool).username("frank").send().await.unwrap();
+    let gone = c.admin_get_user().user_pool_id(&pool).username("frank").send().await.unwrap_err();
+    assert_eq!(code_of(&gone), "UserNotFoundException");
+    let p = c.describe_user_pool().user_pool_id(&pool).send().await.unwrap().user_pool.unwrap();
+    assert_eq!(p.estimated_number_of_users, 1);
+}
+
+async fn email_pool_client(c: &Client, pool: &str) -> String {
+    c.create_user_pool_client()
+        .user_pool_id(pool)
+        .client_name("extra")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap()
+}
+
+async fn list_users_filters(s: TestServer) {
+    let c = s.client();
+    let (pool, _) = email_pool(&c, false).await;
+    for (name, given) in [("ann", "Ann"), ("andy", "Andy"), ("bea", "Bea"), ("ben", "Ben"), ("cal", "Cal")] {
+        c.admin_create_user()
+            .user_pool_id(&pool)
+            .username(name)
+            .user_attributes(attr("email", &format!("{name}@example.com")))
+            .user_attributes(attr("given_name", given))
+            .message_action(MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
+    }
+    c.admin_set_user_password().user_pool_id(&pool).username("bea").password(PASSWORD).permanent(true).send().await.unwrap();
+    c.admin_disable_user().user_pool_id(&pool).username("cal").send().await.unwrap();
+    let names = |users: Vec<aws_sdk_cognitoidentityprovider::types::UserType>| {
+        users.into_iter().map(|u| u.username.unwrap()).collect::<Vec<_>>()
+    };
+    let list = |f: &'static str| c.list_users().user_pool_id(&pool).filter(f).send();
+    assert_eq!(names(list("username = \"ann\"").await.unwrap().users.unwrap()), ["ann"]);
+    assert_eq!(names(list("email ^= \"an\"").await.unwrap().users.unwrap()), ["andy", "ann"]);
+    assert_eq!(names(list("given_name = \"Ben\"").await.unwrap().users.unwrap()), ["ben"]);
+    assert_eq!(names(list("cognito:user_status = \"CONFIRMED\"").await.unwrap().users.unwrap()), ["bea"]);
+    assert_eq!(names(list("status = \"Disabled\"").await.unwrap().users.unwrap()), ["cal"]);
+    assert!(list("email = \"nobody@example.com\"").await.unwrap().users.unwrap().is_empty());
+    let bad = list("custom:team = \"x\"").await.unwrap_err();
+    assert_eq!(code_of(&bad), "InvalidParameterException");
+    let bad = list("email == x").await.unwrap_err();
+    assert_eq!(code_of(&bad), "InvalidParameterException");
+
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let page = c.list_users().user_pool_id(&pool).limit(2).set_pagination_token(token).send().await.unwrap();
+        let users = page.users.unwrap();
+        assert!(users.len() <= 2);
+        seen.extend(names(users));
+        token = page.pagination_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, ["andy", "ann", "bea", "ben", "cal"]);
+    let only = c
+        .list_users()
+        .user_pool_id(&pool)
+        .filter("username = \"ann\"")
+        .attributes_to_get("email")
+        .send()
+        .await
+        .unwrap()
+        .users
+        .unwrap();
+    let attrs = only[0].attributes.clone().unwrap();
+    assert_eq!(attrs.len(), 1);
+    assert_eq!(attrs[0].name, "email");
+}
+
+async fn email_as_username(s: TestServer) {
+    let c = s.client();
+    let pool = c
+        .create_user_pool()
+        .pool_name("emails")
+        .username_attributes(UsernameAttributeType::Email)
+        .username_configuration(UsernameConfigurationType::builder().case_sensitive(false).build().unwrap())
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client = email_pool_client(&c, &pool).await;
+    let out = c.sign_up().client_id(&client).username("Ivy@Example.com").password(PASSWORD).send().await.unwrap();
+    let user = c.admin_get_user().user_pool_id(&pool).username("ivy@example.com").send().await.unwrap();
+    assert_eq!(user.username, out.user_sub, "the username is the sub in email-as-username pools");
+    let code = s.latest_code(&pool, "ivy@example.com").await;
+    c.confirm_sign_up().client_id(&client).username("IVY@example.com").confirmation_code(code).send().await.unwrap();
+    let dup = c.sign_up().client_id(&client).username("ivy@EXAMPLE.com").password(PASSWORD).send().await.unwrap_err();
+    assert_eq!(code_of(&dup), "UsernameExistsException");
+    let not_email = c.sign_up().client_id(&client).username("ivy").password(PASSWORD).send().await.unwrap_err();
+    assert_eq!(code_of(&not_email), "InvalidParameterException");
+}

@@ -1,0 +1,207 @@
+//! ListUsers: paging and every filter column, exact and prefix.
+
+use kognit_core::store::{PoolStore, UserColumn, UserFilter, UserRecord, UserStore};
+
+use super::harness::Ctx;
+use super::{pool, user};
+use crate::SqlStore;
+
+/// A user of pool `p` with the searchable columns given.
+#[allow(clippy::too_many_arguments)]
+fn person(
+    key: &str,
+    username: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    names: [Option<&str>; 4], // name, given, family, preferred
+    status: &str,
+    enabled: bool,
+) -> UserRecord {
+    let own = |v: Option<&str>| v.map(str::to_owned);
+    UserRecord {
+        username: username.to_owned(),
+        email: own(email),
+        phone_number: own(phone),
+        name: own(names[0]),
+        given_name: own(names[1]),
+        family_name: own(names[2]),
+        preferred_username: own(names[3]),
+        status: status.to_owned(),
+        enabled,
+        ..user("p", key)
+    }
+}
+
+/// Pool `p`'s users, out of key order; pool `q` gets copies of them all,
+/// so any filter that forgot the pool would show doubles.
+async fn populate(s: &SqlStore) {
+    let c = "CONFIRMED";
+    let people = [
+        person(
+            "b1",
+            "Bob",
+            Some("bob@x.com"),
+            Some("+15550002"),
+            [Some("Bob"), Some("Bob"), Some("Stone"), Some("bobby")],
+            c,
+            false,
+        ),
+        person(
+            "a2",
+            "Anna",
+            Some("anna@y.com"),
+            None,
+            [None, Some("Anna"), None, None],
+            "UNCONFIRMED",
+            true,
+        ),
+        person(
+            "a1",
+            "Ann",
+            Some("ann@x.com"),
+            Some("+15550001"),
+            [Some("Ann Lee"), Some("Ann"), Some("Lee"), Some("annie")],
+            c,
+            true,
+        ),
+        person(
+            "c1",
+            "Çelik",
+            None,
+            Some("+447000001"),
+            [Some("Çelik"), None, Some("Çelik"), None],
+            "FORCE_CHANGE_PASSWORD",
+            true,
+        ),
+        person(
+            "d1",
+            "50%_off",
+            Some("x\u{10FFFF}@z"),
+            None,
+            [Some("Stoneman"), None, Some("Stoneman"), Some("bob")],
+            c,
+            true,
+        ),
+    ];
+    s.insert_pool(&pool("p")).await.unwrap();
+    s.insert_pool(&pool("q")).await.unwrap();
+    for u in people {
+        let copy = UserRecord {
+            pool_id: "q".into(),
+            ..u.clone()
+        };
+        s.insert_user(&u, &[]).await.unwrap();
+        s.insert_user(&copy, &[]).await.unwrap();
+    }
+}
+
+/// The keys ListUsers returns for pool `p`.
+async fn keys(
+    s: &SqlStore,
+    filter: Option<(UserColumn, bool, &str)>,
+    after: Option<&str>,
+    limit: u32,
+) -> Vec<String> {
+    let filter = filter.map(|(column, prefix, value)| UserFilter {
+        column,
+        prefix,
+        value: value.to_owned(),
+    });
+    s.list_users("p", filter.as_ref(), after, limit)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| {
+            assert_eq!(u.pool_id, "p");
+            u.username_key
+        })
+        .collect()
+}
+
+store_test!(pages_in_key_order, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    populate(s).await;
+    assert_eq!(keys(s, None, None, 2).await, ["a1", "a2"]);
+    assert_eq!(keys(s, None, Some("a2"), 2).await, ["b1", "c1"]);
+    assert_eq!(keys(s, None, Some("c1"), 2).await, ["d1"]);
+    assert!(keys(s, None, Some("d1"), 2).await.is_empty());
+    assert!(keys(s, None, None, 0).await.is_empty());
+    // A cursor between keys works too.
+    assert_eq!(
+        keys(s, None, Some("a10"), 10).await,
+        ["a2", "b1", "c1", "d1"]
+    );
+    // Full records come back, not only keys.
+    let all = s.list_users("p", None, None, 1).await.unwrap();
+    assert_eq!(all[0], s.get_user("p", "a1").await.unwrap().unwrap());
+    assert!(s.list_users("z", None, None, 10).await.unwrap().is_empty());
+});
+
+store_test!(every_column_exact_and_prefix, |ctx: Ctx| async move {
+    use UserColumn::*;
+    let s = &ctx.store;
+    populate(s).await;
+    let cases: &[(UserColumn, bool, &str, &[&str])] = &[
+        // Username is the name as created, case-sensitive.
+        (Username, false, "Ann", &["a1"]),
+        (Username, false, "ann", &[]),
+        (Username, true, "Ann", &["a1", "a2"]),
+        (Username, true, "Ç", &["c1"]),
+        (Username, true, "50%", &["d1"]), // no LIKE wildcards
+        (Username, true, "5_", &[]),
+        (Email, false, "bob@x.com", &["b1"]),
+        (Email, true, "ann", &["a1", "a2"]),
+        (Email, true, "", &["a1", "a2", "b1", "d1"]), // everyone with an email
+        (Email, true, "x\u{10FFFF}", &["d1"]),        // no upper bound
+        (Email, true, "x\u{10FFFF}@z", &["d1"]),
+        (Email, true, "bob@x.com.", &[]),
+        (PhoneNumber, false, "+15550001", &["a1"]),
+        (PhoneNumber, true, "+1555", &["a1", "b1"]),
+        (PhoneNumber, true, "+44", &["c1"]),
+        (Name, false, "Ann Lee", &["a1"]),
+        (Name, true, "Ann", &["a1"]),
+        (Name, true, "Stone", &["d1"]),
+        (GivenName, false, "Anna", &["a2"]),
+        (GivenName, true, "Ann", &["a1", "a2"]),
+        (FamilyName, false, "Çelik", &["c1"]),
+        (FamilyName, true, "Stone", &["b1", "d1"]),
+        (FamilyName, true, "Çe", &["c1"]),
+        (PreferredUsername, false, "bob", &["d1"]),
+        (PreferredUsername, true, "bob", &["b1", "d1"]),
+        (Sub, false, "sub-a2", &["a2"]),
+        (Sub, true, "sub-a", &["a1", "a2"]),
+        (Status, false, "UNCONFIRMED", &["a2"]),
+        (Status, false, "CONFIRMED", &["a1", "b1", "d1"]),
+        (Status, true, "CONF", &["a1", "b1", "d1"]),
+        (Status, true, "F", &["c1"]),
+        (Enabled, false, "Enabled", &["a1", "a2", "c1", "d1"]),
+        (Enabled, false, "Disabled", &["b1"]),
+        (Enabled, false, "enabled", &[]),
+        (Enabled, false, "true", &[]),
+        (Enabled, true, "Dis", &["b1"]),
+        (Enabled, true, "E", &["a1", "a2", "c1", "d1"]),
+        (Enabled, true, "", &["a1", "a2", "b1", "c1", "d1"]),
+        (Enabled, true, "x", &[]),
+    ];
+    for (column, prefix, value, want) in cases {
+        let got = keys(s, Some((*column, *prefix, value)), None, 10).await;
+        assert_eq!(got, *want, "{column:?} prefix={prefix} {value:?}");
+    }
+});
+
+store_test!(filtered_pages, |ctx: Ctx| async move {
+    use UserColumn::*;
+    let s = &ctx.store;
+    populate(s).await;
+    let confirmed = Some((Status, false, "CONFIRMED"));
+    assert_eq!(keys(s, confirmed, None, 2).await, ["a1", "b1"]);
+    assert_eq!(keys(s, confirmed, Some("b1"), 2).await, ["d1"]);
+    let stone = Some((FamilyName, true, "Stone"));
+    assert_eq!(keys(s, stone, None, 1).await, ["b1"]);
+    assert_eq!(keys(s, stone, Some("b1"), 1).await, ["d1"]);
+    assert!(keys(s, stone, Some("d1"), 1).await.is_empty());
+    let open = Some((Email, true, ""));
+    assert_eq!(keys(s, open, Some("a2"), 2).await, ["b1", "d1"]);
+    let enabled = Some((Enabled, false, "Enabled"));
+    assert_eq!(keys(s, enabled, Some("a2"), 2).await, ["c1", "d1"]);
+});

@@ -1,0 +1,142 @@
+//! Uniqueness of usernames and aliases under concurrent writers.
+
+use std::sync::Arc;
+
+use kognit_core::store::{PoolStore, StoreResult, UserRecord, UserStore};
+use tokio::sync::Barrier;
+
+use super::harness::Ctx;
+use super::{alias, conflict, pool, user};
+use crate::SqlStore;
+
+/// Runs `f(i)` for i in 0..16 at once (released together by a barrier) and
+/// returns the results in order of i.
+async fn sixteen<F, Fut, T>(s: &Arc<SqlStore>, f: F) -> Vec<StoreResult<T>>
+where
+    F: Fn(Arc<SqlStore>, usize) -> Fut,
+    Fut: Future<Output = StoreResult<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let barrier = Arc::new(Barrier::new(16));
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let work = f(s.clone(), i);
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                work.await
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// Asserts exactly one Ok, every other result Conflict(`name`), and
+/// returns the index of the winner.
+fn one_winner<T: std::fmt::Debug>(results: Vec<StoreResult<T>>, name: &str) -> usize {
+    let mut winner = None;
+    for (i, r) in results.into_iter().enumerate() {
+        if r.is_ok() {
+            assert_eq!(winner, None, "two winners: {winner:?} and {i}");
+            winner = Some(i);
+        } else {
+            assert_eq!(conflict(r), name);
+        }
+    }
+    winner.expect("no winner")
+}
+
+store_test!(one_username_one_winner, |ctx: Ctx| async move {
+    let s = ctx.store.clone();
+    s.insert_pool(&pool("p")).await.unwrap();
+    // Same key, distinct subs and aliases: only the key can collide.
+    let results = sixteen(&s, |s, i| async move {
+        let u = UserRecord {
+            sub: format!("sub-{i}"),
+            ..user("p", "same")
+        };
+        s.insert_user(&u, &[alias("email", &format!("{i}@x"))])
+            .await
+    })
+    .await;
+    let winner = one_winner(results, "users_pkey");
+    let stored = s.get_user("p", "same").await.unwrap().unwrap();
+    assert_eq!(stored.sub, format!("sub-{winner}"));
+    assert_eq!(s.count_users("p").await.unwrap(), 1);
+    // The losers' aliases were rolled back with them.
+    for i in 0..16 {
+        let held = s
+            .get_user_by_alias("p", "email", &format!("{i}@x"))
+            .await
+            .unwrap();
+        assert_eq!(held.is_some(), i == winner, "alias of {i}");
+    }
+});
+
+store_test!(one_alias_one_holder_on_insert, |ctx: Ctx| async move {
+    let s = ctx.store.clone();
+    s.insert_pool(&pool("p")).await.unwrap();
+    let results = sixteen(&s, |s, i| async move {
+        let aliases = [
+            alias("preferred_username", &format!("own{i}")),
+            alias("email", "shared@x"),
+        ];
+        s.insert_user(&user("p", &format!("u{i:02}")), &aliases)
+            .await
+    })
+    .await;
+    let winner = one_winner(results, "user_aliases_pkey");
+    let holder = s.get_user_by_alias("p", "email", "shared@x").await.unwrap();
+    assert_eq!(holder.unwrap().username_key, format!("u{winner:02}"));
+    // Losing users were not created at all.
+    assert_eq!(s.count_users("p").await.unwrap(), 1);
+});
+
+store_test!(one_alias_one_holder_on_update, |ctx: Ctx| async move {
+    let s = ctx.store.clone();
+    s.insert_pool(&pool("p")).await.unwrap();
+    for i in 0..16 {
+        let aliases = [alias("email", &format!("{i}@x"))];
+        s.insert_user(&user("p", &format!("u{i:02}")), &aliases)
+            .await
+            .unwrap();
+    }
+    // Each user tries to swap its own email for the shared one.
+    let results = sixteen(&s, |s, i| async move {
+        let u = UserRecord {
+            status: "CHANGED".into(),
+            version: 2,
+            ..user("p", &format!("u{i:02}"))
+        };
+        s.update_user(&u, Some(&[alias("email", "shared@x")])).await
+    })
+    .await;
+    let mut winner = None;
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(true) => {
+                assert_eq!(winner, None);
+                winner = Some(i);
+            }
+            other => assert_eq!(conflict(other), "user_aliases_pkey"),
+        }
+    }
+    let winner = winner.expect("no winner");
+    let holder = s.get_user_by_alias("p", "email", "shared@x").await.unwrap();
+    assert_eq!(holder.unwrap().username_key, format!("u{winner:02}"));
+    // Every loser kept its row and its own alias.
+    for i in (0..16).filter(|i| *i != winner) {
+        let key = format!("u{i:02}");
+        let u = s.get_user("p", &key).await.unwrap().unwrap();
+        assert_eq!((u.version, u.status.as_str()), (1, "CONFIRMED"));
+        let own = s
+            .get_user_by_alias("p", "email", &format!("{i}@x"))
+            .await
+            .unwrap();
+        assert_eq!(own.unwrap().username_key, key);
+    }
+});

@@ -1,0 +1,302 @@
+//! ListUsers: users of a pool in username_key order, optionally filtered on
+//! one column, each filter served by that column's `(pool_id, column,
+//! username_key)` index (migration 0002) and never by a scan of the pool.
+//!
+//! - No filter: the primary key, `username_key > $after`, in order.
+//! - `c = v`: the column's index yields the matches already ordered by
+//!   username_key, so the query stops after `limit` index entries.
+//! - `c ^= v`: a range `c >= v AND c < upper(v)` on the column's index. Its
+//!   matches are ordered by c first, so they must be sorted; the sort runs
+//!   on the index alone (a subquery selecting only `username_key`, which the
+//!   index covers), and only the `limit` winners are then fetched by primary
+//!   key — not every match's full row.
+
+use kognit_core::store::{StoreResult, UserColumn, UserFilter, UserRecord};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, SqlSafeStr};
+
+use crate::engine::Dialect;
+use crate::users::{user_columns, users};
+use crate::{SqlStore, errors};
+
+/// The SQL texts of one column.
+#[derive(Debug)]
+struct ColumnSql {
+    /// `$1` pool, `$2` value, `$3` after, `$4` limit.
+    exact: &'static str,
+    /// `$1` pool, `$2` lower, `$3` upper, `$4` after, `$5` limit; one text
+    /// per sort key (see [`crate::engine::Dialect`]'s `hide_sort_key`):
+    /// `[username_key, username_key || '']`.
+    prefix: [&'static str; 2],
+    /// `$1` pool, `$2` lower, `$3` after, `$4` limit: a prefix without
+    /// upper bound (empty, or only U+10FFFF). Same two sort keys.
+    prefix_open: [&'static str; 2],
+}
+
+/// The deferred-join prefix query: `$range` selects the matches, `$order`
+/// sorts them, `$limit` is its limit's placeholder.
+macro_rules! prefix_sql {
+    ($range:expr, $order:literal, $limit:literal) => {
+        concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE pool_id = $1 AND username_key IN \
+             (SELECT username_key FROM users WHERE pool_id = $1 AND ",
+            $range,
+            " ORDER BY ",
+            $order,
+            " LIMIT ",
+            $limit,
+            ") ORDER BY username_key"
+        )
+    };
+}
+
+/// [`prefix_sql!`] once per sort key, in `ColumnSql::prefix` order.
+macro_rules! prefix_pair {
+    ($range:expr, $limit:literal) => {
+        [
+            prefix_sql!($range, "username_key", $limit),
+            prefix_sql!($range, "username_key || ''", $limit),
+        ]
+    };
+}
+
+/// Every text of the column `$c` (an SQL identifier literal).
+macro_rules! column_sql {
+    ($c:literal) => {
+        ColumnSql {
+            exact: concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users WHERE pool_id = $1 AND ",
+                $c,
+                " = $2 AND username_key > $3 ORDER BY username_key LIMIT $4"
+            ),
+            prefix: prefix_pair!(
+                concat!($c, " >= $2 AND ", $c, " < $3 AND username_key > $4"),
+                "$5"
+            ),
+            prefix_open: prefix_pair!(concat!($c, " >= $2 AND username_key > $3"), "$4"),
+        }
+    };
+}
+
+static USERNAME: ColumnSql = column_sql!("username");
+static EMAIL: ColumnSql = column_sql!("email");
+static PHONE_NUMBER: ColumnSql = column_sql!("phone_number");
+static NAME: ColumnSql = column_sql!("name");
+static GIVEN_NAME: ColumnSql = column_sql!("given_name");
+static FAMILY_NAME: ColumnSql = column_sql!("family_name");
+static PREFERRED_USERNAME: ColumnSql = column_sql!("preferred_username");
+static SUB: ColumnSql = column_sql!("sub");
+static STATUS: ColumnSql = column_sql!("status");
+/// `enabled` is only ever compared exactly (see [`plan`]).
+static ENABLED_EXACT: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    " FROM users WHERE pool_id = $1 AND enabled = $2 AND username_key > $3 \
+     ORDER BY username_key LIMIT $4"
+);
+
+/// No filter: `$1` pool, `$2` after, `$3` limit.
+static ALL: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    " FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3"
+);
+
+/// The texts of a text column.
+fn column_sql(c: UserColumn) -> Option<&'static ColumnSql> {
+    Some(match c {
+        UserColumn::Username => &USERNAME,
+        UserColumn::Email => &EMAIL,
+        UserColumn::PhoneNumber => &PHONE_NUMBER,
+        UserColumn::Name => &NAME,
+        UserColumn::GivenName => &GIVEN_NAME,
+        UserColumn::FamilyName => &FAMILY_NAME,
+        UserColumn::PreferredUsername => &PREFERRED_USERNAME,
+        UserColumn::Sub => &SUB,
+        UserColumn::Status => &STATUS,
+        UserColumn::Enabled => return None,
+    })
+}
+
+/// What a filter turns into.
+#[derive(Debug)]
+enum Plan<'a> {
+    /// Every user of the pool.
+    All,
+    /// Nothing can match (e.g. `status = "Paused"`): no query at all.
+    Nothing,
+    /// `enabled = flag`.
+    Enabled(i32),
+    /// `text = value`.
+    Exact(&'static ColumnSql, &'a str),
+    /// `lower <= text < upper`; no upper bound when None.
+    Prefix(&'static ColumnSql, &'a str, Option<String>),
+}
+
+/// The plan of a filter.
+fn plan(filter: Option<&UserFilter>) -> Plan<'_> {
+    let Some(f) = filter else {
+        return Plan::All;
+    };
+    let Some(sql) = column_sql(f.column) else {
+        // The API's `status` is "Enabled" or "Disabled" over a 0/1 column:
+        // find which words the filter accepts, then compare the flag.
+        let words = [("Enabled", 1), ("Disabled", 0)];
+        let mut hits = words.iter().filter(|(word, _)| {
+            if f.prefix {
+                word.starts_with(f.value.as_str())
+            } else {
+                *word == f.value
+            }
+        });
+        return match (hits.next(), hits.next()) {
+            (None, _) => Plan::Nothing,
+            (Some((_, flag)), None) => Plan::Enabled(*flag),
+            // Only the empty prefix accepts both.
+            (Some(_), Some(_)) => Plan::All,
+        };
+    };
+    if f.prefix {
+        Plan::Prefix(sql, &f.value, prefix_upper(&f.value))
+    } else {
+        Plan::Exact(sql, &f.value)
+    }
+}
+
+/// The least string greater than every string that starts with `prefix`,
+/// in the bytewise order both engines sort text in (SQLite's BINARY,
+/// PostgreSQL's "C"): `prefix` with its last character incremented, after
+/// dropping trailing characters that have no successor. UTF-8 keeps code
+/// point order bytewise and no character's encoding is a prefix of
+/// another's, so incrementing a character bounds exactly the strings that
+/// extend the text before it. None when nothing bounds it (empty, or only
+/// U+10FFFF).
+pub(crate) fn prefix_upper(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last {
+            '\u{D7FF}' => Some('\u{E000}'), // skip the surrogates
+            c => char::from_u32(u32::from(c) + 1),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// One bound value of a ListUsers statement.
+#[derive(Debug)]
+pub(crate) enum Arg<'a> {
+    /// A text value.
+    Text(&'a str),
+    /// A computed text value (the prefix's upper bound).
+    Owned(String),
+    /// The enabled flag, as the INTEGER column's type.
+    Flag(i32),
+    /// The limit.
+    Int(i64),
+}
+
+/// The SQL text and values of a ListUsers call; None when nothing can match.
+pub(crate) fn statement<'a>(
+    dialect: &Dialect,
+    pool_id: &'a str,
+    filter: Option<&'a UserFilter>,
+    after: Option<&'a str>,
+    limit: u32,
+) -> Option<(&'static str, Vec<Arg<'a>>)> {
+    use Arg::{Int, Owned, Text};
+    // "" sorts before every key: no cursor means from the start.
+    let after = Text(after.unwrap_or(""));
+    let limit = Int(i64::from(limit));
+    let sort = usize::from(dialect.hide_sort_key);
+    Some(match plan(filter) {
+        Plan::Nothing => return None,
+        Plan::All => (ALL, vec![Text(pool_id), after, limit]),
+        Plan::Enabled(flag) => (
+            ENABLED_EXACT,
+            vec![Text(pool_id), Arg::Flag(flag), after, limit],
+        ),
+        Plan::Exact(sql, value) => (sql.exact, vec![Text(pool_id), Text(value), after, limit]),
+        Plan::Prefix(sql, lower, Some(upper)) => (
+            sql.prefix[sort],
+            vec![Text(pool_id), Text(lower), Owned(upper), after, limit],
+        ),
+        Plan::Prefix(sql, lower, None) => (
+            sql.prefix_open[sort],
+            vec![Text(pool_id), Text(lower), after, limit],
+        ),
+    })
+}
+
+/// `sql` with `args` bound in order.
+pub(crate) fn bind(sql: impl SqlSafeStr, args: Vec<Arg<'_>>) -> Query<'static, Any, AnyArguments> {
+    args.into_iter().fold(sqlx::query(sql), |q, arg| match arg {
+        Arg::Text(v) => q.bind(v.to_owned()),
+        Arg::Owned(v) => q.bind(v),
+        Arg::Flag(v) => q.bind(v),
+        Arg::Int(v) => q.bind(v),
+    })
+}
+
+/// ListUsers, see the module documentation.
+pub(crate) async fn list(
+    s: &SqlStore,
+    pool_id: &str,
+    filter: Option<&UserFilter>,
+    after: Option<&str>,
+    limit: u32,
+) -> StoreResult<Vec<UserRecord>> {
+    let Some((sql, args)) = statement(s.dialect, pool_id, filter, after, limit) else {
+        return Ok(Vec::new());
+    };
+    let rows = bind(sql, args)
+        .fetch_all(&s.read)
+        .await
+        .map_err(errors::db)?;
+    users(&rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(column: UserColumn, prefix: bool, value: &str) -> UserFilter {
+        UserFilter {
+            column,
+            prefix,
+            value: value.to_owned(),
+        }
+    }
+
+    #[test]
+    fn upper_bounds() {
+        assert_eq!(prefix_upper("abc").as_deref(), Some("abd"));
+        assert_eq!(prefix_upper("a@b.c").as_deref(), Some("a@b.d"));
+        assert_eq!(prefix_upper("zé").as_deref(), Some("zê"));
+        assert_eq!(prefix_upper("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
+        assert_eq!(prefix_upper("ab\u{10FFFF}").as_deref(), Some("ac"));
+        assert_eq!(prefix_upper("\u{10FFFF}\u{10FFFF}"), None);
+        assert_eq!(prefix_upper(""), None);
+    }
+
+    #[test]
+    fn enabled_words() {
+        let p = |prefix, v| format!("{:?}", plan(Some(&filter(UserColumn::Enabled, prefix, v))));
+        assert_eq!(p(false, "Enabled"), "Enabled(1)");
+        assert_eq!(p(false, "Disabled"), "Enabled(0)");
+        assert_eq!(p(false, "enabled"), "Nothing");
+        assert_eq!(p(false, ""), "Nothing");
+        assert_eq!(p(true, "Ena"), "Enabled(1)");
+        assert_eq!(p(true, "D"), "Enabled(0)");
+        assert_eq!(p(true, "X"), "Nothing");
+        assert_eq!(p(true, ""), "All");
+    }
+}

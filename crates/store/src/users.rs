@@ -1,0 +1,294 @@
+//! [`UserStore`]: the `users` and `user_aliases` tables (ListUsers itself is
+//! in `user_list`).
+
+use async_trait::async_trait;
+use kognit_core::store::{AliasRecord, StoreResult, UserFilter, UserRecord, UserStore};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, Row};
+
+use crate::{SqlStore, errors};
+
+/// The foreign key from a user to its pool.
+const POOL_FKEY: &str = "users_pool_id_fkey";
+/// The foreign key from an alias to its user.
+const USER_FKEY: &str = "user_aliases_user_fkey";
+
+/// The columns of a user row, in the order [`user`] decodes them. A macro so
+/// that `concat!` can build whole static SQL texts from it (sqlx caches the
+/// prepared statement per text).
+macro_rules! user_columns {
+    () => {
+        "pool_id, username_key, username, sub, status, enabled, attributes, email, \
+         phone_number, name, given_name, family_name, preferred_username, password_hash, \
+         srp_sealed, temp_password_expires_ms, extra, created_ms, updated_ms, version"
+    };
+}
+pub(crate) use user_columns;
+
+/// Insert of a user; `$1…$20` as bound by [`bind_user`].
+const INSERT_USER: &str = concat!(
+    "INSERT INTO users (",
+    user_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+);
+
+/// Replaces every column but the key (`$1`, `$2`) when the stored version
+/// is `$21`; `$1…$20` as bound by [`bind_user`].
+const UPDATE_USER: &str = "UPDATE users SET username = $3, sub = $4, status = $5, \
+     enabled = $6, attributes = $7, email = $8, phone_number = $9, name = $10, \
+     given_name = $11, family_name = $12, preferred_username = $13, password_hash = $14, \
+     srp_sealed = $15, temp_password_expires_ms = $16, extra = $17, created_ms = $18, \
+     updated_ms = $19, version = $20 \
+     WHERE pool_id = $1 AND username_key = $2 AND version = $21";
+
+/// Inserts of 1, 2 or 3 aliases of one user (`$1` pool, `$2` username key,
+/// then kind and value key per alias) in one statement: a user has at most
+/// one alias of each of the three kinds, so one statement covers them all.
+const INSERT_ALIASES: [&str; 3] = [
+    "INSERT INTO user_aliases (pool_id, username_key, kind, value_key) VALUES ($1, $2, $3, $4)",
+    "INSERT INTO user_aliases (pool_id, username_key, kind, value_key) \
+     VALUES ($1, $2, $3, $4), ($1, $2, $5, $6)",
+    "INSERT INTO user_aliases (pool_id, username_key, kind, value_key) \
+     VALUES ($1, $2, $3, $4), ($1, $2, $5, $6), ($1, $2, $7, $8)",
+];
+
+/// Decodes a row selected as [`user_columns!`] (by position: the same
+/// text on both engines, and no name lookups per column).
+pub(crate) fn user(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
+    Ok(UserRecord {
+        pool_id: row.try_get(0)?,
+        username_key: row.try_get(1)?,
+        username: row.try_get(2)?,
+        sub: row.try_get(3)?,
+        status: row.try_get(4)?,
+        enabled: row.try_get::<i64, _>(5)? != 0,
+        attributes: row.try_get(6)?,
+        email: row.try_get(7)?,
+        phone_number: row.try_get(8)?,
+        name: row.try_get(9)?,
+        given_name: row.try_get(10)?,
+        family_name: row.try_get(11)?,
+        preferred_username: row.try_get(12)?,
+        password_hash: row.try_get(13)?,
+        srp_sealed: row.try_get(14)?,
+        temp_password_expires_ms: row.try_get(15)?,
+        extra: row.try_get(16)?,
+        created_ms: row.try_get(17)?,
+        updated_ms: row.try_get(18)?,
+        version: row.try_get(19)?,
+    })
+}
+
+/// Decodes rows selected as [`user_columns!`].
+pub(crate) fn users(rows: &[AnyRow]) -> StoreResult<Vec<UserRecord>> {
+    rows.iter()
+        .map(user)
+        .collect::<Result<_, _>>()
+        .map_err(errors::db)
+}
+
+/// Binds a user's columns as `$1…$20` in [`user_columns!`] order. The flag
+/// is bound as a 32-bit integer: PostgreSQL's column is INTEGER, and an
+/// exact type match keeps the index comparison trivially usable.
+fn bind_user<'q>(sql: &'static str, u: &'q UserRecord) -> Query<'q, Any, AnyArguments> {
+    sqlx::query(sql)
+        .bind(u.pool_id.as_str())
+        .bind(u.username_key.as_str())
+        .bind(u.username.as_str())
+        .bind(u.sub.as_str())
+        .bind(u.status.as_str())
+        .bind(i32::from(u.enabled))
+        .bind(u.attributes.as_str())
+        .bind(u.email.as_deref())
+        .bind(u.phone_number.as_deref())
+        .bind(u.name.as_deref())
+        .bind(u.given_name.as_deref())
+        .bind(u.family_name.as_deref())
+        .bind(u.preferred_username.as_deref())
+        .bind(u.password_hash.as_deref())
+        .bind(u.srp_sealed.as_deref())
+        .bind(u.temp_password_expires_ms)
+        .bind(u.extra.as_str())
+        .bind(u.created_ms)
+        .bind(u.updated_ms)
+        .bind(u.version)
+}
+
+/// Inserts the aliases of one user, three per statement, on `conn` (inside
+/// the caller's transaction).
+async fn insert_aliases(
+    conn: &mut AnyConnection,
+    pool_id: &str,
+    username_key: &str,
+    aliases: &[AliasRecord],
+) -> StoreResult<()> {
+    for chunk in aliases.chunks(INSERT_ALIASES.len()) {
+        let mut q = sqlx::query(INSERT_ALIASES[chunk.len() - 1])
+            .bind(pool_id)
+            .bind(username_key);
+        for a in chunk {
+            q = q.bind(a.kind.as_str()).bind(a.value_key.as_str());
+        }
+        q.execute(&mut *conn).await.map_err(errors::fk(USER_FKEY))?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn insert_user(&self, u: &UserRecord, aliases: &[AliasRecord]) -> StoreResult<()> {
+        if aliases.is_empty() {
+            // One statement is atomic by itself: spare BEGIN and COMMIT.
+            bind_user(INSERT_USER, u)
+                .execute(&self.write)
+                .await
+                .map_err(errors::fk(POOL_FKEY))?;
+            return Ok(());
+        }
+        let mut tx = self
+            .write
+            .begin_with(self.dialect.begin_write)
+            .await
+            .map_err(errors::db)?;
+        bind_user(INSERT_USER, u)
+            .execute(&mut *tx)
+            .await
+            .map_err(errors::fk(POOL_FKEY))?;
+        // A taken alias fails here; dropping `tx` rolls the user back too.
+        insert_aliases(&mut tx, &u.pool_id, &u.username_key, aliases).await?;
+        tx.commit().await.map_err(errors::db)
+    }
+
+    async fn get_user(&self, pool_id: &str, username_key: &str) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE pool_id = $1 AND username_key = $2"
+        ))
+        .bind(pool_id)
+        .bind(username_key)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(errors::db)?;
+        row.as_ref().map(user).transpose().map_err(errors::db)
+    }
+
+    async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE pool_id = $1 AND sub = $2"
+        ))
+        .bind(pool_id)
+        .bind(sub)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(errors::db)?;
+        row.as_ref().map(user).transpose().map_err(errors::db)
+    }
+
+    async fn get_user_by_alias(
+        &self,
+        pool_id: &str,
+        kind: &str,
+        value_key: &str,
+    ) -> StoreResult<Option<UserRecord>> {
+        // One round trip: two primary-key lookups. A missing alias makes the
+        // subquery NULL, which matches no row.
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE pool_id = $1 AND username_key = \
+             (SELECT username_key FROM user_aliases \
+              WHERE pool_id = $1 AND kind = $2 AND value_key = $3)"
+        ))
+        .bind(pool_id)
+        .bind(kind)
+        .bind(value_key)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(errors::db)?;
+        row.as_ref().map(user).transpose().map_err(errors::db)
+    }
+
+    async fn update_user(
+        &self,
+        u: &UserRecord,
+        aliases: Option<&[AliasRecord]>,
+    ) -> StoreResult<bool> {
+        // Optimistic concurrency, as for pools: the write lands only on the
+        // version the caller read.
+        let Some(aliases) = aliases else {
+            let done = bind_user(UPDATE_USER, u)
+                .bind(u.version.wrapping_sub(1))
+                .execute(&self.write)
+                .await
+                .map_err(errors::db)?;
+            return Ok(done.rows_affected() == 1);
+        };
+        let mut tx = self
+            .write
+            .begin_with(self.dialect.begin_write)
+            .await
+            .map_err(errors::db)?;
+        let done = bind_user(UPDATE_USER, u)
+            .bind(u.version.wrapping_sub(1))
+            .execute(&mut *tx)
+            .await
+            .map_err(errors::db)?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await.map_err(errors::db)?;
+            return Ok(false);
+        }
+        // The updated row stays locked until COMMIT (PostgreSQL) or the
+        // write lock is held (SQLite), so the alias set cannot be replaced
+        // by two updates at once. An alias held by another user fails the
+        // insert; dropping `tx` then undoes the delete and the row update.
+        sqlx::query("DELETE FROM user_aliases WHERE pool_id = $1 AND username_key = $2")
+            .bind(u.pool_id.as_str())
+            .bind(u.username_key.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(errors::db)?;
+        insert_aliases(&mut tx, &u.pool_id, &u.username_key, aliases).await?;
+        tx.commit().await.map_err(errors::db)?;
+        Ok(true)
+    }
+
+    async fn delete_user(&self, pool_id: &str, username_key: &str) -> StoreResult<bool> {
+        // Aliases and codes go with it through ON DELETE CASCADE, in this
+        // statement.
+        let done = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
+            .bind(pool_id)
+            .bind(username_key)
+            .execute(&self.write)
+            .await
+            .map_err(errors::db)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<&UserFilter>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<UserRecord>> {
+        crate::user_list::list(self, pool_id, filter, after, limit).await
+    }
+
+    async fn count_users(&self, pool_id: &str) -> StoreResult<u64> {
+        // Served by any (pool_id, …) index; PostgreSQL can make it an
+        // index-only scan. Not a counter column: that would be one hot row
+        // every sign-up in the pool writes.
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE pool_id = $1")
+            .bind(pool_id)
+            .fetch_one(&self.read)
+            .await
+            .map_err(errors::db)?;
+        // COUNT(*) is never negative.
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+}
