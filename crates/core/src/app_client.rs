@@ -34,11 +34,9 @@ impl AppClient {
 impl Service {
     /// The client named by a public operation, or ResourceNotFoundException.
     pub async fn app_client(&self, client_id: &str) -> Result<AppClient> {
-        let rec = self
-            .store
-            .find_client(client_id)
-            .await?
-            .ok_or_else(|| Error::not_found(format!("User pool client {client_id} does not exist.")))?;
+        let rec = self.store.find_client(client_id).await?.ok_or_else(|| {
+            Error::not_found(format!("User pool client {client_id} does not exist."))
+        })?;
         let config = serde_json::from_str(&rec.config).map_err(Error::internal)?;
         Ok(AppClient {
             pool_id: rec.pool_id,

@@ -23,8 +23,8 @@ pub mod service;
 pub mod sigv4;
 pub mod srp;
 pub mod store;
-pub mod templates;
 mod tags;
+pub mod templates;
 pub mod users;
 
 pub use error::{Error, Result};

@@ -4,8 +4,8 @@
 //!
 //! Both engines go through sqlx's `Any` driver, so each query is a single SQL
 //! text with `$1, $2, …` placeholders; what truly differs between the engines
-//! (migrations, how a write transaction begins, row locks) is gathered in
-//! one `Dialect` value per engine, selected at connect time.
+//! (migrations, how a write transaction begins, row locks, one planner hint)
+//! is gathered in one `Dialect` value per engine, selected at connect time.
 
 mod clients;
 mod codes;

@@ -17,13 +17,18 @@ use crate::store::{StoreError, UserRecord};
 use crate::{Error, Result, passwords};
 
 fn mediums(req: &AdminCreateUserRequest) -> Result<Vec<Channel>> {
-    let given = req.desired_delivery_mediums.clone().unwrap_or_else(|| vec!["SMS".into()]);
+    let given = req
+        .desired_delivery_mediums
+        .clone()
+        .unwrap_or_else(|| vec!["SMS".into()]);
     given
         .iter()
         .map(|m| match m.as_str() {
             "EMAIL" => Ok(Channel::Email),
             "SMS" => Ok(Channel::Sms),
-            other => Err(Error::invalid_parameter(format!("Delivery medium {other} is not supported."))),
+            other => Err(Error::invalid_parameter(format!(
+                "Delivery medium {other} is not supported."
+            ))),
         })
         .collect()
 }
@@ -42,7 +47,11 @@ impl Service {
         let usable: Vec<Channel> = channels
             .iter()
             .copied()
-            .filter(|c| attrs.get(super::messages::attribute_of(*c)).is_some_and(|v| !v.is_empty()))
+            .filter(|c| {
+                attrs
+                    .get(super::messages::attribute_of(*c))
+                    .is_some_and(|v| !v.is_empty())
+            })
             .collect();
         if usable.is_empty() {
             return Err(Error::invalid_parameter(
@@ -54,7 +63,8 @@ impl Service {
                 username: given_name,
                 temp_password,
             };
-            self.send_to_user(pool, &rec.username, attrs, c, content).await?;
+            self.send_to_user(pool, &rec.username, attrs, c, content)
+                .await?;
         }
         Ok(())
     }
@@ -67,7 +77,9 @@ impl Service {
         req: AdminCreateUserRequest,
         now: Millis,
     ) -> Result<AdminCreateUserResponse> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
         let given = req.username.clone().unwrap_or_default();
         let channels = mediums(&req)?;
         let action = req.message_action.as_deref();
@@ -80,18 +92,27 @@ impl Service {
             if rec.status != status::FORCE_CHANGE_PASSWORD {
                 return Err(Error::new(
                     ErrorCode::UnsupportedUserStateException,
-                    format!("Resend not possible. {} status is not FORCE_CHANGE_PASSWORD", rec.username),
+                    format!(
+                        "Resend not possible. {} status is not FORCE_CHANGE_PASSWORD",
+                        rec.username
+                    ),
                 ));
             }
             let attrs = super::attrs_of(&rec)?;
             self.set_password(&pool, &mut rec, &temp, true, now).await?;
             self.save_user(&pool, &mut rec, &attrs, false, now).await?;
-            self.invite(&pool, &rec, &attrs, &channels, &given, &temp).await?;
+            self.invite(&pool, &rec, &attrs, &channels, &given, &temp)
+                .await?;
             return Ok(AdminCreateUserResponse {
                 user: Some(user_type(&rec, None)?),
             });
         }
-        let mut attrs = check_write(&pool, req.user_attributes.as_deref().unwrap_or_default(), Write::Create, None)?;
+        let mut attrs = check_write(
+            &pool,
+            req.user_attributes.as_deref().unwrap_or_default(),
+            Write::Create,
+            None,
+        )?;
         let sub = uuid::Uuid::new_v4().to_string();
         let username = resolve_username(&pool, &given, &sub, &mut attrs)?;
         let mut rec = new_user(&pool, &username, sub, status::FORCE_CHANGE_PASSWORD, now);
@@ -108,21 +129,31 @@ impl Service {
             Err(StoreError::Conflict(c)) => return Err(super::conflict_error(&pool, &c, &attrs)),
             Err(e) => return Err(e.into()),
         }
-        if action != Some("SUPPRESS") {
-            if let Err(e) = self.invite(&pool, &rec, &attrs, &channels, &given, &temp).await {
+        if action != Some("SUPPRESS")
+            && let Err(e) = self
+                .invite(&pool, &rec, &attrs, &channels, &given, &temp)
+                .await
+            {
                 self.store.delete_user(&pool.id, &rec.username_key).await?;
                 return Err(e);
             }
-        }
         Ok(AdminCreateUserResponse {
             user: Some(user_type(&rec, None)?),
         })
     }
 
     /// AdminGetUser.
-    pub async fn admin_get_user(&self, _admin: &Admin, req: AdminGetUserRequest) -> Result<AdminGetUserResponse> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+    pub async fn admin_get_user(
+        &self,
+        _admin: &Admin,
+        req: AdminGetUserRequest,
+    ) -> Result<AdminGetUserResponse> {
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let rec = self
+            .user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
         Ok(AdminGetUserResponse {
             username: Some(rec.username.clone()),
             user_attributes: Some(super::attribute_list(&rec, None)?),
@@ -152,42 +183,80 @@ impl Service {
     }
 
     /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code.
-    pub async fn admin_confirm_sign_up(&self, _admin: &Admin, req: AdminConfirmSignUpRequest, now: Millis) -> Result<()> {
-        self.change_user(req.user_pool_id.as_deref(), req.username.as_deref(), now, |rec| {
-            if rec.status != status::UNCONFIRMED {
-                return Err(Error::new(
-                    ErrorCode::NotAuthorizedException,
-                    format!("User cannot be confirmed. Current status is {}", rec.status),
-                ));
-            }
-            rec.status = status::CONFIRMED.into();
-            Ok(())
-        })
+    pub async fn admin_confirm_sign_up(
+        &self,
+        _admin: &Admin,
+        req: AdminConfirmSignUpRequest,
+        now: Millis,
+    ) -> Result<()> {
+        self.change_user(
+            req.user_pool_id.as_deref(),
+            req.username.as_deref(),
+            now,
+            |rec| {
+                if rec.status != status::UNCONFIRMED {
+                    return Err(Error::new(
+                        ErrorCode::NotAuthorizedException,
+                        format!("User cannot be confirmed. Current status is {}", rec.status),
+                    ));
+                }
+                rec.status = status::CONFIRMED.into();
+                Ok(())
+            },
+        )
         .await
     }
 
     /// AdminDisableUser.
-    pub async fn admin_disable_user(&self, _admin: &Admin, req: AdminDisableUserRequest, now: Millis) -> Result<()> {
-        self.change_user(req.user_pool_id.as_deref(), req.username.as_deref(), now, |rec| {
-            rec.enabled = false;
-            Ok(())
-        })
+    pub async fn admin_disable_user(
+        &self,
+        _admin: &Admin,
+        req: AdminDisableUserRequest,
+        now: Millis,
+    ) -> Result<()> {
+        self.change_user(
+            req.user_pool_id.as_deref(),
+            req.username.as_deref(),
+            now,
+            |rec| {
+                rec.enabled = false;
+                Ok(())
+            },
+        )
         .await
     }
 
     /// AdminEnableUser.
-    pub async fn admin_enable_user(&self, _admin: &Admin, req: AdminEnableUserRequest, now: Millis) -> Result<()> {
-        self.change_user(req.user_pool_id.as_deref(), req.username.as_deref(), now, |rec| {
-            rec.enabled = true;
-            Ok(())
-        })
+    pub async fn admin_enable_user(
+        &self,
+        _admin: &Admin,
+        req: AdminEnableUserRequest,
+        now: Millis,
+    ) -> Result<()> {
+        self.change_user(
+            req.user_pool_id.as_deref(),
+            req.username.as_deref(),
+            now,
+            |rec| {
+                rec.enabled = true;
+                Ok(())
+            },
+        )
         .await
     }
 
     /// AdminDeleteUser.
-    pub async fn admin_delete_user(&self, _admin: &Admin, req: AdminDeleteUserRequest) -> Result<()> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+    pub async fn admin_delete_user(
+        &self,
+        _admin: &Admin,
+        req: AdminDeleteUserRequest,
+    ) -> Result<()> {
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let rec = self
+            .user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
         if !self.store.delete_user(&pool.id, &rec.username_key).await? {
             return Err(super::user_not_found());
         }
@@ -201,11 +270,17 @@ impl Service {
         req: AdminResetUserPasswordRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let mut rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let mut rec = self
+            .user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
-        let code = self.issue_code(&pool.id, &rec.username_key, Purpose::Forgot, now).await?;
+        let code = self
+            .issue_code(&pool.id, &rec.username_key, Purpose::Forgot, now)
+            .await?;
         self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
             .await?;
         rec.status = status::RESET_REQUIRED.into();
@@ -219,12 +294,27 @@ impl Service {
         req: AdminSetUserPasswordRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let mut rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
-        let permanent = req.permanent.unwrap_or(false);
-        self.set_password(&pool, &mut rec, req.password.as_deref().unwrap_or_default(), !permanent, now)
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;
-        rec.status = if permanent { status::CONFIRMED } else { status::FORCE_CHANGE_PASSWORD }.into();
+        let mut rec = self
+            .user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
+        let permanent = req.permanent.unwrap_or(false);
+        self.set_password(
+            &pool,
+            &mut rec,
+            req.password.as_deref().unwrap_or_default(),
+            !permanent,
+            now,
+        )
+        .await?;
+        rec.status = if permanent {
+            status::CONFIRMED
+        } else {
+            status::FORCE_CHANGE_PASSWORD
+        }
+        .into();
         let attrs = super::attrs_of(&rec)?;
         self.save_user(&pool, &mut rec, &attrs, false, now).await
     }

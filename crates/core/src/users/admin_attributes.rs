@@ -5,9 +5,9 @@ use kognit_wire::types::*;
 use super::attributes::{Write, check_delete, check_write, reset_verification};
 use super::codes::Purpose;
 use super::messages::Content;
+use crate::Result;
 use crate::delivery::Channel;
 use crate::service::{Admin, Millis, Service};
-use crate::Result;
 
 impl Service {
     /// AdminUpdateUserAttributes. A changed email or phone number becomes
@@ -19,9 +19,18 @@ impl Service {
         req: AdminUpdateUserAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let mut rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
-        let new_values = check_write(&pool, req.user_attributes.as_deref().unwrap_or_default(), Write::Update, None)?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let mut rec = self
+            .user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
+        let new_values = check_write(
+            &pool,
+            req.user_attributes.as_deref().unwrap_or_default(),
+            Write::Update,
+            None,
+        )?;
         let old = super::attrs_of(&rec)?;
         let mut merged = old.clone();
         merged.extend(new_values.clone());
@@ -29,10 +38,15 @@ impl Service {
         self.save_user(&pool, &mut rec, &merged, false, now).await?;
         let auto = pool.auto_verified();
         for (attr, channel) in [("phone_number", Channel::Sms), ("email", Channel::Email)] {
-            let changed = new_values.get(attr).is_some_and(|v| old.get(attr) != Some(v));
-            let unverified = merged.get(&format!("{attr}_verified")).map(String::as_str) != Some("true");
+            let changed = new_values
+                .get(attr)
+                .is_some_and(|v| old.get(attr) != Some(v));
+            let unverified =
+                merged.get(&format!("{attr}_verified")).map(String::as_str) != Some("true");
             if changed && unverified && auto.iter().any(|a| a == attr) {
-                let code = self.issue_code(&pool.id, &rec.username_key, Purpose::Verify(attr), now).await?;
+                let code = self
+                    .issue_code(&pool.id, &rec.username_key, Purpose::Verify(attr), now)
+                    .await?;
                 self.send_to_user(&pool, &rec.username, &merged, channel, Content::Code(&code))
                     .await?;
             }
@@ -47,8 +61,12 @@ impl Service {
         req: AdminDeleteUserAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self.pool(req.user_pool_id.as_deref().unwrap_or_default()).await?;
-        let mut rec = self.user(&pool, req.username.as_deref().unwrap_or_default()).await?;
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let mut rec = self
+            .user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
         let names = req.user_attribute_names.unwrap_or_default();
         check_delete(&pool, &names)?;
         let mut attrs = super::attrs_of(&rec)?;

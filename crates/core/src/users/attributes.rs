@@ -42,7 +42,10 @@ fn parse_bound(v: Option<&String>) -> Option<f64> {
 pub(crate) fn valid_email(v: &str) -> bool {
     match v.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !v.contains(char::is_whitespace)
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !v.contains(char::is_whitespace)
         }
         None => false,
     }
@@ -62,16 +65,20 @@ fn check_value(attr: &SchemaAttributeType, name: &str, value: &str) -> Result<()
                 .parse()
                 .map_err(|_| schema_error(name, "Number must be a valid number"))?;
             let c = attr.number_attribute_constraints.as_ref();
-            if let Some(min) = parse_bound(c.and_then(|c| c.min_value.as_ref())) {
-                if n < min {
-                    return Err(schema_error(name, &format!("Number must be greater than or equal to {min}")));
+            if let Some(min) = parse_bound(c.and_then(|c| c.min_value.as_ref()))
+                && n < min {
+                    return Err(schema_error(
+                        name,
+                        &format!("Number must be greater than or equal to {min}"),
+                    ));
                 }
-            }
-            if let Some(max) = parse_bound(c.and_then(|c| c.max_value.as_ref())) {
-                if n > max {
-                    return Err(schema_error(name, &format!("Number must be less than or equal to {max}")));
+            if let Some(max) = parse_bound(c.and_then(|c| c.max_value.as_ref()))
+                && n > max {
+                    return Err(schema_error(
+                        name,
+                        &format!("Number must be less than or equal to {max}"),
+                    ));
                 }
-            }
         }
         "Boolean" => {
             if value != "true" && value != "false" {
@@ -89,16 +96,26 @@ fn check_value(attr: &SchemaAttributeType, name: &str, value: &str) -> Result<()
             let max = parse_bound(c.and_then(|c| c.max_length.as_ref())).unwrap_or(2048.0);
             let min = parse_bound(c.and_then(|c| c.min_length.as_ref())).unwrap_or(0.0);
             if len > max {
-                return Err(schema_error(name, &format!("String must be no longer than {max} characters")));
+                return Err(schema_error(
+                    name,
+                    &format!("String must be no longer than {max} characters"),
+                ));
             }
             if len < min && !value.is_empty() {
-                return Err(schema_error(name, &format!("String must be at least {min} characters")));
+                return Err(schema_error(
+                    name,
+                    &format!("String must be at least {min} characters"),
+                ));
             }
         }
     }
     match name {
-        "email" if !valid_email(value) => Err(Error::invalid_parameter("Invalid email address format.")),
-        "phone_number" if !valid_phone(value) => Err(Error::invalid_parameter("Invalid phone number format.")),
+        "email" if !valid_email(value) => {
+            Err(Error::invalid_parameter("Invalid email address format."))
+        }
+        "phone_number" if !valid_phone(value) => {
+            Err(Error::invalid_parameter("Invalid phone number format."))
+        }
         _ => Ok(()),
     }
 }
@@ -115,22 +132,30 @@ pub(crate) fn check_write(
         let name = a.name.clone().unwrap_or_default();
         let value = a.value.clone().unwrap_or_default();
         if name == "sub" {
-            return Err(schema_error("sub", "Attribute cannot be updated. (changing an immutable attribute)"));
+            return Err(schema_error(
+                "sub",
+                "Attribute cannot be updated. (changing an immutable attribute)",
+            ));
         }
         let Some(attr) = find(pool, &name).or_else(|| find(pool, &format!("dev:{name}"))) else {
-            return Err(schema_error(&name, "Attribute does not exist in the schema."));
+            return Err(schema_error(
+                &name,
+                "Attribute does not exist in the schema.",
+            ));
         };
         if why == Write::Update && attr.mutable == Some(false) {
-            return Err(schema_error(&name, "Attribute cannot be updated. (changing an immutable attribute)"));
+            return Err(schema_error(
+                &name,
+                "Attribute cannot be updated. (changing an immutable attribute)",
+            ));
         }
-        if let Some(allowed) = client_write {
-            if !allowed.iter().any(|w| *w == name) {
+        if let Some(allowed) = client_write
+            && !allowed.contains(&name) {
                 return Err(Error::new(
                     ErrorCode::NotAuthorizedException,
                     "A client attempted to write unauthorized attribute",
                 ));
             }
-        }
         check_value(attr, &name, &value)?;
         out.insert(name, value);
     }
@@ -144,7 +169,8 @@ pub(crate) fn check_write(
 pub(crate) fn check_required(pool: &Pool, attrs: &Attrs) -> Result<()> {
     for a in pool.p().schema_attributes.iter().flatten() {
         let name = a.name.as_deref().unwrap_or_default();
-        if a.required == Some(true) && name != "sub" && attrs.get(name).is_none_or(|v| v.is_empty()) {
+        if a.required == Some(true) && name != "sub" && attrs.get(name).is_none_or(|v| v.is_empty())
+        {
             return Err(schema_error(name, "The attribute is required"));
         }
     }
@@ -155,13 +181,19 @@ pub(crate) fn check_required(pool: &Pool, attrs: &Attrs) -> Result<()> {
 pub(crate) fn check_delete(pool: &Pool, names: &[String]) -> Result<()> {
     for name in names {
         let Some(attr) = find(pool, name) else {
-            return Err(schema_error(name, "Attribute does not exist in the schema."));
+            return Err(schema_error(
+                name,
+                "Attribute does not exist in the schema.",
+            ));
         };
         if name == "sub" || attr.required == Some(true) {
             return Err(schema_error(name, "The attribute is required"));
         }
         if attr.mutable == Some(false) {
-            return Err(schema_error(name, "Attribute cannot be updated. (changing an immutable attribute)"));
+            return Err(schema_error(
+                name,
+                "Attribute cannot be updated. (changing an immutable attribute)",
+            ));
         }
     }
     Ok(())
@@ -172,7 +204,9 @@ pub(crate) fn check_delete(pool: &Pool, names: &[String]) -> Result<()> {
 pub(crate) fn reset_verification(old: &Attrs, new_values: &Attrs, merged: &mut Attrs) {
     for kind in ["email", "phone_number"] {
         let flag = format!("{kind}_verified");
-        let changed = new_values.get(kind).is_some_and(|v| old.get(kind) != Some(v));
+        let changed = new_values
+            .get(kind)
+            .is_some_and(|v| old.get(kind) != Some(v));
         if changed && !new_values.contains_key(&flag) {
             merged.insert(flag, "false".into());
         }

@@ -50,8 +50,12 @@ fn mismatch() -> Error {
 
 impl Service {
     fn code_hash(&self, pool_id: &str, username_key: &str, purpose: &str, code: &str) -> Vec<u8> {
-        self.codes
-            .tag(&[pool_id.as_bytes(), username_key.as_bytes(), purpose.as_bytes(), code.as_bytes()])
+        self.codes.tag(&[
+            pool_id.as_bytes(),
+            username_key.as_bytes(),
+            purpose.as_bytes(),
+            code.as_bytes(),
+        ])
     }
 
     /// Makes and stores a new code (replacing any earlier one), refusing with
@@ -65,12 +69,11 @@ impl Service {
     ) -> Result<String> {
         let key = purpose.key();
         let (mut sends, mut window) = (0, now);
-        if let Some(old) = self.store.get_code(pool_id, username_key, &key).await? {
-            if now - old.window_start_ms < HOUR {
+        if let Some(old) = self.store.get_code(pool_id, username_key, &key).await?
+            && now - old.window_start_ms < HOUR {
                 sends = old.sends;
                 window = old.window_start_ms;
             }
-        }
         if sends >= MAX_SENDS_PER_HOUR {
             return Err(Error::new(
                 ErrorCode::LimitExceededException,
@@ -114,7 +117,10 @@ impl Service {
         }
         let given = self.code_hash(pool_id, username_key, &key, code.trim());
         if !crypto::ct_eq(&given, &stored.code_hash) {
-            let n = self.store.add_code_attempt(pool_id, username_key, &key).await?;
+            let n = self
+                .store
+                .add_code_attempt(pool_id, username_key, &key)
+                .await?;
             if n >= MAX_ATTEMPTS {
                 return Err(Error::new(
                     ErrorCode::TooManyFailedAttemptsException,
@@ -129,7 +135,11 @@ impl Service {
                 "Invalid code provided, please request a code again.",
             ));
         }
-        if !self.store.take_code(pool_id, username_key, &key, &given).await? {
+        if !self
+            .store
+            .take_code(pool_id, username_key, &key, &given)
+            .await?
+        {
             // Redeemed concurrently: a code works once.
             return Err(mismatch());
         }

@@ -39,14 +39,15 @@ impl Service {
         let pool_name = srp::pool_name(&pool.id).to_owned();
         let (user, pw, s) = (rec.username.clone(), password.to_owned(), salt.clone());
         // A 3072-bit modular exponentiation: off the async runtime.
-        let verifier = tokio::task::spawn_blocking(move || srp::verifier(&pool_name, &user, &pw, &s))
-            .await
-            .map_err(crate::Error::internal)?;
+        let verifier =
+            tokio::task::spawn_blocking(move || srp::verifier(&pool_name, &user, &pw, &s))
+                .await
+                .map_err(crate::Error::internal)?;
         let secret = srp::SrpSecret { salt, verifier };
-        rec.srp_sealed = Some(
-            self.secrets
-                .seal(&secret.to_bytes(), &Self::srp_aad(&pool.id, &rec.username_key)),
-        );
+        rec.srp_sealed = Some(self.secrets.seal(
+            &secret.to_bytes(),
+            &Self::srp_aad(&pool.id, &rec.username_key),
+        ));
         rec.temp_password_expires_ms = if temporary {
             let days = i64::from(policy.temporary_password_validity_days.unwrap_or(7));
             Some(now + days * 86_400_000)

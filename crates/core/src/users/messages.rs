@@ -14,7 +14,10 @@ pub(crate) enum Content<'a> {
     /// A verification or recovery code.
     Code(&'a str),
     /// An AdminCreateUser invitation with the temporary password.
-    Invitation { username: &'a str, temp_password: &'a str },
+    Invitation {
+        username: &'a str,
+        temp_password: &'a str,
+    },
 }
 
 /// Where a destination lives among a user's attributes.
@@ -56,7 +59,10 @@ pub(crate) fn recovery_channel(pool: &Pool, attrs: &Attrs) -> Result<Channel> {
         .map(|m| (m.priority.unwrap_or(1), m.name.unwrap_or_default()))
         .collect();
     if mechanisms.is_empty() {
-        mechanisms = vec![(1, "verified_phone_number".into()), (2, "verified_email".into())];
+        mechanisms = vec![
+            (1, "verified_phone_number".into()),
+            (2, "verified_email".into()),
+        ];
     }
     mechanisms.sort();
     for (_, name) in &mechanisms {
@@ -93,15 +99,21 @@ impl Service {
             .filter(|v| !v.is_empty())
             .cloned()
             .ok_or_else(|| {
-                Error::invalid_parameter(format!("User has no {attribute} to deliver the message to."))
+                Error::invalid_parameter(format!(
+                    "User has no {attribute} to deliver the message to."
+                ))
             })?;
         let (subject, body, code) = match content {
             Content::Code(code) => {
                 let (s, b) = templates::verification_message(pool.p(), channel, code);
                 (s, b, code.to_owned())
             }
-            Content::Invitation { username, temp_password } => {
-                let (s, b) = templates::invitation_message(pool.p(), channel, username, temp_password);
+            Content::Invitation {
+                username,
+                temp_password,
+            } => {
+                let (s, b) =
+                    templates::invitation_message(pool.p(), channel, username, temp_password);
                 (s, b, temp_password.to_owned())
             }
         };

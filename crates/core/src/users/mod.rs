@@ -6,9 +6,9 @@ mod admin;
 mod admin_attributes;
 mod attributes;
 mod codes;
+mod credentials;
 mod list;
 mod messages;
-mod credentials;
 mod recovery;
 mod signup;
 
@@ -64,7 +64,10 @@ impl Pool {
     }
 
     pub fn auto_verified(&self) -> Vec<String> {
-        self.p().auto_verified_attributes.clone().unwrap_or_default()
+        self.p()
+            .auto_verified_attributes
+            .clone()
+            .unwrap_or_default()
     }
 
     /// The key a username is stored and compared under.
@@ -97,7 +100,8 @@ impl Pool {
             let Some(value) = attrs.get(kind).filter(|v| !v.is_empty()) else {
                 continue;
             };
-            let verified = attrs.get(&format!("{kind}_verified")).map(String::as_str) == Some("true");
+            let verified =
+                attrs.get(&format!("{kind}_verified")).map(String::as_str) == Some("true");
             let holds = username_attrs.iter().any(|a| a == kind)
                 || (alias_attrs.iter().any(|a| a == kind)
                     && (kind == "preferred_username" || verified));
@@ -131,7 +135,10 @@ pub(crate) fn set_attrs(rec: &mut UserRecord, attrs: &Attrs) -> Result<()> {
 }
 
 /// The attribute list Cognito returns: `sub` first, then the rest by name.
-pub(crate) fn attribute_list(rec: &UserRecord, only: Option<&[String]>) -> Result<Vec<AttributeType>> {
+pub(crate) fn attribute_list(
+    rec: &UserRecord,
+    only: Option<&[String]>,
+) -> Result<Vec<AttributeType>> {
     let wanted = |n: &str| only.is_none_or(|o| o.iter().any(|w| w == n));
     let mut out = Vec::new();
     if wanted("sub") {
@@ -186,7 +193,10 @@ pub(crate) fn conflict_error(pool: &Pool, constraint: &str, attrs: &Attrs) -> Er
             "An account with the given email or phone number already exists.",
         );
     }
-    Error::new(ErrorCode::UsernameExistsException, "User account already exists")
+    Error::new(
+        ErrorCode::UsernameExistsException,
+        "User account already exists",
+    )
 }
 
 impl Service {
@@ -202,10 +212,15 @@ impl Service {
     /// Finds a user by the name a caller gave: the username, or in alias and
     /// username-attribute pools an email, phone number or preferred username.
     pub(crate) async fn find_user(&self, pool: &Pool, name: &str) -> Result<Option<UserRecord>> {
-        if let Some(u) = self.store.get_user(&pool.id, &pool.username_key(name)).await? {
+        if let Some(u) = self
+            .store
+            .get_user(&pool.id, &pool.username_key(name))
+            .await?
+        {
             return Ok(Some(u));
         }
-        let by_alias = !pool.username_attributes().is_empty() || !pool.alias_attributes().is_empty();
+        let by_alias =
+            !pool.username_attributes().is_empty() || !pool.alias_attributes().is_empty();
         if by_alias {
             for kind in ["email", "phone_number", "preferred_username"] {
                 let key = pool.alias_key(kind, name);
@@ -271,7 +286,11 @@ impl Service {
         now: i64,
     ) -> Result<()> {
         for a in aliases {
-            let Some(mut other) = self.store.get_user_by_alias(&pool.id, &a.kind, &a.value_key).await? else {
+            let Some(mut other) = self
+                .store
+                .get_user_by_alias(&pool.id, &a.kind, &a.value_key)
+                .await?
+            else {
                 continue;
             };
             if other.username_key == me.username_key {

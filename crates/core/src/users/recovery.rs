@@ -13,10 +13,17 @@ use crate::{Error, Result, passwords};
 
 impl Service {
     /// ForgotPassword: sends a recovery code by the pool's recovery setting.
-    pub async fn forgot_password(&self, req: ForgotPasswordRequest, now: Millis) -> Result<ForgotPasswordResponse> {
-        let client = self.app_client(req.client_id.as_deref().unwrap_or_default()).await?;
+    pub async fn forgot_password(
+        &self,
+        req: ForgotPasswordRequest,
+        now: Millis,
+    ) -> Result<ForgotPasswordResponse> {
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
         let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref()).await?;
+        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
+            .await?;
         let pool = self.pool(&client.pool_id).await?;
         let Some(rec) = self.find_user(&pool, &given).await? else {
             if hides_users(&client) {
@@ -24,14 +31,22 @@ impl Service {
                     code_delivery_details: Some(simulated_delivery(&given)),
                 });
             }
-            return Err(Error::new(ErrorCode::UserNotFoundException, "Username/client id combination not found."));
+            return Err(Error::new(
+                ErrorCode::UserNotFoundException,
+                "Username/client id combination not found.",
+            ));
         };
         if !rec.enabled {
-            return Err(Error::new(ErrorCode::NotAuthorizedException, "User is disabled."));
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "User is disabled.",
+            ));
         }
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
-        let code = self.issue_code(&pool.id, &rec.username_key, Purpose::Forgot, now).await?;
+        let code = self
+            .issue_code(&pool.id, &rec.username_key, Purpose::Forgot, now)
+            .await?;
         let details = self
             .send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
             .await?;
@@ -46,19 +61,31 @@ impl Service {
         req: ConfirmForgotPasswordRequest,
         now: Millis,
     ) -> Result<ConfirmForgotPasswordResponse> {
-        let client = self.app_client(req.client_id.as_deref().unwrap_or_default()).await?;
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
         let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref()).await?;
+        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
+            .await?;
         let pool = self.pool(&client.pool_id).await?;
         let Some(mut rec) = self.find_user(&pool, &given).await? else {
             return Err(if hides_users(&client) {
-                Error::new(ErrorCode::CodeMismatchException, "Invalid verification code provided, please try again.")
+                Error::new(
+                    ErrorCode::CodeMismatchException,
+                    "Invalid verification code provided, please try again.",
+                )
             } else {
-                Error::new(ErrorCode::UserNotFoundException, "Username/client id combination not found.")
+                Error::new(
+                    ErrorCode::UserNotFoundException,
+                    "Username/client id combination not found.",
+                )
             });
         };
         if !rec.enabled {
-            return Err(Error::new(ErrorCode::NotAuthorizedException, "User is disabled."));
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "User is disabled.",
+            ));
         }
         let password = req.password.clone().unwrap_or_default();
         // A password the policy refuses must not use up the code.
@@ -66,7 +93,8 @@ impl Service {
         let code = req.confirmation_code.as_deref().unwrap_or_default();
         self.redeem_code(&pool.id, &rec.username_key, Purpose::Forgot, code, now)
             .await?;
-        self.set_password(&pool, &mut rec, &password, false, now).await?;
+        self.set_password(&pool, &mut rec, &password, false, now)
+            .await?;
         if rec.status == status::RESET_REQUIRED || rec.status == status::FORCE_CHANGE_PASSWORD {
             rec.status = status::CONFIRMED.into();
         }

@@ -37,7 +37,12 @@ pub(crate) fn simulated_delivery(username: &str) -> CodeDeliveryDetailsType {
 /// The internal username and the attributes implied by the name a user signs
 /// up with: in username-attribute pools the name is an email or phone number
 /// and the username becomes a UUID (the `sub`).
-pub(crate) fn resolve_username(pool: &Pool, given: &str, sub: &str, attrs: &mut Attrs) -> Result<String> {
+pub(crate) fn resolve_username(
+    pool: &Pool,
+    given: &str,
+    sub: &str,
+    attrs: &mut Attrs,
+) -> Result<String> {
     let username_attrs = pool.username_attributes();
     if !username_attrs.is_empty() {
         let email_ok = username_attrs.iter().any(|a| a == "email");
@@ -70,7 +75,13 @@ pub(crate) fn resolve_username(pool: &Pool, given: &str, sub: &str, attrs: &mut 
 }
 
 /// A new user record (not yet stored).
-pub(crate) fn new_user(pool: &Pool, username: &str, sub: String, user_status: &str, now: Millis) -> UserRecord {
+pub(crate) fn new_user(
+    pool: &Pool,
+    username: &str,
+    sub: String,
+    user_status: &str,
+    now: Millis,
+) -> UserRecord {
     UserRecord {
         pool_id: pool.id.clone(),
         username: username.to_owned(),
@@ -89,7 +100,12 @@ pub(crate) fn new_user(pool: &Pool, username: &str, sub: String, user_status: &s
 
 impl Service {
     /// Inserts a new user, mapping uniqueness refusals to Cognito's errors.
-    pub(crate) async fn insert_new_user(&self, pool: &Pool, rec: &UserRecord, attrs: &Attrs) -> Result<()> {
+    pub(crate) async fn insert_new_user(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        attrs: &Attrs,
+    ) -> Result<()> {
         match self.store.insert_user(rec, &pool.aliases(attrs)).await {
             Ok(()) => Ok(()),
             Err(StoreError::Conflict(c)) => Err(super::conflict_error(pool, &c, attrs)),
@@ -99,9 +115,12 @@ impl Service {
 
     /// SignUp.
     pub async fn sign_up(&self, req: SignUpRequest, now: Millis) -> Result<SignUpResponse> {
-        let client = self.app_client(req.client_id.as_deref().unwrap_or_default()).await?;
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
         let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref()).await?;
+        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
+            .await?;
         let pool = self.pool(&client.pool_id).await?;
         let password = req
             .password
@@ -121,14 +140,23 @@ impl Service {
         check_required(&pool, &attrs)?;
         let mut rec = new_user(&pool, &username, sub.clone(), status::UNCONFIRMED, now);
         set_attrs(&mut rec, &attrs)?;
-        self.set_password(&pool, &mut rec, &password, false, now).await?;
+        self.set_password(&pool, &mut rec, &password, false, now)
+            .await?;
         self.insert_new_user(&pool, &rec, &attrs).await?;
         let details = match signup_channel(&pool, &attrs) {
             None => None,
             Some(channel) => {
                 let sent = async {
-                    let code = self.issue_code(&pool.id, &rec.username_key, super::codes::Purpose::SignUp, now).await?;
-                    self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code)).await
+                    let code = self
+                        .issue_code(
+                            &pool.id,
+                            &rec.username_key,
+                            super::codes::Purpose::SignUp,
+                            now,
+                        )
+                        .await?;
+                    self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
+                        .await
                 }
                 .await;
                 match sent {
@@ -150,16 +178,29 @@ impl Service {
     }
 
     /// ConfirmSignUp.
-    pub async fn confirm_sign_up(&self, req: ConfirmSignUpRequest, now: Millis) -> Result<ConfirmSignUpResponse> {
-        let client = self.app_client(req.client_id.as_deref().unwrap_or_default()).await?;
+    pub async fn confirm_sign_up(
+        &self,
+        req: ConfirmSignUpRequest,
+        now: Millis,
+    ) -> Result<ConfirmSignUpResponse> {
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
         let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref()).await?;
+        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
+            .await?;
         let pool = self.pool(&client.pool_id).await?;
         let Some(mut rec) = self.find_user(&pool, &given).await? else {
             return Err(if hides_users(&client) {
-                Error::new(ErrorCode::CodeMismatchException, "Invalid verification code provided, please try again.")
+                Error::new(
+                    ErrorCode::CodeMismatchException,
+                    "Invalid verification code provided, please try again.",
+                )
             } else {
-                Error::new(ErrorCode::UserNotFoundException, "Username/client id combination not found.")
+                Error::new(
+                    ErrorCode::UserNotFoundException,
+                    "Username/client id combination not found.",
+                )
             });
         };
         if rec.status != status::UNCONFIRMED {
@@ -169,8 +210,14 @@ impl Service {
             ));
         }
         let code = req.confirmation_code.as_deref().unwrap_or_default();
-        self.redeem_code(&pool.id, &rec.username_key, super::codes::Purpose::SignUp, code, now)
-            .await?;
+        self.redeem_code(
+            &pool.id,
+            &rec.username_key,
+            super::codes::Purpose::SignUp,
+            code,
+            now,
+        )
+        .await?;
         let mut attrs = super::attrs_of(&rec)?;
         if let Some(channel) = signup_channel(&pool, &attrs) {
             let attr = super::messages::attribute_of(channel);
@@ -188,9 +235,12 @@ impl Service {
         req: ResendConfirmationCodeRequest,
         now: Millis,
     ) -> Result<ResendConfirmationCodeResponse> {
-        let client = self.app_client(req.client_id.as_deref().unwrap_or_default()).await?;
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
         let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref()).await?;
+        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
+            .await?;
         let pool = self.pool(&client.pool_id).await?;
         let Some(rec) = self.find_user(&pool, &given).await? else {
             if hides_users(&client) {
@@ -198,7 +248,10 @@ impl Service {
                     code_delivery_details: Some(simulated_delivery(&given)),
                 });
             }
-            return Err(Error::new(ErrorCode::UserNotFoundException, "Username/client id combination not found."));
+            return Err(Error::new(
+                ErrorCode::UserNotFoundException,
+                "Username/client id combination not found.",
+            ));
         };
         if rec.status != status::UNCONFIRMED {
             return Err(Error::invalid_parameter("User is already confirmed."));
@@ -207,7 +260,12 @@ impl Service {
         let channel = signup_channel(&pool, &attrs)
             .ok_or_else(|| Error::invalid_parameter("Auto verification not turned on."))?;
         let code = self
-            .issue_code(&pool.id, &rec.username_key, super::codes::Purpose::SignUp, now)
+            .issue_code(
+                &pool.id,
+                &rec.username_key,
+                super::codes::Purpose::SignUp,
+                now,
+            )
             .await?;
         let details = self
             .send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))

@@ -20,9 +20,13 @@ pub struct OutboxQuery {
 }
 
 fn message_json(m: &OutboxRecord) -> serde_json::Value {
-    let created_at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(m.created_ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok());
+    let created_at =
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(m.created_ms) * 1_000_000)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            });
     serde_json::json!({
         "user_pool_id": m.pool_id,
         "username": m.username,
@@ -35,22 +39,30 @@ fn message_json(m: &OutboxRecord) -> serde_json::Value {
     })
 }
 
-async fn messages(state: &AppState, q: &OutboxQuery, limit: u32) -> Result<Vec<OutboxRecord>, kognit_core::Error> {
+async fn messages(
+    state: &AppState,
+    q: &OutboxQuery,
+    limit: u32,
+) -> Result<Vec<OutboxRecord>, kognit_core::Error> {
     let svc = &state.service;
     let mut username = q.username.clone();
     // Callers may name the user by an alias (an email in email-as-username pools).
-    if let (Some(pool), Some(name)) = (&q.user_pool_id, &q.username) {
-        if let Some(stored) = svc.resolve_username(pool, name).await? {
+    if let (Some(pool), Some(name)) = (&q.user_pool_id, &q.username)
+        && let Some(stored) = svc.resolve_username(pool, name).await? {
             username = Some(stored);
         }
-    }
     Ok(svc
         .store()
         .list_messages(q.user_pool_id.as_deref(), username.as_deref(), limit)
         .await?)
 }
 
-async fn authorize(state: &AppState, method: Method, uri: Uri, headers: HeaderMap) -> Result<(), kognit_core::Error> {
+async fn authorize(
+    state: &AppState,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<(), kognit_core::Error> {
     let incoming = Incoming {
         method,
         uri,

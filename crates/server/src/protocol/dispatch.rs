@@ -143,30 +143,52 @@ async fn admin_op(
         "AdminCreateUser" => call(body, |r| svc.admin_create_user(a, r, now)).await,
         "AdminGetUser" => call(body, |r| svc.admin_get_user(a, r)).await,
         "AdminConfirmSignUp" => {
-            call(body, |r| async { svc.admin_confirm_sign_up(a, r, now).await.map(empty) }).await
+            call(body, |r| async {
+                svc.admin_confirm_sign_up(a, r, now).await.map(empty)
+            })
+            .await
         }
         "AdminDisableUser" => {
-            call(body, |r| async { svc.admin_disable_user(a, r, now).await.map(empty) }).await
+            call(body, |r| async {
+                svc.admin_disable_user(a, r, now).await.map(empty)
+            })
+            .await
         }
         "AdminEnableUser" => {
-            call(body, |r| async { svc.admin_enable_user(a, r, now).await.map(empty) }).await
+            call(body, |r| async {
+                svc.admin_enable_user(a, r, now).await.map(empty)
+            })
+            .await
         }
         "AdminDeleteUser" => {
-            call(body, |r| async { svc.admin_delete_user(a, r).await.map(empty) }).await
+            call(body, |r| async {
+                svc.admin_delete_user(a, r).await.map(empty)
+            })
+            .await
         }
         "AdminUpdateUserAttributes" => {
-            call(body, |r| async { svc.admin_update_user_attributes(a, r, now).await.map(empty) })
-                .await
+            call(body, |r| async {
+                svc.admin_update_user_attributes(a, r, now).await.map(empty)
+            })
+            .await
         }
         "AdminDeleteUserAttributes" => {
-            call(body, |r| async { svc.admin_delete_user_attributes(a, r, now).await.map(empty) })
-                .await
+            call(body, |r| async {
+                svc.admin_delete_user_attributes(a, r, now).await.map(empty)
+            })
+            .await
         }
         "AdminResetUserPassword" => {
-            call(body, |r| async { svc.admin_reset_user_password(a, r, now).await.map(empty) }).await
+            call(body, |r| async {
+                svc.admin_reset_user_password(a, r, now).await.map(empty)
+            })
+            .await
         }
         "AdminSetUserPassword" => {
-            call(body, |r| async { svc.admin_set_user_password(a, r, now).await.map(empty) }).await
+            call(body, |r| async {
+                svc.admin_set_user_password(a, r, now).await.map(empty)
+            })
+            .await
         }
         "ListUsers" => call(body, |r| svc.list_users(a, r)).await,
         _ => Err(not_implemented(op)),

@@ -1,7 +1,9 @@
 //! Concurrent sign-ups of one username, and concurrent claims of one verified
 //! alias, leave exactly one user, on both stores.
 
-use aws_sdk_cognitoidentityprovider::types::{AliasAttributeType, AttributeType, MessageActionType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AliasAttributeType, AttributeType, MessageActionType,
+};
 
 use crate::harness::{TestServer, code};
 use crate::on_both_backends;
@@ -22,7 +24,13 @@ async fn one_username_many_signups(s: TestServer) {
                 .client_id(client)
                 .username("racer")
                 .password(PASSWORD)
-                .user_attributes(AttributeType::builder().name("email").value(format!("r{i}@example.com")).build().unwrap())
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("email")
+                        .value(format!("r{i}@example.com"))
+                        .build()
+                        .unwrap(),
+                )
                 .send()
                 .await
                 .map_err(|e| code(&e))
@@ -36,7 +44,14 @@ async fn one_username_many_signups(s: TestServer) {
         }
     }
     assert_eq!(ok, 1);
-    let users = c.list_users().user_pool_id(&pool).send().await.unwrap().users.unwrap();
+    let users = c
+        .list_users()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap()
+        .users
+        .unwrap();
     assert_eq!(users.len(), 1);
 }
 
@@ -60,8 +75,20 @@ async fn one_alias_many_claims(s: TestServer) {
             c.admin_create_user()
                 .user_pool_id(pool)
                 .username(format!("user{i}"))
-                .user_attributes(AttributeType::builder().name("email").value("shared@example.com").build().unwrap())
-                .user_attributes(AttributeType::builder().name("email_verified").value("true").build().unwrap())
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("email")
+                        .value("shared@example.com")
+                        .build()
+                        .unwrap(),
+                )
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("email_verified")
+                        .value("true")
+                        .build()
+                        .unwrap(),
+                )
                 .message_action(MessageActionType::Suppress)
                 .send()
                 .await
@@ -87,6 +114,12 @@ async fn one_alias_many_claims(s: TestServer) {
         .unwrap();
     assert_eq!(holders.len(), 1);
     // The one holder can sign in by the alias: AdminGetUser finds it by email.
-    let by_alias = c.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap();
+    let by_alias = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("shared@example.com")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(Some(by_alias.username), holders[0].username);
 }

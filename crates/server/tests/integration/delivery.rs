@@ -24,7 +24,11 @@ fn smtp(port: u16) -> SmtpConfig {
 }
 
 fn email(v: &str) -> AttributeType {
-    AttributeType::builder().name("email").value(v).build().unwrap()
+    AttributeType::builder()
+        .name("email")
+        .value(v)
+        .build()
+        .unwrap()
 }
 
 async fn code_by_smtp(backend: Backend) {
@@ -59,11 +63,25 @@ async fn code_by_smtp(backend: Backend) {
         .find(|w| w.len() == 6)
         .expect("a 6-digit code in the mail")
         .to_owned();
-    c.confirm_sign_up().client_id(&client).username("mia").confirmation_code(code).send().await.unwrap();
-    let user = c.admin_get_user().user_pool_id(&pool).username("mia").send().await.unwrap();
+    c.confirm_sign_up()
+        .client_id(&client)
+        .username("mia")
+        .confirmation_code(code)
+        .send()
+        .await
+        .unwrap();
+    let user = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("mia")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(user.user_status, Some(UserStatusType::Confirmed));
     // With the outbox off, its endpoints are not there.
-    let r = reqwest::get(format!("{}/_dev/outbox", s.url)).await.unwrap();
+    let r = reqwest::get(format!("{}/_dev/outbox", s.url))
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 }
 
@@ -103,7 +121,14 @@ async fn failure_leaves_no_user(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(code(&e), "CodeDeliveryFailureException");
-    let users = c.list_users().user_pool_id(&pool).send().await.unwrap().users.unwrap();
+    let users = c
+        .list_users()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap()
+        .users
+        .unwrap();
     assert!(users.is_empty());
 }
 

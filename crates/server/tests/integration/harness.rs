@@ -157,7 +157,10 @@ impl TestServer {
 
     /// The code of the newest outbox message for a user.
     pub async fn latest_code(&self, pool_id: &str, username: &str) -> String {
-        let m = self.latest_message(pool_id, username).await.expect("a message was sent");
+        let m = self
+            .latest_message(pool_id, username)
+            .await
+            .expect("a message was sent");
         m["code"].as_str().expect("message has a code").to_owned()
     }
 }

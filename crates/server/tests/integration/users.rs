@@ -23,7 +23,11 @@ on_both_backends!(
 pub const PASSWORD: &str = "Corr3ct-Horse!";
 
 fn attr(name: &str, value: &str) -> AttributeType {
-    AttributeType::builder().name(name).value(value).build().unwrap()
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .unwrap()
 }
 
 /// A pool that auto-verifies email and requires it, with one client.
@@ -32,7 +36,12 @@ pub async fn email_pool(c: &Client, prevent: bool) -> (String, String) {
         .create_user_pool()
         .pool_name("users")
         .auto_verified_attributes(VerifiedAttributeType::Email)
-        .schema(SchemaAttributeType::builder().name("email").required(true).build())
+        .schema(
+            SchemaAttributeType::builder()
+                .name("email")
+                .required(true)
+                .build(),
+        )
         .send()
         .await
         .unwrap()
@@ -40,16 +49,33 @@ pub async fn email_pool(c: &Client, prevent: bool) -> (String, String) {
         .unwrap()
         .id
         .unwrap();
-    let mut req = c.create_user_pool_client().user_pool_id(&pool).client_name("app");
+    let mut req = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app");
     if prevent {
         req = req.prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled);
     }
-    let client = req.send().await.unwrap().user_pool_client.unwrap().client_id.unwrap();
+    let client = req
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
     (pool, client)
 }
 
 async fn status_of(c: &Client, pool: &str, user: &str) -> UserStatusType {
-    c.admin_get_user().user_pool_id(pool).username(user).send().await.unwrap().user_status.unwrap()
+    c.admin_get_user()
+        .user_pool_id(pool)
+        .username(user)
+        .send()
+        .await
+        .unwrap()
+        .user_status
+        .unwrap()
 }
 
 async fn sign_up_and_confirm(s: TestServer) {
@@ -69,8 +95,15 @@ async fn sign_up_and_confirm(s: TestServer) {
     let d = out.code_delivery_details.unwrap();
     assert_eq!(d.delivery_medium, Some(DeliveryMediumType::Email));
     assert_eq!(d.attribute_name.as_deref(), Some("email"));
-    assert_ne!(d.destination.as_deref(), Some("alice@example.com"), "destination is masked");
-    assert_eq!(status_of(&c, &pool, "alice").await, UserStatusType::Unconfirmed);
+    assert_ne!(
+        d.destination.as_deref(),
+        Some("alice@example.com"),
+        "destination is masked"
+    );
+    assert_eq!(
+        status_of(&c, &pool, "alice").await,
+        UserStatusType::Unconfirmed
+    );
 
     let msg = s.latest_message(&pool, "alice").await.unwrap();
     assert_eq!(msg["channel"], "EMAIL");
@@ -80,18 +113,58 @@ async fn sign_up_and_confirm(s: TestServer) {
     assert!(msg["body"].as_str().unwrap().contains(&code));
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let e = c.confirm_sign_up().client_id(&client).username("alice").confirmation_code(wrong).send().await.unwrap_err();
+    let e = c
+        .confirm_sign_up()
+        .client_id(&client)
+        .username("alice")
+        .confirmation_code(wrong)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&e), "CodeMismatchException");
-    c.confirm_sign_up().client_id(&client).username("alice").confirmation_code(&code).send().await.unwrap();
-    assert_eq!(status_of(&c, &pool, "alice").await, UserStatusType::Confirmed);
-    let user = c.admin_get_user().user_pool_id(&pool).username("alice").send().await.unwrap();
+    c.confirm_sign_up()
+        .client_id(&client)
+        .username("alice")
+        .confirmation_code(&code)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        status_of(&c, &pool, "alice").await,
+        UserStatusType::Confirmed
+    );
+    let user = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("alice")
+        .send()
+        .await
+        .unwrap();
     let attrs = user.user_attributes.unwrap();
-    let get = |n: &str| attrs.iter().find(|a| a.name == n).and_then(|a| a.value.clone());
+    let get = |n: &str| {
+        attrs
+            .iter()
+            .find(|a| a.name == n)
+            .and_then(|a| a.value.clone())
+    };
     assert_eq!(get("email_verified").as_deref(), Some("true"));
     assert_eq!(attrs[0].name, "sub");
-    let again = c.confirm_sign_up().client_id(&client).username("alice").confirmation_code(&code).send().await.unwrap_err();
+    let again = c
+        .confirm_sign_up()
+        .client_id(&client)
+        .username("alice")
+        .confirmation_code(&code)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&again), "NotAuthorizedException");
-    let resend = c.resend_confirmation_code().client_id(&client).username("alice").send().await.unwrap_err();
+    let resend = c
+        .resend_confirmation_code()
+        .client_id(&client)
+        .username("alice")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&resend), "InvalidParameterException");
 
     let dup = c
@@ -104,7 +177,14 @@ async fn sign_up_and_confirm(s: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(code_of(&dup), "UsernameExistsException");
-    let missing = c.sign_up().client_id(&client).username("bob").password(PASSWORD).send().await.unwrap_err();
+    let missing = c
+        .sign_up()
+        .client_id(&client)
+        .username("bob")
+        .password(PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&missing), "InvalidParameterException");
     assert!(message(&missing).contains("email"), "{}", message(&missing));
     let weak = c
@@ -128,10 +208,24 @@ async fn sign_up_and_confirm(s: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(code_of(&unknown_attr), "InvalidParameterException");
-    let no_client = c.sign_up().client_id("nosuchclient").username("x").password(PASSWORD).send().await.unwrap_err();
+    let no_client = c
+        .sign_up()
+        .client_id("nosuchclient")
+        .username("x")
+        .password(PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&no_client), "ResourceNotFoundException");
     // Nothing was stored by the refused sign-ups.
-    let users = c.list_users().user_pool_id(&pool).send().await.unwrap().users.unwrap();
+    let users = c
+        .list_users()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap()
+        .users
+        .unwrap();
     assert_eq!(users.len(), 1);
 
     // Resend gives a fresh code; the old one no longer works.
@@ -144,13 +238,31 @@ async fn sign_up_and_confirm(s: TestServer) {
         .await
         .unwrap();
     let first = s.latest_code(&pool, "carol").await;
-    c.resend_confirmation_code().client_id(&client).username("carol").send().await.unwrap();
+    c.resend_confirmation_code()
+        .client_id(&client)
+        .username("carol")
+        .send()
+        .await
+        .unwrap();
     let second = s.latest_code(&pool, "carol").await;
     if first != second {
-        let old = c.confirm_sign_up().client_id(&client).username("carol").confirmation_code(&first).send().await.unwrap_err();
+        let old = c
+            .confirm_sign_up()
+            .client_id(&client)
+            .username("carol")
+            .confirmation_code(&first)
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(code_of(&old), "CodeMismatchException");
     }
-    c.confirm_sign_up().client_id(&client).username("carol").confirmation_code(&second).send().await.unwrap();
+    c.confirm_sign_up()
+        .client_id(&client)
+        .username("carol")
+        .confirmation_code(&second)
+        .send()
+        .await
+        .unwrap();
 }
 
 fn code_of<E, R>(e: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> String
@@ -205,7 +317,7 @@ fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
     let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
     let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
     let inner = sha2::Sha256::digest([ipad.as_slice(), msg].concat());
-    sha2::Sha256::digest([opad.as_slice(), inner.as_slice()].concat()).to_vec()
+    sha2::Sha256::digest([opad.as_slice(), &inner[..]].concat()).to_vec()
 }
 
 async fn forgot_password(s: TestServer) {
@@ -220,9 +332,25 @@ async fn forgot_password(s: TestServer) {
         .send()
         .await
         .unwrap();
-    c.admin_set_user_password().user_pool_id(&pool).username("erin").password(PASSWORD).permanent(true).send().await.unwrap();
-    let out = c.forgot_password().client_id(&client).username("erin").send().await.unwrap();
-    assert_eq!(out.code_delivery_details.unwrap().delivery_medium, Some(DeliveryMediumType::Email));
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("erin")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let out = c
+        .forgot_password()
+        .client_id(&client)
+        .username("erin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.code_delivery_details.unwrap().delivery_medium,
+        Some(DeliveryMediumType::Email)
+    );
     let code = s.latest_code(&pool, "erin").await;
     let weak = c
         .confirm_forgot_password()
@@ -252,11 +380,29 @@ async fn forgot_password(s: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(code_of(&reused), "CodeMismatchException");
-    let missing = c.forgot_password().client_id(&client).username("nobody").send().await.unwrap_err();
+    let missing = c
+        .forgot_password()
+        .client_id(&client)
+        .username("nobody")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&missing), "UserNotFoundException");
     let (_, hiding) = email_pool(&c, true).await;
-    let simulated = c.forgot_password().client_id(&hiding).username("nobody@example.com").send().await.unwrap();
-    assert!(simulated.code_delivery_details.unwrap().destination.is_some());
+    let simulated = c
+        .forgot_password()
+        .client_id(&hiding)
+        .username("nobody@example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        simulated
+            .code_delivery_details
+            .unwrap()
+            .destination
+            .is_some()
+    );
 }
 
 async fn admin_user_management(s: TestServer) {
@@ -273,12 +419,26 @@ async fn admin_user_management(s: TestServer) {
         .unwrap()
         .user
         .unwrap();
-    assert_eq!(created.user_status, Some(UserStatusType::ForceChangePassword));
+    assert_eq!(
+        created.user_status,
+        Some(UserStatusType::ForceChangePassword)
+    );
     assert!(created.enabled);
     let invite = s.latest_message(&pool, "frank").await.unwrap();
     assert!(invite["body"].as_str().unwrap().contains("frank"));
-    assert!(invite["body"].as_str().unwrap().contains(invite["code"].as_str().unwrap()));
-    let dup = c.admin_create_user().user_pool_id(&pool).username("frank").send().await.unwrap_err();
+    assert!(
+        invite["body"]
+            .as_str()
+            .unwrap()
+            .contains(invite["code"].as_str().unwrap())
+    );
+    let dup = c
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("frank")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&dup), "UsernameExistsException");
     let weak = c
         .admin_create_user()
@@ -291,10 +451,26 @@ async fn admin_user_management(s: TestServer) {
         .unwrap_err();
     assert_eq!(code_of(&weak), "InvalidPasswordException");
 
-    c.admin_disable_user().user_pool_id(&pool).username("frank").send().await.unwrap();
-    let u = c.admin_get_user().user_pool_id(&pool).username("frank").send().await.unwrap();
+    c.admin_disable_user()
+        .user_pool_id(&pool)
+        .username("frank")
+        .send()
+        .await
+        .unwrap();
+    let u = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("frank")
+        .send()
+        .await
+        .unwrap();
     assert!(!u.enabled);
-    c.admin_enable_user().user_pool_id(&pool).username("frank").send().await.unwrap();
+    c.admin_enable_user()
+        .user_pool_id(&pool)
+        .username("frank")
+        .send()
+        .await
+        .unwrap();
 
     c.admin_update_user_attributes()
         .user_pool_id(&pool)
@@ -304,9 +480,20 @@ async fn admin_user_management(s: TestServer) {
         .send()
         .await
         .unwrap();
-    let u = c.admin_get_user().user_pool_id(&pool).username("frank").send().await.unwrap();
+    let u = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("frank")
+        .send()
+        .await
+        .unwrap();
     let attrs = u.user_attributes.unwrap();
-    let get = |n: &str| attrs.iter().find(|a| a.name == n).and_then(|a| a.value.clone());
+    let get = |n: &str| {
+        attrs
+            .iter()
+            .find(|a| a.name == n)
+            .and_then(|a| a.value.clone())
+    };
     assert_eq!(get("name").as_deref(), Some("Frank"));
     assert_eq!(get("email_verified").as_deref(), Some("false"));
     let verify = s.latest_message(&pool, "frank").await.unwrap();
@@ -320,7 +507,13 @@ async fn admin_user_management(s: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(code_of(&sub_write), "InvalidParameterException");
-    c.admin_delete_user_attributes().user_pool_id(&pool).username("frank").user_attribute_names("name").send().await.unwrap();
+    c.admin_delete_user_attributes()
+        .user_pool_id(&pool)
+        .username("frank")
+        .user_attribute_names("name")
+        .send()
+        .await
+        .unwrap();
     let required = c
         .admin_delete_user_attributes()
         .user_pool_id(&pool)
@@ -331,10 +524,30 @@ async fn admin_user_management(s: TestServer) {
         .unwrap_err();
     assert_eq!(code_of(&required), "InvalidParameterException");
 
-    c.admin_set_user_password().user_pool_id(&pool).username("frank").password(PASSWORD).permanent(false).send().await.unwrap();
-    assert_eq!(status_of(&c, &pool, "frank").await, UserStatusType::ForceChangePassword);
-    c.admin_set_user_password().user_pool_id(&pool).username("frank").password(PASSWORD).permanent(true).send().await.unwrap();
-    assert_eq!(status_of(&c, &pool, "frank").await, UserStatusType::Confirmed);
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("frank")
+        .password(PASSWORD)
+        .permanent(false)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        status_of(&c, &pool, "frank").await,
+        UserStatusType::ForceChangePassword
+    );
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("frank")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        status_of(&c, &pool, "frank").await,
+        UserStatusType::Confirmed
+    );
     c.admin_update_user_attributes()
         .user_pool_id(&pool)
         .username("frank")
@@ -342,8 +555,16 @@ async fn admin_user_management(s: TestServer) {
         .send()
         .await
         .unwrap();
-    c.admin_reset_user_password().user_pool_id(&pool).username("frank").send().await.unwrap();
-    assert_eq!(status_of(&c, &pool, "frank").await, UserStatusType::ResetRequired);
+    c.admin_reset_user_password()
+        .user_pool_id(&pool)
+        .username("frank")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        status_of(&c, &pool, "frank").await,
+        UserStatusType::ResetRequired
+    );
 
     c.sign_up()
         .client_id(email_pool_client(&c, &pool).await)
@@ -353,15 +574,47 @@ async fn admin_user_management(s: TestServer) {
         .send()
         .await
         .unwrap();
-    c.admin_confirm_sign_up().user_pool_id(&pool).username("hank").send().await.unwrap();
-    assert_eq!(status_of(&c, &pool, "hank").await, UserStatusType::Confirmed);
-    let twice = c.admin_confirm_sign_up().user_pool_id(&pool).username("hank").send().await.unwrap_err();
+    c.admin_confirm_sign_up()
+        .user_pool_id(&pool)
+        .username("hank")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        status_of(&c, &pool, "hank").await,
+        UserStatusType::Confirmed
+    );
+    let twice = c
+        .admin_confirm_sign_up()
+        .user_pool_id(&pool)
+        .username("hank")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&twice), "NotAuthorizedException");
 
-    c.admin_delete_user().user_pool_id(&pool).username("frank").send().await.unwrap();
-    let gone = c.admin_get_user().user_pool_id(&pool).username("frank").send().await.unwrap_err();
+    c.admin_delete_user()
+        .user_pool_id(&pool)
+        .username("frank")
+        .send()
+        .await
+        .unwrap();
+    let gone = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("frank")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&gone), "UserNotFoundException");
-    let p = c.describe_user_pool().user_pool_id(&pool).send().await.unwrap().user_pool.unwrap();
+    let p = c
+        .describe_user_pool()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap();
     assert_eq!(p.estimated_number_of_users, 1);
 }
 
@@ -381,7 +634,13 @@ async fn email_pool_client(c: &Client, pool: &str) -> String {
 async fn list_users_filters(s: TestServer) {
     let c = s.client();
     let (pool, _) = email_pool(&c, false).await;
-    for (name, given) in [("ann", "Ann"), ("andy", "Andy"), ("bea", "Bea"), ("ben", "Ben"), ("cal", "Cal")] {
+    for (name, given) in [
+        ("ann", "Ann"),
+        ("andy", "Andy"),
+        ("bea", "Bea"),
+        ("ben", "Ben"),
+        ("cal", "Cal"),
+    ] {
         c.admin_create_user()
             .user_pool_id(&pool)
             .username(name)
@@ -392,18 +651,61 @@ async fn list_users_filters(s: TestServer) {
             .await
             .unwrap();
     }
-    c.admin_set_user_password().user_pool_id(&pool).username("bea").password(PASSWORD).permanent(true).send().await.unwrap();
-    c.admin_disable_user().user_pool_id(&pool).username("cal").send().await.unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("bea")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    c.admin_disable_user()
+        .user_pool_id(&pool)
+        .username("cal")
+        .send()
+        .await
+        .unwrap();
     let names = |users: Vec<aws_sdk_cognitoidentityprovider::types::UserType>| {
-        users.into_iter().map(|u| u.username.unwrap()).collect::<Vec<_>>()
+        users
+            .into_iter()
+            .map(|u| u.username.unwrap())
+            .collect::<Vec<_>>()
     };
     let list = |f: &'static str| c.list_users().user_pool_id(&pool).filter(f).send();
-    assert_eq!(names(list("username = \"ann\"").await.unwrap().users.unwrap()), ["ann"]);
-    assert_eq!(names(list("email ^= \"an\"").await.unwrap().users.unwrap()), ["andy", "ann"]);
-    assert_eq!(names(list("given_name = \"Ben\"").await.unwrap().users.unwrap()), ["ben"]);
-    assert_eq!(names(list("cognito:user_status = \"CONFIRMED\"").await.unwrap().users.unwrap()), ["bea"]);
-    assert_eq!(names(list("status = \"Disabled\"").await.unwrap().users.unwrap()), ["cal"]);
-    assert!(list("email = \"nobody@example.com\"").await.unwrap().users.unwrap().is_empty());
+    assert_eq!(
+        names(list("username = \"ann\"").await.unwrap().users.unwrap()),
+        ["ann"]
+    );
+    assert_eq!(
+        names(list("email ^= \"an\"").await.unwrap().users.unwrap()),
+        ["andy", "ann"]
+    );
+    assert_eq!(
+        names(list("given_name = \"Ben\"").await.unwrap().users.unwrap()),
+        ["ben"]
+    );
+    assert_eq!(
+        names(
+            list("cognito:user_status = \"CONFIRMED\"")
+                .await
+                .unwrap()
+                .users
+                .unwrap()
+        ),
+        ["bea"]
+    );
+    assert_eq!(
+        names(list("status = \"Disabled\"").await.unwrap().users.unwrap()),
+        ["cal"]
+    );
+    assert!(
+        list("email = \"nobody@example.com\"")
+            .await
+            .unwrap()
+            .users
+            .unwrap()
+            .is_empty()
+    );
     let bad = list("custom:team = \"x\"").await.unwrap_err();
     assert_eq!(code_of(&bad), "InvalidParameterException");
     let bad = list("email == x").await.unwrap_err();
@@ -412,7 +714,14 @@ async fn list_users_filters(s: TestServer) {
     let mut seen = Vec::new();
     let mut token = None;
     loop {
-        let page = c.list_users().user_pool_id(&pool).limit(2).set_pagination_token(token).send().await.unwrap();
+        let page = c
+            .list_users()
+            .user_pool_id(&pool)
+            .limit(2)
+            .set_pagination_token(token)
+            .send()
+            .await
+            .unwrap();
         let users = page.users.unwrap();
         assert!(users.len() <= 2);
         seen.extend(names(users));
@@ -443,7 +752,12 @@ async fn email_as_username(s: TestServer) {
         .create_user_pool()
         .pool_name("emails")
         .username_attributes(UsernameAttributeType::Email)
-        .username_configuration(UsernameConfigurationType::builder().case_sensitive(false).build().unwrap())
+        .username_configuration(
+            UsernameConfigurationType::builder()
+                .case_sensitive(false)
+                .build()
+                .unwrap(),
+        )
         .auto_verified_attributes(VerifiedAttributeType::Email)
         .send()
         .await
@@ -453,13 +767,49 @@ async fn email_as_username(s: TestServer) {
         .id
         .unwrap();
     let client = email_pool_client(&c, &pool).await;
-    let out = c.sign_up().client_id(&client).username("Ivy@Example.com").password(PASSWORD).send().await.unwrap();
-    let user = c.admin_get_user().user_pool_id(&pool).username("ivy@example.com").send().await.unwrap();
-    assert_eq!(user.username, out.user_sub, "the username is the sub in email-as-username pools");
+    let out = c
+        .sign_up()
+        .client_id(&client)
+        .username("Ivy@Example.com")
+        .password(PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let user = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("ivy@example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        user.username, out.user_sub,
+        "the username is the sub in email-as-username pools"
+    );
     let code = s.latest_code(&pool, "ivy@example.com").await;
-    c.confirm_sign_up().client_id(&client).username("IVY@example.com").confirmation_code(code).send().await.unwrap();
-    let dup = c.sign_up().client_id(&client).username("ivy@EXAMPLE.com").password(PASSWORD).send().await.unwrap_err();
+    c.confirm_sign_up()
+        .client_id(&client)
+        .username("IVY@example.com")
+        .confirmation_code(code)
+        .send()
+        .await
+        .unwrap();
+    let dup = c
+        .sign_up()
+        .client_id(&client)
+        .username("ivy@EXAMPLE.com")
+        .password(PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&dup), "UsernameExistsException");
-    let not_email = c.sign_up().client_id(&client).username("ivy").password(PASSWORD).send().await.unwrap_err();
+    let not_email = c
+        .sign_up()
+        .client_id(&client)
+        .username("ivy")
+        .password(PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code_of(&not_email), "InvalidParameterException");
 }
