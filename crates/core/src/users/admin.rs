@@ -133,10 +133,10 @@ impl Service {
             && let Err(e) = self
                 .invite(&pool, &rec, &attrs, &channels, &given, &temp)
                 .await
-            {
-                self.store.delete_user(&pool.id, &rec.username_key).await?;
-                return Err(e);
-            }
+        {
+            self.store.delete_user(&pool.id, &rec.username_key).await?;
+            return Err(e);
+        }
         Ok(AdminCreateUserResponse {
             user: Some(user_type(&rec, None)?),
         })

@@ -66,19 +66,21 @@ fn check_value(attr: &SchemaAttributeType, name: &str, value: &str) -> Result<()
                 .map_err(|_| schema_error(name, "Number must be a valid number"))?;
             let c = attr.number_attribute_constraints.as_ref();
             if let Some(min) = parse_bound(c.and_then(|c| c.min_value.as_ref()))
-                && n < min {
-                    return Err(schema_error(
-                        name,
-                        &format!("Number must be greater than or equal to {min}"),
-                    ));
-                }
+                && n < min
+            {
+                return Err(schema_error(
+                    name,
+                    &format!("Number must be greater than or equal to {min}"),
+                ));
+            }
             if let Some(max) = parse_bound(c.and_then(|c| c.max_value.as_ref()))
-                && n > max {
-                    return Err(schema_error(
-                        name,
-                        &format!("Number must be less than or equal to {max}"),
-                    ));
-                }
+                && n > max
+            {
+                return Err(schema_error(
+                    name,
+                    &format!("Number must be less than or equal to {max}"),
+                ));
+            }
         }
         "Boolean" => {
             if value != "true" && value != "false" {
@@ -150,12 +152,13 @@ pub(crate) fn check_write(
             ));
         }
         if let Some(allowed) = client_write
-            && !allowed.contains(&name) {
-                return Err(Error::new(
-                    ErrorCode::NotAuthorizedException,
-                    "A client attempted to write unauthorized attribute",
-                ));
-            }
+            && !allowed.contains(&name)
+        {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "A client attempted to write unauthorized attribute",
+            ));
+        }
         check_value(attr, &name, &value)?;
         out.insert(name, value);
     }

@@ -70,10 +70,11 @@ impl Service {
         let key = purpose.key();
         let (mut sends, mut window) = (0, now);
         if let Some(old) = self.store.get_code(pool_id, username_key, &key).await?
-            && now - old.window_start_ms < HOUR {
-                sends = old.sends;
-                window = old.window_start_ms;
-            }
+            && now - old.window_start_ms < HOUR
+        {
+            sends = old.sends;
+            window = old.window_start_ms;
+        }
         if sends >= MAX_SENDS_PER_HOUR {
             return Err(Error::new(
                 ErrorCode::LimitExceededException,

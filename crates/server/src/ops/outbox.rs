@@ -48,9 +48,10 @@ async fn messages(
     let mut username = q.username.clone();
     // Callers may name the user by an alias (an email in email-as-username pools).
     if let (Some(pool), Some(name)) = (&q.user_pool_id, &q.username)
-        && let Some(stored) = svc.resolve_username(pool, name).await? {
-            username = Some(stored);
-        }
+        && let Some(stored) = svc.resolve_username(pool, name).await?
+    {
+        username = Some(stored);
+    }
     Ok(svc
         .store()
         .list_messages(q.user_pool_id.as_deref(), username.as_deref(), limit)
