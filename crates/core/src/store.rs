@@ -6,7 +6,9 @@
 
 use async_trait::async_trait;
 
+mod tokens;
 mod users;
+pub use tokens::*;
 pub use users::*;
 
 /// A failure of the storage backend.
@@ -169,11 +171,27 @@ pub trait AdminStore: Send + Sync {
 
 /// Everything kognit stores.
 pub trait Store:
-    PoolStore + ClientStore + AccessKeyStore + AdminStore + UserStore + CodeStore + OutboxStore
+    PoolStore
+    + ClientStore
+    + AccessKeyStore
+    + AdminStore
+    + UserStore
+    + CodeStore
+    + OutboxStore
+    + SigningKeyStore
+    + TokenStore
 {
 }
 
 impl<T> Store for T where
-    T: PoolStore + ClientStore + AccessKeyStore + AdminStore + UserStore + CodeStore + OutboxStore
+    T: PoolStore
+        + ClientStore
+        + AccessKeyStore
+        + AdminStore
+        + UserStore
+        + CodeStore
+        + OutboxStore
+        + SigningKeyStore
+        + TokenStore
 {
 }
