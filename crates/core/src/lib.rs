@@ -6,6 +6,7 @@
 //! talks to a [`store::Store`]. Nothing here knows HTTP or SQL.
 
 pub mod app_client;
+pub mod auth;
 pub mod client_rules;
 pub mod clients;
 pub mod crypto;
@@ -25,6 +26,7 @@ pub mod srp;
 pub mod store;
 mod tags;
 pub mod templates;
+pub mod tokens;
 pub mod users;
 
 pub use error::{Error, Result};

@@ -15,6 +15,10 @@ pub struct Settings {
     pub region: String,
     /// The 12-digit account id in ARNs.
     pub account_id: String,
+    /// The public base URL of token issuers: a pool's `iss` is
+    /// `<issuer_base>/<poolId>`. Set it to `https://cognito-idp.<region>.amazonaws.com`
+    /// for apps that compare the issuer with Cognito's literally.
+    pub issuer_base: String,
 }
 
 impl Default for Settings {
@@ -22,6 +26,7 @@ impl Default for Settings {
         Self {
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
+            issuer_base: "http://127.0.0.1:9229".into(),
         }
     }
 }
@@ -34,6 +39,8 @@ pub struct Service {
     pub(crate) codes: KeyedHash,
     pub(crate) hasher: Hasher,
     pub(crate) delivery: Arc<dyn Deliver>,
+    /// Pools' signing keys, cached briefly on this node.
+    pub(crate) token_keys: crate::tokens::KeyCache,
 }
 
 /// Delivery used until one is configured: refuses every message.
@@ -89,6 +96,7 @@ impl Service {
             codes: KeyedHash::new(master_key, b"kognit one-time codes v1"),
             hasher: Hasher::new(HashParams::SERVE),
             delivery: Arc::new(NoDelivery),
+            token_keys: crate::tokens::KeyCache::default(),
         }
     }
 

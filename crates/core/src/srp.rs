@@ -261,6 +261,12 @@ impl ServerChallenge {
     }
 }
 
+/// Whether a client's `SRP_A` (decoded from hex) is usable: not `≡ 0 (mod N)`
+/// and no longer than the group.
+pub fn valid_public_a(big_a: &[u8]) -> bool {
+    residue_of_public(big_a).is_some()
+}
+
 /// The `PASSWORD_CLAIM_SIGNATURE` a client must send (base64 of these bytes):
 /// `HMAC-SHA256(key, pool_name ‖ user_id_for_srp ‖ secret_block ‖ timestamp)`, where
 /// `secret_block` is the decoded `SECRET_BLOCK` and `timestamp` the client's `TIMESTAMP`

@@ -41,8 +41,13 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; default: `kognit.db` in `data_dir`.
     pub database_url: Option<String>,
-    /// The URL clients reach kognit at (issuers and links).
+    /// The URL clients reach kognit at (issuers and links); default
+    /// `http://<listen address>`.
     pub public_url: Option<String>,
+    /// The base of token issuers (`<issuer_base>/<poolId>`); default the public
+    /// URL. Set `https://cognito-idp.<region>.amazonaws.com` for apps that
+    /// compare the issuer with Cognito's literally.
+    pub issuer_base: Option<String>,
     /// The AWS region kognit presents.
     pub region: String,
     /// The 12-digit account id in ARNs.
@@ -114,6 +119,7 @@ impl Config {
             data_dir: data_dir.into(),
             database_url: None,
             public_url: None,
+            issuer_base: None,
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
             master_key: None,

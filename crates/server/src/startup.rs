@@ -102,9 +102,26 @@ pub async fn start(
     let store = kognit_store::connect(&cfg.database_url())
         .await
         .map_err(|e| StartError(format!("cannot open the database: {e}")))?;
+    let listener = TcpListener::bind(cfg.listen_addr().map_err(StartError)?)
+        .await
+        .map_err(|e| StartError(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+    let public_url = cfg
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
     let settings = Settings {
         region: cfg.region.clone(),
         account_id: cfg.account_id.clone(),
+        issuer_base: cfg
+            .issuer_base
+            .clone()
+            .map(|b| b.trim_end_matches('/').to_owned())
+            .unwrap_or(public_url),
     };
     let outbox: Option<Arc<dyn kognit_core::store::OutboxStore>> = if cfg.outbox {
         // Trait upcasting: the store is also the outbox.
@@ -124,12 +141,6 @@ pub async fn start(
     } else {
         None
     };
-    let listener = TcpListener::bind(cfg.listen_addr().map_err(StartError)?)
-        .await
-        .map_err(|e| StartError(format!("cannot listen on {}: {e}", cfg.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
     let state = AppState::new(service, &cfg);
     let app = ops::router(state);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();

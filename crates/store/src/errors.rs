@@ -33,6 +33,15 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "user_codes.pool_id, user_codes.username_key, user_codes.purpose",
         "user_codes_pkey",
     ),
+    (
+        "signing_keys.pool_id, signing_keys.kid",
+        "signing_keys_pkey",
+    ),
+    ("refresh_tokens.token_hash", "refresh_tokens_pkey"),
+    (
+        "revoked_origins.pool_id, revoked_origins.origin_jti",
+        "revoked_origins_pkey",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 

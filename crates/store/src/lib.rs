@@ -15,8 +15,10 @@ mod keys;
 mod migrate;
 mod outbox;
 mod pools;
+mod signing_keys;
 #[cfg(test)]
 mod tests;
+mod tokens;
 mod user_list;
 mod users;
 
@@ -121,11 +123,14 @@ impl AdminStore for SqlStore {
         // are the operator's credentials and survive a developer reset.
         for sql in [
             "DELETE FROM outbox",
+            "DELETE FROM revoked_origins",
+            "DELETE FROM refresh_tokens",
             "DELETE FROM user_codes",
             "DELETE FROM user_aliases",
             "DELETE FROM users",
             "DELETE FROM client_secrets",
             "DELETE FROM user_pool_clients",
+            "DELETE FROM signing_keys",
             "DELETE FROM user_pools",
         ] {
             sqlx::query(sql)

@@ -38,6 +38,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "users",
         sql: include_str!("../migrations/sqlite/0002_users.sql"),
     },
+    Migration {
+        version: 3,
+        description: "tokens",
+        sql: include_str!("../migrations/sqlite/0003_tokens.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -51,6 +56,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         description: "users",
         sql: include_str!("../migrations/postgres/0002_users.sql"),
+    },
+    Migration {
+        version: 3,
+        description: "tokens",
+        sql: include_str!("../migrations/postgres/0003_tokens.sql"),
     },
 ];
 

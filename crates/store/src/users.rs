@@ -258,8 +258,8 @@ impl UserStore for SqlStore {
     }
 
     async fn delete_user(&self, pool_id: &str, username_key: &str) -> StoreResult<bool> {
-        // Aliases and codes go with it through ON DELETE CASCADE, in this
-        // statement.
+        // Aliases, codes and refresh tokens (its sessions end) go with it
+        // through ON DELETE CASCADE, in this statement.
         let done = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
             .bind(pool_id)
             .bind(username_key)

@@ -76,7 +76,8 @@ pub trait TokenStore: Send + Sync {
     /// Stores a new refresh token.
     async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()>;
     /// The refresh token with this hash.
-    async fn get_refresh_token(&self, token_hash: &[u8]) -> StoreResult<Option<RefreshTokenRecord>>;
+    async fn get_refresh_token(&self, token_hash: &[u8])
+    -> StoreResult<Option<RefreshTokenRecord>>;
     /// Marks one refresh token revoked, if it is not yet; true when this call
     /// revoked it (so of two concurrent rotations only one proceeds).
     async fn revoke_refresh_token(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<bool>;
@@ -92,11 +93,15 @@ pub trait TokenStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Whether tokens of this origin were revoked.
     async fn is_origin_revoked(&self, pool_id: &str, origin_jti: &str) -> StoreResult<bool>;
-    /// Revokes every refresh token of a user (global sign-out).
+    /// Global sign-out: revokes every refresh token of a user and records every
+    /// session (origin) the user began as revoked until `expires_ms`, so access
+    /// and ID tokens of those sessions are refused too — exactly, with no
+    /// clock-granularity window. One transaction; returns the tokens revoked.
     async fn revoke_user_refresh_tokens(
         &self,
         pool_id: &str,
         username_key: &str,
+        expires_ms: i64,
         now_ms: i64,
     ) -> StoreResult<u64>;
 }

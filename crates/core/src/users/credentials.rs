@@ -17,7 +17,7 @@ impl Service {
             .unwrap_or_default()
     }
 
-    fn srp_aad(pool_id: &str, username_key: &str) -> Vec<u8> {
+    pub(crate) fn srp_aad(pool_id: &str, username_key: &str) -> Vec<u8> {
         format!("srp\0{pool_id}\0{username_key}").into_bytes()
     }
 

@@ -4,13 +4,14 @@
 
 mod admin;
 mod admin_attributes;
-mod attributes;
-mod codes;
+pub(crate) mod attributes;
+pub(crate) mod codes;
 mod credentials;
 mod list;
-mod messages;
+pub(crate) mod messages;
 mod recovery;
-mod signup;
+mod self_service;
+pub(crate) mod signup;
 
 use std::collections::BTreeMap;
 

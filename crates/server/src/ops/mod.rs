@@ -3,6 +3,7 @@
 
 mod dev;
 mod outbox;
+mod wellknown;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -77,7 +78,12 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/", post(crate::protocol::handle))
         .route("/health", get(health))
-        .route("/metrics", get(metrics));
+        .route("/metrics", get(metrics))
+        .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(wellknown::openid_configuration),
+        );
     if state.outbox {
         app = app
             .route("/_dev/outbox", get(outbox::list))

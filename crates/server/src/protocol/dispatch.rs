@@ -74,6 +74,47 @@ async fn public_op(
         "ResendConfirmationCode" => call(body, |r| svc.resend_confirmation_code(r, now)).await,
         "ForgotPassword" => call(body, |r| svc.forgot_password(r, now)).await,
         "ConfirmForgotPassword" => call(body, |r| svc.confirm_forgot_password(r, now)).await,
+        "InitiateAuth" => call(body, |r| svc.initiate_auth(r, now)).await,
+        "RespondToAuthChallenge" => call(body, |r| svc.respond_to_auth_challenge(r, now)).await,
+        "GetTokensFromRefreshToken" => {
+            call(body, |r| svc.get_tokens_from_refresh_token(r, now)).await
+        }
+        "GetUser" => call(body, |r| svc.get_user(r, now)).await,
+        "UpdateUserAttributes" => call(body, |r| svc.update_user_attributes(r, now)).await,
+        "DeleteUserAttributes" => {
+            call(body, |r| async {
+                svc.delete_user_attributes(r, now).await.map(empty)
+            })
+            .await
+        }
+        "DeleteUser" => call(body, |r| async { svc.delete_user(r, now).await.map(empty) }).await,
+        "ChangePassword" => {
+            call(body, |r| async {
+                svc.change_password(r, now).await.map(empty)
+            })
+            .await
+        }
+        "GetUserAttributeVerificationCode" => {
+            call(body, |r| svc.get_user_attribute_verification_code(r, now)).await
+        }
+        "VerifyUserAttribute" => {
+            call(body, |r| async {
+                svc.verify_user_attribute(r, now).await.map(empty)
+            })
+            .await
+        }
+        "GlobalSignOut" => {
+            call(body, |r| async {
+                svc.global_sign_out(r, now).await.map(empty)
+            })
+            .await
+        }
+        "RevokeToken" => {
+            call(body, |r| async {
+                svc.revoke_token(r, now).await.map(empty)
+            })
+            .await
+        }
         _ => Err(not_implemented(op)),
     }
 }
@@ -191,6 +232,16 @@ async fn admin_op(
             .await
         }
         "ListUsers" => call(body, |r| svc.list_users(a, r)).await,
+        "AdminInitiateAuth" => call(body, |r| svc.admin_initiate_auth(a, r, now)).await,
+        "AdminRespondToAuthChallenge" => {
+            call(body, |r| svc.admin_respond_to_auth_challenge(a, r, now)).await
+        }
+        "AdminUserGlobalSignOut" => {
+            call(body, |r| async {
+                svc.admin_user_global_sign_out(a, r, now).await.map(empty)
+            })
+            .await
+        }
         _ => Err(not_implemented(op)),
     }
 }

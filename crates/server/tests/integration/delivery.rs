@@ -78,6 +78,19 @@ async fn code_by_smtp(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(user.user_status, Some(UserStatusType::Confirmed));
+    // …and signs in (SRP, the default flow of the client).
+    let access = crate::auth::srp_login(&c, &pool, &client, "mia", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get_user()
+            .access_token(access)
+            .send()
+            .await
+            .unwrap()
+            .username,
+        "mia"
+    );
     // With the outbox off, its endpoints are not there.
     let r = reqwest::get(format!("{}/_dev/outbox", s.url))
         .await

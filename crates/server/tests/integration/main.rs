@@ -3,12 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod harness;
+mod multinode;
 
+mod auth;
 mod binary;
 mod clients;
 mod concurrency;
 mod delivery;
 mod fuzz;
+mod js_clients;
 mod pools;
 mod protocol;
 mod serve;

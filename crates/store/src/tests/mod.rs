@@ -30,6 +30,10 @@ mod clients;
 mod codes;
 mod harness;
 mod pools;
+mod signing_keys;
+mod token_plans;
+mod tokens;
+mod tokens_concurrent;
 mod user_list;
 mod user_plans;
 mod users;
@@ -37,7 +41,7 @@ mod users_concurrent;
 
 use kognit_core::store::{
     AccessKeyRecord, AliasRecord, ClientRecord, ClientSecretRecord, CodeRecord, OutboxRecord,
-    PoolRecord, StoreError, UserRecord,
+    PoolRecord, RefreshTokenRecord, SigningKeyRecord, StoreError, UserRecord,
 };
 
 /// The Conflict's constraint name, or a panic.
@@ -153,5 +157,38 @@ fn message(pool_id: &str, username: &str) -> OutboxRecord {
         body: "hi".into(),
         code: None,
         created_ms: 1,
+    }
+}
+
+/// A signing key whose sealed bytes include NUL and 0xFF.
+fn signing_key(pool_id: &str, kid: &str, token_use: &str, created_ms: i64) -> SigningKeyRecord {
+    SigningKeyRecord {
+        pool_id: pool_id.to_owned(),
+        kid: kid.to_owned(),
+        token_use: token_use.to_owned(),
+        sealed_private: [&[0u8, 0xff, 0x00][..], kid.as_bytes()].concat(),
+        public_jwk: format!(r#"{{"kty":"RSA","kid":"{kid}","n":"AQAB","e":"AQAB"}}"#),
+        created_ms,
+        retired_ms: None,
+    }
+}
+
+/// A live refresh token of `key` in session `origin`; its 32-byte hash
+/// derives from `n` and holds NUL and 0xFF.
+fn refresh(pool_id: &str, key: &str, origin: &str, n: u8) -> RefreshTokenRecord {
+    let mut token_hash = vec![0xff; 32];
+    token_hash[0] = 0;
+    token_hash[31] = n;
+    RefreshTokenRecord {
+        token_hash,
+        pool_id: pool_id.to_owned(),
+        username_key: key.to_owned(),
+        client_id: "client0000000000000000000a".into(),
+        origin_jti: origin.to_owned(),
+        device_key: None,
+        auth_time: 1_700_000_000,
+        created_ms: 1_700_000_000_000,
+        expires_ms: 1_702_592_000_000,
+        revoked_ms: None,
     }
 }

@@ -1,0 +1,351 @@
+//! Sign-in flows: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and
+//! AdminRespondToAuthChallenge with USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
+//! USER_SRP_AUTH (PASSWORD_VERIFIER), REFRESH_TOKEN_AUTH and the
+//! NEW_PASSWORD_REQUIRED challenge.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html>
+
+pub(crate) mod lockout;
+mod new_password;
+mod password;
+mod refresh;
+pub(crate) mod session;
+mod srp_flow;
+
+use std::collections::BTreeMap;
+
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::*;
+
+use crate::app_client::AppClient;
+use crate::service::{Admin, Millis, Service};
+use crate::store::UserRecord;
+use crate::tokens::SignIn;
+use crate::users::{Pool, status};
+use crate::{Error, Result};
+
+/// The answer of every sign-in step (the four operations share it).
+#[derive(Debug, Default)]
+pub(crate) struct Step {
+    pub challenge_name: Option<String>,
+    pub session: Option<String>,
+    pub challenge_parameters: Option<BTreeMap<String, String>>,
+    pub result: Option<AuthenticationResultType>,
+}
+
+/// Where a request came from: the public operations or the admin ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    Public,
+    Admin,
+}
+
+/// The flows a client allows when it names none (Cognito's default).
+const DEFAULT_FLOWS: &[&str] = &[
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+];
+
+/// Whether the client's ExplicitAuthFlows allow this flow.
+pub(crate) fn flow_allowed(client: &AppClient, flow: &str) -> bool {
+    let flows: Vec<String> = client
+        .config
+        .explicit_auth_flows
+        .clone()
+        .unwrap_or_else(|| DEFAULT_FLOWS.iter().map(|s| (*s).to_owned()).collect());
+    let has = |f: &str| flows.iter().any(|x| x == f);
+    match flow {
+        "USER_PASSWORD_AUTH" => has("ALLOW_USER_PASSWORD_AUTH") || has("USER_PASSWORD_AUTH"),
+        "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
+            has("ALLOW_ADMIN_USER_PASSWORD_AUTH") || has("ADMIN_NO_SRP_AUTH")
+        }
+        "USER_SRP_AUTH" => {
+            has("ALLOW_USER_SRP_AUTH") || !flows.iter().any(|f| f.starts_with("ALLOW_"))
+        }
+        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+            has("ALLOW_REFRESH_TOKEN_AUTH") || !flows.iter().any(|f| f.starts_with("ALLOW_"))
+        }
+        _ => false,
+    }
+}
+
+fn flow_not_enabled(flow: &str) -> Error {
+    Error::invalid_parameter(format!("{flow} flow not enabled for this client"))
+}
+
+/// A required AuthParameters / ChallengeResponses member.
+pub(crate) fn param<'a>(map: &'a Option<BTreeMap<String, String>>, name: &str) -> Result<&'a str> {
+    map.as_ref()
+        .and_then(|m| m.get(name))
+        .map(String::as_str)
+        .ok_or_else(|| Error::invalid_parameter(format!("Missing required parameter {name}")))
+}
+
+/// The error for an unknown user, as the client's PreventUserExistenceErrors wants.
+pub(crate) fn unknown_user(client: &AppClient) -> Error {
+    if crate::users::signup::hides_users(client) {
+        Error::new(
+            ErrorCode::NotAuthorizedException,
+            "Incorrect username or password.",
+        )
+    } else {
+        Error::new(ErrorCode::UserNotFoundException, "User does not exist.")
+    }
+}
+
+impl Service {
+    /// The client of an admin call, which must belong to the named pool.
+    async fn admin_client(&self, pool_id: &str, client_id: &str) -> Result<AppClient> {
+        let client = self.app_client(client_id).await?;
+        if client.pool_id != pool_id {
+            return Err(Error::not_found(format!(
+                "User pool client {client_id} does not exist."
+            )));
+        }
+        Ok(client)
+    }
+
+    /// After the password (or SRP proof) was right: the user's state decides
+    /// between tokens and a NEW_PASSWORD_REQUIRED challenge.
+    pub(crate) async fn after_password(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        mut rec: UserRecord,
+        now: Millis,
+    ) -> Result<Step> {
+        self.clear_failures(&mut rec).await?;
+        if !rec.enabled {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "User is disabled.",
+            ));
+        }
+        match rec.status.as_str() {
+            status::UNCONFIRMED => Err(Error::new(
+                ErrorCode::UserNotConfirmedException,
+                "User is not confirmed.",
+            )),
+            status::RESET_REQUIRED => Err(Error::new(
+                ErrorCode::PasswordResetRequiredException,
+                "Password reset required for the user",
+            )),
+            status::FORCE_CHANGE_PASSWORD => {
+                if rec.temp_password_expires_ms.is_some_and(|t| now > t) {
+                    return Err(Error::new(
+                        ErrorCode::NotAuthorizedException,
+                        "Temporary password has expired and must be reset by an administrator.",
+                    ));
+                }
+                self.new_password_challenge(pool, client, &rec, now)
+            }
+            _ => self.grant(pool, client, &rec, None, now).await,
+        }
+    }
+
+    /// Issues tokens for a completed sign-in (a new session: new origin_jti).
+    pub(crate) async fn grant(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        rec: &UserRecord,
+        device_key: Option<String>,
+        now: Millis,
+    ) -> Result<Step> {
+        let sign_in = SignIn {
+            auth_time: now / 1000,
+            origin_jti: uuid::Uuid::new_v4().to_string(),
+            event_id: uuid::Uuid::new_v4().to_string(),
+            device_key,
+            scope: "aws.cognito.signin.user.admin".into(),
+        };
+        let issued = self
+            .issue_tokens(&pool.id, &client.config, rec, &[], &sign_in, now)
+            .await?;
+        let refresh = self
+            .store_refresh_token(pool, client, rec, &sign_in, now)
+            .await?;
+        Ok(Step {
+            result: Some(AuthenticationResultType {
+                access_token: Some(issued.access_token),
+                expires_in: Some(issued.expires_in),
+                token_type: Some("Bearer".into()),
+                refresh_token: Some(refresh),
+                id_token: Some(issued.id_token),
+                new_device_metadata: None,
+            }),
+            ..Default::default()
+        })
+    }
+
+    async fn initiate(
+        &self,
+        client: &AppClient,
+        via: Via,
+        flow: &str,
+        params: &Option<BTreeMap<String, String>>,
+        now: Millis,
+    ) -> Result<Step> {
+        let admin_flow = matches!(flow, "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH");
+        if admin_flow && via == Via::Public {
+            return Err(Error::invalid_parameter(format!(
+                "{flow} is only available through AdminInitiateAuth."
+            )));
+        }
+        if flow == "USER_PASSWORD_AUTH" && via == Via::Admin {
+            return Err(Error::invalid_parameter(
+                "USER_PASSWORD_AUTH is only available through InitiateAuth.",
+            ));
+        }
+        if matches!(flow, "CUSTOM_AUTH" | "USER_AUTH") {
+            return Err(Error::new(
+                ErrorCode::UnsupportedOperationException,
+                format!("kognit does not implement the {flow} flow yet."),
+            ));
+        }
+        if !flow_allowed(client, flow) {
+            return Err(flow_not_enabled(flow));
+        }
+        match flow {
+            "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
+                self.password_auth(client, params, now).await
+            }
+            "USER_SRP_AUTH" => self.srp_start(client, params, now).await,
+            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => self.refresh_auth(client, params, now).await,
+            _ => Err(Error::invalid_parameter(format!(
+                "Unsupported auth flow {flow}"
+            ))),
+        }
+    }
+
+    async fn respond(
+        &self,
+        client: &AppClient,
+        challenge: &str,
+        session: Option<&str>,
+        responses: &Option<BTreeMap<String, String>>,
+        now: Millis,
+    ) -> Result<Step> {
+        match challenge {
+            "PASSWORD_VERIFIER" => self.srp_verify(client, responses, now).await,
+            "NEW_PASSWORD_REQUIRED" => {
+                let session = session.ok_or_else(|| {
+                    Error::invalid_parameter("Missing required parameter Session")
+                })?;
+                self.new_password_respond(client, session, responses, now)
+                    .await
+            }
+            other => Err(Error::invalid_parameter(format!(
+                "Unsupported challenge {other}"
+            ))),
+        }
+    }
+
+    /// InitiateAuth.
+    pub async fn initiate_auth(
+        &self,
+        req: InitiateAuthRequest,
+        now: Millis,
+    ) -> Result<InitiateAuthResponse> {
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
+        let flow = req.auth_flow.as_deref().unwrap_or_default();
+        let s = self
+            .initiate(&client, Via::Public, flow, &req.auth_parameters, now)
+            .await?;
+        Ok(InitiateAuthResponse {
+            challenge_name: s.challenge_name,
+            session: s.session,
+            challenge_parameters: s.challenge_parameters,
+            authentication_result: s.result,
+            available_challenges: None,
+        })
+    }
+
+    /// AdminInitiateAuth.
+    pub async fn admin_initiate_auth(
+        &self,
+        _admin: &Admin,
+        req: AdminInitiateAuthRequest,
+        now: Millis,
+    ) -> Result<AdminInitiateAuthResponse> {
+        let client = self
+            .admin_client(
+                req.user_pool_id.as_deref().unwrap_or_default(),
+                req.client_id.as_deref().unwrap_or_default(),
+            )
+            .await?;
+        let flow = req.auth_flow.as_deref().unwrap_or_default();
+        let s = self
+            .initiate(&client, Via::Admin, flow, &req.auth_parameters, now)
+            .await?;
+        Ok(AdminInitiateAuthResponse {
+            challenge_name: s.challenge_name,
+            session: s.session,
+            challenge_parameters: s.challenge_parameters,
+            authentication_result: s.result,
+            available_challenges: None,
+        })
+    }
+
+    /// RespondToAuthChallenge.
+    pub async fn respond_to_auth_challenge(
+        &self,
+        req: RespondToAuthChallengeRequest,
+        now: Millis,
+    ) -> Result<RespondToAuthChallengeResponse> {
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
+        let challenge = req.challenge_name.as_deref().unwrap_or_default();
+        let s = self
+            .respond(
+                &client,
+                challenge,
+                req.session.as_deref(),
+                &req.challenge_responses,
+                now,
+            )
+            .await?;
+        Ok(RespondToAuthChallengeResponse {
+            challenge_name: s.challenge_name,
+            session: s.session,
+            challenge_parameters: s.challenge_parameters,
+            authentication_result: s.result,
+            available_challenges: None,
+        })
+    }
+
+    /// AdminRespondToAuthChallenge.
+    pub async fn admin_respond_to_auth_challenge(
+        &self,
+        _admin: &Admin,
+        req: AdminRespondToAuthChallengeRequest,
+        now: Millis,
+    ) -> Result<AdminRespondToAuthChallengeResponse> {
+        let client = self
+            .admin_client(
+                req.user_pool_id.as_deref().unwrap_or_default(),
+                req.client_id.as_deref().unwrap_or_default(),
+            )
+            .await?;
+        let challenge = req.challenge_name.as_deref().unwrap_or_default();
+        let s = self
+            .respond(
+                &client,
+                challenge,
+                req.session.as_deref(),
+                &req.challenge_responses,
+                now,
+            )
+            .await?;
+        Ok(AdminRespondToAuthChallengeResponse {
+            challenge_name: s.challenge_name,
+            session: s.session,
+            challenge_parameters: s.challenge_parameters,
+            authentication_result: s.result,
+            available_challenges: None,
+        })
+    }
+}

@@ -1,0 +1,40 @@
+//! USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself is
+//! sent and checked against the Argon2id hash.
+
+use std::collections::BTreeMap;
+
+use super::{Step, lockout, param, unknown_user};
+use crate::Result;
+use crate::app_client::AppClient;
+use crate::service::{Millis, Service};
+
+impl Service {
+    pub(super) async fn password_auth(
+        &self,
+        client: &AppClient,
+        params: &Option<BTreeMap<String, String>>,
+        now: Millis,
+    ) -> Result<Step> {
+        let username = param(params, "USERNAME")?;
+        let password = param(params, "PASSWORD")?;
+        let secret_hash = params
+            .as_ref()
+            .and_then(|m| m.get("SECRET_HASH"))
+            .map(String::as_str);
+        self.check_secret_hash(client, username, secret_hash)
+            .await?;
+        let pool = self.pool(&client.pool_id).await?;
+        let Some(rec) = self.find_user(&pool, username).await? else {
+            return Err(unknown_user(client));
+        };
+        lockout::check(&rec, now)?;
+        let ok = match &rec.password_hash {
+            Some(h) => self.hasher.verify(password, h).await?,
+            None => false,
+        };
+        if !ok {
+            return Err(self.record_failure(&pool, &rec, now).await);
+        }
+        self.after_password(&pool, client, rec, now).await
+    }
+}

@@ -1,0 +1,232 @@
+//! REFRESH_TOKEN_AUTH / REFRESH_TOKEN and GetTokensFromRefreshToken: refresh
+//! tokens are opaque, stored only as hashes, bound to client and user, and
+//! rotated when the client enables rotation.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html>
+
+use std::collections::BTreeMap;
+
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::*;
+
+use super::{Step, param};
+use crate::app_client::AppClient;
+use crate::client_rules::validity_seconds;
+use crate::service::{Millis, Service};
+use crate::store::{RefreshTokenRecord, UserRecord};
+use crate::tokens::{self, SignIn};
+use crate::users::Pool;
+use crate::{Error, Result};
+
+/// How the caller proved it holds the client secret (clients with a secret).
+enum SecretProof<'a> {
+    /// A SECRET_HASH over the user's name (REFRESH_TOKEN_AUTH).
+    Hash(Option<&'a str>),
+    /// The client secret itself, already checked (GetTokensFromRefreshToken).
+    Checked,
+}
+
+fn invalid() -> Error {
+    Error::new(ErrorCode::NotAuthorizedException, "Invalid Refresh Token")
+}
+
+impl Service {
+    /// Stores a new refresh token for a session and returns the opaque token.
+    pub(crate) async fn store_refresh_token(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        rec: &UserRecord,
+        sign_in: &SignIn,
+        now: Millis,
+    ) -> Result<String> {
+        let c = &client.config;
+        let unit = c
+            .token_validity_units
+            .as_ref()
+            .and_then(|u| u.refresh_token.clone())
+            .unwrap_or_else(|| "days".into());
+        let secs = validity_seconds(c.refresh_token_validity.unwrap_or(30), &unit);
+        let (token, hash) = tokens::new_refresh_token();
+        self.store
+            .insert_refresh_token(&RefreshTokenRecord {
+                token_hash: hash,
+                pool_id: pool.id.clone(),
+                username_key: rec.username_key.clone(),
+                client_id: client.id().to_owned(),
+                origin_jti: sign_in.origin_jti.clone(),
+                device_key: sign_in.device_key.clone(),
+                auth_time: sign_in.auth_time,
+                created_ms: now,
+                expires_ms: now + secs * 1000,
+                revoked_ms: None,
+            })
+            .await?;
+        Ok(token)
+    }
+
+    /// New ID and access tokens for a valid refresh token of this client;
+    /// with `rotate`, the old refresh token is spent and a new one returned.
+    async fn refresh(
+        &self,
+        client: &AppClient,
+        token: &str,
+        proof: SecretProof<'_>,
+        rotate: bool,
+        now: Millis,
+    ) -> Result<AuthenticationResultType> {
+        let hash = tokens::refresh_token_hash(token);
+        let stored = self
+            .store
+            .get_refresh_token(&hash)
+            .await?
+            .ok_or_else(invalid)?;
+        if stored.client_id != client.id() || stored.pool_id != client.pool_id {
+            return Err(invalid());
+        }
+        if stored.revoked_ms.is_some() {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "Refresh Token has been revoked",
+            ));
+        }
+        if now > stored.expires_ms {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "Refresh Token has expired",
+            ));
+        }
+        let pool = self.pool(&client.pool_id).await?;
+        let rec = self
+            .store
+            .get_user(&pool.id, &stored.username_key)
+            .await?
+            .ok_or_else(invalid)?;
+        if let SecretProof::Hash(secret_hash) = proof {
+            // The SECRET_HASH of a refresh names the user by username or by sub.
+            if self
+                .check_secret_hash(client, &rec.username, secret_hash)
+                .await
+                .is_err()
+            {
+                self.check_secret_hash(client, &rec.sub, secret_hash)
+                    .await?;
+            }
+        }
+        if !rec.enabled {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "User is disabled.",
+            ));
+        }
+        let sign_in = SignIn {
+            auth_time: stored.auth_time,
+            origin_jti: stored.origin_jti.clone(),
+            event_id: uuid::Uuid::new_v4().to_string(),
+            device_key: stored.device_key.clone(),
+            scope: "aws.cognito.signin.user.admin".into(),
+        };
+        let issued = self
+            .issue_tokens(&pool.id, &client.config, &rec, &[], &sign_in, now)
+            .await?;
+        let refresh_token = if rotate {
+            if !self.store.revoke_refresh_token(&hash, now).await? {
+                return Err(Error::new(
+                    ErrorCode::NotAuthorizedException,
+                    "Refresh Token has been revoked",
+                ));
+            }
+            Some(
+                self.store_refresh_token(&pool, client, &rec, &sign_in, now)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        Ok(AuthenticationResultType {
+            access_token: Some(issued.access_token),
+            expires_in: Some(issued.expires_in),
+            token_type: Some("Bearer".into()),
+            refresh_token,
+            id_token: Some(issued.id_token),
+            new_device_metadata: None,
+        })
+    }
+
+    fn rotates(client: &AppClient) -> bool {
+        client
+            .config
+            .refresh_token_rotation
+            .as_ref()
+            .and_then(|r| r.feature.as_deref())
+            == Some("ENABLED")
+    }
+
+    pub(super) async fn refresh_auth(
+        &self,
+        client: &AppClient,
+        params: &Option<BTreeMap<String, String>>,
+        now: Millis,
+    ) -> Result<Step> {
+        let token = param(params, "REFRESH_TOKEN")?;
+        let secret_hash = params
+            .as_ref()
+            .and_then(|m| m.get("SECRET_HASH"))
+            .map(String::as_str);
+        if Self::rotates(client) {
+            return Err(Error::invalid_parameter(
+                "This client rotates refresh tokens: use GetTokensFromRefreshToken.",
+            ));
+        }
+        let result = self
+            .refresh(client, token, SecretProof::Hash(secret_hash), false, now)
+            .await?;
+        Ok(Step {
+            result: Some(result),
+            ..Default::default()
+        })
+    }
+
+    /// GetTokensFromRefreshToken (rotates the refresh token when the client
+    /// enables rotation). The client secret, when the client has one, comes
+    /// as `ClientSecret`.
+    pub async fn get_tokens_from_refresh_token(
+        &self,
+        req: GetTokensFromRefreshTokenRequest,
+        now: Millis,
+    ) -> Result<GetTokensFromRefreshTokenResponse> {
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
+        if !super::flow_allowed(&client, "REFRESH_TOKEN_AUTH") {
+            return Err(Error::invalid_parameter(
+                "REFRESH_TOKEN_AUTH flow not enabled for this client",
+            ));
+        }
+        let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
+        if !secrets.is_empty() {
+            let given = req.client_secret.as_deref().unwrap_or_default();
+            if !secrets
+                .iter()
+                .any(|s| crate::crypto::ct_eq(s.as_bytes(), given.as_bytes()))
+            {
+                return Err(Error::new(
+                    ErrorCode::NotAuthorizedException,
+                    format!("Unable to verify secret hash for client {}", client.id()),
+                ));
+            }
+        }
+        let token = req.refresh_token.as_deref().unwrap_or_default();
+        let result = self
+            .refresh(
+                &client,
+                token,
+                SecretProof::Checked,
+                Self::rotates(&client),
+                now,
+            )
+            .await?;
+        Ok(GetTokensFromRefreshTokenResponse {
+            authentication_result: Some(result),
+        })
+    }
+}

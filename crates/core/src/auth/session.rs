@@ -1,0 +1,74 @@
+//! Sealed challenge state: the `Session` string and SRP's `SECRET_BLOCK` carry
+//! their own state, sealed with AES-GCM under the server key and with an
+//! expiry, so the answer to a challenge may reach any node.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use kognit_wire::error::ErrorCode;
+use serde::{Deserialize, Serialize};
+
+use crate::service::{Millis, Service};
+use crate::{Error, Result};
+
+/// What a sealed session remembers between two steps of a sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct SessionState {
+    /// Which step this state belongs to (`PASSWORD_VERIFIER`, `NEW_PASSWORD_REQUIRED`, …).
+    pub challenge: String,
+    /// The pool.
+    pub pool_id: String,
+    /// The client the flow runs for.
+    pub client_id: String,
+    /// The user's username key; None for a simulated flow of an unknown user.
+    pub username_key: Option<String>,
+    /// Expiry, ms.
+    pub expires_ms: Millis,
+    /// SRP: the server's secret `b` (serialised) and the client's `A`, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srp_b: Option<Vec<u8>>,
+    /// SRP: the client's public value A, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srp_a: Option<String>,
+}
+
+const AAD: &[u8] = b"kognit auth session v1";
+
+fn invalid_session() -> Error {
+    Error::new(
+        ErrorCode::NotAuthorizedException,
+        "Invalid session for the user.",
+    )
+}
+
+impl Service {
+    /// Seals a state into an opaque string (base64).
+    pub(crate) fn seal_session(&self, state: &SessionState) -> Result<String> {
+        let json = serde_json::to_vec(state).map_err(Error::internal)?;
+        Ok(B64.encode(self.secrets.seal(&json, AAD)))
+    }
+
+    /// Opens a sealed state made for this challenge, pool and client.
+    pub(crate) fn open_session(
+        &self,
+        sealed: &str,
+        challenge: &str,
+        pool_id: &str,
+        client_id: &str,
+        now: Millis,
+    ) -> Result<SessionState> {
+        let bytes = B64.decode(sealed.trim()).map_err(|_| invalid_session())?;
+        let plain = self.secrets.open(&bytes, AAD).ok_or_else(invalid_session)?;
+        let state: SessionState = serde_json::from_slice(&plain).map_err(|_| invalid_session())?;
+        if state.challenge != challenge || state.pool_id != pool_id || state.client_id != client_id
+        {
+            return Err(invalid_session());
+        }
+        if now > state.expires_ms {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "Invalid session for the user, session is expired.",
+            ));
+        }
+        Ok(state)
+    }
+}

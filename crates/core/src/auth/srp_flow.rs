@@ -1,0 +1,193 @@
+//! USER_SRP_AUTH and its PASSWORD_VERIFIER challenge: Cognito's SRP-6a, with
+//! the server's state sealed into SECRET_BLOCK so the answer may reach any node.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html#Using-SRP-password-verification-in-custom-authentication-flow>
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use kognit_wire::error::ErrorCode;
+
+use super::session::SessionState;
+use super::{Step, lockout, param, unknown_user};
+use crate::app_client::AppClient;
+use crate::service::{Millis, Service};
+use crate::srp::{self, ServerChallenge, SrpSecret};
+use crate::{Error, Result, crypto};
+
+/// How long the client has to answer the SRP challenge.
+const SRP_VALIDITY_MS: Millis = 5 * 60 * 1000;
+
+fn incorrect() -> Error {
+    Error::new(
+        ErrorCode::NotAuthorizedException,
+        "Incorrect username or password.",
+    )
+}
+
+fn decode_hex(name: &str, v: &str) -> Result<Vec<u8>> {
+    let v = v.trim();
+    let padded = if v.len() % 2 == 1 {
+        format!("0{v}")
+    } else {
+        v.to_owned()
+    };
+    hex::decode(padded)
+        .map_err(|_| Error::invalid_parameter(format!("{name} is not a valid hexadecimal value.")))
+}
+
+impl Service {
+    /// The user's SRP salt and verifier, opened from their sealed form.
+    fn srp_secret(
+        &self,
+        pool_id: &str,
+        rec: &crate::store::UserRecord,
+    ) -> Result<Option<SrpSecret>> {
+        let Some(sealed) = &rec.srp_sealed else {
+            return Ok(None);
+        };
+        let plain = self
+            .secrets
+            .open(sealed, &Self::srp_aad(pool_id, &rec.username_key))
+            .ok_or_else(|| Error::internal("an SRP verifier did not open under the master key"))?;
+        Ok(SrpSecret::from_bytes(&plain))
+    }
+
+    pub(super) async fn srp_start(
+        &self,
+        client: &AppClient,
+        params: &Option<BTreeMap<String, String>>,
+        now: Millis,
+    ) -> Result<Step> {
+        let username = param(params, "USERNAME")?;
+        let a_hex = param(params, "SRP_A")?.to_owned();
+        let a = decode_hex("SRP_A", &a_hex)?;
+        if !srp::valid_public_a(&a) {
+            return Err(Error::invalid_parameter("SRP_A is not a valid value."));
+        }
+        let secret_hash = params
+            .as_ref()
+            .and_then(|m| m.get("SECRET_HASH"))
+            .map(String::as_str);
+        self.check_secret_hash(client, username, secret_hash)
+            .await?;
+        let pool = self.pool(&client.pool_id).await?;
+        let rec = self.find_user(&pool, username).await?;
+        let secret = match &rec {
+            Some(r) => self.srp_secret(&pool.id, r)?,
+            None => None,
+        };
+        let (user_id, username_key, verifier, salt) = match (&rec, secret) {
+            (Some(r), Some(s)) => (
+                r.username.clone(),
+                Some(r.username_key.clone()),
+                s.verifier,
+                s.salt,
+            ),
+            (Some(_), None) => return Err(incorrect()),
+            (None, _) => {
+                if !crate::users::signup::hides_users(client) {
+                    return Err(unknown_user(client));
+                }
+                // A believable challenge for a user that does not exist: a salt
+                // that is stable per username and a verifier nobody can match.
+                let fake =
+                    self.codes
+                        .tag(&[b"srp-simulated", pool.id.as_bytes(), username.as_bytes()]);
+                let mut salt = fake[..16].to_vec();
+                salt[0] |= 0x40;
+                let verifier = srp::verifier(
+                    srp::pool_name(&pool.id),
+                    username,
+                    &hex::encode(&fake),
+                    &salt,
+                );
+                (username.to_owned(), None, verifier, salt)
+            }
+        };
+        let challenge = tokio::task::spawn_blocking(move || ServerChallenge::start(&verifier))
+            .await
+            .map_err(Error::internal)?
+            .map_err(|e| Error::internal(format!("SRP start failed: {e}")))?;
+        let state = SessionState {
+            challenge: "PASSWORD_VERIFIER".into(),
+            pool_id: pool.id.clone(),
+            client_id: client.id().to_owned(),
+            username_key,
+            expires_ms: now + SRP_VALIDITY_MS,
+            srp_b: Some(challenge.to_bytes()),
+            srp_a: Some(a_hex),
+        };
+        let secret_block = self.seal_session(&state)?;
+        let mut cp = BTreeMap::new();
+        cp.insert("SALT".into(), hex::encode(&salt));
+        cp.insert("SRP_B".into(), hex::encode(&challenge.big_b));
+        cp.insert("SECRET_BLOCK".into(), secret_block);
+        cp.insert("USER_ID_FOR_SRP".into(), user_id.clone());
+        cp.insert("USERNAME".into(), user_id);
+        Ok(Step {
+            challenge_name: Some("PASSWORD_VERIFIER".into()),
+            challenge_parameters: Some(cp),
+            ..Default::default()
+        })
+    }
+
+    pub(super) async fn srp_verify(
+        &self,
+        client: &AppClient,
+        responses: &Option<BTreeMap<String, String>>,
+        now: Millis,
+    ) -> Result<Step> {
+        let block = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let signature = param(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+        let timestamp = param(responses, "TIMESTAMP")?;
+        let username = param(responses, "USERNAME")?;
+        let secret_hash = responses
+            .as_ref()
+            .and_then(|m| m.get("SECRET_HASH"))
+            .map(String::as_str);
+        self.check_secret_hash(client, username, secret_hash)
+            .await?;
+        let state = self.open_session(
+            block,
+            "PASSWORD_VERIFIER",
+            &client.pool_id,
+            client.id(),
+            now,
+        )?;
+        let Some(username_key) = state.username_key.clone() else {
+            return Err(incorrect());
+        };
+        let pool = self.pool(&client.pool_id).await?;
+        let rec = self
+            .store
+            .get_user(&pool.id, &username_key)
+            .await?
+            .ok_or_else(incorrect)?;
+        lockout::check(&rec, now)?;
+        let secret = self.srp_secret(&pool.id, &rec)?.ok_or_else(incorrect)?;
+        let b = state
+            .srp_b
+            .as_deref()
+            .and_then(ServerChallenge::from_bytes)
+            .ok_or_else(|| Error::internal("SRP state missing from the secret block"))?;
+        let a = decode_hex("SRP_A", state.srp_a.as_deref().unwrap_or_default())?;
+        let key = tokio::task::spawn_blocking(move || b.session_key(&a, &secret.verifier))
+            .await
+            .map_err(Error::internal)?
+            .map_err(|_| Error::invalid_parameter("SRP_A is not a valid value."))?;
+        let block_bytes = B64.decode(block.trim()).map_err(|_| incorrect())?;
+        let expected = srp::claim_signature(
+            &key,
+            srp::pool_name(&pool.id),
+            &rec.username,
+            &block_bytes,
+            timestamp,
+        );
+        let given = B64.decode(signature.trim()).unwrap_or_default();
+        if !crypto::ct_eq(&expected, &given) {
+            return Err(self.record_failure(&pool, &rec, now).await);
+        }
+        self.after_password(&pool, client, rec, now).await
+    }
+}

@@ -1,0 +1,149 @@
+//! Verifying the access tokens that user-facing operations (GetUser,
+//! ChangePassword, GlobalSignOut, …) take in place of AWS credentials.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html>
+//!
+//! Every refusal is `NotAuthorizedException` with Cognito's message.
+
+use kognit_wire::error::ErrorCode;
+use serde_json::Value;
+
+use super::jwt::{self, JwtError, Unverified};
+use super::{ADMIN_SCOPE, PoolKeys, TokenUse};
+use crate::service::Service;
+use crate::{Error, Result};
+
+/// The claims of a verified access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessClaims {
+    /// The pool that issued it (from `iss`).
+    pub pool_id: String,
+    /// The user's `sub`.
+    pub sub: String,
+    /// The user's username (`username`).
+    pub username: String,
+    /// The app client it was issued to.
+    pub client_id: String,
+    /// The session it belongs to (shared by tokens refreshed from one sign-in).
+    pub origin_jti: String,
+    /// This token's id.
+    pub jti: String,
+    /// Issued at, seconds since the epoch.
+    pub iat: i64,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+    /// When the user signed in, seconds since the epoch.
+    pub auth_time: i64,
+    /// The scopes, space-separated.
+    pub scope: String,
+    /// The remembered device, if any.
+    pub device_key: Option<String>,
+}
+
+fn refused(message: &str) -> Error {
+    Error::new(ErrorCode::NotAuthorizedException, message)
+}
+
+fn invalid() -> Error {
+    refused("Invalid Access Token")
+}
+
+impl Service {
+    /// Verifies an access token for API use: signature by the issuing pool's
+    /// access key, not expired, `token_use` access, the
+    /// `aws.cognito.signin.user.admin` scope, and its session not revoked.
+    /// The caller still checks the user's global sign-out time with
+    /// [`issued_before_sign_out`] once it has loaded the user.
+    pub async fn verify_access_token(&self, token: &str, now_ms: i64) -> Result<AccessClaims> {
+        let t = jwt::parse(token).map_err(|_| invalid())?;
+        // The issuer names the pool; the signature check below (with that
+        // pool's keys only) then proves the claim.
+        let pool_id = t
+            .str_claim("iss")
+            .and_then(|iss| iss.strip_prefix(&self.settings.issuer_base))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .filter(|id| !id.is_empty() && !id.contains('/'))
+            .ok_or_else(invalid)?
+            .to_owned();
+        let unknown_pool = |e: Error| match e.code {
+            ErrorCode::ResourceNotFoundException => invalid(),
+            _ => e,
+        };
+        let mut keys = self
+            .pool_keys(&pool_id, now_ms)
+            .await
+            .map_err(unknown_pool)?;
+        if keys.verifying_key(&t.kid, now_ms).is_none() {
+            // Signed by a key this node has not seen yet: another node may
+            // have rotated. One reload, then refuse.
+            keys = self
+                .reload_pool_keys(&pool_id, now_ms)
+                .await
+                .map_err(unknown_pool)?;
+        }
+        let claims = check_access_token(&keys, &t, now_ms)?;
+        if self
+            .store
+            .is_origin_revoked(&pool_id, &claims.origin_jti)
+            .await?
+        {
+            return Err(refused("Access Token has been revoked"));
+        }
+        Ok(claims)
+    }
+}
+
+/// The store-free part of [`Service::verify_access_token`]: signature with an
+/// access key of `keys`, expiry, `token_use`, scope, and the claims' shape.
+pub fn check_access_token(
+    keys: &PoolKeys,
+    t: &Unverified<'_>,
+    now_ms: i64,
+) -> Result<AccessClaims> {
+    let (kind, key) = keys.verifying_key(&t.kid, now_ms).ok_or_else(invalid)?;
+    t.verify(key).map_err(|_| invalid())?;
+    // Expiry only after the signature: a forged token learns nothing.
+    match jwt::check_exp(&t.claims, now_ms) {
+        Ok(()) => {}
+        Err(JwtError::Expired) => return Err(refused("Access Token has expired")),
+        Err(_) => return Err(invalid()),
+    }
+    // An ID token is signed by the ID key and says `token_use: id`; either
+    // refuses it here.
+    if kind != TokenUse::Access || t.str_claim("token_use") != Some(TokenUse::Access.as_str()) {
+        return Err(invalid());
+    }
+    let scope = t.str_claim("scope").unwrap_or_default();
+    if !scope.split_whitespace().any(|s| s == ADMIN_SCOPE) {
+        return Err(refused("Access Token does not have required scopes"));
+    }
+    let s = |name: &str| t.str_claim(name).map(str::to_owned).ok_or_else(invalid);
+    let n = |name: &str| jwt::int_claim(&t.claims, name).ok_or_else(invalid);
+    Ok(AccessClaims {
+        pool_id: keys.pool_id().to_owned(),
+        sub: s("sub")?,
+        username: s("username")?,
+        client_id: s("client_id")?,
+        origin_jti: s("origin_jti")?,
+        jti: s("jti")?,
+        iat: n("iat")?,
+        exp: n("exp")?,
+        auth_time: n("auth_time")?,
+        scope: scope.to_owned(),
+        device_key: t.str_claim("device_key").map(str::to_owned),
+    })
+}
+
+/// True when the token was issued before the user's last global sign-out:
+/// `tokens_valid_after` (seconds) in the user's `extra` JSON is later than
+/// the token's `iat`. Tokens issued in an earlier second are refused; store a
+/// time rounded up to refuse those of the sign-out's own second too.
+/// <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html>
+pub fn issued_before_sign_out(claims: &AccessClaims, user_extra_json: &str) -> bool {
+    let Ok(extra) = serde_json::from_str::<Value>(user_extra_json) else {
+        return false;
+    };
+    match extra.get("tokens_valid_after").and_then(Value::as_f64) {
+        Some(after) => (claims.iat as f64) < after,
+        None => false,
+    }
+}

@@ -1,0 +1,336 @@
+//! Operations authorised by the user's access token: GetUser,
+//! UpdateUserAttributes, DeleteUserAttributes, DeleteUser, ChangePassword,
+//! GetUserAttributeVerificationCode, VerifyUserAttribute, GlobalSignOut and
+//! RevokeToken; and AdminUserGlobalSignOut.
+
+use kognit_wire::error::ErrorCode;
+use kognit_wire::types::*;
+use serde_json::json;
+
+use super::attributes::{Write, check_delete, check_write, reset_verification};
+use super::codes::Purpose;
+use super::messages::Content;
+use super::{Pool, attrs_of};
+use crate::app_client::AppClient;
+use crate::delivery::Channel;
+use crate::service::{Admin, Millis, Service};
+use crate::store::UserRecord;
+use crate::tokens::{self, AccessClaims};
+use crate::{Error, Result};
+
+/// The user an access token speaks for.
+pub(crate) struct TokenUser {
+    pub pool: Pool,
+    pub user: UserRecord,
+    pub claims: AccessClaims,
+}
+
+fn channel_of(attr: &str) -> Result<Channel> {
+    match attr {
+        "email" => Ok(Channel::Email),
+        "phone_number" => Ok(Channel::Sms),
+        _ => Err(Error::invalid_parameter(format!(
+            "{attr} is not a verifiable attribute; only email and phone_number are."
+        ))),
+    }
+}
+
+impl Service {
+    /// Verifies an access token (signature, expiry, revocation, global
+    /// sign-out) and loads its user.
+    pub(crate) async fn token_user(&self, access_token: &str, now: Millis) -> Result<TokenUser> {
+        let claims = self.verify_access_token(access_token, now).await?;
+        let pool = self.pool(&claims.pool_id).await?;
+        let user = self
+            .store
+            .get_user_by_sub(&pool.id, &claims.sub)
+            .await?
+            .ok_or_else(|| Error::new(ErrorCode::UserNotFoundException, "User does not exist."))?;
+        if !user.enabled {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "User is disabled.",
+            ));
+        }
+        Ok(TokenUser { pool, user, claims })
+    }
+
+    /// GetUser.
+    pub async fn get_user(&self, req: GetUserRequest, now: Millis) -> Result<GetUserResponse> {
+        let t = self
+            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .await?;
+        Ok(GetUserResponse {
+            username: Some(t.user.username.clone()),
+            user_attributes: Some(super::attribute_list(&t.user, None)?),
+            mfa_options: None,
+            preferred_mfa_setting: None,
+            user_mfa_setting_list: None,
+        })
+    }
+
+    /// UpdateUserAttributes: a changed email or phone number becomes unverified
+    /// and, when the pool auto-verifies it, gets a code.
+    pub async fn update_user_attributes(
+        &self,
+        req: UpdateUserAttributesRequest,
+        now: Millis,
+    ) -> Result<UpdateUserAttributesResponse> {
+        let mut t = self
+            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .await?;
+        let client: AppClient = self.app_client(&t.claims.client_id).await?;
+        let new_values = check_write(
+            &t.pool,
+            req.user_attributes.as_deref().unwrap_or_default(),
+            Write::Update,
+            client.write_attributes(),
+        )?;
+        if new_values.contains_key("email_verified")
+            || new_values.contains_key("phone_number_verified")
+        {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "A client attempted to write unauthorized attribute",
+            ));
+        }
+        let old = attrs_of(&t.user)?;
+        let mut merged = old.clone();
+        merged.extend(new_values.clone());
+        reset_verification(&old, &new_values, &mut merged);
+        self.save_user(&t.pool, &mut t.user, &merged, false, now)
+            .await?;
+        let mut details = Vec::new();
+        let auto = t.pool.auto_verified();
+        for attr in ["phone_number", "email"] {
+            let changed = new_values
+                .get(attr)
+                .is_some_and(|v| old.get(attr) != Some(v));
+            if changed && auto.iter().any(|a| a == attr) {
+                let code = self
+                    .issue_code(&t.pool.id, &t.user.username_key, Purpose::Verify(attr), now)
+                    .await?;
+                details.push(
+                    self.send_to_user(
+                        &t.pool,
+                        &t.user.username,
+                        &merged,
+                        channel_of(attr)?,
+                        Content::Code(&code),
+                    )
+                    .await?,
+                );
+            }
+        }
+        Ok(UpdateUserAttributesResponse {
+            code_delivery_details_list: (!details.is_empty()).then_some(details),
+        })
+    }
+
+    /// DeleteUserAttributes.
+    pub async fn delete_user_attributes(
+        &self,
+        req: DeleteUserAttributesRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let mut t = self
+            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .await?;
+        let names = req.user_attribute_names.unwrap_or_default();
+        check_delete(&t.pool, &names)?;
+        let mut attrs = attrs_of(&t.user)?;
+        for n in &names {
+            attrs.remove(n);
+            if n == "email" || n == "phone_number" {
+                attrs.remove(&format!("{n}_verified"));
+            }
+        }
+        self.save_user(&t.pool, &mut t.user, &attrs, false, now)
+            .await
+    }
+
+    /// DeleteUser: the user deletes themself (sessions end with them).
+    pub async fn delete_user(&self, req: DeleteUserRequest, now: Millis) -> Result<()> {
+        let t = self
+            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .await?;
+        self.store
+            .delete_user(&t.pool.id, &t.user.username_key)
+            .await?;
+        Ok(())
+    }
+
+    /// ChangePassword: the previous password must be right.
+    pub async fn change_password(&self, req: ChangePasswordRequest, now: Millis) -> Result<()> {
+        let mut t = self
+            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .await?;
+        crate::auth::lockout::check(&t.user, now)?;
+        let previous = req.previous_password.as_deref().unwrap_or_default();
+        let ok = match &t.user.password_hash {
+            Some(h) => self.hasher.verify(previous, h).await?,
+            None => false,
+        };
+        if !ok {
+            return Err(self.record_failure(&t.pool, &t.user, now).await);
+        }
+        let proposed = req.proposed_password.as_deref().unwrap_or_default();
+        self.set_password(&t.pool, &mut t.user, proposed, false, now)
+            .await?;
+        let attrs = attrs_of(&t.user)?;
+        self.save_user(&t.pool, &mut t.user, &attrs, false, now)
+            .await
+    }
+
+    /// GetUserAttributeVerificationCode.
+    pub async fn get_user_attribute_verification_code(
+        &self,
+        req: GetUserAttributeVerificationCodeRequest,
+        now: Millis,
+    ) -> Result<GetUserAttributeVerificationCodeResponse> {
+        let t = self
+            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .await?;
+        let attr = req.attribute_name.as_deref().unwrap_or_default();
+        let channel = channel_of(attr)?;
+        let attrs = attrs_of(&t.user)?;
+        let purpose = if attr == "email" {
+            Purpose::Verify("email")
+        } else {
+            Purpose::Verify("phone_number")
+        };
+        let code = self
+            .issue_code(&t.pool.id, &t.user.username_key, purpose, now)
+            .await?;
+        let details = self
+            .send_to_user(
+                &t.pool,
+                &t.user.username,
+                &attrs,
+                channel,
+                Content::Code(&code),
+            )
+            .await?;
+        Ok(GetUserAttributeVerificationCodeResponse {
+            code_delivery_details: Some(details),
+        })
+    }
+
+    /// VerifyUserAttribute: the code marks the attribute verified (and, in
+    /// alias pools, makes it an alias — AliasExistsException if another
+    /// verified user holds it).
+    pub async fn verify_user_attribute(
+        &self,
+        req: VerifyUserAttributeRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let mut t = self
+            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .await?;
+        let attr = req.attribute_name.as_deref().unwrap_or_default();
+        channel_of(attr)?;
+        let purpose = if attr == "email" {
+            Purpose::Verify("email")
+        } else {
+            Purpose::Verify("phone_number")
+        };
+        self.redeem_code(
+            &t.pool.id,
+            &t.user.username_key,
+            purpose,
+            req.code.as_deref().unwrap_or_default(),
+            now,
+        )
+        .await?;
+        let mut attrs = attrs_of(&t.user)?;
+        attrs.insert(format!("{attr}_verified"), "true".into());
+        self.save_user(&t.pool, &mut t.user, &attrs, false, now)
+            .await
+    }
+
+    /// Ends every session of a user: refresh tokens revoked, and the access
+    /// and ID tokens of every session refused on every node.
+    async fn sign_out_everywhere(&self, pool: &Pool, user: &UserRecord, now: Millis) -> Result<()> {
+        // Access and ID tokens live at most a day; the revocation outlives them.
+        self.store
+            .revoke_user_refresh_tokens(&pool.id, &user.username_key, now + 86_400_000, now)
+            .await?;
+        Ok(())
+    }
+
+    /// GlobalSignOut.
+    pub async fn global_sign_out(&self, req: GlobalSignOutRequest, now: Millis) -> Result<()> {
+        let t = self
+            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .await?;
+        self.sign_out_everywhere(&t.pool, &t.user, now).await
+    }
+
+    /// AdminUserGlobalSignOut.
+    pub async fn admin_user_global_sign_out(
+        &self,
+        _admin: &Admin,
+        req: AdminUserGlobalSignOutRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let user = self
+            .user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
+        self.sign_out_everywhere(&pool, &user, now).await
+    }
+
+    /// RevokeToken: revokes a refresh token and every token of its session.
+    pub async fn revoke_token(&self, req: RevokeTokenRequest, now: Millis) -> Result<()> {
+        let client = self
+            .app_client(req.client_id.as_deref().unwrap_or_default())
+            .await?;
+        let token = req.token.as_deref().unwrap_or_default();
+        if token.split('.').count() == 3 {
+            return Err(Error::new(
+                ErrorCode::UnsupportedTokenTypeException,
+                "Only refresh tokens can be revoked.",
+            ));
+        }
+        let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
+        if !secrets.is_empty() {
+            let given = req.client_secret.as_deref().unwrap_or_default();
+            if !secrets
+                .iter()
+                .any(|s| crate::crypto::ct_eq(s.as_bytes(), given.as_bytes()))
+            {
+                return Err(Error::new(
+                    ErrorCode::NotAuthorizedException,
+                    "Client secret is not valid.",
+                ));
+            }
+        }
+        if client.config.enable_token_revocation == Some(false) {
+            return Err(Error::new(
+                ErrorCode::UnsupportedOperationException,
+                "Token revocation is not enabled for this client.",
+            ));
+        }
+        let Some(stored) = self
+            .store
+            .get_refresh_token(&tokens::refresh_token_hash(token))
+            .await?
+        else {
+            // As RFC 7009 says: revoking an unknown token is not an error.
+            return Ok(());
+        };
+        if stored.client_id != client.id() {
+            return Err(Error::new(
+                ErrorCode::UnauthorizedException,
+                "The token was not issued to this client.",
+            ));
+        }
+        // Access and ID tokens live at most a day; the revocation outlives them.
+        self.store
+            .revoke_origin(&stored.pool_id, &stored.origin_jti, now + 86_400_000, now)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,72 @@
+//! `admin-update-attributes`: AdminUpdateUserAttributes of random existing
+//! users `u0…u<users-1>`, changing `name` and `given_name` (attributes that
+//! are neither aliases nor verified, so each call is one row update).
+
+use clap::Args;
+use serde_json::json;
+
+use crate::api::Api;
+use crate::runner::{Scenario, Worker};
+use crate::setup::{self, PoolArgs};
+
+/// `admin-update-attributes` options.
+#[derive(Args, Debug, Clone)]
+pub struct AdminUpdateArgs {
+    /// The pool (must exist).
+    #[command(flatten)]
+    pub pool: PoolArgs,
+    /// Users `u0…u<users-1>` are picked from; default: the pool's user count.
+    #[arg(long)]
+    pub users: Option<u64>,
+}
+
+/// The prepared update scenario.
+pub struct AdminUpdateAttributes {
+    pool_id: String,
+    users: u64,
+}
+
+impl AdminUpdateAttributes {
+    /// Finds the pool and how many users it has.
+    pub async fn prepare(api: &Api, args: &AdminUpdateArgs) -> Result<Self, String> {
+        let pool_id = setup::existing_pool(api, &args.pool).await?;
+        let users = match args.users {
+            Some(u) => u,
+            None => setup::user_count(api, &pool_id).await?,
+        };
+        if users == 0 {
+            return Err(format!("pool {pool_id} has no users: seed it first"));
+        }
+        eprintln!(
+            "admin-update-attributes: random users of u0..u{} in {pool_id}",
+            users - 1
+        );
+        Ok(Self { pool_id, users })
+    }
+}
+
+impl Scenario for AdminUpdateAttributes {
+    fn name(&self) -> &'static str {
+        "admin-update-attributes"
+    }
+
+    async fn step(&self, w: &mut Worker, _n: u64) -> Result<(), String> {
+        let user = w.rng.below(self.users);
+        let tag = w.rng.below(1_000_000);
+        let body = json!({
+            "UserPoolId": self.pool_id,
+            "Username": setup::username(user),
+            "UserAttributes": [
+                { "Name": "name", "Value": format!("Updated {user} {tag}") },
+                { "Name": "given_name", "Value": format!("Given{tag}") },
+            ],
+        });
+        w.call(
+            "AdminUpdateUserAttributes",
+            "AdminUpdateUserAttributes",
+            &body,
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! What scenarios need before the measured loop: the pool (found by id or
+//! name, or created), an app client without secret, and the pool's size.
+//! These calls are not measured.
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use crate::api::Api;
+
+/// The password every generated user gets: it meets Cognito's default
+/// policy (8+ characters, upper and lower case, a digit, a symbol).
+pub const PASSWORD: &str = "Bench-Passw0rd!";
+
+/// Which pool a scenario works on.
+#[derive(Args, Debug, Clone)]
+pub struct PoolArgs {
+    /// The pool's id; overrides --pool-name.
+    #[arg(long, value_name = "ID")]
+    pub pool_id: Option<String>,
+    /// The pool's name: looked up with ListUserPools (and created by the
+    /// scenarios that create users, when missing).
+    #[arg(long, value_name = "NAME", default_value = "kognit-bench")]
+    pub pool_name: String,
+    /// When creating the pool: auto-verify email, so that every sign-up sends
+    /// a verification code (to the developer outbox in `kognit dev`).
+    #[arg(long)]
+    pub verify_email: bool,
+}
+
+/// Calls `operation` and turns a failure into a message naming it.
+async fn call(api: &Api, operation: &str, body: Value) -> Result<Value, String> {
+    api.call(operation, &body)
+        .await
+        .map_err(|e| format!("{operation} failed: {e}"))
+}
+
+/// The id of the pool named `name`, if there is one.
+async fn find_pool(api: &Api, name: &str) -> Result<Option<String>, String> {
+    let mut token: Option<String> = None;
+    loop {
+        let mut body = json!({ "MaxResults": 60 });
+        if let Some(t) = &token {
+            body["NextToken"] = json!(t);
+        }
+        let page = call(api, "ListUserPools", body).await?;
+        let pools = page["UserPools"].as_array().cloned().unwrap_or_default();
+        if let Some(p) = pools.iter().find(|p| p["Name"] == name) {
+            return Ok(p["Id"].as_str().map(str::to_owned));
+        }
+        match page["NextToken"].as_str() {
+            Some(t) => token = Some(t.to_owned()),
+            None => return Ok(None),
+        }
+    }
+}
+
+/// Creates a pool with Cognito's defaults: username sign-in, the default
+/// password policy, and email auto-verified only if asked.
+async fn create_pool(api: &Api, name: &str, verify_email: bool) -> Result<String, String> {
+    let mut body = json!({ "PoolName": name });
+    if verify_email {
+        body["AutoVerifiedAttributes"] = json!(["email"]);
+    }
+    let out = call(api, "CreateUserPool", body).await?;
+    out["UserPool"]["Id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| "CreateUserPool answered no UserPool.Id".to_owned())
+}
+
+/// The pool `args` names, or an error if it does not exist.
+pub async fn existing_pool(api: &Api, args: &PoolArgs) -> Result<String, String> {
+    if let Some(id) = &args.pool_id {
+        return Ok(id.clone());
+    }
+    find_pool(api, &args.pool_name).await?.ok_or_else(|| {
+        format!(
+            "no pool named {:?}: run the seed scenario first, or pass --pool-id",
+            args.pool_name
+        )
+    })
+}
+
+/// The pool `args` names, created when it is given by name and missing.
+pub async fn pool_or_create(api: &Api, args: &PoolArgs) -> Result<String, String> {
+    if let Some(id) = &args.pool_id {
+        return Ok(id.clone());
+    }
+    match find_pool(api, &args.pool_name).await? {
+        Some(id) => Ok(id),
+        None => {
+            let id = create_pool(api, &args.pool_name, args.verify_email).await?;
+            eprintln!("created pool {} ({id})", args.pool_name);
+            Ok(id)
+        }
+    }
+}
+
+/// A new app client without secret, allowing the sign-in flows the later
+/// sign-in scenarios use.
+pub async fn create_client(api: &Api, pool_id: &str) -> Result<String, String> {
+    let out = call(
+        api,
+        "CreateUserPoolClient",
+        json!({
+            "UserPoolId": pool_id,
+            "ClientName": "kognit-loadgen",
+            "ExplicitAuthFlows": [
+                "ALLOW_USER_PASSWORD_AUTH",
+                "ALLOW_USER_SRP_AUTH",
+                "ALLOW_REFRESH_TOKEN_AUTH"
+            ],
+        }),
+    )
+    .await?;
+    out["UserPoolClient"]["ClientId"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| "CreateUserPoolClient answered no ClientId".to_owned())
+}
+
+/// How many users the pool has (DescribeUserPool's EstimatedNumberOfUsers).
+pub async fn user_count(api: &Api, pool_id: &str) -> Result<u64, String> {
+    let out = call(api, "DescribeUserPool", json!({ "UserPoolId": pool_id })).await?;
+    Ok(out["UserPool"]["EstimatedNumberOfUsers"]
+        .as_u64()
+        .unwrap_or(0))
+}
+
+/// The username of generated user number `n`.
+pub fn username(n: u64) -> String {
+    format!("u{n}")
+}
+
+/// The email of generated user number `n`.
+pub fn email(n: u64) -> String {
+    format!("u{n}@example.com")
+}

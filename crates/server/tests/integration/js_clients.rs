@@ -1,0 +1,318 @@
+//! Client compatibility: the JavaScript libraries apps really use, run by Node
+//! against the real server. amazon-cognito-identity-js signs in with its own SRP
+//! (USER_SRP_AUTH → PASSWORD_VERIFIER), refreshes and reads the user's
+//! attributes; aws-jwt-verify checks the tokens against the pool's JWKS.
+//!
+//! The scripts and their locked dependencies live in `crates/server/tests/js`
+//! (`npm ci` there, which `scripts/test` runs). Without `node` or the installed
+//! packages these tests are skipped with a note — except in CI (`CI` set),
+//! where they fail.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::{
+    ExplicitAuthFlowsType, MessageActionType, UsernameAttributeType,
+};
+use serde_json::Value;
+
+use crate::auth::setup;
+use crate::harness::TestServer;
+use crate::on_both_backends;
+use crate::users::PASSWORD;
+
+on_both_backends!(
+    js_srp_sign_in_refresh_and_verify,
+    js_srp_with_email_as_username,
+    js_wrong_password,
+);
+
+/// How long one script may run (it makes a handful of requests).
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn js_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("js")
+}
+
+/// Whether Node and the installed packages are there. When they are not, the
+/// test is skipped with a note, or fails in CI.
+fn node_available() -> bool {
+    let missing = match std::process::Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+    {
+        Ok(st) if st.success() => None,
+        Ok(st) => Some(format!("`node --version` failed ({st})")),
+        Err(e) => Some(format!("node is not on PATH ({e})")),
+    };
+    let missing = missing.or_else(|| {
+        (!js_dir().join("node_modules").is_dir()).then(|| {
+            "crates/server/tests/js/node_modules is missing (run `npm ci --prefix crates/server/tests/js`, as scripts/test does)"
+                .to_owned()
+        })
+    });
+    match missing {
+        None => true,
+        Some(why) if std::env::var_os("CI").is_some() => {
+            panic!("the JavaScript client tests must run in CI: {why}")
+        }
+        Some(why) => {
+            eprintln!("skipped: {why}");
+            false
+        }
+    }
+}
+
+/// What one script run printed: whether it exited 0, and its JSON.
+struct Run {
+    ok: bool,
+    json: Value,
+}
+
+/// Runs `node <script> <args…>` in the scripts' folder; its stdout must be one
+/// JSON object.
+async fn node(script: &str, args: &[&str]) -> Run {
+    let run = tokio::process::Command::new("node")
+        .arg(script)
+        .args(args)
+        .current_dir(js_dir())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(SCRIPT_TIMEOUT, run)
+        .await
+        .unwrap_or_else(|_| panic!("node {script} did not finish within {SCRIPT_TIMEOUT:?}"))
+        .expect("node starts");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let json = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "node {script} printed no JSON ({e}); exit {}\nstdout: {stdout}\nstderr: {stderr}",
+            out.status
+        )
+    });
+    Run {
+        ok: out.status.success(),
+        json,
+    }
+}
+
+/// Signs in with amazon-cognito-identity-js; the script's JSON.
+async fn js_sign_in(
+    s: &TestServer,
+    pool: &str,
+    client: &str,
+    username: &str,
+    password: &str,
+) -> Run {
+    node(
+        "srp_sign_in.mjs",
+        &[&s.url, pool, client, username, password],
+    )
+    .await
+}
+
+/// The token `key` of a successful run.
+fn token<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}"))
+}
+
+/// Verifies an ID and an access token with aws-jwt-verify; (id, access) claims.
+async fn js_verify(
+    s: &TestServer,
+    pool: &str,
+    client: &str,
+    id: &str,
+    access: &str,
+) -> (Value, Value) {
+    let issuer = format!("{}/{}", s.url, pool);
+    let r = node("verify_tokens.mjs", &[&issuer, client, id, access]).await;
+    assert!(r.ok, "aws-jwt-verify rejected kognit's tokens: {}", r.json);
+    (r.json["id"].clone(), r.json["access"].clone())
+}
+
+/// Asserts the claims aws-jwt-verify returned for one sign-in of `username`.
+fn assert_claims(
+    s: &TestServer,
+    pool: &str,
+    client: &str,
+    username: &str,
+    sub: &str,
+    id: &Value,
+    access: &Value,
+) {
+    let issuer = format!("{}/{}", s.url, pool);
+    assert_eq!(id["token_use"], "id");
+    assert_eq!(id["iss"], issuer.as_str());
+    assert_eq!(id["aud"], client);
+    assert_eq!(id["sub"], sub);
+    assert_eq!(id["cognito:username"], username);
+    assert_eq!(access["token_use"], "access");
+    assert_eq!(access["iss"], issuer.as_str());
+    assert_eq!(access["client_id"], client);
+    assert_eq!(access["sub"], sub);
+    assert_eq!(access["username"], username);
+    assert_eq!(access["scope"], "aws.cognito.signin.user.admin");
+}
+
+/// GetUser through the AWS SDK with an access token from the JS client.
+async fn get_user_name(c: &Client, access: &str) -> String {
+    c.get_user()
+        .access_token(access)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GetUser with the JS client's access token: {e:?}"))
+        .username
+}
+
+async fn js_srp_sign_in_refresh_and_verify(s: TestServer) {
+    if !node_available() {
+        return;
+    }
+    let c = s.client();
+    let st = setup(&c).await;
+    let r = js_sign_in(&s, &st.pool, &st.client, "pat", PASSWORD).await;
+    assert!(
+        r.ok,
+        "amazon-cognito-identity-js could not sign in: {}",
+        r.json
+    );
+    let v = &r.json;
+    assert_eq!(v["username"], "pat");
+    let (id, access) = (token(v, "idToken"), token(v, "accessToken"));
+    assert!(!token(v, "refreshToken").is_empty());
+
+    // getUserAttributes (GetUser with the access token) ran in the script.
+    let attrs = &v["attributes"];
+    assert_eq!(attrs["email"], "pat@example.com");
+    assert_eq!(attrs["email_verified"], "true");
+    let sub = attrs["sub"]
+        .as_str()
+        .expect("sub among the attributes")
+        .to_owned();
+
+    // The tokens work for the AWS SDK too.
+    assert_eq!(get_user_name(&c, access).await, "pat");
+    let (idc, ac) = js_verify(&s, &st.pool, &st.client, id, access).await;
+    assert_claims(&s, &st.pool, &st.client, "pat", &sub, &idc, &ac);
+    assert_eq!(idc["email"], "pat@example.com");
+
+    // refreshSession (REFRESH_TOKEN_AUTH) gave new tokens of the same session.
+    let refreshed = &v["refreshed"];
+    let (rid, racc) = (token(refreshed, "idToken"), token(refreshed, "accessToken"));
+    assert_ne!(racc, access, "refresh issued a new access token");
+    assert_eq!(get_user_name(&c, racc).await, "pat");
+    let (ridc, rac) = js_verify(&s, &st.pool, &st.client, rid, racc).await;
+    assert_claims(&s, &st.pool, &st.client, "pat", &sub, &ridc, &rac);
+    assert_eq!(rac["origin_jti"], ac["origin_jti"]);
+
+    // aws-jwt-verify does verify: another client id is refused.
+    let issuer = format!("{}/{}", s.url, st.pool);
+    let refused = node(
+        "verify_tokens.mjs",
+        &[&issuer, "someotherclientid000000000", id, access],
+    )
+    .await;
+    assert!(!refused.ok, "{}", refused.json);
+    assert_eq!(refused.json["token"], "id");
+}
+
+/// A pool whose users sign in with their email: the username is a UUID that
+/// InitiateAuth hands back as USER_ID_FOR_SRP, and the library must switch to it
+/// for the password verifier and the challenge answer.
+async fn js_srp_with_email_as_username(s: TestServer) {
+    if !node_available() {
+        return;
+    }
+    let c = s.client();
+    let pool = c
+        .create_user_pool()
+        .pool_name("email-signin")
+        .username_attributes(UsernameAttributeType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("web")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    let created = c
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("kim@example.com")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap();
+    let uuid = created.username.unwrap();
+    assert_ne!(uuid, "kim@example.com");
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("kim@example.com")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+
+    let r = js_sign_in(&s, &pool, &client, "kim@example.com", PASSWORD).await;
+    assert!(
+        r.ok,
+        "amazon-cognito-identity-js could not sign in by email: {}",
+        r.json
+    );
+    let v = &r.json;
+    assert_eq!(
+        v["username"],
+        uuid.as_str(),
+        "the library took USER_ID_FOR_SRP as its username"
+    );
+    assert_eq!(v["attributes"]["email"], "kim@example.com");
+    let access = token(v, "accessToken");
+    assert_eq!(get_user_name(&c, access).await, uuid);
+    let (idc, ac) = js_verify(&s, &pool, &client, token(v, "idToken"), access).await;
+    assert_claims(&s, &pool, &client, &uuid, &uuid, &idc, &ac);
+    assert!(!token(&v["refreshed"], "accessToken").is_empty());
+}
+
+async fn js_wrong_password(s: TestServer) {
+    if !node_available() {
+        return;
+    }
+    let c = s.client();
+    let st = setup(&c).await;
+    let r = js_sign_in(&s, &st.pool, &st.client, "pat", "Wr0ng-password!").await;
+    assert!(!r.ok, "signed in with a wrong password: {}", r.json);
+    assert_eq!(r.json["error"], "NotAuthorizedException", "{}", r.json);
+    assert_eq!(r.json["message"], "Incorrect username or password.");
+    assert_eq!(r.json["step"], "authenticateUser");
+
+    let r = js_sign_in(&s, &st.pool, &st.client, "nobody", PASSWORD).await;
+    assert!(!r.ok, "{}", r.json);
+    assert_eq!(r.json["error"], "UserNotFoundException", "{}", r.json);
+
+    // The failure did not lock the user out: the right password still works.
+    let r = js_sign_in(&s, &st.pool, &st.client, "pat", PASSWORD).await;
+    assert!(r.ok, "{}", r.json);
+}
