@@ -18,7 +18,7 @@ pub use issue::{IssuedTokens, SignIn, access_claims, id_claims, issue_with_keys}
 pub use keyring::KeyCache;
 pub use keys::{PoolKeys, new_key_record};
 pub use refresh::{new_refresh_token, refresh_token_hash};
-pub use verify::{AccessClaims, check_access_token, issued_before_sign_out};
+pub use verify::{AccessClaims, check_access_token};
 
 /// The scope of tokens from API sign-in (InitiateAuth and friends), required
 /// by the operations that take an access token (GetUser, ChangePassword, …).

@@ -5,7 +5,6 @@
 //! Every refusal is `NotAuthorizedException` with Cognito's message.
 
 use kognit_wire::error::ErrorCode;
-use serde_json::Value;
 
 use super::jwt::{self, JwtError, Unverified};
 use super::{ADMIN_SCOPE, PoolKeys, TokenUse};
@@ -50,9 +49,8 @@ fn invalid() -> Error {
 impl Service {
     /// Verifies an access token for API use: signature by the issuing pool's
     /// access key, not expired, `token_use` access, the
-    /// `aws.cognito.signin.user.admin` scope, and its session not revoked.
-    /// The caller still checks the user's global sign-out time with
-    /// [`issued_before_sign_out`] once it has loaded the user.
+    /// `aws.cognito.signin.user.admin` scope, and its session not revoked
+    /// (RevokeToken and global sign-out both revoke sessions by origin).
     pub async fn verify_access_token(&self, token: &str, now_ms: i64) -> Result<AccessClaims> {
         let t = jwt::parse(token).map_err(|_| invalid())?;
         // The issuer names the pool; the signature check below (with that
@@ -131,19 +129,4 @@ pub fn check_access_token(
         scope: scope.to_owned(),
         device_key: t.str_claim("device_key").map(str::to_owned),
     })
-}
-
-/// True when the token was issued before the user's last global sign-out:
-/// `tokens_valid_after` (seconds) in the user's `extra` JSON is later than
-/// the token's `iat`. Tokens issued in an earlier second are refused; store a
-/// time rounded up to refuse those of the sign-out's own second too.
-/// <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html>
-pub fn issued_before_sign_out(claims: &AccessClaims, user_extra_json: &str) -> bool {
-    let Ok(extra) = serde_json::from_str::<Value>(user_extra_json) else {
-        return false;
-    };
-    match extra.get("tokens_valid_after").and_then(Value::as_f64) {
-        Some(after) => (claims.iat as f64) < after,
-        None => false,
-    }
 }

@@ -5,7 +5,6 @@
 
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
-use serde_json::json;
 
 use super::attributes::{Write, check_delete, check_write, reset_verification};
 use super::codes::Purpose;
