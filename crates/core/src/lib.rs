@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod error;
 pub mod filter;
 pub mod fixed_settings;
+pub mod groups;
 pub mod ids;
 mod mfa_config;
 pub mod passwords;

@@ -40,7 +40,8 @@ pub struct MfaDoc {
 /// How often an update is retried when another writer changed the pool meanwhile.
 const UPDATE_RETRIES: usize = 8;
 
-fn no_pool(id: &str) -> Error {
+/// Cognito's answer for a pool id that names no pool.
+pub(crate) fn no_pool(id: &str) -> Error {
     Error::not_found(format!("User pool {id} does not exist."))
 }
 

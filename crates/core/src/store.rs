@@ -6,8 +6,10 @@
 
 use async_trait::async_trait;
 
+mod groups;
 mod tokens;
 mod users;
+pub use groups::*;
 pub use tokens::*;
 pub use users::*;
 
@@ -94,8 +96,8 @@ pub trait PoolStore: Send + Sync {
     /// Replaces name and config if the stored version equals `pool.version - 1`
     /// (the caller bumps it); false when the pool is gone or the version moved on.
     async fn update_pool(&self, pool: &PoolRecord) -> StoreResult<bool>;
-    /// Deletes the pool and everything it owns (clients, secrets, users, codes) in one
-    /// transaction; false when there was no such pool.
+    /// Deletes the pool and everything it owns (clients, secrets, users, groups,
+    /// codes) in one transaction; false when there was no such pool.
     async fn delete_pool(&self, id: &str) -> StoreResult<bool>;
     /// Up to `limit` pools ordered by id, starting after `after` when given.
     async fn list_pools(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<PoolRecord>>;
@@ -164,8 +166,8 @@ pub trait AccessKeyStore: Send + Sync {
 pub trait AdminStore: Send + Sync {
     /// Answers when the database answers (a trivial query).
     async fn ping(&self) -> StoreResult<()>;
-    /// Deletes every pool, client, secret, user, code and outbox message (the
-    /// developer reset); access keys stay.
+    /// Deletes every pool, client, secret, user, group, code and outbox
+    /// message (the developer reset); access keys stay.
     async fn reset(&self) -> StoreResult<()>;
 }
 
@@ -180,6 +182,7 @@ pub trait Store:
     + OutboxStore
     + SigningKeyStore
     + TokenStore
+    + GroupStore
 {
 }
 
@@ -193,5 +196,6 @@ impl<T> Store for T where
         + OutboxStore
         + SigningKeyStore
         + TokenStore
+        + GroupStore
 {
 }

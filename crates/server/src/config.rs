@@ -72,6 +72,17 @@ pub struct Config {
     /// Argon2id parameters for new password hashes (dev: cheap; serve: OWASP's
     /// 19 MiB, 2 passes). Existing hashes keep the parameters they were made with.
     pub password_hashing: PasswordHashing,
+    /// Request-rate limits (per node); 0 turns one off.
+    pub rate_limits: RateLimits,
+}
+
+/// Request-rate limits answering TooManyRequestsException.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimits {
+    /// Unsigned requests (sign-in, sign-up, …) per second from one client IP.
+    pub per_ip_per_second: u32,
+    /// Requests per second naming one user pool (or app client).
+    pub per_pool_per_second: u32,
 }
 
 /// Argon2id parameters.
@@ -130,6 +141,10 @@ impl Config {
             outbox: mode == Mode::Dev,
             smtp: None,
             sms: None,
+            rate_limits: RateLimits {
+                per_ip_per_second: if mode == Mode::Serve { 100 } else { 0 },
+                per_pool_per_second: 0,
+            },
             password_hashing: match mode {
                 Mode::Dev => kognit_core::passwords::HashParams::DEV.into(),
                 Mode::Serve => kognit_core::passwords::HashParams::SERVE.into(),

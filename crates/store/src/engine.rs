@@ -64,6 +64,15 @@ pub(crate) struct Dialect {
     /// concurrent secret additions serialize on it; SQLite already holds the
     /// database write lock and has no `FOR UPDATE`.
     pub(crate) lock_client: &'static str,
+    /// Reads the pool row ($1), locking it on PostgreSQL so concurrent group
+    /// creations in one pool serialize on it (the per-pool group limit is
+    /// counted, then written). `FOR NO KEY UPDATE` leaves the key-share locks
+    /// that inserts referencing the pool take unblocked.
+    pub(crate) lock_pool: &'static str,
+    /// Reads the user row ($1 pool, $2 username key), locking it on PostgreSQL
+    /// so concurrent group additions of one user serialize on it (the
+    /// per-user group limit), as `lock_pool` does for pools.
+    pub(crate) lock_user: &'static str,
     /// Whether ListUsers' prefix query must hide from the planner that its
     /// sort key is `username_key`. SQLite keeps no statistics, and without
     /// them it prefers walking the primary key (which yields rows already in
@@ -82,6 +91,8 @@ pub(crate) struct Dialect {
 static SQLITE: Dialect = Dialect {
     begin_write: "BEGIN IMMEDIATE",
     lock_client: "SELECT 1 FROM user_pool_clients WHERE pool_id = $1 AND client_id = $2",
+    lock_pool: "SELECT 1 FROM user_pools WHERE id = $1",
+    lock_user: "SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2",
     hide_sort_key: true,
     migration_lock: None,
     migrations: migrate::SQLITE,
@@ -91,6 +102,9 @@ static POSTGRES: Dialect = Dialect {
     begin_write: "BEGIN",
     lock_client: "SELECT 1 FROM user_pool_clients WHERE pool_id = $1 AND client_id = $2 \
                   FOR UPDATE",
+    lock_pool: "SELECT 1 FROM user_pools WHERE id = $1 FOR NO KEY UPDATE",
+    lock_user: "SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2 \
+                FOR NO KEY UPDATE",
     hide_sort_key: false,
     // Transaction-scoped, so it is released by COMMIT/ROLLBACK even if the
     // process dies mid-migration. The key is "kognit" in ASCII.

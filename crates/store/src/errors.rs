@@ -42,6 +42,14 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "revoked_origins.pool_id, revoked_origins.origin_jti",
         "revoked_origins_pkey",
     ),
+    (
+        "user_groups.pool_id, user_groups.group_name",
+        "user_groups_pkey",
+    ),
+    (
+        "group_members.pool_id, group_members.group_name, group_members.username_key",
+        "group_members_pkey",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 

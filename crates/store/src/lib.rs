@@ -11,6 +11,7 @@ mod clients;
 mod codes;
 mod engine;
 mod errors;
+mod groups;
 mod keys;
 mod migrate;
 mod outbox;
@@ -125,6 +126,8 @@ impl AdminStore for SqlStore {
             "DELETE FROM outbox",
             "DELETE FROM revoked_origins",
             "DELETE FROM refresh_tokens",
+            "DELETE FROM group_members",
+            "DELETE FROM user_groups",
             "DELETE FROM user_codes",
             "DELETE FROM user_aliases",
             "DELETE FROM users",

@@ -43,6 +43,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "tokens",
         sql: include_str!("../migrations/sqlite/0003_tokens.sql"),
     },
+    Migration {
+        version: 4,
+        description: "groups",
+        sql: include_str!("../migrations/sqlite/0004_groups.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -61,6 +66,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         description: "tokens",
         sql: include_str!("../migrations/postgres/0003_tokens.sql"),
+    },
+    Migration {
+        version: 4,
+        description: "groups",
+        sql: include_str!("../migrations/postgres/0004_groups.sql"),
     },
 ];
 

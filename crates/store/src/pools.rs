@@ -68,9 +68,9 @@ impl PoolStore for SqlStore {
     async fn delete_pool(&self, id: &str) -> StoreResult<bool> {
         // One statement, hence atomic: ON DELETE CASCADE removes the pool's
         // clients and their secrets, its users with their aliases, codes and
-        // refresh tokens, its signing keys and revoked origins, within it
-        // (foreign_keys is on for SQLite). The outbox has no
-        // foreign key and keeps its messages until a reset.
+        // refresh tokens, its groups and their memberships, its signing keys
+        // and revoked origins, within it (foreign_keys is on for SQLite).
+        // The outbox has no foreign key and keeps its messages until a reset.
         let done = sqlx::query("DELETE FROM user_pools WHERE id = $1")
             .bind(id)
             .execute(&self.write)

@@ -168,11 +168,14 @@ impl TokenStore for SqlStore {
             .map_err(errors::db)?;
         // Every session the user began is marked revoked first (the later
         // expiry wins), then the tokens; the WHERE makes INSERT … SELECT …
-        // ON CONFLICT parse on SQLite.
+        // ON CONFLICT parse on SQLite. Origin rows are locked before tokens,
+        // as in revoke_origin, and in origin_jti order, so two sign-outs of
+        // one user cannot lock the same origins in opposite orders and
+        // deadlock on PostgreSQL (DISTINCT alone leaves the order open).
         sqlx::query(
             "INSERT INTO revoked_origins (pool_id, origin_jti, expires_ms) \
              SELECT DISTINCT pool_id, origin_jti, $3 FROM refresh_tokens \
-             WHERE pool_id = $1 AND username_key = $2 \
+             WHERE pool_id = $1 AND username_key = $2 ORDER BY origin_jti \
              ON CONFLICT (pool_id, origin_jti) DO UPDATE SET expires_ms = excluded.expires_ms \
              WHERE excluded.expires_ms > revoked_origins.expires_ms",
         )

@@ -69,6 +69,18 @@ pub(crate) fn flow_allowed(client: &AppClient, flow: &str) -> bool {
     }
 }
 
+/// How long a challenge may take to answer: the client's AuthSessionValidity
+/// (3 to 15 minutes, default 3).
+pub(crate) fn session_validity_ms(client: &AppClient) -> Millis {
+    i64::from(
+        client
+            .config
+            .auth_session_validity
+            .unwrap_or(3)
+            .clamp(3, 15),
+    ) * 60_000
+}
+
 fn flow_not_enabled(flow: &str) -> Error {
     Error::invalid_parameter(format!("{flow} flow not enabled for this client"))
 }
@@ -159,8 +171,9 @@ impl Service {
             device_key,
             scope: "aws.cognito.signin.user.admin".into(),
         };
+        let groups = self.group_claims(&pool.id, &rec.username_key).await?;
         let issued = self
-            .issue_tokens(&pool.id, &client.config, rec, &[], &sign_in, now)
+            .issue_tokens(&pool.id, &client.config, rec, &groups, &sign_in, now)
             .await?;
         let refresh = self
             .store_refresh_token(pool, client, rec, &sign_in, now)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use kognit_wire::types::AttributeType;
 
 use super::session::SessionState;
-use super::{Step, param};
+use super::{Step, param, session_validity_ms};
 use crate::app_client::AppClient;
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
@@ -15,8 +15,6 @@ use crate::users::attributes::{Write, check_required, check_write};
 use crate::users::{Pool, attrs_of, status};
 use crate::{Error, Result};
 
-/// How long the user has to answer.
-const VALIDITY_MS: Millis = 3 * 60 * 1000;
 /// The prefix of attribute answers (amazon-cognito-identity-js uses it).
 const ATTR_PREFIX: &str = "userAttributes.";
 
@@ -51,7 +49,7 @@ impl Service {
             pool_id: pool.id.clone(),
             client_id: client.id().to_owned(),
             username_key: Some(rec.username_key.clone()),
-            expires_ms: now + VALIDITY_MS,
+            expires_ms: now + session_validity_ms(client),
             srp_b: None,
             srp_a: None,
         })?;

@@ -125,8 +125,10 @@ impl Service {
             device_key: stored.device_key.clone(),
             scope: "aws.cognito.signin.user.admin".into(),
         };
+        // Read afresh: group changes since sign-in show in refreshed tokens.
+        let groups = self.group_claims(&pool.id, &rec.username_key).await?;
         let issued = self
-            .issue_tokens(&pool.id, &client.config, &rec, &[], &sign_in, now)
+            .issue_tokens(&pool.id, &client.config, &rec, &groups, &sign_in, now)
             .await?;
         let refresh_token = if rotate {
             if !self.store.revoke_refresh_token(&hash, now).await? {

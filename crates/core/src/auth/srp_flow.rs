@@ -15,9 +15,6 @@ use crate::service::{Millis, Service};
 use crate::srp::{self, ServerChallenge, SrpSecret};
 use crate::{Error, Result, crypto};
 
-/// How long the client has to answer the SRP challenge.
-const SRP_VALIDITY_MS: Millis = 5 * 60 * 1000;
-
 fn incorrect() -> Error {
     Error::new(
         ErrorCode::NotAuthorizedException,
@@ -114,7 +111,7 @@ impl Service {
             pool_id: pool.id.clone(),
             client_id: client.id().to_owned(),
             username_key,
-            expires_ms: now + SRP_VALIDITY_MS,
+            expires_ms: now + super::session_validity_ms(client),
             srp_b: Some(challenge.to_bytes()),
             srp_a: Some(a_hex),
         };

@@ -32,6 +32,20 @@ pub struct SignIn {
     pub scope: String,
 }
 
+/// The group claims of a user's tokens, already in Cognito's order (see
+/// `crate::groups`); empty when the user belongs to no group.
+/// <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html>
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupClaims {
+    /// `cognito:groups` (both tokens): the names of the user's groups.
+    pub groups: Vec<String>,
+    /// `cognito:roles` (ID token): the role ARNs of those groups.
+    pub roles: Vec<String>,
+    /// `cognito:preferred_role` (ID token): the role of the group that takes
+    /// precedence, when there is one.
+    pub preferred_role: Option<String>,
+}
+
 /// An ID and access token pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedTokens {
@@ -55,7 +69,7 @@ impl Service {
         pool_id: &str,
         client: &UserPoolClientType,
         user: &UserRecord,
-        groups: &[String],
+        groups: &GroupClaims,
         sign_in: &SignIn,
         now_ms: i64,
     ) -> Result<IssuedTokens> {
@@ -71,7 +85,7 @@ pub fn issue_with_keys(
     iss: &str,
     client: &UserPoolClientType,
     user: &UserRecord,
-    groups: &[String],
+    groups: &GroupClaims,
     sign_in: &SignIn,
     now_ms: i64,
 ) -> Result<IssuedTokens> {
@@ -91,7 +105,7 @@ pub fn id_claims(
     iss: &str,
     client: &UserPoolClientType,
     user: &UserRecord,
-    groups: &[String],
+    groups: &GroupClaims,
     sign_in: &SignIn,
     now_ms: i64,
 ) -> Result<Map<String, Value>> {
@@ -103,8 +117,15 @@ pub fn id_claims(
     );
     let mut c = readable_attributes(client, user)?;
     c.insert("sub".into(), json!(user.sub));
-    if !groups.is_empty() {
-        c.insert("cognito:groups".into(), json!(groups));
+    // Absent, not empty, when there is nothing to say (as Cognito does).
+    if !groups.groups.is_empty() {
+        c.insert("cognito:groups".into(), json!(groups.groups));
+    }
+    if !groups.roles.is_empty() {
+        c.insert("cognito:roles".into(), json!(groups.roles));
+    }
+    if let Some(role) = &groups.preferred_role {
+        c.insert("cognito:preferred_role".into(), json!(role));
     }
     c.insert("iss".into(), json!(iss));
     c.insert("cognito:username".into(), json!(user.username));
@@ -122,7 +143,7 @@ pub fn access_claims(
     iss: &str,
     client: &UserPoolClientType,
     user: &UserRecord,
-    groups: &[String],
+    groups: &GroupClaims,
     sign_in: &SignIn,
     now_ms: i64,
 ) -> Result<Map<String, Value>> {
@@ -130,8 +151,9 @@ pub fn access_claims(
     let (validity, unit) = access_validity(client);
     let mut c = Map::new();
     c.insert("sub".into(), json!(user.sub));
-    if !groups.is_empty() {
-        c.insert("cognito:groups".into(), json!(groups));
+    // Only the groups: roles are for identity pools, which take ID tokens.
+    if !groups.groups.is_empty() {
+        c.insert("cognito:groups".into(), json!(groups.groups));
     }
     if let Some(device_key) = &sign_in.device_key {
         c.insert("device_key".into(), json!(device_key));

@@ -14,7 +14,7 @@ mod refresh;
 pub mod rsa;
 mod verify;
 
-pub use issue::{IssuedTokens, SignIn, access_claims, id_claims, issue_with_keys};
+pub use issue::{GroupClaims, IssuedTokens, SignIn, access_claims, id_claims, issue_with_keys};
 pub use keyring::KeyCache;
 pub use keys::{PoolKeys, new_key_record};
 pub use refresh::{new_refresh_token, refresh_token_hash};

@@ -72,6 +72,10 @@ pub(super) fn user() -> UserRecord {
     }
 }
 
+pub(super) fn no_groups() -> GroupClaims {
+    GroupClaims::default()
+}
+
 pub(super) fn sign_in(device_key: Option<&str>) -> SignIn {
     SignIn {
         auth_time: NOW_MS / 1000 - 5,
@@ -100,7 +104,11 @@ pub(super) fn assert_refused(r: crate::Result<AccessClaims>, message: &str) {
 
 #[test]
 fn id_token_claims_have_cognitos_names_and_types() {
-    let groups = vec!["admins".to_owned(), "staff".to_owned()];
+    let groups = GroupClaims {
+        groups: vec!["admins".to_owned(), "staff".to_owned()],
+        roles: vec!["arn:aws:iam::000000000000:role/admins".to_owned()],
+        preferred_role: Some("arn:aws:iam::000000000000:role/admins".to_owned()),
+    };
     let c = id_claims(ISS, &client(), &user(), &groups, &sign_in(None), NOW_MS).unwrap();
     let expected: BTreeSet<&str> = [
         "sub",
@@ -113,6 +121,8 @@ fn id_token_claims_have_cognitos_names_and_types() {
         "iss",
         "cognito:username",
         "cognito:groups",
+        "cognito:roles",
+        "cognito:preferred_role",
         "exp",
         "iat",
         "jti",
@@ -131,6 +141,14 @@ fn id_token_claims_have_cognitos_names_and_types() {
     assert_eq!(c["iss"], ISS);
     assert_eq!(c["cognito:username"], "jane");
     assert_eq!(c["cognito:groups"], json!(["admins", "staff"]));
+    assert_eq!(
+        c["cognito:roles"],
+        json!(["arn:aws:iam::000000000000:role/admins"])
+    );
+    assert_eq!(
+        c["cognito:preferred_role"],
+        "arn:aws:iam::000000000000:role/admins"
+    );
     assert_eq!(c["email_verified"], json!(true));
     assert_eq!(c["phone_number_verified"], json!(false));
     assert_eq!(c["custom:team"], json!("7"));
@@ -144,7 +162,11 @@ fn id_token_claims_have_cognitos_names_and_types() {
 
 #[test]
 fn access_token_claims_have_cognitos_names() {
-    let groups = vec!["admins".to_owned()];
+    let groups = GroupClaims {
+        groups: vec!["admins".to_owned()],
+        roles: vec!["arn:aws:iam::000000000000:role/admins".to_owned()],
+        preferred_role: Some("arn:aws:iam::000000000000:role/admins".to_owned()),
+    };
     let c = access_claims(
         ISS,
         &client(),
@@ -177,10 +199,28 @@ fn access_token_claims_have_cognitos_names() {
     assert_eq!(c["username"], "jane");
     assert_eq!(c["device_key"], "dev-1");
     // No groups, no device: the claims are left out, not empty.
-    let c = access_claims(ISS, &client(), &user(), &[], &sign_in(None), NOW_MS).unwrap();
+    let c = access_claims(
+        ISS,
+        &client(),
+        &user(),
+        &no_groups(),
+        &sign_in(None),
+        NOW_MS,
+    )
+    .unwrap();
     assert!(!c.contains_key("cognito:groups") && !c.contains_key("device_key"));
-    let c = id_claims(ISS, &client(), &user(), &[], &sign_in(None), NOW_MS).unwrap();
-    assert!(!c.contains_key("cognito:groups"));
+    let c = id_claims(
+        ISS,
+        &client(),
+        &user(),
+        &no_groups(),
+        &sign_in(None),
+        NOW_MS,
+    )
+    .unwrap();
+    for absent in ["cognito:groups", "cognito:roles", "cognito:preferred_role"] {
+        assert!(!c.contains_key(absent), "{absent}");
+    }
 }
 
 #[test]
@@ -189,7 +229,7 @@ fn read_attributes_limit_the_id_token() {
         read_attributes: Some(vec!["email".into(), "custom:team".into()]),
         ..client()
     };
-    let c = id_claims(ISS, &client, &user(), &[], &sign_in(None), NOW_MS).unwrap();
+    let c = id_claims(ISS, &client, &user(), &no_groups(), &sign_in(None), NOW_MS).unwrap();
     assert_eq!(c["email"], "jane@example.com");
     assert_eq!(c["custom:team"], "7");
     for hidden in [
@@ -216,8 +256,16 @@ fn validities_come_from_the_client() {
         }),
         ..client()
     };
-    let issued =
-        issue_with_keys(&keys(), ISS, &client, &user(), &[], &sign_in(None), NOW_MS).unwrap();
+    let issued = issue_with_keys(
+        &keys(),
+        ISS,
+        &client,
+        &user(),
+        &no_groups(),
+        &sign_in(None),
+        NOW_MS,
+    )
+    .unwrap();
     assert_eq!(issued.expires_in, 300);
     let access = jwt::parse(&issued.access_token).unwrap();
     let id = jwt::parse(&issued.id_token).unwrap();

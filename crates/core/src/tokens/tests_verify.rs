@@ -18,7 +18,7 @@ fn issued_access_token_checks_out() {
         ISS,
         &client(),
         &user(),
-        &[],
+        &no_groups(),
         &sign_in(Some("d")),
         NOW_MS,
     )
@@ -54,8 +54,16 @@ fn issued_access_token_checks_out() {
 #[test]
 fn refusals_have_cognitos_messages() {
     let keys = keys();
-    let issued =
-        issue_with_keys(&keys, ISS, &client(), &user(), &[], &sign_in(None), NOW_MS).unwrap();
+    let issued = issue_with_keys(
+        &keys,
+        ISS,
+        &client(),
+        &user(),
+        &no_groups(),
+        &sign_in(None),
+        NOW_MS,
+    )
+    .unwrap();
     let expiry_ms = (NOW_MS / 1000 + 3600) * 1000;
     assert!(check(&keys, &issued.access_token, expiry_ms - 1).is_ok());
     assert_refused(
@@ -68,7 +76,15 @@ fn refusals_have_cognitos_messages() {
         "Invalid Access Token",
     );
     // Nor is a token saying `token_use: id` signed with the access key.
-    let mut c = access_claims(ISS, &client(), &user(), &[], &sign_in(None), NOW_MS).unwrap();
+    let mut c = access_claims(
+        ISS,
+        &client(),
+        &user(),
+        &no_groups(),
+        &sign_in(None),
+        NOW_MS,
+    )
+    .unwrap();
     c.insert("token_use".into(), json!("id"));
     let wrong_use = keys.sign(TokenUse::Access, &c).unwrap();
     assert_refused(check(&keys, &wrong_use, NOW_MS), "Invalid Access Token");
@@ -77,7 +93,7 @@ fn refusals_have_cognitos_messages() {
         scope: "openid email".into(),
         ..sign_in(None)
     };
-    let c = access_claims(ISS, &client(), &user(), &[], &oauth, NOW_MS).unwrap();
+    let c = access_claims(ISS, &client(), &user(), &no_groups(), &oauth, NOW_MS).unwrap();
     let t = keys.sign(TokenUse::Access, &c).unwrap();
     assert_refused(
         check(&keys, &t, NOW_MS),
@@ -90,7 +106,7 @@ fn refusals_have_cognitos_messages() {
         ISS,
         &client(),
         &user(),
-        &[],
+        &no_groups(),
         &sign_in(Some("x")),
         NOW_MS,
     )

@@ -33,6 +33,8 @@ pub struct AppState {
     pub region: String,
     /// Whether the developer outbox is readable.
     pub outbox: bool,
+    /// Request-rate limits.
+    pub limits: Arc<crate::protocol::Limits>,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             max_body_bytes: cfg.max_body_bytes,
             region: cfg.region.clone(),
             outbox: cfg.outbox,
+            limits: Arc::new(crate::protocol::Limits::new(&cfg.rate_limits)),
         }
     }
 }

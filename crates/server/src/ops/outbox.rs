@@ -69,6 +69,7 @@ async fn authorize(
         uri,
         headers,
         body: axum::body::Bytes::new(),
+        peer: None,
     };
     auth::authenticate_admin(state, &incoming).await.map(|_| ())
 }

@@ -242,12 +242,38 @@ async fn admin_op(
             })
             .await
         }
+        "CreateGroup" => call(body, |r| svc.create_group(a, r, now)).await,
+        "GetGroup" => call(body, |r| svc.get_group(a, r)).await,
+        "UpdateGroup" => call(body, |r| svc.update_group(a, r, now)).await,
+        "DeleteGroup" => call(body, |r| async { svc.delete_group(a, r).await.map(empty) }).await,
+        "ListGroups" => call(body, |r| svc.list_groups(a, r)).await,
+        "AdminAddUserToGroup" => {
+            call(body, |r| async {
+                svc.admin_add_user_to_group(a, r).await.map(empty)
+            })
+            .await
+        }
+        "AdminRemoveUserFromGroup" => {
+            call(body, |r| async {
+                svc.admin_remove_user_from_group(a, r).await.map(empty)
+            })
+            .await
+        }
+        "AdminListGroupsForUser" => call(body, |r| svc.admin_list_groups_for_user(a, r)).await,
+        "ListUsersInGroup" => call(body, |r| svc.list_users_in_group(a, r)).await,
         _ => Err(not_implemented(op)),
     }
 }
 
 /// The names of kognit's own operations.
-pub const EXTENSIONS: &[&str] = &["ChangeUserPoolFixedSettings"];
+pub const EXTENSIONS: &[&str] = &["ChangeUserPoolFixedSettings", "RotateSigningKeys"];
+
+/// The request of `Kognit.RotateSigningKeys`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct RotateSigningKeysRequest {
+    user_pool_id: String,
+}
 
 /// kognit's own operations (`X-Amz-Target: Kognit.<Name>`), admin only.
 pub async fn extension(
@@ -263,6 +289,13 @@ pub async fn extension(
             call(body, |r| async {
                 let doc = svc.change_fixed_settings(admin, r, now).await?;
                 Ok(serde_json::json!({ "UserPool": doc.pool }))
+            })
+            .await
+        }
+        "RotateSigningKeys" => {
+            call(body, |r: RotateSigningKeysRequest| async move {
+                svc.rotate_signing_keys(admin, &r.user_pool_id, now).await?;
+                Ok(serde_json::json!({}))
             })
             .await
         }

@@ -4,6 +4,7 @@
 
 pub(crate) mod auth;
 mod dispatch;
+mod limits;
 mod reply;
 
 use std::time::Instant;
@@ -19,6 +20,7 @@ use kognit_wire::validate::{Invalid, validate};
 use tracing::Instrument as _;
 
 use crate::ops::AppState;
+pub use limits::Limits;
 pub use reply::{error_response, success_response};
 
 /// What every request handler gets from the HTTP layer.
@@ -31,6 +33,8 @@ pub struct Incoming {
     pub headers: HeaderMap,
     /// The body, read in full.
     pub body: Bytes,
+    /// The peer's address, when known.
+    pub peer: Option<std::net::IpAddr>,
 }
 
 /// `X-Amz-Target` prefix of kognit's own operations (extensions beyond Cognito).
@@ -39,6 +43,7 @@ pub const EXTENSION_PREFIX: &str = "Kognit.";
 /// The `POST /` handler.
 pub async fn handle(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -70,6 +75,7 @@ pub async fn handle(
             uri,
             headers,
             body,
+            peer: Some(peer.ip()),
         };
         process(&state, &target, &incoming).await
     }
@@ -79,7 +85,7 @@ pub async fn handle(
     let _enter = span.enter();
     match result {
         Ok(value) => {
-            tracing::info!(status = 200, elapsed_ms = elapsed * 1000.0, "done");
+            tracing::debug!(status = 200, elapsed_ms = elapsed * 1000.0, "done");
             crate::metrics::record(op_name, None, elapsed);
             success_response(&request_id, &value)
         }
@@ -148,8 +154,13 @@ async fn process(
         return dispatch::extension(state, name, &admin, value).await;
     }
     let op = operation(target)?;
+    if op.unsigned
+        && let Some(ip) = req.peer {
+            state.limits.check_ip(ip)?;
+        }
     let caller = auth::authenticate(state, op, req).await?;
     let value = decode(&req.body)?;
+    state.limits.check_pool(&value)?;
     validate(op.input, &value).map_err(|e| match e {
         Invalid::Serialization(m) => Error::new(ErrorCode::SerializationException, m),
         Invalid::Constraint(m) => Error::invalid_parameter(m),

@@ -201,3 +201,32 @@ async fn health_metrics_and_dev_reset() {
         assert!(pools.user_pools.unwrap_or_default().is_empty());
     }
 }
+
+#[tokio::test]
+async fn rate_limits_answer_too_many_requests() {
+    let s = TestServer::with_mode(Backend::Sqlite, kognit::config::Mode::Dev, |c| {
+        c.rate_limits.per_ip_per_second = 1;
+    })
+    .await
+    .unwrap();
+    let body =
+        json!({"ClientId": "nosuchclient", "Username": "u", "Password": "Passw0rd!"}).to_string();
+    let mut names = Vec::new();
+    for _ in 0..4 {
+        let r = s.raw(Some(&format!("{T}SignUp")), body.clone()).await;
+        names.push(r.error_type().to_owned());
+    }
+    assert_eq!(names[0], "ResourceNotFoundException");
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("TooManyRequestsException")
+    );
+    // Signed (admin) operations are not limited per IP.
+    let ok = s
+        .raw(
+            Some(&format!("{T}ListUserPools")),
+            json!({"MaxResults": 1}).to_string(),
+        )
+        .await;
+    assert_eq!(ok.status, 200);
+}

@@ -28,6 +28,8 @@ macro_rules! store_test {
 mod admin;
 mod clients;
 mod codes;
+mod groups;
+mod groups_concurrent;
 mod harness;
 mod pools;
 mod signing_keys;
