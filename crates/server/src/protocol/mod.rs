@@ -155,9 +155,10 @@ async fn process(
     }
     let op = operation(target)?;
     if op.unsigned
-        && let Some(ip) = req.peer {
-            state.limits.check_ip(ip)?;
-        }
+        && let Some(ip) = req.peer
+    {
+        state.limits.check_ip(ip)?;
+    }
     let caller = auth::authenticate(state, op, req).await?;
     let value = decode(&req.body)?;
     state.limits.check_pool(&value)?;

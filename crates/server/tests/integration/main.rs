@@ -16,6 +16,7 @@ mod js_clients;
 mod keys;
 mod pools;
 mod protocol;
+mod rotation;
 mod serve;
 mod smtp_sink;
 mod users;
