@@ -41,6 +41,10 @@ pub struct Service {
     pub(crate) delivery: Arc<dyn Deliver>,
     /// Pools' signing keys, cached briefly on this node.
     pub(crate) token_keys: crate::tokens::KeyCache,
+    /// Striped locks that queue this node's read-modify-writes of one user,
+    /// so concurrent updates of a user do not keep losing the optimistic
+    /// version check (it still guards against other nodes).
+    pub(crate) user_locks: Box<[tokio::sync::Mutex<()>]>,
 }
 
 /// Delivery used until one is configured: refuses every message.
@@ -97,6 +101,7 @@ impl Service {
             hasher: Hasher::new(HashParams::SERVE),
             delivery: Arc::new(NoDelivery),
             token_keys: crate::tokens::KeyCache::default(),
+            user_locks: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
     }
 

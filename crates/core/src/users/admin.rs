@@ -167,19 +167,24 @@ impl Service {
         })
     }
 
-    /// Loads a user, applies `change` and saves it.
+    /// Loads a user, applies `change` and saves it (again, if a concurrent
+    /// writer got there first).
     async fn change_user(
         &self,
         pool_id: Option<&str>,
         username: Option<&str>,
         now: Millis,
-        change: impl FnOnce(&mut UserRecord) -> Result<()>,
+        change: impl Fn(&mut UserRecord) -> Result<()>,
     ) -> Result<()> {
         let pool = self.pool(pool_id.unwrap_or_default()).await?;
-        let mut rec = self.user(&pool, username.unwrap_or_default()).await?;
-        change(&mut rec)?;
-        let attrs = super::attrs_of(&rec)?;
-        self.save_user(&pool, &mut rec, &attrs, false, now).await
+        let name = username.unwrap_or_default();
+        self.write_user(&pool.id, name, || async {
+            let mut rec = self.user(&pool, name).await?;
+            change(&mut rec)?;
+            let attrs = super::attrs_of(&rec)?;
+            self.save_user(&pool, &mut rec, &attrs, false, now).await
+        })
+        .await
     }
 
     /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code.

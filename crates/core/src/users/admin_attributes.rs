@@ -22,20 +22,24 @@ impl Service {
         let pool = self
             .pool(req.user_pool_id.as_deref().unwrap_or_default())
             .await?;
-        let mut rec = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
-            .await?;
         let new_values = check_write(
             &pool,
             req.user_attributes.as_deref().unwrap_or_default(),
             Write::Update,
             None,
         )?;
-        let old = super::attrs_of(&rec)?;
-        let mut merged = old.clone();
-        merged.extend(new_values.clone());
-        reset_verification(&old, &new_values, &mut merged);
-        self.save_user(&pool, &mut rec, &merged, false, now).await?;
+        let username = req.username.as_deref().unwrap_or_default();
+        let (rec, old, merged) = self
+            .write_user(&pool.id, username, || async {
+                let mut rec = self.user(&pool, username).await?;
+                let old = super::attrs_of(&rec)?;
+                let mut merged = old.clone();
+                merged.extend(new_values.clone());
+                reset_verification(&old, &new_values, &mut merged);
+                self.save_user(&pool, &mut rec, &merged, false, now).await?;
+                Ok((rec, old, merged))
+            })
+            .await?;
         let auto = pool.auto_verified();
         for (attr, channel) in [("phone_number", Channel::Sms), ("email", Channel::Email)] {
             let changed = new_values

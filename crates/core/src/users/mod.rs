@@ -117,6 +117,46 @@ impl Pool {
     }
 }
 
+impl Service {
+    /// Runs a read-modify-write of the user named `name`: queued behind this
+    /// node's other writes of that user, and run again (after a short pause)
+    /// when another node changed the user in between, so callers never see a
+    /// conflict Cognito would not answer.
+    pub(crate) async fn write_user<T, F, Fut>(
+        &self,
+        pool_id: &str,
+        name: &str,
+        mut attempt: F,
+    ) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (pool_id, name.to_lowercase()).hash(&mut h);
+        let stripe = (h.finish() % self.user_locks.len() as u64) as usize;
+        let _queued = match self.user_locks.get(stripe) {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        };
+        let mut tries: u32 = 0;
+        loop {
+            match attempt().await {
+                Err(e) if e.code == ErrorCode::ConcurrentModificationException && tries < 8 => {
+                    tries += 1;
+                    let jitter = crate::crypto::random_bytes(1)[0] as u64 % 4;
+                    tokio::time::sleep(std::time::Duration::from_millis(
+                        (1 << tries.min(5)) + jitter,
+                    ))
+                    .await;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
 /// Reads a user's attribute map.
 pub(crate) fn attrs_of(rec: &UserRecord) -> Result<Attrs> {
     serde_json::from_str(&rec.attributes).map_err(Error::internal)

@@ -9,7 +9,11 @@ use crate::harness::{TestServer, code};
 use crate::on_both_backends;
 use crate::users::{PASSWORD, email_pool};
 
-on_both_backends!(one_username_many_signups, one_alias_many_claims);
+on_both_backends!(
+    one_username_many_signups,
+    one_alias_many_claims,
+    many_updates_of_one_user
+);
 
 const RACERS: usize = 16;
 
@@ -122,4 +126,70 @@ async fn one_alias_many_claims(s: TestServer) {
         .await
         .unwrap();
     assert_eq!(Some(by_alias.username), holders[0].username);
+}
+
+/// Concurrent AdminUpdateUserAttributes of one user all succeed (Cognito
+/// answers no conflict error here); each write is applied whole.
+async fn many_updates_of_one_user(s: TestServer) {
+    let c = s.client();
+    let (pool, _) = email_pool(&c, false).await;
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("busy")
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("busy@example.com")
+                .build()
+                .unwrap(),
+        )
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..RACERS {
+        let (c, pool) = (c.clone(), pool.clone());
+        tasks.push(tokio::spawn(async move {
+            c.admin_update_user_attributes()
+                .user_pool_id(pool)
+                .username("busy")
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("name")
+                        .value(format!("n{i}"))
+                        .build()
+                        .unwrap(),
+                )
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("given_name")
+                        .value(format!("n{i}"))
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map_err(|e| code(&e))
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let u = c
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("busy")
+        .send()
+        .await
+        .unwrap();
+    let attrs = u.user_attributes.unwrap();
+    let get = |n: &str| {
+        attrs
+            .iter()
+            .find(|a| a.name == n)
+            .and_then(|a| a.value.clone())
+    };
+    // Both attributes come from the same (last) write.
+    assert_eq!(get("name"), get("given_name"));
 }
