@@ -6,7 +6,9 @@ use kognit_wire::types::*;
 
 use super::codes::Purpose;
 use super::messages::{Content, recovery_channel};
-use super::signup::{hides_users, simulated_delivery};
+use super::signup::{
+    PublicCall, hides_users, simulated_delivery, unknown_user_by_client, unknown_user_for_code,
+};
 use super::status;
 use crate::service::{Millis, Service};
 use crate::{Error, Result, passwords};
@@ -18,23 +20,25 @@ impl Service {
         req: ForgotPasswordRequest,
         now: Millis,
     ) -> Result<ForgotPasswordResponse> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
+        let PublicCall {
+            client,
+            pool,
+            username: given,
+            user,
+        } = self
+            .public_call(
+                req.client_id.as_deref(),
+                req.username.as_deref(),
+                req.secret_hash.as_deref(),
+            )
             .await?;
-        let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
-            .await?;
-        let pool = self.pool(&client.pool_id).await?;
-        let Some(rec) = self.find_user(&pool, &given).await? else {
+        let Some(rec) = user else {
             if hides_users(&client) {
                 return Ok(ForgotPasswordResponse {
                     code_delivery_details: Some(simulated_delivery(&given)),
                 });
             }
-            return Err(Error::new(
-                ErrorCode::UserNotFoundException,
-                "Username/client id combination not found.",
-            ));
+            return Err(unknown_user_by_client());
         };
         if !rec.enabled {
             return Err(Error::new(
@@ -61,25 +65,20 @@ impl Service {
         req: ConfirmForgotPasswordRequest,
         now: Millis,
     ) -> Result<ConfirmForgotPasswordResponse> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
+        let PublicCall {
+            client,
+            pool,
+            username: _,
+            user,
+        } = self
+            .public_call(
+                req.client_id.as_deref(),
+                req.username.as_deref(),
+                req.secret_hash.as_deref(),
+            )
             .await?;
-        let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
-            .await?;
-        let pool = self.pool(&client.pool_id).await?;
-        let Some(mut rec) = self.find_user(&pool, &given).await? else {
-            return Err(if hides_users(&client) {
-                Error::new(
-                    ErrorCode::CodeMismatchException,
-                    "Invalid verification code provided, please try again.",
-                )
-            } else {
-                Error::new(
-                    ErrorCode::UserNotFoundException,
-                    "Username/client id combination not found.",
-                )
-            });
+        let Some(mut rec) = user else {
+            return Err(unknown_user_for_code(&client));
         };
         if !rec.enabled {
             return Err(Error::new(

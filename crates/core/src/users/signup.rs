@@ -98,6 +98,60 @@ pub(crate) fn new_user(
     }
 }
 
+/// The answer to a code confirmation for a user that does not exist: a
+/// wrong-code error when the client hides which users exist.
+pub(crate) fn unknown_user_for_code(client: &AppClient) -> Error {
+    if hides_users(client) {
+        Error::new(
+            ErrorCode::CodeMismatchException,
+            "Invalid verification code provided, please try again.",
+        )
+    } else {
+        unknown_user_by_client()
+    }
+}
+
+/// UserNotFoundException as the client-id operations word it.
+pub(crate) fn unknown_user_by_client() -> Error {
+    Error::new(
+        ErrorCode::UserNotFoundException,
+        "Username/client id combination not found.",
+    )
+}
+
+/// What a public operation naming a user works on, once its client and
+/// SECRET_HASH are checked.
+pub(crate) struct PublicCall {
+    pub client: AppClient,
+    pub pool: Pool,
+    pub username: String,
+    pub user: Option<UserRecord>,
+}
+
+impl Service {
+    /// Resolves the client (ResourceNotFoundException), checks SECRET_HASH,
+    /// loads the pool and looks the named user up.
+    pub(crate) async fn public_call(
+        &self,
+        client_id: Option<&str>,
+        username: Option<&str>,
+        secret_hash: Option<&str>,
+    ) -> Result<PublicCall> {
+        let client = self.app_client(client_id.unwrap_or_default()).await?;
+        let username = username.unwrap_or_default().to_owned();
+        self.check_secret_hash(&client, &username, secret_hash)
+            .await?;
+        let pool = self.pool(&client.pool_id).await?;
+        let user = self.find_user(&pool, &username).await?;
+        Ok(PublicCall {
+            client,
+            pool,
+            username,
+            user,
+        })
+    }
+}
+
 impl Service {
     /// Inserts a new user, mapping uniqueness refusals to Cognito's errors.
     pub(crate) async fn insert_new_user(
@@ -183,25 +237,20 @@ impl Service {
         req: ConfirmSignUpRequest,
         now: Millis,
     ) -> Result<ConfirmSignUpResponse> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
+        let PublicCall {
+            client,
+            pool,
+            username: _,
+            user,
+        } = self
+            .public_call(
+                req.client_id.as_deref(),
+                req.username.as_deref(),
+                req.secret_hash.as_deref(),
+            )
             .await?;
-        let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
-            .await?;
-        let pool = self.pool(&client.pool_id).await?;
-        let Some(mut rec) = self.find_user(&pool, &given).await? else {
-            return Err(if hides_users(&client) {
-                Error::new(
-                    ErrorCode::CodeMismatchException,
-                    "Invalid verification code provided, please try again.",
-                )
-            } else {
-                Error::new(
-                    ErrorCode::UserNotFoundException,
-                    "Username/client id combination not found.",
-                )
-            });
+        let Some(mut rec) = user else {
+            return Err(unknown_user_for_code(&client));
         };
         if rec.status != status::UNCONFIRMED {
             return Err(Error::new(
@@ -235,23 +284,25 @@ impl Service {
         req: ResendConfirmationCodeRequest,
         now: Millis,
     ) -> Result<ResendConfirmationCodeResponse> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
+        let PublicCall {
+            client,
+            pool,
+            username: given,
+            user,
+        } = self
+            .public_call(
+                req.client_id.as_deref(),
+                req.username.as_deref(),
+                req.secret_hash.as_deref(),
+            )
             .await?;
-        let given = req.username.clone().unwrap_or_default();
-        self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
-            .await?;
-        let pool = self.pool(&client.pool_id).await?;
-        let Some(rec) = self.find_user(&pool, &given).await? else {
+        let Some(rec) = user else {
             if hides_users(&client) {
                 return Ok(ResendConfirmationCodeResponse {
                     code_delivery_details: Some(simulated_delivery(&given)),
                 });
             }
-            return Err(Error::new(
-                ErrorCode::UserNotFoundException,
-                "Username/client id combination not found.",
-            ));
+            return Err(unknown_user_by_client());
         };
         if rec.status != status::UNCONFIRMED {
             return Err(Error::invalid_parameter("User is already confirmed."));

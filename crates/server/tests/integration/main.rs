@@ -18,5 +18,6 @@ mod pools;
 mod protocol;
 mod rotation;
 mod serve;
+#[path = "../../src/delivery/smtp_sink.rs"]
 mod smtp_sink;
 mod users;
