@@ -136,3 +136,132 @@ pub fn username(n: u64) -> String {
 pub fn email(n: u64) -> String {
     format!("u{n}@example.com")
 }
+
+/// What the sign-in scenarios need: a fresh pool, a client allowing
+/// USER_PASSWORD_AUTH, USER_SRP_AUTH and REFRESH_TOKEN_AUTH, and `users`
+/// users `u0…` with the permanent password [`PASSWORD`].
+pub struct SignInPool {
+    /// The new pool's id.
+    pub pool_id: String,
+    /// The new client's id (no secret).
+    pub client_id: String,
+    /// How many users `u0…u<users-1>` it has.
+    pub users: u64,
+}
+
+/// How many setup calls run at once.
+const SETUP_CONCURRENCY: u64 = 16;
+
+/// Creates a new pool named `<prefix>-<time>`, its client and `users` users
+/// (AdminCreateUser with MessageAction SUPPRESS, then AdminSetUserPassword
+/// Permanent), `SETUP_CONCURRENCY` at a time. Not measured.
+pub async fn sign_in_pool(api: &Api, prefix: &str, users: u64) -> Result<SignInPool, String> {
+    if users == 0 {
+        return Err("--users must be at least 1".to_owned());
+    }
+    let name = format!("{prefix}-{}", crate::rng::Rng::seed_from_time());
+    let pool_id = create_pool(api, &name, false).await?;
+    let client_id = create_client(api, &pool_id).await?;
+    eprintln!("created pool {name} ({pool_id}), client {client_id}; creating {users} users");
+    let mut tasks = tokio::task::JoinSet::new();
+    for lane in 0..SETUP_CONCURRENCY.min(users) {
+        let (api, pool_id) = (api.clone(), pool_id.clone());
+        tasks.spawn(async move {
+            let mut n = lane;
+            while n < users {
+                let user = username(n);
+                call(
+                    &api,
+                    "AdminCreateUser",
+                    json!({
+                        "UserPoolId": pool_id,
+                        "Username": user,
+                        "MessageAction": "SUPPRESS",
+                    }),
+                )
+                .await?;
+                call(
+                    &api,
+                    "AdminSetUserPassword",
+                    json!({
+                        "UserPoolId": pool_id,
+                        "Username": user,
+                        "Password": PASSWORD,
+                        "Permanent": true,
+                    }),
+                )
+                .await?;
+                n += SETUP_CONCURRENCY;
+            }
+            Ok::<_, String>(())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.map_err(|e| format!("setup task failed: {e}"))??;
+    }
+    Ok(SignInPool {
+        pool_id,
+        client_id,
+        users,
+    })
+}
+
+/// The tokens of one sign-in.
+pub struct Tokens {
+    /// `AuthenticationResult.AccessToken`.
+    pub access: String,
+    /// `AuthenticationResult.RefreshToken`.
+    pub refresh: String,
+}
+
+/// Signs every user of `pool` in once (InitiateAuth USER_PASSWORD_AUTH),
+/// `SETUP_CONCURRENCY` at a time; their tokens, indexed by user number.
+/// Not measured.
+pub async fn sign_in_all(api: &Api, pool: &SignInPool) -> Result<Vec<Tokens>, String> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for lane in 0..SETUP_CONCURRENCY.min(pool.users) {
+        let (api, client_id, users) = (api.clone(), pool.client_id.clone(), pool.users);
+        tasks.spawn(async move {
+            let mut got = Vec::new();
+            let mut n = lane;
+            while n < users {
+                let out = call(&api, "InitiateAuth", password_auth(&client_id, n)).await?;
+                let result = &out["AuthenticationResult"];
+                let (Some(access), Some(refresh)) = (
+                    result["AccessToken"].as_str(),
+                    result["RefreshToken"].as_str(),
+                ) else {
+                    return Err(format!(
+                        "InitiateAuth of {} answered no tokens",
+                        username(n)
+                    ));
+                };
+                got.push((
+                    n,
+                    Tokens {
+                        access: access.to_owned(),
+                        refresh: refresh.to_owned(),
+                    },
+                ));
+                n += SETUP_CONCURRENCY;
+            }
+            Ok::<_, String>(got)
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        all.extend(done.map_err(|e| format!("sign-in task failed: {e}"))??);
+    }
+    all.sort_by_key(|(n, _)| *n);
+    eprintln!("signed in {} users once", all.len());
+    Ok(all.into_iter().map(|(_, t)| t).collect())
+}
+
+/// The InitiateAuth USER_PASSWORD_AUTH body for user number `n`.
+pub fn password_auth(client_id: &str, n: u64) -> Value {
+    json!({
+        "AuthFlow": "USER_PASSWORD_AUTH",
+        "ClientId": client_id,
+        "AuthParameters": { "USERNAME": username(n), "PASSWORD": PASSWORD },
+    })
+}

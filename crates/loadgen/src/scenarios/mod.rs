@@ -1,13 +1,17 @@
 //! The scenarios, one file each: a `…Args` (its command-line options), a
 //! `prepare` that sets up what it needs (unmeasured), and a
 //! [`crate::runner::Scenario`] whose `step` is the measured unit of work.
-//! A new scenario (sign-in: InitiateAuth USER_PASSWORD_AUTH, the SRP steps,
-//! REFRESH_TOKEN_AUTH, GetUser) is a new file and one arm in [`Command`].
+//! A new scenario is a new file and one arm in [`Command`].
 
 mod admin_update_attributes;
+mod get_user;
+mod initiate_auth_password;
 mod list_users;
+mod refresh;
 mod seed;
+mod sign_in_args;
 mod sign_up;
+mod srp;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +32,15 @@ pub enum Command {
     AdminUpdateAttributes(admin_update_attributes::AdminUpdateArgs),
     /// ListUsers with `username =` and `email ^=` filters, Limit 60.
     ListUsers(list_users::ListUsersArgs),
+    /// InitiateAuth USER_PASSWORD_AUTH of random users (own new pool).
+    InitiateAuthPassword(sign_in_args::SignInArgs),
+    /// InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER
+    /// of random users (own new pool), timed as two operations.
+    Srp(sign_in_args::SignInArgs),
+    /// InitiateAuth REFRESH_TOKEN_AUTH with random users' refresh tokens.
+    Refresh(sign_in_args::SignInArgs),
+    /// GetUser with random users' access tokens.
+    GetUser(sign_in_args::SignInArgs),
 }
 
 /// How long a scenario runs unless `--duration` says otherwise.
@@ -55,6 +68,10 @@ impl Command {
             Self::SignUp(_) => "sign-up",
             Self::AdminUpdateAttributes(_) => "admin-update-attributes",
             Self::ListUsers(_) => "list-users",
+            Self::InitiateAuthPassword(_) => "initiate-auth-password",
+            Self::Srp(_) => "srp",
+            Self::Refresh(_) => "refresh",
+            Self::GetUser(_) => "get-user",
         }
     }
 
@@ -79,6 +96,17 @@ impl Command {
                 let s = list_users::ListUsers::prepare(api, a).await?;
                 go(api, s, drive, timed).await
             }
+            Self::InitiateAuthPassword(a) => {
+                let s = initiate_auth_password::InitiateAuthPassword::prepare(api, a).await?;
+                go(api, s, drive, timed).await
+            }
+            Self::Srp(a) => go(api, srp::Srp::prepare(api, a).await?, drive, timed).await,
+            Self::Refresh(a) => {
+                go(api, refresh::Refresh::prepare(api, a).await?, drive, timed).await
+            }
+            Self::GetUser(a) => {
+                go(api, get_user::GetUser::prepare(api, a).await?, drive, timed).await
+            }
         }
     }
 }
@@ -89,6 +117,9 @@ async fn go<S: Scenario>(
     drive: &Drive,
     limits: Limits,
 ) -> Result<Outcome, String> {
+    // Marks the end of the unmeasured setup, for whoever samples the
+    // server's CPU time around the measured part.
+    eprintln!("{}: setup done, measuring", scenario.name());
     runner::run(
         api,
         Arc::new(scenario),
