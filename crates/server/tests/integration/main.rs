@@ -6,6 +6,7 @@ mod harness;
 mod multinode;
 
 mod auth;
+mod auth_tokens;
 mod binary;
 mod clients;
 mod concurrency;
@@ -21,3 +22,4 @@ mod serve;
 #[path = "../../src/delivery/smtp_sink.rs"]
 mod smtp_sink;
 mod users;
+mod users_admin;
