@@ -182,9 +182,26 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
             ))
         })??;
     if engine == Engine::Sqlite {
-        sqlx::query("PRAGMA journal_mode = WAL")
+        // Several processes may open a fresh file at once: wait for the
+        // others' locks instead of failing with "database is locked", and
+        // retry the switch to WAL, which needs the file to itself.
+        sqlx::query("PRAGMA busy_timeout = 5000")
             .execute(&mut conn)
             .await?;
+        let mut tries = 0;
+        loop {
+            match sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&mut conn)
+                .await
+            {
+                Ok(_) => break,
+                Err(sqlx::Error::Database(e)) if tries < 50 && e.message().contains("locked") => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
     conn.close().await
 }
