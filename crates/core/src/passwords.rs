@@ -27,7 +27,7 @@ pub struct HashParams {
 }
 
 impl HashParams {
-    /// OWASP's Argon2id recommendation (19 MiB, 2 passes, 1 lane): 19–27 ms per hash on
+    /// OWASP's Argon2id recommendation (19 MiB, 2 passes, 1 lane): 15–19 ms per hash on
     /// one core here in a release build.
     pub const SERVE: Self = Self {
         m_cost_kib: 19_456,
