@@ -10,6 +10,38 @@ use crate::delivery::Channel;
 use crate::service::{Admin, Millis, Service};
 
 impl Service {
+    /// Sends a verification code to each email or phone number the write
+    /// changed, left unverified, and the pool auto-verifies.
+    pub(crate) async fn send_verification_codes(
+        &self,
+        pool: &super::Pool,
+        rec: &crate::store::UserRecord,
+        old: &super::Attrs,
+        new_values: &super::Attrs,
+        merged: &super::Attrs,
+        now: Millis,
+    ) -> Result<Vec<CodeDeliveryDetailsType>> {
+        let auto = pool.auto_verified();
+        let mut details = Vec::new();
+        for (attr, channel) in [("phone_number", Channel::Sms), ("email", Channel::Email)] {
+            let changed = new_values
+                .get(attr)
+                .is_some_and(|v| old.get(attr) != Some(v));
+            let unverified =
+                merged.get(&format!("{attr}_verified")).map(String::as_str) != Some("true");
+            if changed && unverified && auto.iter().any(|a| a == attr) {
+                let code = self
+                    .issue_code(&pool.id, &rec.username_key, Purpose::Verify(attr), now)
+                    .await?;
+                details.push(
+                    self.send_to_user(pool, &rec.username, merged, channel, Content::Code(&code))
+                        .await?,
+                );
+            }
+        }
+        Ok(details)
+    }
+
     /// AdminUpdateUserAttributes. A changed email or phone number becomes
     /// unverified unless the request marks it verified; when the pool
     /// auto-verifies it, a verification code is sent to the new value.
@@ -40,21 +72,8 @@ impl Service {
                 Ok((rec, old, merged))
             })
             .await?;
-        let auto = pool.auto_verified();
-        for (attr, channel) in [("phone_number", Channel::Sms), ("email", Channel::Email)] {
-            let changed = new_values
-                .get(attr)
-                .is_some_and(|v| old.get(attr) != Some(v));
-            let unverified =
-                merged.get(&format!("{attr}_verified")).map(String::as_str) != Some("true");
-            if changed && unverified && auto.iter().any(|a| a == attr) {
-                let code = self
-                    .issue_code(&pool.id, &rec.username_key, Purpose::Verify(attr), now)
-                    .await?;
-                self.send_to_user(&pool, &rec.username, &merged, channel, Content::Code(&code))
-                    .await?;
-            }
-        }
+        self.send_verification_codes(&pool, &rec, &old, &new_values, &merged, now)
+            .await?;
         Ok(())
     }
 

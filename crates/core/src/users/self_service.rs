@@ -99,28 +99,11 @@ impl Service {
         reset_verification(&old, &new_values, &mut merged);
         self.save_user(&t.pool, &mut t.user, &merged, false, now)
             .await?;
-        let mut details = Vec::new();
-        let auto = t.pool.auto_verified();
-        for attr in ["phone_number", "email"] {
-            let changed = new_values
-                .get(attr)
-                .is_some_and(|v| old.get(attr) != Some(v));
-            if changed && auto.iter().any(|a| a == attr) {
-                let code = self
-                    .issue_code(&t.pool.id, &t.user.username_key, Purpose::Verify(attr), now)
-                    .await?;
-                details.push(
-                    self.send_to_user(
-                        &t.pool,
-                        &t.user.username,
-                        &merged,
-                        channel_of(attr)?,
-                        Content::Code(&code),
-                    )
-                    .await?,
-                );
-            }
-        }
+        // Self-service cannot mark values verified, so every changed email or
+        // phone number is unverified here.
+        let details = self
+            .send_verification_codes(&t.pool, &t.user, &old, &new_values, &merged, now)
+            .await?;
         Ok(UpdateUserAttributesResponse {
             code_delivery_details_list: (!details.is_empty()).then_some(details),
         })
