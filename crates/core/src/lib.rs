@@ -16,6 +16,7 @@ pub mod filter;
 pub mod fixed_settings;
 pub mod groups;
 pub mod ids;
+mod mfa;
 mod mfa_config;
 pub mod passwords;
 mod pool_defaults;
@@ -28,6 +29,7 @@ pub mod store;
 mod tags;
 pub mod templates;
 pub mod tokens;
+pub mod totp;
 pub mod users;
 
 pub use error::{Error, Result};

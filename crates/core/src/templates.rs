@@ -132,6 +132,42 @@ pub fn authentication_sms(pool: &UserPoolType, code: &str) -> String {
     render(body, Some(code), None)
 }
 
+/// Default subject of emails carrying an MFA code (EMAIL_OTP).
+pub const DEFAULT_AUTHENTICATION_SUBJECT: &str = "Your sign-in code";
+
+/// The message carrying an MFA code: for SMS the pool's
+/// `SmsAuthenticationMessage` (SetUserPoolMfaConfig's
+/// `SmsMfaConfiguration.SmsAuthenticationMessage` first), for email the
+/// `EmailMfaConfiguration` subject and message; Cognito's defaults otherwise.
+pub fn authentication_message(
+    pool: &UserPoolType,
+    mfa: &crate::pools::MfaDoc,
+    channel: Channel,
+    code: &str,
+) -> (Option<String>, String) {
+    match channel {
+        Channel::Sms => {
+            let body = mfa
+                .sms
+                .as_ref()
+                .and_then(|s| s.sms_authentication_message.as_deref())
+                .or(pool.sms_authentication_message.as_deref())
+                .unwrap_or(DEFAULT_AUTHENTICATION_MESSAGE);
+            (None, render(body, Some(code), None))
+        }
+        Channel::Email => {
+            let email = mfa.email.as_ref();
+            let subject = email
+                .and_then(|e| e.subject.as_deref())
+                .unwrap_or(DEFAULT_AUTHENTICATION_SUBJECT);
+            let body = email
+                .and_then(|e| e.message.as_deref())
+                .unwrap_or(DEFAULT_AUTHENTICATION_MESSAGE);
+            (Some(subject.to_owned()), render(body, Some(code), None))
+        }
+    }
+}
+
 /// `CodeDeliveryDetails.Destination` as Cognito shows it: an email keeps the
 /// first character of each side (`j***@e***`), a phone number its `+` and last
 /// four digits with one `*` per hidden digit (`+*******1234`).

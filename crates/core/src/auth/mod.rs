@@ -5,6 +5,7 @@
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html>
 
 pub(crate) mod lockout;
+mod mfa_flow;
 mod new_password;
 mod password;
 mod refresh;
@@ -151,7 +152,7 @@ impl Service {
                 }
                 self.new_password_challenge(pool, client, &rec, now)
             }
-            _ => self.grant(pool, client, &rec, None, now).await,
+            _ => self.mfa_or_grant(pool, client, &rec, now).await,
         }
     }
 
@@ -246,6 +247,10 @@ impl Service {
                     Error::invalid_parameter("Missing required parameter Session")
                 })?;
                 self.new_password_respond(client, session, responses, now)
+                    .await
+            }
+            "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SELECT_MFA_TYPE" | "MFA_SETUP" => {
+                self.mfa_respond(client, challenge, session, responses, now)
                     .await
             }
             other => Err(Error::invalid_parameter(format!(

@@ -50,8 +50,7 @@ impl Service {
             client_id: client.id().to_owned(),
             username_key: Some(rec.username_key.clone()),
             expires_ms: now + session_validity_ms(client),
-            srp_b: None,
-            srp_a: None,
+            ..Default::default()
         })?;
         let mut cp = BTreeMap::new();
         cp.insert("USER_ID_FOR_SRP".into(), rec.username.clone());
@@ -122,6 +121,6 @@ impl Service {
             .await?;
         rec.status = status::CONFIRMED.into();
         self.save_user(&pool, &mut rec, &attrs, false, now).await?;
-        self.grant(&pool, client, &rec, None, now).await
+        self.mfa_or_grant(&pool, client, &rec, now).await
     }
 }

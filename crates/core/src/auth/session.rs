@@ -11,7 +11,7 @@ use crate::service::{Millis, Service};
 use crate::{Error, Result};
 
 /// What a sealed session remembers between two steps of a sign-in.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub(crate) struct SessionState {
     /// Which step this state belongs to (`PASSWORD_VERIFIER`, `NEW_PASSWORD_REQUIRED`, …).
     pub challenge: String,
@@ -29,6 +29,12 @@ pub(crate) struct SessionState {
     /// SRP: the client's public value A, hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srp_a: Option<String>,
+    /// SELECT_MFA_TYPE: the factors the user may choose from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_choices: Option<Vec<String>>,
+    /// MFA_SETUP: true once VerifySoftwareToken accepted the new authenticator.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mfa_setup_done: bool,
 }
 
 const AAD: &[u8] = b"kognit auth session v1";
@@ -56,11 +62,25 @@ impl Service {
         client_id: &str,
         now: Millis,
     ) -> Result<SessionState> {
+        let state = self.open_challenge_session(sealed, challenge, now)?;
+        if state.pool_id != pool_id || state.client_id != client_id {
+            return Err(invalid_session());
+        }
+        Ok(state)
+    }
+
+    /// Opens a sealed state made for this challenge, whatever its pool and
+    /// client (for operations that name neither, such as AssociateSoftwareToken).
+    pub(crate) fn open_challenge_session(
+        &self,
+        sealed: &str,
+        challenge: &str,
+        now: Millis,
+    ) -> Result<SessionState> {
         let bytes = B64.decode(sealed.trim()).map_err(|_| invalid_session())?;
         let plain = self.secrets.open(&bytes, AAD).ok_or_else(invalid_session)?;
         let state: SessionState = serde_json::from_slice(&plain).map_err(|_| invalid_session())?;
-        if state.challenge != challenge || state.pool_id != pool_id || state.client_id != client_id
-        {
+        if state.challenge != challenge {
             return Err(invalid_session());
         }
         if now > state.expires_ms {

@@ -114,6 +114,7 @@ impl Service {
             expires_ms: now + super::session_validity_ms(client),
             srp_b: Some(challenge.to_bytes()),
             srp_a: Some(a_hex),
+            ..Default::default()
         };
         let secret_block = self.seal_session(&state)?;
         let mut cp = BTreeMap::new();

@@ -154,6 +154,7 @@ impl Service {
         let rec = self
             .user(&pool, req.username.as_deref().unwrap_or_default())
             .await?;
+        let mfa = crate::mfa::UserMfa::of(&rec);
         Ok(AdminGetUserResponse {
             username: Some(rec.username.clone()),
             user_attributes: Some(super::attribute_list(&rec, None)?),
@@ -161,9 +162,9 @@ impl Service {
             user_last_modified_date: Some(epoch_seconds(rec.updated_ms)),
             enabled: Some(rec.enabled),
             user_status: Some(rec.status.clone()),
-            mfa_options: None,
-            preferred_mfa_setting: None,
-            user_mfa_setting_list: None,
+            mfa_options: mfa.mfa_options(),
+            user_mfa_setting_list: mfa.setting_list(),
+            preferred_mfa_setting: mfa.preferred,
         })
     }
 

@@ -13,6 +13,8 @@ use crate::{Error, Result, templates};
 pub(crate) enum Content<'a> {
     /// A verification or recovery code.
     Code(&'a str),
+    /// An MFA code of a sign-in (the pool's authentication message).
+    Mfa(&'a str),
     /// An AdminCreateUser invitation with the temporary password.
     Invitation {
         username: &'a str,
@@ -106,6 +108,10 @@ impl Service {
         let (subject, body, code) = match content {
             Content::Code(code) => {
                 let (s, b) = templates::verification_message(pool.p(), channel, code);
+                (s, b, code.to_owned())
+            }
+            Content::Mfa(code) => {
+                let (s, b) = templates::authentication_message(pool.p(), &pool.doc.mfa, channel, code);
                 (s, b, code.to_owned())
             }
             Content::Invitation {

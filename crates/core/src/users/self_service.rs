@@ -59,12 +59,13 @@ impl Service {
         let t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
+        let mfa = crate::mfa::UserMfa::of(&t.user);
         Ok(GetUserResponse {
             username: Some(t.user.username.clone()),
             user_attributes: Some(super::attribute_list(&t.user, None)?),
-            mfa_options: None,
-            preferred_mfa_setting: None,
-            user_mfa_setting_list: None,
+            mfa_options: mfa.mfa_options(),
+            user_mfa_setting_list: mfa.setting_list(),
+            preferred_mfa_setting: mfa.preferred,
         })
     }
 

@@ -115,6 +115,10 @@ async fn public_op(
             })
             .await
         }
+        "AssociateSoftwareToken" => call(body, |r| svc.associate_software_token(r, now)).await,
+        "VerifySoftwareToken" => call(body, |r| svc.verify_software_token(r, now)).await,
+        "SetUserMFAPreference" => call(body, |r| svc.set_user_mfa_preference(r, now)).await,
+        "SetUserSettings" => call(body, |r| svc.set_user_settings(r, now)).await,
         _ => Err(not_implemented(op)),
     }
 }
@@ -146,6 +150,10 @@ async fn admin_op(
         }
         "GetUserPoolMfaConfig" => call(body, |r| svc.get_user_pool_mfa_config(a, r)).await,
         "SetUserPoolMfaConfig" => call(body, |r| svc.set_user_pool_mfa_config(a, r, now)).await,
+        "AdminSetUserMFAPreference" => {
+            call(body, |r| svc.admin_set_user_mfa_preference(a, r, now)).await
+        }
+        "AdminSetUserSettings" => call(body, |r| svc.admin_set_user_settings(a, r, now)).await,
         "TagResource" => {
             call(body, |r| async {
                 svc.tag_resource(a, r, now).await.map(empty)

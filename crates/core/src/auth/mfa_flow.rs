@@ -1,0 +1,280 @@
+//! The MFA step of every sign-in flow: after the password (or SRP proof, or a
+//! new password) is accepted, the pool's MfaConfiguration and the user's
+//! factors decide between tokens and one of the challenges SMS_MFA,
+//! SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE or MFA_SETUP.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html>
+
+use std::collections::BTreeMap;
+
+use kognit_wire::error::ErrorCode;
+
+use super::session::SessionState;
+use super::{Step, param, session_validity_ms};
+use crate::app_client::AppClient;
+use crate::delivery::Channel;
+use crate::mfa::{PoolFactors, UserMfa, code_mismatch, factor, has_attr, pool_mode};
+use crate::service::{Millis, Service};
+use crate::store::UserRecord;
+use crate::users::codes::Purpose;
+use crate::users::messages::Content;
+use crate::users::{Pool, attrs_of};
+use crate::{Error, Result};
+
+/// What the MFA step asks of the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Next {
+    /// Nothing: tokens.
+    Tokens,
+    /// This factor's challenge.
+    Factor(&'static str),
+    /// SELECT_MFA_TYPE among these.
+    Select(Vec<&'static str>),
+    /// MFA_SETUP: the pool requires MFA and the user has no factor; these can be set up.
+    Setup(Vec<&'static str>),
+}
+
+/// Decides the MFA step for a user of a pool.
+fn next_step(pool: &Pool, rec: &UserRecord) -> Result<Next> {
+    let mode = pool_mode(pool);
+    if mode == "OFF" {
+        return Ok(Next::Tokens);
+    }
+    let offered = PoolFactors::of(pool);
+    let mfa = UserMfa::of(rec);
+    let attrs = attrs_of(rec)?;
+    let (phone, email) = (has_attr(&attrs, "phone_number"), has_attr(&attrs, "email"));
+    let mut usable: Vec<&'static str> = mfa
+        .enabled()
+        .into_iter()
+        .filter(|f| match *f {
+            factor::SMS => offered.sms && phone,
+            factor::TOTP => offered.totp,
+            _ => offered.email && email,
+        })
+        .collect();
+    if usable.is_empty() {
+        if mode != "ON" {
+            return Ok(Next::Tokens);
+        }
+        // MFA is required: a registered authenticator, else the phone number,
+        // else the email address serves; failing all, the user sets one up.
+        if offered.totp && mfa.has_totp() {
+            usable.push(factor::TOTP);
+        } else if offered.sms && phone {
+            usable.push(factor::SMS);
+        } else if offered.email && email {
+            usable.push(factor::EMAIL);
+        } else {
+            let mut can = Vec::new();
+            if offered.sms {
+                can.push(factor::SMS);
+            }
+            if offered.totp {
+                can.push(factor::TOTP);
+            }
+            return Ok(Next::Setup(can));
+        }
+    }
+    if let [only] = usable.as_slice() {
+        return Ok(Next::Factor(only));
+    }
+    match usable.iter().find(|f| mfa.preferred.as_deref() == Some(**f)) {
+        Some(preferred) => Ok(Next::Factor(preferred)),
+        None => Ok(Next::Select(usable)),
+    }
+}
+
+fn json_list(items: &[&str]) -> Result<String> {
+    serde_json::to_string(items).map_err(Error::internal)
+}
+
+impl Service {
+    /// After the first factor: an MFA challenge when the pool and the user
+    /// call for one, else tokens.
+    pub(crate) async fn mfa_or_grant(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        rec: &UserRecord,
+        now: Millis,
+    ) -> Result<Step> {
+        match next_step(pool, rec)? {
+            Next::Tokens => self.grant(pool, client, rec, None, now).await,
+            Next::Factor(f) => self.factor_challenge(pool, client, rec, f, now).await,
+            Next::Select(choices) => {
+                let mut cp = BTreeMap::new();
+                cp.insert("MFAS_CAN_CHOOSE".into(), json_list(&choices)?);
+                let mut state = self.mfa_state("SELECT_MFA_TYPE", pool, client, rec, now);
+                state.mfa_choices = Some(choices.iter().map(|c| (*c).to_owned()).collect());
+                self.challenge_step(&state, cp)
+            }
+            Next::Setup(can) => {
+                if !can.contains(&factor::TOTP) {
+                    return Err(Error::new(
+                        ErrorCode::InvalidUserPoolConfigurationException,
+                        "The user has no MFA factor and the pool offers none that can be set up at sign-in.",
+                    ));
+                }
+                let mut cp = BTreeMap::new();
+                cp.insert("MFAS_CAN_SETUP".into(), json_list(&can)?);
+                let state = self.mfa_state("MFA_SETUP", pool, client, rec, now);
+                self.challenge_step(&state, cp)
+            }
+        }
+    }
+
+    fn mfa_state(
+        &self,
+        challenge: &str,
+        pool: &Pool,
+        client: &AppClient,
+        rec: &UserRecord,
+        now: Millis,
+    ) -> SessionState {
+        SessionState {
+            challenge: challenge.into(),
+            pool_id: pool.id.clone(),
+            client_id: client.id().to_owned(),
+            username_key: Some(rec.username_key.clone()),
+            expires_ms: now + session_validity_ms(client),
+            ..Default::default()
+        }
+    }
+
+    fn challenge_step(&self, state: &SessionState, cp: BTreeMap<String, String>) -> Result<Step> {
+        Ok(Step {
+            challenge_name: Some(state.challenge.clone()),
+            session: Some(self.seal_session(state)?),
+            challenge_parameters: Some(cp),
+            result: None,
+        })
+    }
+
+    /// One factor's challenge; SMS and email codes are sent now.
+    async fn factor_challenge(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        rec: &UserRecord,
+        name: &'static str,
+        now: Millis,
+    ) -> Result<Step> {
+        let mut cp = BTreeMap::new();
+        let channel = match name {
+            factor::SMS => Some(Channel::Sms),
+            factor::EMAIL => Some(Channel::Email),
+            _ => None,
+        };
+        if let Some(channel) = channel {
+            let code = self
+                .issue_code(&pool.id, &rec.username_key, Purpose::Mfa, now)
+                .await?;
+            let details = self
+                .send_to_user(
+                    pool,
+                    &rec.username,
+                    &attrs_of(rec)?,
+                    channel,
+                    Content::Mfa(&code),
+                )
+                .await?;
+            cp.insert(
+                "CODE_DELIVERY_DELIVERY_MEDIUM".into(),
+                details.delivery_medium.unwrap_or_default(),
+            );
+            cp.insert(
+                "CODE_DELIVERY_DESTINATION".into(),
+                details.destination.unwrap_or_default(),
+            );
+        }
+        let state = self.mfa_state(name, pool, client, rec, now);
+        self.challenge_step(&state, cp)
+    }
+
+    /// The answer to an MFA challenge.
+    pub(super) async fn mfa_respond(
+        &self,
+        client: &AppClient,
+        challenge: &str,
+        session: Option<&str>,
+        responses: &Option<BTreeMap<String, String>>,
+        now: Millis,
+    ) -> Result<Step> {
+        let session =
+            session.ok_or_else(|| Error::invalid_parameter("Missing required parameter Session"))?;
+        let state = self.open_session(session, challenge, &client.pool_id, client.id(), now)?;
+        let username = param(responses, "USERNAME")?;
+        let secret_hash = responses
+            .as_ref()
+            .and_then(|m| m.get("SECRET_HASH"))
+            .map(String::as_str);
+        self.check_secret_hash(client, username, secret_hash)
+            .await?;
+        let pool = self.pool(&client.pool_id).await?;
+        let key = state.username_key.clone().unwrap_or_default();
+        let named = self.find_user(&pool, username).await?;
+        if named.as_ref().map(|u| u.username_key.as_str()) != Some(key.as_str()) {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "Invalid session for the user.",
+            ));
+        }
+        let mut rec = named.ok_or_else(crate::users::user_not_found)?;
+        if !rec.enabled {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "User is disabled.",
+            ));
+        }
+        match challenge {
+            factor::SMS | factor::EMAIL => {
+                let name = if challenge == factor::SMS {
+                    "SMS_MFA_CODE"
+                } else {
+                    "EMAIL_OTP_CODE"
+                };
+                let code = param(responses, name)?;
+                self.redeem_code(&pool.id, &key, Purpose::Mfa, code, now)
+                    .await
+                    .map_err(|e| match e.code {
+                        ErrorCode::CodeMismatchException => code_mismatch(),
+                        _ => e,
+                    })?;
+            }
+            factor::TOTP => {
+                let code = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
+                rec = self.redeem_totp(&pool, &key, code, now).await?;
+            }
+            "SELECT_MFA_TYPE" => {
+                let answer = param(responses, "ANSWER")?;
+                let chosen = [factor::SMS, factor::TOTP, factor::EMAIL]
+                    .into_iter()
+                    .find(|f| *f == answer)
+                    .filter(|f| {
+                        state
+                            .mfa_choices
+                            .iter()
+                            .flatten()
+                            .any(|c| c.as_str() == *f)
+                    })
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorCode::MFAMethodNotFoundException,
+                            format!("{answer} is not one of the MFA methods offered."),
+                        )
+                    })?;
+                return self.factor_challenge(&pool, client, &rec, chosen, now).await;
+            }
+            _ => {
+                // MFA_SETUP: VerifySoftwareToken returned this session once the
+                // new authenticator proved itself.
+                if !state.mfa_setup_done {
+                    return Err(Error::invalid_parameter(
+                        "MFA setup is not complete: verify a software token with this session first.",
+                    ));
+                }
+            }
+        }
+        self.grant(&pool, client, &rec, None, now).await
+    }
+}
