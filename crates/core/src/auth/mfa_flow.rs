@@ -78,7 +78,10 @@ fn next_step(pool: &Pool, rec: &UserRecord) -> Result<Next> {
     if let [only] = usable.as_slice() {
         return Ok(Next::Factor(only));
     }
-    match usable.iter().find(|f| mfa.preferred.as_deref() == Some(**f)) {
+    match usable
+        .iter()
+        .find(|f| mfa.preferred.as_deref() == Some(**f))
+    {
         Some(preferred) => Ok(Next::Factor(preferred)),
         None => Ok(Next::Select(usable)),
     }
@@ -200,8 +203,8 @@ impl Service {
         responses: &Option<BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
-        let session =
-            session.ok_or_else(|| Error::invalid_parameter("Missing required parameter Session"))?;
+        let session = session
+            .ok_or_else(|| Error::invalid_parameter("Missing required parameter Session"))?;
         let state = self.open_session(session, challenge, &client.pool_id, client.id(), now)?;
         let username = param(responses, "USERNAME")?;
         let secret_hash = responses
@@ -250,20 +253,16 @@ impl Service {
                 let chosen = [factor::SMS, factor::TOTP, factor::EMAIL]
                     .into_iter()
                     .find(|f| *f == answer)
-                    .filter(|f| {
-                        state
-                            .mfa_choices
-                            .iter()
-                            .flatten()
-                            .any(|c| c.as_str() == *f)
-                    })
+                    .filter(|f| state.mfa_choices.iter().flatten().any(|c| c.as_str() == *f))
                     .ok_or_else(|| {
                         Error::new(
                             ErrorCode::MFAMethodNotFoundException,
                             format!("{answer} is not one of the MFA methods offered."),
                         )
                     })?;
-                return self.factor_challenge(&pool, client, &rec, chosen, now).await;
+                return self
+                    .factor_challenge(&pool, client, &rec, chosen, now)
+                    .await;
             }
             _ => {
                 // MFA_SETUP: VerifySoftwareToken returned this session once the

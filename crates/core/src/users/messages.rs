@@ -111,7 +111,8 @@ impl Service {
                 (s, b, code.to_owned())
             }
             Content::Mfa(code) => {
-                let (s, b) = templates::authentication_message(pool.p(), &pool.doc.mfa, channel, code);
+                let (s, b) =
+                    templates::authentication_message(pool.p(), &pool.doc.mfa, channel, code);
                 (s, b, code.to_owned())
             }
             Content::Invitation {

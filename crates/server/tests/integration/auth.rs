@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use aws_cognito_srp::{SrpClient, User, UserAuthenticationParameters, VerificationParameters};
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
     VerifiedAttributeType,
@@ -280,6 +281,19 @@ pub async fn srp_login(
     user: &str,
     password: &str,
 ) -> Result<String, String> {
+    let done = srp_exchange(c, pool, client, user, password).await?;
+    Ok(done.authentication_result.unwrap().access_token.unwrap())
+}
+
+/// Both SRP steps through `aws-cognito-srp`: the answer to PASSWORD_VERIFIER
+/// (tokens, or the next challenge).
+pub async fn srp_exchange(
+    c: &Client,
+    pool: &str,
+    client: &str,
+    user: &str,
+    password: &str,
+) -> Result<RespondToAuthChallengeOutput, String> {
     let srp = SrpClient::new(User::new(pool, user, password), client, None);
     let UserAuthenticationParameters { a, username } = srp.get_auth_parameters();
     let start = c
@@ -308,8 +322,7 @@ pub async fn srp_login(
             &p["SRP_B"],
         )
         .map_err(|e| format!("{e:?}"))?;
-    let done = c
-        .respond_to_auth_challenge()
+    c.respond_to_auth_challenge()
         .client_id(client)
         .challenge_name(ChallengeNameType::PasswordVerifier)
         .challenge_responses("USERNAME", &p["USER_ID_FOR_SRP"])
@@ -318,8 +331,7 @@ pub async fn srp_login(
         .challenge_responses("TIMESTAMP", timestamp)
         .send()
         .await
-        .map_err(|e| code(&e))?;
-    Ok(done.authentication_result.unwrap().access_token.unwrap())
+        .map_err(|e| code(&e))
 }
 
 async fn srp_sign_in(s: TestServer) {

@@ -15,6 +15,8 @@ mod fuzz;
 mod groups;
 mod js_clients;
 mod keys;
+mod mfa;
+mod mfa_codes;
 mod pools;
 mod protocol;
 mod rotation;

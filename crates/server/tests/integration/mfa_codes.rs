@@ -1,0 +1,351 @@
+//! MFA with codes sent by SMS and email (read back from the developer
+//! outbox): SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, the legacy MFAOptions, MFA
+//! required of a user with a phone number, wrong and spent codes, and the
+//! admin sign-in flow, on both stores.
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, ChallengeNameType, EmailMfaConfigType, EmailMfaSettingsType, MfaOptionType,
+    SmsMfaSettingsType, UserPoolMfaType,
+};
+
+use crate::auth::{Setup, attr, setup};
+use crate::harness::{TestServer, code};
+use crate::mfa::{answer, password_challenge, set_mfa};
+use crate::on_both_backends;
+use crate::users::PASSWORD;
+
+on_both_backends!(
+    sms_and_email_codes_and_choosing,
+    required_mfa_uses_the_phone_number,
+);
+
+/// A confirmed user with an email address and a phone number.
+async fn user_with_phone(c: &Client, pool: &str, name: &str) {
+    c.admin_create_user()
+        .user_pool_id(pool)
+        .username(name)
+        .user_attributes(attr("email", &format!("{name}@example.com")))
+        .user_attributes(attr("phone_number", "+15555551234"))
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(pool)
+        .username(name)
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn prefer(c: &Client, st: &Setup, user: &str, sms: (bool, bool), email: (bool, bool)) {
+    c.admin_set_user_mfa_preference()
+        .user_pool_id(&st.pool)
+        .username(user)
+        .sms_mfa_settings(
+            SmsMfaSettingsType::builder()
+                .enabled(sms.0)
+                .preferred_mfa(sms.1)
+                .build(),
+        )
+        .email_mfa_settings(
+            EmailMfaSettingsType::builder()
+                .enabled(email.0)
+                .preferred_mfa(email.1)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn sms_and_email_codes_and_choosing(s: TestServer) {
+    let c = s.client();
+    let st = setup(&c).await;
+    set_mfa(&c, &st.pool, UserPoolMfaType::Optional, true).await;
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&st.pool)
+        .email_mfa_configuration(
+            EmailMfaConfigType::builder()
+                .subject("Your code")
+                .message("Use {####} to sign in")
+                .build(),
+        )
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .send()
+        .await
+        .unwrap();
+    user_with_phone(&c, &st.pool, "pia").await;
+
+    // SMS: the code arrives in the outbox with the pool's SMS text.
+    prefer(&c, &st, "pia", (true, true), (false, false)).await;
+    let (name, session, params) = password_challenge(&c, &st, "pia").await;
+    assert_eq!(name, ChallengeNameType::SmsMfa);
+    assert_eq!(params["CODE_DELIVERY_DELIVERY_MEDIUM"], "SMS");
+    assert_eq!(params["CODE_DELIVERY_DESTINATION"], "+*******1234");
+    let msg = s.latest_message(&st.pool, "pia").await.unwrap();
+    assert_eq!(msg["channel"], "SMS");
+    let sms_code = msg["code"].as_str().unwrap().to_owned();
+    assert_eq!(msg["body"], format!("Sign-in code {sms_code}"));
+    let wrong = answer(
+        &c,
+        &st,
+        "pia",
+        name.clone(),
+        &session,
+        "SMS_MFA_CODE",
+        "000000x",
+    )
+    .await;
+    assert!(wrong.unwrap_err().starts_with("CodeMismatchException"));
+    let missing = c
+        .respond_to_auth_challenge()
+        .client_id(&st.client)
+        .challenge_name(ChallengeNameType::SmsMfa)
+        .session(&session)
+        .challenge_responses("USERNAME", "pia")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&missing), "InvalidParameterException");
+    let done = answer(
+        &c,
+        &st,
+        "pia",
+        name.clone(),
+        &session,
+        "SMS_MFA_CODE",
+        &sms_code,
+    )
+    .await
+    .unwrap();
+    assert!(done.authentication_result.unwrap().access_token.is_some());
+    // A code works once.
+    let spent = answer(
+        &c,
+        &st,
+        "pia",
+        name.clone(),
+        &session,
+        "SMS_MFA_CODE",
+        &sms_code,
+    )
+    .await;
+    assert!(spent.unwrap_err().starts_with("CodeMismatchException"));
+    // A newer sign-in's code replaces the older one.
+    let (_, first, _) = password_challenge(&c, &st, "pia").await;
+    let old_code = s.latest_code(&st.pool, "pia").await;
+    let (_, second, _) = password_challenge(&c, &st, "pia").await;
+    let new_code = s.latest_code(&st.pool, "pia").await;
+    if old_code != new_code {
+        let old = answer(
+            &c,
+            &st,
+            "pia",
+            name.clone(),
+            &first,
+            "SMS_MFA_CODE",
+            &old_code,
+        )
+        .await;
+        assert!(old.unwrap_err().starts_with("CodeMismatchException"));
+    }
+    answer(
+        &c,
+        &st,
+        "pia",
+        name.clone(),
+        &second,
+        "SMS_MFA_CODE",
+        &new_code,
+    )
+    .await
+    .unwrap();
+
+    // Email: EMAIL_OTP with the pool's email subject and message.
+    prefer(&c, &st, "pia", (false, false), (true, true)).await;
+    let (name, session, params) = password_challenge(&c, &st, "pia").await;
+    assert_eq!(name, ChallengeNameType::EmailOtp);
+    assert_eq!(params["CODE_DELIVERY_DELIVERY_MEDIUM"], "EMAIL");
+    assert_eq!(params["CODE_DELIVERY_DESTINATION"], "p***@e***");
+    let msg = s.latest_message(&st.pool, "pia").await.unwrap();
+    assert_eq!(
+        (msg["channel"].as_str(), msg["subject"].as_str()),
+        (Some("EMAIL"), Some("Your code"))
+    );
+    let email_code = msg["code"].as_str().unwrap().to_owned();
+    assert_eq!(msg["body"], format!("Use {email_code} to sign in"));
+    let done = answer(
+        &c,
+        &st,
+        "pia",
+        name,
+        &session,
+        "EMAIL_OTP_CODE",
+        &email_code,
+    )
+    .await
+    .unwrap();
+    assert!(done.authentication_result.is_some());
+
+    // Both enabled, neither preferred: the user chooses.
+    prefer(&c, &st, "pia", (true, false), (true, false)).await;
+    let me = c
+        .admin_get_user()
+        .user_pool_id(&st.pool)
+        .username("pia")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.user_mfa_setting_list(),
+        ["SMS_MFA".to_owned(), "EMAIL_OTP".to_owned()]
+    );
+    assert_eq!(me.preferred_mfa_setting, None);
+    let (name, session, params) = password_challenge(&c, &st, "pia").await;
+    assert_eq!(name, ChallengeNameType::SelectMfaType);
+    assert_eq!(params["MFAS_CAN_CHOOSE"], r#"["SMS_MFA","EMAIL_OTP"]"#);
+    let not_offered = answer(
+        &c,
+        &st,
+        "pia",
+        name.clone(),
+        &session,
+        "ANSWER",
+        "SOFTWARE_TOKEN_MFA",
+    )
+    .await;
+    assert!(
+        not_offered
+            .unwrap_err()
+            .starts_with("MFAMethodNotFoundException")
+    );
+    let chosen = answer(&c, &st, "pia", name, &session, "ANSWER", "EMAIL_OTP")
+        .await
+        .unwrap();
+    assert_eq!(chosen.challenge_name, Some(ChallengeNameType::EmailOtp));
+    let email_code = s.latest_code(&st.pool, "pia").await;
+    let done = answer(
+        &c,
+        &st,
+        "pia",
+        ChallengeNameType::EmailOtp,
+        chosen.session.as_deref().unwrap(),
+        "EMAIL_OTP_CODE",
+        &email_code,
+    )
+    .await
+    .unwrap();
+    assert!(done.authentication_result.is_some());
+
+    // Two preferred factors, or SMS for a user without a phone number: refused.
+    let two = c
+        .admin_set_user_mfa_preference()
+        .user_pool_id(&st.pool)
+        .username("pia")
+        .sms_mfa_settings(
+            SmsMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .email_mfa_settings(
+            EmailMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&two), "InvalidParameterException");
+    let no_phone = c
+        .admin_set_user_mfa_preference()
+        .user_pool_id(&st.pool)
+        .username("pat")
+        .sms_mfa_settings(SmsMfaSettingsType::builder().enabled(true).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&no_phone), "InvalidParameterException");
+}
+
+async fn required_mfa_uses_the_phone_number(s: TestServer) {
+    let c = s.client();
+    let st = setup(&c).await;
+    set_mfa(&c, &st.pool, UserPoolMfaType::On, true).await;
+    user_with_phone(&c, &st.pool, "pia").await;
+    // No factor chosen, but a phone number: SMS_MFA, also through the admin flow.
+    let start = c
+        .admin_initiate_auth()
+        .user_pool_id(&st.pool)
+        .client_id(&st.client)
+        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .auth_parameters("USERNAME", "pia")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.challenge_name, Some(ChallengeNameType::SmsMfa));
+    let sms_code = s.latest_code(&st.pool, "pia").await;
+    let done = c
+        .admin_respond_to_auth_challenge()
+        .user_pool_id(&st.pool)
+        .client_id(&st.client)
+        .challenge_name(ChallengeNameType::SmsMfa)
+        .session(start.session.unwrap())
+        .challenge_responses("USERNAME", "pia")
+        .challenge_responses("SMS_MFA_CODE", sms_code)
+        .send()
+        .await
+        .unwrap();
+    assert!(done.authentication_result.is_some());
+
+    // The legacy MFAOptions: shown by GetUser, and cleared by an empty list.
+    c.admin_set_user_settings()
+        .user_pool_id(&st.pool)
+        .username("pia")
+        .mfa_options(
+            MfaOptionType::builder()
+                .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Sms)
+                .attribute_name("phone_number")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let me = c
+        .admin_get_user()
+        .user_pool_id(&st.pool)
+        .username("pia")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.mfa_options().len(), 1);
+    assert_eq!(me.user_mfa_setting_list(), ["SMS_MFA".to_owned()]);
+    c.admin_set_user_settings()
+        .user_pool_id(&st.pool)
+        .username("pia")
+        .set_mfa_options(Some(vec![]))
+        .send()
+        .await
+        .unwrap();
+    let me = c
+        .admin_get_user()
+        .user_pool_id(&st.pool)
+        .username("pia")
+        .send()
+        .await
+        .unwrap();
+    assert!(me.mfa_options().is_empty() && me.user_mfa_setting_list().is_empty());
+    // pat has no phone number: MFA_SETUP offers both factors the pool has.
+    let (name, _, params) = password_challenge(&c, &st, "pat").await;
+    assert_eq!(name, ChallengeNameType::MfaSetup);
+    assert_eq!(
+        params["MFAS_CAN_SETUP"],
+        r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#
+    );
+}
