@@ -40,7 +40,7 @@ fn js_dir() -> PathBuf {
 
 /// Whether Node and the installed packages are there. When they are not, the
 /// test is skipped with a note, or fails in CI.
-fn node_available() -> bool {
+pub fn node_available() -> bool {
     let missing = match std::process::Command::new("node")
         .arg("--version")
         .stdout(Stdio::null())
@@ -70,14 +70,14 @@ fn node_available() -> bool {
 }
 
 /// What one script run printed: whether it exited 0, and its JSON.
-struct Run {
-    ok: bool,
-    json: Value,
+pub struct Run {
+    pub ok: bool,
+    pub json: Value,
 }
 
 /// Runs `node <script> <args…>` in the scripts' folder; its stdout must be one
 /// JSON object.
-async fn node(script: &str, args: &[&str]) -> Run {
+pub async fn node(script: &str, args: &[&str]) -> Run {
     let run = tokio::process::Command::new("node")
         .arg(script)
         .args(args)

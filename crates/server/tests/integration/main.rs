@@ -14,6 +14,7 @@ mod delivery;
 mod fuzz;
 mod groups;
 mod js_clients;
+mod js_mfa;
 mod keys;
 mod mfa;
 mod mfa_codes;
