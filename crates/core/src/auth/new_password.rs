@@ -52,6 +52,7 @@ impl Service {
             expires_ms: now + session_validity_ms(client),
             srp_b: None,
             srp_a: None,
+            device_key: None,
         })?;
         let mut cp = BTreeMap::new();
         cp.insert("USER_ID_FOR_SRP".into(), rec.username.clone());

@@ -29,6 +29,9 @@ pub(crate) struct SessionState {
     /// SRP: the client's public value A, hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srp_a: Option<String>,
+    /// The device the client named (DEVICE_KEY), for the device steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
 }
 
 const AAD: &[u8] = b"kognit auth session v1";
