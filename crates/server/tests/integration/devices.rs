@@ -27,9 +27,10 @@ on_both_backends!(
     untracked_pool_ignores_devices,
 );
 
-/// A pool with this device configuration (None: no tracking), a client
-/// allowing SRP, password and refresh sign-in, and a confirmed user `pat`.
-async fn setup(c: &Client, devices: Option<(bool, bool)>) -> Setup {
+/// A pool with this device configuration (ChallengeRequiredOnNewDevice,
+/// DeviceOnlyRememberedOnUserPrompt; None: no tracking), a client allowing
+/// SRP, password and refresh sign-in, and a confirmed user `pat`.
+pub async fn setup(c: &Client, devices: Option<(bool, bool)>) -> Setup {
     let mut pool = c.create_user_pool().pool_name("devices");
     if let Some((challenge, prompt)) = devices {
         pool = pool.device_configuration(
