@@ -60,7 +60,7 @@ fn precedence(p: Option<i32>) -> Result<Option<i64>> {
 }
 
 /// The page size a request asks for: 1 to 60, 60 when absent or 0.
-fn page_limit(limit: Option<i32>) -> u32 {
+pub(crate) fn page_limit(limit: Option<i32>) -> u32 {
     match limit {
         Some(n) if n > 0 => u32::try_from(n).unwrap_or(MAX_PAGE).min(MAX_PAGE),
         _ => MAX_PAGE,
@@ -69,7 +69,11 @@ fn page_limit(limit: Option<i32>) -> u32 {
 
 /// Cuts a store answer fetched with `limit + 1` rows down to `limit`, and
 /// makes the NextToken from the last key when there was more.
-fn page<T>(mut recs: Vec<T>, limit: u32, key: impl Fn(&T) -> &str) -> (Vec<T>, Option<String>) {
+pub(crate) fn page<T>(
+    mut recs: Vec<T>,
+    limit: u32,
+    key: impl Fn(&T) -> &str,
+) -> (Vec<T>, Option<String>) {
     let more = recs.len() > limit as usize;
     recs.truncate(limit as usize);
     let token = if more {

@@ -36,6 +36,21 @@ pub fn secret_access_key() -> String {
     random_string(40, ALNUM)
 }
 
+/// A device key: `<region>_<uuid>`, as Cognito's (pattern `[\w-]+_[0-9a-f-]+`).
+pub fn device_key(region: &str) -> String {
+    format!("{region}_{}", uuid::Uuid::new_v4())
+}
+
+/// A device group key shaped like Cognito's (`-` and 9 alphanumerics), drawn
+/// from the bytes of `seed` (at least 9 of them).
+pub fn device_group_key(seed: &[u8]) -> String {
+    let chars = seed
+        .iter()
+        .take(9)
+        .map(|b| ALNUM[usize::from(*b) % ALNUM.len()] as char);
+    std::iter::once('-').chain(chars).collect()
+}
+
 /// A short reference code for log correlation of internal errors.
 pub fn short_code() -> String {
     random_string(10, LOWER_ALNUM)
@@ -57,5 +72,11 @@ mod tests {
         );
         assert_eq!(client_secret().len(), 51);
         assert_eq!(access_key_id().len(), 20);
+        let d = device_key("eu-west-1");
+        let (region, id) = d.split_once('_').unwrap();
+        assert_eq!(region, "eu-west-1");
+        assert!(id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
+        let g = device_group_key(&[0, 61, 62, 255, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(g, "-A9AHBCDEF");
     }
 }

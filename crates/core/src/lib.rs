@@ -11,6 +11,7 @@ pub mod client_rules;
 pub mod clients;
 pub mod crypto;
 pub mod delivery;
+pub mod devices;
 pub mod error;
 pub mod filter;
 pub mod fixed_settings;

@@ -267,20 +267,28 @@ pub fn valid_public_a(big_a: &[u8]) -> bool {
     residue_of_public(big_a).is_some()
 }
 
+/// Whether a client-supplied verifier (a device's, from ConfirmDevice) is usable:
+/// a residue modulo N other than 0 and 1, so no `B` it yields is predictable.
+pub fn valid_verifier(verifier: &[u8]) -> bool {
+    parse(verifier).is_some_and(|v| v.cmp_vartime(&N).is_lt() && v.cmp_vartime(&U3072::ONE).is_gt())
+}
+
 /// The `PASSWORD_CLAIM_SIGNATURE` a client must send (base64 of these bytes):
-/// `HMAC-SHA256(key, pool_name ‖ user_id_for_srp ‖ secret_block ‖ timestamp)`, where
+/// `HMAC-SHA256(key, realm ‖ identity ‖ secret_block ‖ timestamp)`, where
 /// `secret_block` is the decoded `SECRET_BLOCK` and `timestamp` the client's `TIMESTAMP`
-/// text. Compare with [`crate::crypto::ct_eq`].
+/// text. For a user the realm is the pool name and the identity `USER_ID_FOR_SRP`;
+/// for a remembered device they are its device group key and device key. Compare
+/// with [`crate::crypto::ct_eq`].
 pub fn claim_signature(
     key: &[u8; 16],
-    pool_name: &str,
-    user_id_for_srp: &str,
+    realm: &str,
+    identity: &str,
     secret_block: &[u8],
     timestamp: &str,
 ) -> [u8; 32] {
     let msg = [
-        pool_name.as_bytes(),
-        user_id_for_srp.as_bytes(),
+        realm.as_bytes(),
+        identity.as_bytes(),
         secret_block,
         timestamp.as_bytes(),
     ]

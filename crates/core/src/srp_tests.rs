@@ -197,6 +197,19 @@ fn malformed_verifiers_are_refused() {
 }
 
 #[test]
+fn client_supplied_verifiers_are_checked() {
+    // A device's verifier comes from the client: 0 and 1 would make B (and
+    // so S) predictable, N and beyond are not residues.
+    let n = N.to_be_bytes();
+    let n_plus_1 = (big_n() + 1u8).to_bytes_be();
+    for bad in [&[][..], &[0], &[0, 0, 1], &n[..], &n_plus_1, &[1; 385]] {
+        assert!(!valid_verifier(bad), "{}", hex::encode(bad));
+    }
+    assert!(valid_verifier(&[2]));
+    assert!(valid_verifier(&SrpSecret::new("p", "u", "pw").verifier));
+}
+
+#[test]
 fn challenge_state_rejects_malformed_bytes() {
     assert_eq!(ServerChallenge::from_bytes(&[]), None);
     assert_eq!(ServerChallenge::from_bytes(&[1; 33]), None);

@@ -6,9 +6,11 @@
 
 use async_trait::async_trait;
 
+mod devices;
 mod groups;
 mod tokens;
 mod users;
+pub use devices::*;
 pub use groups::*;
 pub use tokens::*;
 pub use users::*;
@@ -183,6 +185,7 @@ pub trait Store:
     + SigningKeyStore
     + TokenStore
     + GroupStore
+    + DeviceStore
 {
 }
 
@@ -197,5 +200,6 @@ impl<T> Store for T where
         + SigningKeyStore
         + TokenStore
         + GroupStore
+        + DeviceStore
 {
 }

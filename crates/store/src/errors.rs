@@ -50,6 +50,10 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "group_members.pool_id, group_members.group_name, group_members.username_key",
         "group_members_pkey",
     ),
+    (
+        "devices.pool_id, devices.username_key, devices.device_key",
+        "devices_pkey",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 

@@ -9,6 +9,7 @@
 
 mod clients;
 mod codes;
+mod devices;
 mod engine;
 mod errors;
 mod groups;
@@ -126,6 +127,7 @@ impl AdminStore for SqlStore {
             "DELETE FROM outbox",
             "DELETE FROM revoked_origins",
             "DELETE FROM refresh_tokens",
+            "DELETE FROM devices",
             "DELETE FROM group_members",
             "DELETE FROM user_groups",
             "DELETE FROM user_codes",

@@ -99,15 +99,20 @@ impl Service {
         pool: &Pool,
         client: &AppClient,
         rec: &UserRecord,
+        device_key: Option<String>,
         now: Millis,
     ) -> Result<Step> {
         match next_step(pool, rec)? {
-            Next::Tokens => self.grant(pool, client, rec, None, now).await,
-            Next::Factor(f) => self.factor_challenge(pool, client, rec, f, now).await,
+            Next::Tokens => self.grant(pool, client, rec, device_key, now).await,
+            Next::Factor(f) => {
+                let state = self.mfa_state(f, pool, client, rec, device_key, now);
+                self.factor_challenge(pool, rec, state, now).await
+            }
             Next::Select(choices) => {
                 let mut cp = BTreeMap::new();
                 cp.insert("MFAS_CAN_CHOOSE".into(), json_list(&choices)?);
-                let mut state = self.mfa_state("SELECT_MFA_TYPE", pool, client, rec, now);
+                let mut state =
+                    self.mfa_state("SELECT_MFA_TYPE", pool, client, rec, device_key, now);
                 state.mfa_choices = Some(choices.iter().map(|c| (*c).to_owned()).collect());
                 self.challenge_step(&state, cp)
             }
@@ -120,7 +125,7 @@ impl Service {
                 }
                 let mut cp = BTreeMap::new();
                 cp.insert("MFAS_CAN_SETUP".into(), json_list(&can)?);
-                let state = self.mfa_state("MFA_SETUP", pool, client, rec, now);
+                let state = self.mfa_state("MFA_SETUP", pool, client, rec, device_key, now);
                 self.challenge_step(&state, cp)
             }
         }
@@ -132,6 +137,7 @@ impl Service {
         pool: &Pool,
         client: &AppClient,
         rec: &UserRecord,
+        device_key: Option<String>,
         now: Millis,
     ) -> SessionState {
         SessionState {
@@ -140,6 +146,7 @@ impl Service {
             client_id: client.id().to_owned(),
             username_key: Some(rec.username_key.clone()),
             expires_ms: now + session_validity_ms(client),
+            device_key,
             ..Default::default()
         }
     }
@@ -153,17 +160,17 @@ impl Service {
         })
     }
 
-    /// One factor's challenge; SMS and email codes are sent now.
+    /// One factor's challenge (named by `state.challenge`); SMS and email
+    /// codes are sent now.
     async fn factor_challenge(
         &self,
         pool: &Pool,
-        client: &AppClient,
         rec: &UserRecord,
-        name: &'static str,
+        state: SessionState,
         now: Millis,
     ) -> Result<Step> {
         let mut cp = BTreeMap::new();
-        let channel = match name {
+        let channel = match state.challenge.as_str() {
             factor::SMS => Some(Channel::Sms),
             factor::EMAIL => Some(Channel::Email),
             _ => None,
@@ -190,7 +197,6 @@ impl Service {
                 details.destination.unwrap_or_default(),
             );
         }
-        let state = self.mfa_state(name, pool, client, rec, now);
         self.challenge_step(&state, cp)
     }
 
@@ -260,9 +266,13 @@ impl Service {
                             format!("{answer} is not one of the MFA methods offered."),
                         )
                     })?;
-                return self
-                    .factor_challenge(&pool, client, &rec, chosen, now)
-                    .await;
+                let next = SessionState {
+                    challenge: chosen.to_owned(),
+                    expires_ms: now + session_validity_ms(client),
+                    mfa_choices: None,
+                    ..state
+                };
+                return self.factor_challenge(&pool, &rec, next, now).await;
             }
             _ => {
                 // MFA_SETUP: VerifySoftwareToken returned this session once the
@@ -274,6 +284,6 @@ impl Service {
                 }
             }
         }
-        self.grant(&pool, client, &rec, None, now).await
+        self.grant(&pool, client, &rec, state.device_key, now).await
     }
 }

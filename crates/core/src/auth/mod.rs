@@ -1,9 +1,11 @@
 //! Sign-in flows: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and
 //! AdminRespondToAuthChallenge with USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
-//! USER_SRP_AUTH (PASSWORD_VERIFIER), REFRESH_TOKEN_AUTH and the
-//! NEW_PASSWORD_REQUIRED challenge.
+//! USER_SRP_AUTH (PASSWORD_VERIFIER), REFRESH_TOKEN_AUTH, the
+//! NEW_PASSWORD_REQUIRED challenge and remembered devices (DEVICE_SRP_AUTH,
+//! DEVICE_PASSWORD_VERIFIER).
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html>
 
+mod device_flow;
 pub(crate) mod lockout;
 mod mfa_flow;
 mod new_password;
@@ -119,12 +121,14 @@ impl Service {
     }
 
     /// After the password (or SRP proof) was right: the user's state decides
-    /// between tokens and a NEW_PASSWORD_REQUIRED challenge.
+    /// between tokens and a NEW_PASSWORD_REQUIRED challenge; a `device_key`
+    /// the client named must then be proven (DEVICE_SRP_AUTH).
     pub(crate) async fn after_password(
         &self,
         pool: &Pool,
         client: &AppClient,
         mut rec: UserRecord,
+        device_key: Option<&str>,
         now: Millis,
     ) -> Result<Step> {
         self.clear_failures(&mut rec).await?;
@@ -152,11 +156,22 @@ impl Service {
                 }
                 self.new_password_challenge(pool, client, &rec, now)
             }
-            _ => self.mfa_or_grant(pool, client, &rec, now).await,
+            _ => {
+                if let Some(step) = self
+                    .device_challenge(pool, client, &rec, device_key, now)
+                    .await?
+                {
+                    return Ok(step);
+                }
+                self.mfa_or_grant(pool, client, &rec, None, now).await
+            }
         }
     }
 
     /// Issues tokens for a completed sign-in (a new session: new origin_jti).
+    /// `device_key` is the device the sign-in proved; without one, a pool
+    /// that tracks devices announces a new device (NewDeviceMetadata) and
+    /// binds the tokens to it.
     pub(crate) async fn grant(
         &self,
         pool: &Pool,
@@ -165,6 +180,11 @@ impl Service {
         device_key: Option<String>,
         now: Millis,
     ) -> Result<Step> {
+        let new_device = match device_key {
+            Some(_) => None,
+            None => self.new_device_metadata(pool, rec),
+        };
+        let device_key = device_key.or_else(|| new_device.as_ref()?.device_key.clone());
         let sign_in = SignIn {
             auth_time: now / 1000,
             origin_jti: uuid::Uuid::new_v4().to_string(),
@@ -186,7 +206,7 @@ impl Service {
                 token_type: Some("Bearer".into()),
                 refresh_token: Some(refresh),
                 id_token: Some(issued.id_token),
-                new_device_metadata: None,
+                new_device_metadata: new_device,
             }),
             ..Default::default()
         })
@@ -242,6 +262,8 @@ impl Service {
     ) -> Result<Step> {
         match challenge {
             "PASSWORD_VERIFIER" => self.srp_verify(client, responses, now).await,
+            "DEVICE_SRP_AUTH" => self.device_srp_start(client, session, responses, now).await,
+            "DEVICE_PASSWORD_VERIFIER" => self.device_srp_verify(client, responses, now).await,
             "NEW_PASSWORD_REQUIRED" => {
                 let session = session.ok_or_else(|| {
                     Error::invalid_parameter("Missing required parameter Session")

@@ -121,6 +121,6 @@ impl Service {
             .await?;
         rec.status = status::CONFIRMED.into();
         self.save_user(&pool, &mut rec, &attrs, false, now).await?;
-        self.mfa_or_grant(&pool, client, &rec, now).await
+        self.mfa_or_grant(&pool, client, &rec, None, now).await
     }
 }

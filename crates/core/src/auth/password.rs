@@ -35,6 +35,8 @@ impl Service {
         if !ok {
             return Err(self.record_failure(&pool, &rec, now).await);
         }
-        self.after_password(&pool, client, rec, now).await
+        let device_key = super::srp_flow::optional(params, "DEVICE_KEY");
+        self.after_password(&pool, client, rec, device_key.as_deref(), now)
+            .await
     }
 }

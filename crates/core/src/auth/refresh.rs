@@ -66,12 +66,16 @@ impl Service {
 
     /// New ID and access tokens for a valid refresh token of this client;
     /// with `rotate`, the old refresh token is spent and a new one returned.
+    /// A token issued to a device works only with that device's key
+    /// (`device_key`), and only while the device is confirmed and not
+    /// forgotten, as in Cognito.
     async fn refresh(
         &self,
         client: &AppClient,
         token: &str,
         proof: SecretProof<'_>,
         rotate: bool,
+        device_key: Option<&str>,
         now: Millis,
     ) -> Result<AuthenticationResultType> {
         let hash = tokens::refresh_token_hash(token);
@@ -117,6 +121,15 @@ impl Service {
                 ErrorCode::NotAuthorizedException,
                 "User is disabled.",
             ));
+        }
+        if let Some(bound) = &stored.device_key {
+            if device_key != Some(bound.as_str()) {
+                return Err(invalid());
+            }
+            self.store
+                .get_device(&pool.id, &rec.username_key, bound)
+                .await?
+                .ok_or_else(invalid)?;
         }
         let sign_in = SignIn {
             auth_time: stored.auth_time,
@@ -179,8 +192,16 @@ impl Service {
                 "This client rotates refresh tokens: use GetTokensFromRefreshToken.",
             ));
         }
+        let device_key = params.as_ref().and_then(|m| m.get("DEVICE_KEY"));
         let result = self
-            .refresh(client, token, SecretProof::Hash(secret_hash), false, now)
+            .refresh(
+                client,
+                token,
+                SecretProof::Hash(secret_hash),
+                false,
+                device_key.map(String::as_str),
+                now,
+            )
             .await?;
         Ok(Step {
             result: Some(result),
@@ -224,6 +245,7 @@ impl Service {
                 token,
                 SecretProof::Checked,
                 Self::rotates(&client),
+                req.device_key.as_deref(),
                 now,
             )
             .await?;

@@ -35,6 +35,9 @@ pub(crate) struct SessionState {
     /// MFA_SETUP: true once VerifySoftwareToken accepted the new authenticator.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mfa_setup_done: bool,
+    /// The device the client named (DEVICE_KEY), for the device steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
 }
 
 const AAD: &[u8] = b"kognit auth session v1";

@@ -15,7 +15,7 @@ use crate::service::{Millis, Service};
 use crate::srp::{self, ServerChallenge, SrpSecret};
 use crate::{Error, Result, crypto};
 
-fn incorrect() -> Error {
+pub(super) fn incorrect() -> Error {
     Error::new(
         ErrorCode::NotAuthorizedException,
         "Incorrect username or password.",
@@ -57,11 +57,7 @@ impl Service {
         now: Millis,
     ) -> Result<Step> {
         let username = param(params, "USERNAME")?;
-        let a_hex = param(params, "SRP_A")?.to_owned();
-        let a = decode_hex("SRP_A", &a_hex)?;
-        if !srp::valid_public_a(&a) {
-            return Err(Error::invalid_parameter("SRP_A is not a valid value."));
-        }
+        let a_hex = public_a(params)?;
         let secret_hash = params
             .as_ref()
             .and_then(|m| m.get("SECRET_HASH"))
@@ -102,10 +98,7 @@ impl Service {
                 (username.to_owned(), None, verifier, salt)
             }
         };
-        let challenge = tokio::task::spawn_blocking(move || ServerChallenge::start(&verifier))
-            .await
-            .map_err(Error::internal)?
-            .map_err(|e| Error::internal(format!("SRP start failed: {e}")))?;
+        let challenge = start_exchange(verifier).await?;
         let state = SessionState {
             challenge: "PASSWORD_VERIFIER".into(),
             pool_id: pool.id.clone(),
@@ -114,6 +107,7 @@ impl Service {
             expires_ms: now + super::session_validity_ms(client),
             srp_b: Some(challenge.to_bytes()),
             srp_a: Some(a_hex),
+            device_key: optional(params, "DEVICE_KEY"),
             ..Default::default()
         };
         let secret_block = self.seal_session(&state)?;
@@ -164,28 +158,84 @@ impl Service {
             .ok_or_else(incorrect)?;
         lockout::check(&rec, now)?;
         let secret = self.srp_secret(&pool.id, &rec)?.ok_or_else(incorrect)?;
-        let b = state
-            .srp_b
-            .as_deref()
-            .and_then(ServerChallenge::from_bytes)
-            .ok_or_else(|| Error::internal("SRP state missing from the secret block"))?;
-        let a = decode_hex("SRP_A", state.srp_a.as_deref().unwrap_or_default())?;
-        let key = tokio::task::spawn_blocking(move || b.session_key(&a, &secret.verifier))
-            .await
-            .map_err(Error::internal)?
-            .map_err(|_| Error::invalid_parameter("SRP_A is not a valid value."))?;
-        let block_bytes = B64.decode(block.trim()).map_err(|_| incorrect())?;
-        let expected = srp::claim_signature(
-            &key,
-            srp::pool_name(&pool.id),
-            &rec.username,
-            &block_bytes,
+        let claim = Claim {
+            realm: srp::pool_name(&pool.id),
+            identity: &rec.username,
+            secret_block: block,
             timestamp,
-        );
-        let given = B64.decode(signature.trim()).unwrap_or_default();
-        if !crypto::ct_eq(&expected, &given) {
+            signature,
+        };
+        if !claim_holds(&state, secret.verifier, &claim).await? {
             return Err(self.record_failure(&pool, &rec, now).await);
         }
-        self.after_password(&pool, client, rec, now).await
+        // The device the client names now, else the one it named at the start.
+        let device_key = optional(responses, "DEVICE_KEY").or(state.device_key);
+        self.after_password(&pool, client, rec, device_key.as_deref(), now)
+            .await
     }
+}
+
+/// An optional AuthParameters / ChallengeResponses member.
+pub(super) fn optional(map: &Option<BTreeMap<String, String>>, name: &str) -> Option<String> {
+    map.as_ref().and_then(|m| m.get(name)).cloned()
+}
+
+/// The client's `SRP_A` (hex), checked to be a usable public value.
+pub(super) fn public_a(params: &Option<BTreeMap<String, String>>) -> Result<String> {
+    let a_hex = param(params, "SRP_A")?.to_owned();
+    let a = decode_hex("SRP_A", &a_hex)?;
+    if !srp::valid_public_a(&a) {
+        return Err(Error::invalid_parameter("SRP_A is not a valid value."));
+    }
+    Ok(a_hex)
+}
+
+/// Starts the server's half of an exchange for this verifier, on the
+/// blocking pool (one 3072-bit exponentiation).
+pub(super) async fn start_exchange(verifier: Vec<u8>) -> Result<ServerChallenge> {
+    tokio::task::spawn_blocking(move || ServerChallenge::start(&verifier))
+        .await
+        .map_err(Error::internal)?
+        .map_err(|e| Error::internal(format!("SRP start failed: {e}")))
+}
+
+/// What a client claims in answer to PASSWORD_VERIFIER or
+/// DEVICE_PASSWORD_VERIFIER.
+pub(super) struct Claim<'a> {
+    /// The pool name, or a device's group key.
+    pub realm: &'a str,
+    /// `USER_ID_FOR_SRP`, or the device key.
+    pub identity: &'a str,
+    /// `PASSWORD_CLAIM_SECRET_BLOCK` as sent (base64).
+    pub secret_block: &'a str,
+    /// `TIMESTAMP` as sent.
+    pub timestamp: &'a str,
+    /// `PASSWORD_CLAIM_SIGNATURE` as sent (base64).
+    pub signature: &'a str,
+}
+
+/// Whether the claim's signature proves knowledge of the password behind
+/// `verifier`: the session key from the state's `b` and `A` (two
+/// exponentiations, on the blocking pool), then a constant-time comparison.
+pub(super) async fn claim_holds(
+    state: &SessionState,
+    verifier: Vec<u8>,
+    claim: &Claim<'_>,
+) -> Result<bool> {
+    let b = state
+        .srp_b
+        .as_deref()
+        .and_then(ServerChallenge::from_bytes)
+        .ok_or_else(|| Error::internal("SRP state missing from the secret block"))?;
+    let a = decode_hex("SRP_A", state.srp_a.as_deref().unwrap_or_default())?;
+    let key = tokio::task::spawn_blocking(move || b.session_key(&a, &verifier))
+        .await
+        .map_err(Error::internal)?
+        .map_err(|_| Error::invalid_parameter("SRP_A is not a valid value."))?;
+    let block = B64
+        .decode(claim.secret_block.trim())
+        .map_err(|_| incorrect())?;
+    let expected = srp::claim_signature(&key, claim.realm, claim.identity, &block, claim.timestamp);
+    let given = B64.decode(claim.signature.trim()).unwrap_or_default();
+    Ok(crypto::ct_eq(&expected, &given))
 }

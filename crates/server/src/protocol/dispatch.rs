@@ -119,6 +119,21 @@ async fn public_op(
         "VerifySoftwareToken" => call(body, |r| svc.verify_software_token(r, now)).await,
         "SetUserMFAPreference" => call(body, |r| svc.set_user_mfa_preference(r, now)).await,
         "SetUserSettings" => call(body, |r| svc.set_user_settings(r, now)).await,
+        "ConfirmDevice" => call(body, |r| svc.confirm_device(r, now)).await,
+        "GetDevice" => call(body, |r| svc.get_device(r, now)).await,
+        "ListDevices" => call(body, |r| svc.list_devices(r, now)).await,
+        "UpdateDeviceStatus" => {
+            call(body, |r| async {
+                svc.update_device_status(r, now).await.map(empty)
+            })
+            .await
+        }
+        "ForgetDevice" => {
+            call(body, |r| async {
+                svc.forget_device(r, now).await.map(empty)
+            })
+            .await
+        }
         _ => Err(not_implemented(op)),
     }
 }
@@ -269,6 +284,20 @@ async fn admin_op(
         }
         "AdminListGroupsForUser" => call(body, |r| svc.admin_list_groups_for_user(a, r)).await,
         "ListUsersInGroup" => call(body, |r| svc.list_users_in_group(a, r)).await,
+        "AdminGetDevice" => call(body, |r| svc.admin_get_device(a, r)).await,
+        "AdminListDevices" => call(body, |r| svc.admin_list_devices(a, r)).await,
+        "AdminUpdateDeviceStatus" => {
+            call(body, |r| async {
+                svc.admin_update_device_status(a, r, now).await.map(empty)
+            })
+            .await
+        }
+        "AdminForgetDevice" => {
+            call(body, |r| async {
+                svc.admin_forget_device(a, r, now).await.map(empty)
+            })
+            .await
+        }
         _ => Err(not_implemented(op)),
     }
 }

@@ -1,7 +1,8 @@
 //! Client compatibility: the JavaScript libraries apps really use, run by Node
 //! against the real server. amazon-cognito-identity-js signs in with its own SRP
 //! (USER_SRP_AUTH → PASSWORD_VERIFIER), refreshes and reads the user's
-//! attributes; aws-jwt-verify checks the tokens against the pool's JWKS.
+//! attributes, and remembers a device (ConfirmDevice, then DEVICE_SRP_AUTH on
+//! the next sign-in); aws-jwt-verify checks the tokens against the pool's JWKS.
 //!
 //! The scripts and their locked dependencies live in `crates/server/tests/js`
 //! (`npm ci` there, which `scripts/test` runs). Without `node` or the installed
@@ -27,6 +28,7 @@ on_both_backends!(
     js_srp_sign_in_refresh_and_verify,
     js_srp_with_email_as_username,
     js_wrong_password,
+    js_remembered_device,
 );
 
 /// How long one script may run (it makes a handful of requests).
@@ -315,4 +317,84 @@ async fn js_wrong_password(s: TestServer) {
     // The failure did not lock the user out: the right password still works.
     let r = js_sign_in(&s, &st.pool, &st.client, "pat", PASSWORD).await;
     assert!(r.ok, "{}", r.json);
+}
+
+/// amazon-cognito-identity-js remembers the device of its first sign-in by
+/// itself; after setDeviceStatusRemembered and a sign-out, its next sign-in
+/// goes through DEVICE_SRP_AUTH with the device's own SRP.
+async fn js_remembered_device(s: TestServer) {
+    if !node_available() {
+        return;
+    }
+    let c = s.client();
+    let st = crate::devices::setup(&c, Some((true, true))).await;
+    let r = node(
+        "remembered_device.mjs",
+        &[&s.url, &st.pool, &st.client, "pat", PASSWORD],
+    )
+    .await;
+    assert!(r.ok, "the remembered-device sign-in failed: {}", r.json);
+    let v = &r.json;
+    let calls = |phase: &str| -> Vec<String> {
+        v["calls"][phase]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect()
+    };
+    // NewDeviceMetadata made the library confirm the device; the pool asks
+    // the user, so the app then remembered it.
+    assert_eq!(
+        calls("first"),
+        [
+            "InitiateAuth",
+            "InitiateAuth ← PASSWORD_VERIFIER",
+            "RespondToAuthChallenge → PASSWORD_VERIFIER",
+            "ConfirmDevice",
+            "UpdateDeviceStatus",
+            "RevokeToken",
+        ]
+    );
+    assert_eq!(v["userConfirmationNecessary"], true);
+    let device_key = token(v, "deviceKey");
+    // The next sign-in proved the cached device instead of announcing a new one.
+    assert_eq!(
+        calls("second"),
+        [
+            "InitiateAuth",
+            "InitiateAuth ← PASSWORD_VERIFIER",
+            "RespondToAuthChallenge → PASSWORD_VERIFIER",
+            "RespondToAuthChallenge ← DEVICE_SRP_AUTH",
+            "RespondToAuthChallenge → DEVICE_SRP_AUTH",
+            "RespondToAuthChallenge ← DEVICE_PASSWORD_VERIFIER",
+            "RespondToAuthChallenge → DEVICE_PASSWORD_VERIFIER",
+            "InitiateAuth",
+            "ListDevices",
+        ]
+    );
+    for t in ["accessToken", "refreshedAccessToken"] {
+        let access = token(v, t);
+        assert_eq!(crate::auth::claims(access).1["device_key"], device_key);
+        assert_eq!(get_user_name(&c, access).await, "pat");
+    }
+    let devices = v["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0]["DeviceKey"], device_key);
+    let device = c
+        .admin_get_device()
+        .user_pool_id(&st.pool)
+        .username("pat")
+        .device_key(device_key)
+        .send()
+        .await
+        .unwrap()
+        .device
+        .unwrap();
+    let remembered = device
+        .device_attributes()
+        .iter()
+        .find(|a| a.name() == "dev:device_remembered_status")
+        .and_then(|a| a.value());
+    assert_eq!(remembered, Some("remembered"));
 }

@@ -11,6 +11,7 @@ mod binary;
 mod clients;
 mod concurrency;
 mod delivery;
+mod devices;
 mod fuzz;
 mod groups;
 mod js_clients;
