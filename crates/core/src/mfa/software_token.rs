@@ -21,7 +21,7 @@ enum Caller {
     /// Signed in: the access token's user.
     Token(Pool, UserRecord),
     /// Mid sign-in: the MFA_SETUP session's user.
-    Setup(Pool, UserRecord, SessionState),
+    Setup(Pool, UserRecord, Box<SessionState>),
 }
 
 impl Caller {
@@ -64,7 +64,7 @@ impl Service {
                     .get_user(&pool.id, state.username_key.as_deref().unwrap_or_default())
                     .await?
                     .ok_or_else(crate::users::user_not_found)?;
-                Ok(Caller::Setup(pool, user, state))
+                Ok(Caller::Setup(pool, user, Box::new(state)))
             }
         }
     }
