@@ -60,7 +60,7 @@ pub async fn setup(c: &Client, devices: Option<(bool, bool)>) -> Setup {
 }
 
 /// USER_PASSWORD_AUTH, optionally naming a device; the whole answer.
-async fn password_start(
+pub async fn password_start(
     c: &Client,
     st: &Setup,
     device_key: Option<&str>,
@@ -94,7 +94,7 @@ async fn new_device_sign_in(c: &Client, st: &Setup) -> (AuthenticationResultType
 
 /// ConfirmDevice with a verifier made by the independent client; the
 /// device's random password and UserConfirmationNecessary.
-async fn confirm(
+pub async fn confirm(
     c: &Client,
     st: &Setup,
     access: &str,

@@ -19,6 +19,7 @@ mod js_mfa;
 mod keys;
 mod mfa;
 mod mfa_codes;
+mod mfa_devices;
 mod pools;
 mod protocol;
 mod rotation;

@@ -21,7 +21,7 @@ on_both_backends!(
 );
 
 /// A confirmed user with an email address and a phone number.
-async fn user_with_phone(c: &Client, pool: &str, name: &str) {
+pub async fn user_with_phone(c: &Client, pool: &str, name: &str) {
     c.admin_create_user()
         .user_pool_id(pool)
         .username(name)
