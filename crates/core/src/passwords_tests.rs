@@ -36,6 +36,45 @@ async fn verify_uses_the_parameters_recorded_in_the_hash() {
     assert!(!dev.verify("Passw0rd!", &argon2i).await.unwrap());
 }
 
+/// The reused working memory changes nothing: hashes made here verify with the
+/// argon2 crate's own API, and its hashes verify here, also after a larger
+/// hash (more lanes and memory) used the memory.
+#[tokio::test]
+async fn hashes_agree_with_the_argon2_crate_across_reused_memory() {
+    use argon2::{PasswordHasher, PasswordVerifier};
+    let h = Hasher::with_permits(HashParams::DEV, 1);
+    let ours = h.hash("Passw0rd!").await.unwrap();
+    let parsed = PasswordHash::new(&ours).unwrap();
+    assert!(
+        Argon2::default()
+            .verify_password(b"Passw0rd!", &parsed)
+            .is_ok()
+    );
+    // A bigger hash first, so the smaller one runs on used memory.
+    let big = Hasher::with_permits(
+        HashParams {
+            m_cost_kib: 1024,
+            t_cost: 2,
+            p_cost: 2,
+        },
+        1,
+    );
+    let _ = big.hash("x").await.unwrap();
+    for params in [
+        Params::new(256, 1, 1, None).unwrap(),
+        Params::new(512, 3, 2, None).unwrap(),
+    ] {
+        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password_with_salt(b"Passw0rd!", b"somesalt12345678")
+            .unwrap()
+            .to_string();
+        for hasher in [&h, &big] {
+            assert!(hasher.verify("Passw0rd!", &theirs).await.unwrap());
+            assert!(!hasher.verify("Passw0rd?", &theirs).await.unwrap());
+        }
+    }
+}
+
 #[tokio::test]
 async fn unparseable_stored_hash_is_an_internal_error() {
     let h = Hasher::new(HashParams::DEV);
