@@ -7,9 +7,11 @@
 use async_trait::async_trait;
 
 mod groups;
+mod sessions;
 mod tokens;
 mod users;
 pub use groups::*;
+pub use sessions::*;
 pub use tokens::*;
 pub use users::*;
 
@@ -183,6 +185,8 @@ pub trait Store:
     + SigningKeyStore
     + TokenStore
     + GroupStore
+    + SessionStore
+    + AuthEventStore
 {
 }
 
@@ -197,5 +201,7 @@ impl<T> Store for T where
         + SigningKeyStore
         + TokenStore
         + GroupStore
+    + SessionStore
+    + AuthEventStore
 {
 }

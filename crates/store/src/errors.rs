@@ -50,6 +50,14 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "group_members.pool_id, group_members.group_name, group_members.username_key",
         "group_members_pkey",
     ),
+    (
+        "token_sessions.pool_id, token_sessions.session_id",
+        "token_sessions_pkey",
+    ),
+    (
+        "auth_events.pool_id, auth_events.event_id",
+        "auth_events_event_key",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 

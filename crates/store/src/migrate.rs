@@ -48,6 +48,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "groups",
         sql: include_str!("../migrations/sqlite/0004_groups.sql"),
     },
+    Migration {
+        version: 5,
+        description: "sessions",
+        sql: include_str!("../migrations/sqlite/0005_sessions.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -71,6 +76,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         description: "groups",
         sql: include_str!("../migrations/postgres/0004_groups.sql"),
+    },
+    Migration {
+        version: 5,
+        description: "sessions",
+        sql: include_str!("../migrations/postgres/0005_sessions.sql"),
     },
 ];
 

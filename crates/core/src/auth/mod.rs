@@ -7,6 +7,7 @@
 pub(crate) mod lockout;
 mod new_password;
 mod password;
+mod record;
 mod refresh;
 pub(crate) mod session;
 mod srp_flow;
@@ -178,6 +179,7 @@ impl Service {
         let refresh = self
             .store_refresh_token(pool, client, rec, &sign_in, now)
             .await?;
+        self.signed_in(pool, client, rec, &sign_in, now).await?;
         Ok(Step {
             result: Some(AuthenticationResultType {
                 access_token: Some(issued.access_token),
