@@ -34,8 +34,7 @@ pub(crate) struct AuthEvent<'a> {
 }
 
 fn record_to_type(r: AuthEventRecord) -> AuthEventType {
-    let challenges: Vec<(String, String)> =
-        serde_json::from_str(&r.challenges).unwrap_or_default();
+    let challenges: Vec<(String, String)> = serde_json::from_str(&r.challenges).unwrap_or_default();
     let feedback = r.feedback_value.map(|v| EventFeedbackType {
         feedback_value: Some(v),
         provider: r.feedback_provider,

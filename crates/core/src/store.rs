@@ -201,7 +201,7 @@ impl<T> Store for T where
         + SigningKeyStore
         + TokenStore
         + GroupStore
-    + SessionStore
-    + AuthEventStore
+        + SessionStore
+        + AuthEventStore
 {
 }

@@ -121,7 +121,8 @@ impl Service {
             at_ms: now,
             device_type: ctx.device(),
             ip: ctx.ip,
-            expires_ms: rotated.then(|| now + crate::client_rules::refresh_validity_ms(&client.config)),
+            expires_ms: rotated
+                .then(|| now + crate::client_rules::refresh_validity_ms(&client.config)),
         };
         // A session begun before tracking was on has no record to update.
         self.store
@@ -145,7 +146,13 @@ impl Service {
         let after = next_token.map(decode_token).transpose()?;
         let mut recs = self
             .store
-            .list_token_sessions(&pool.id, &user.username_key, now, after.as_deref(), PAGE + 1)
+            .list_token_sessions(
+                &pool.id,
+                &user.username_key,
+                now,
+                after.as_deref(),
+                PAGE + 1,
+            )
             .await?;
         let more = recs.len() > PAGE as usize;
         recs.truncate(PAGE as usize);
