@@ -5,6 +5,7 @@
 //! MaxPerUser eviction, on both stores. The SDK under test predates these
 //! operations, so they go over raw JSON 1.1 (with a chosen User-Agent).
 
+use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 use serde_json::{Value, json};
 
 use crate::auth::{create_user, setup};
@@ -12,7 +13,11 @@ use crate::harness::{RawReply, TestServer};
 use crate::on_both_backends;
 use crate::users::PASSWORD;
 
-on_both_backends!(sessions_listed_refreshed_revoked, admin_sessions_and_limit);
+on_both_backends!(
+    sessions_listed_refreshed_revoked,
+    admin_sessions_and_limit,
+    concurrent_sign_ins_keep_the_limit,
+);
 
 pub const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
                           (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
@@ -325,4 +330,39 @@ async fn admin_sessions_and_limit(s: TestServer) {
     )
     .await;
     assert_eq!(kind, "OperationNotEnabledException");
+}
+
+async fn concurrent_sign_ins_keep_the_limit(s: TestServer) {
+    let c = s.client();
+    let st = setup(&c).await;
+    track(&s, &st.pool, 2).await;
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let (c, client) = (c.clone(), st.client.clone());
+        tasks.push(tokio::spawn(async move {
+            let out = c
+                .initiate_auth()
+                .client_id(client)
+                .auth_flow(AuthFlowType::UserPasswordAuth)
+                .auth_parameters("USERNAME", "pat")
+                .auth_parameters("PASSWORD", PASSWORD)
+                .send()
+                .await
+                .unwrap();
+            out.authentication_result.unwrap().refresh_token.unwrap()
+        }));
+    }
+    let mut tokens = Vec::new();
+    for t in tasks {
+        tokens.push(t.await.unwrap());
+    }
+    // Sign-ins of one user queue on the user, so no two both found room.
+    assert_eq!(admin_sessions(&s, &st.pool, "pat").await.len(), 2);
+    let mut live = 0;
+    for t in &tokens {
+        if refresh(&s, &st.client, &json!(t), FIREFOX).await.status == 200 {
+            live += 1;
+        }
+    }
+    assert_eq!(live, 2);
 }

@@ -23,8 +23,9 @@ CREATE TABLE token_sessions (
     CONSTRAINT token_sessions_user_fkey FOREIGN KEY (pool_id, username_key)
         REFERENCES users (pool_id, username_key) ON DELETE CASCADE
 ) STRICT;
--- A user's sessions (listing, eviction, the cascade from users).
-CREATE INDEX token_sessions_user_idx ON token_sessions (pool_id, username_key);
+-- A user's sessions (listing, eviction, the cascade from users); ending in
+-- session_id, a page comes out of the index in order, without a sort.
+CREATE INDEX token_sessions_user_idx ON token_sessions (pool_id, username_key, session_id);
 
 -- Every sign-in attempt and sign-up, newest last: `seq` grows with each
 -- insert, so "newest first" is the rowid order backwards and a page position

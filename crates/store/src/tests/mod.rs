@@ -32,6 +32,7 @@ mod groups;
 mod groups_concurrent;
 mod harness;
 mod pools;
+mod session_plans;
 mod sessions;
 mod signing_keys;
 mod token_plans;
