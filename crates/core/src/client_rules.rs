@@ -24,6 +24,17 @@ pub fn validity_seconds(value: i32, unit: &str) -> i64 {
     i64::from(value) * unit_seconds(unit)
 }
 
+/// How long the client's refresh tokens live, in ms (RefreshTokenValidity,
+/// default 30 days).
+pub fn refresh_validity_ms(c: &UserPoolClientType) -> i64 {
+    let unit = c
+        .token_validity_units
+        .as_ref()
+        .and_then(|u| u.refresh_token.as_deref())
+        .unwrap_or("days");
+    validity_seconds(c.refresh_token_validity.unwrap_or(30), unit) * 1000
+}
+
 /// `default_secs` expressed in `unit`, when it divides evenly.
 fn in_unit(default_secs: i64, unit: &str) -> Option<i32> {
     let u = unit_seconds(unit);

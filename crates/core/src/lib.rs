@@ -7,6 +7,7 @@
 
 pub mod app_client;
 pub mod auth;
+mod auth_events;
 pub mod client_rules;
 pub mod clients;
 pub mod crypto;
@@ -22,8 +23,10 @@ mod mfa_config;
 pub mod passwords;
 mod pool_defaults;
 pub mod pools;
+pub mod request;
 pub mod schema;
 pub mod service;
+pub mod sessions;
 pub mod sigv4;
 pub mod srp;
 pub mod store;

@@ -22,6 +22,9 @@ pub struct PoolDoc {
     /// SetUserPoolMfaConfig's settings.
     #[serde(default)]
     pub mfa: MfaDoc,
+    /// SetUserPoolSessionConfiguration's settings.
+    #[serde(default)]
+    pub sessions: crate::sessions::SessionsDoc,
 }
 
 /// The factor settings of SetUserPoolMfaConfig.
@@ -133,6 +136,7 @@ impl Service {
             let doc = PoolDoc {
                 pool: pool.clone(),
                 mfa: mfa.clone(),
+                sessions: Default::default(),
             };
             let rec = PoolRecord {
                 id: id.clone(),

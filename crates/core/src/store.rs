@@ -8,10 +8,12 @@ use async_trait::async_trait;
 
 mod devices;
 mod groups;
+mod sessions;
 mod tokens;
 mod users;
 pub use devices::*;
 pub use groups::*;
+pub use sessions::*;
 pub use tokens::*;
 pub use users::*;
 
@@ -186,6 +188,8 @@ pub trait Store:
     + TokenStore
     + GroupStore
     + DeviceStore
+    + SessionStore
+    + AuthEventStore
 {
 }
 
@@ -201,5 +205,7 @@ impl<T> Store for T where
         + TokenStore
         + GroupStore
         + DeviceStore
+        + SessionStore
+        + AuthEventStore
 {
 }

@@ -54,6 +54,14 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "devices.pool_id, devices.username_key, devices.device_key",
         "devices_pkey",
     ),
+    (
+        "token_sessions.pool_id, token_sessions.session_id",
+        "token_sessions_pkey",
+    ),
+    (
+        "auth_events.pool_id, auth_events.event_id",
+        "auth_events_event_key",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 

@@ -7,6 +7,7 @@
 //! (migrations, how a write transaction begins, row locks, one planner hint)
 //! is gathered in one `Dialect` value per engine, selected at connect time.
 
+mod auth_events;
 mod clients;
 mod codes;
 mod devices;
@@ -17,6 +18,7 @@ mod keys;
 mod migrate;
 mod outbox;
 mod pools;
+mod sessions;
 mod signing_keys;
 #[cfg(test)]
 mod tests;
@@ -125,6 +127,8 @@ impl AdminStore for SqlStore {
         // are the operator's credentials and survive a developer reset.
         for sql in [
             "DELETE FROM outbox",
+            "DELETE FROM auth_events",
+            "DELETE FROM token_sessions",
             "DELETE FROM revoked_origins",
             "DELETE FROM refresh_tokens",
             "DELETE FROM devices",

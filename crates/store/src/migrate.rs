@@ -49,6 +49,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0004_groups.sql"),
     },
     Migration {
+        version: 5,
+        description: "sessions",
+        sql: include_str!("../migrations/sqlite/0005_sessions.sql"),
+    },
+    Migration {
         version: 7,
         description: "devices",
         sql: include_str!("../migrations/sqlite/0007_devices.sql"),
@@ -76,6 +81,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         description: "groups",
         sql: include_str!("../migrations/postgres/0004_groups.sql"),
+    },
+    Migration {
+        version: 5,
+        description: "sessions",
+        sql: include_str!("../migrations/postgres/0005_sessions.sql"),
     },
     Migration {
         version: 7,

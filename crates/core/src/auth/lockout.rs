@@ -40,8 +40,16 @@ fn incorrect() -> Error {
 }
 
 impl Service {
-    /// Records a failed attempt and answers the error the caller gets.
+    /// Records a failed sign-in (its auth event, and a failure towards
+    /// lockout) and answers the error the caller gets.
     pub(crate) async fn record_failure(&self, pool: &Pool, rec: &UserRecord, now: Millis) -> Error {
+        self.sign_in_failed(pool, rec, "Password", now).await;
+        self.count_failure(pool, rec, now).await
+    }
+
+    /// Counts a wrong password towards lockout (a sign-in's, or a password
+    /// change's) and answers the error the caller gets.
+    pub(crate) async fn count_failure(&self, pool: &Pool, rec: &UserRecord, now: Millis) -> Error {
         for _ in 0..3 {
             let mut current = match self.store.get_user(&pool.id, &rec.username_key).await {
                 Ok(Some(u)) => u,

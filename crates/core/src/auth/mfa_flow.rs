@@ -243,16 +243,27 @@ impl Service {
                     "EMAIL_OTP_CODE"
                 };
                 let code = param(responses, name)?;
-                self.redeem_code(&pool.id, &key, Purpose::Mfa, code, now)
+                let redeemed = self
+                    .redeem_code(&pool.id, &key, Purpose::Mfa, code, now)
                     .await
                     .map_err(|e| match e.code {
                         ErrorCode::CodeMismatchException => code_mismatch(),
                         _ => e,
-                    })?;
+                    });
+                if let Err(e) = redeemed {
+                    self.sign_in_failed(&pool, &rec, "Mfa", now).await;
+                    return Err(e);
+                }
             }
             factor::TOTP => {
                 let code = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
-                rec = self.redeem_totp(&pool, &key, code, now).await?;
+                match self.redeem_totp(&pool, &key, code, now).await {
+                    Ok(updated) => rec = updated,
+                    Err(e) => {
+                        self.sign_in_failed(&pool, &rec, "Mfa", now).await;
+                        return Err(e);
+                    }
+                }
             }
             "SELECT_MFA_TYPE" => {
                 let answer = param(responses, "ANSWER")?;
@@ -284,6 +295,8 @@ impl Service {
                 }
             }
         }
-        self.grant(&pool, client, &rec, state.device_key, now).await
+        let mfa = challenge != "MFA_SETUP";
+        self.grant_after(&pool, client, &rec, state.device_key, mfa, now)
+            .await
     }
 }

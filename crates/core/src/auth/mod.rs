@@ -10,6 +10,7 @@ pub(crate) mod lockout;
 mod mfa_flow;
 mod new_password;
 mod password;
+mod record;
 mod refresh;
 pub(crate) mod session;
 mod srp_flow;
@@ -180,6 +181,21 @@ impl Service {
         device_key: Option<String>,
         now: Millis,
     ) -> Result<Step> {
+        self.grant_after(pool, client, rec, device_key, false, now)
+            .await
+    }
+
+    /// [`Service::grant`]; `mfa` says a second factor was passed (recorded
+    /// in the sign-in's auth event).
+    pub(crate) async fn grant_after(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        rec: &UserRecord,
+        device_key: Option<String>,
+        mfa: bool,
+        now: Millis,
+    ) -> Result<Step> {
         let new_device = match device_key {
             Some(_) => None,
             None => self.new_device_metadata(pool, rec),
@@ -198,6 +214,8 @@ impl Service {
             .await?;
         let refresh = self
             .store_refresh_token(pool, client, rec, &sign_in, now)
+            .await?;
+        self.signed_in(pool, client, rec, &sign_in, mfa, now)
             .await?;
         Ok(Step {
             result: Some(AuthenticationResultType {

@@ -10,7 +10,7 @@ use kognit_wire::types::*;
 
 use super::{Step, param};
 use crate::app_client::AppClient;
-use crate::client_rules::validity_seconds;
+use crate::client_rules::refresh_validity_ms;
 use crate::service::{Millis, Service};
 use crate::store::{RefreshTokenRecord, UserRecord};
 use crate::tokens::{self, SignIn};
@@ -39,13 +39,6 @@ impl Service {
         sign_in: &SignIn,
         now: Millis,
     ) -> Result<String> {
-        let c = &client.config;
-        let unit = c
-            .token_validity_units
-            .as_ref()
-            .and_then(|u| u.refresh_token.clone())
-            .unwrap_or_else(|| "days".into());
-        let secs = validity_seconds(c.refresh_token_validity.unwrap_or(30), &unit);
         let (token, hash) = tokens::new_refresh_token();
         self.store
             .insert_refresh_token(&RefreshTokenRecord {
@@ -57,7 +50,7 @@ impl Service {
                 device_key: sign_in.device_key.clone(),
                 auth_time: sign_in.auth_time,
                 created_ms: now,
-                expires_ms: now + secs * 1000,
+                expires_ms: now + refresh_validity_ms(&client.config),
                 revoked_ms: None,
             })
             .await?;
@@ -157,6 +150,8 @@ impl Service {
         } else {
             None
         };
+        self.session_refreshed(&pool, client, &stored.origin_jti, rotate, now)
+            .await?;
         Ok(AuthenticationResultType {
             access_token: Some(issued.access_token),
             expires_in: Some(issued.expires_in),

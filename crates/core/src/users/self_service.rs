@@ -155,7 +155,7 @@ impl Service {
             None => false,
         };
         if !ok {
-            return Err(self.record_failure(&t.pool, &t.user, now).await);
+            return Err(self.count_failure(&t.pool, &t.user, now).await);
         }
         let proposed = req.proposed_password.as_deref().unwrap_or_default();
         self.set_password(&t.pool, &mut t.user, proposed, false, now)

@@ -223,6 +223,14 @@ impl Service {
                 }
             }
         };
+        let event = crate::auth_events::AuthEvent {
+            event_type: "SignUp",
+            response: "Pass",
+            challenges: &[],
+            event_id: None,
+        };
+        self.record_auth_event(&pool.id, &rec.username_key, event, now)
+            .await?;
         Ok(SignUpResponse {
             user_confirmed: Some(false),
             code_delivery_details: details,

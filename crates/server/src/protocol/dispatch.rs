@@ -134,6 +134,13 @@ async fn public_op(
             })
             .await
         }
+        "ListUserSessions" => call(body, |r| svc.list_user_sessions(r, now)).await,
+        "RevokeUserSession" => {
+            call(body, |r| async {
+                svc.revoke_user_session(r, now).await.map(empty)
+            })
+            .await
+        }
         _ => Err(not_implemented(op)),
     }
 }
@@ -295,6 +302,28 @@ async fn admin_op(
         "AdminForgetDevice" => {
             call(body, |r| async {
                 svc.admin_forget_device(a, r, now).await.map(empty)
+            })
+            .await
+        }
+        "AdminListUserSessions" => call(body, |r| svc.admin_list_user_sessions(a, r, now)).await,
+        "AdminRevokeUserSession" => {
+            call(body, |r| async {
+                svc.admin_revoke_user_session(a, r, now).await.map(empty)
+            })
+            .await
+        }
+        "GetUserPoolSessionConfiguration" => {
+            call(body, |r| svc.get_user_pool_session_configuration(a, r)).await
+        }
+        "SetUserPoolSessionConfiguration" => {
+            call(body, |r| svc.set_user_pool_session_configuration(a, r, now)).await
+        }
+        "AdminListUserAuthEvents" => call(body, |r| svc.admin_list_user_auth_events(a, r)).await,
+        "AdminUpdateAuthEventFeedback" => {
+            call(body, |r| async {
+                svc.admin_update_auth_event_feedback(a, r, now)
+                    .await
+                    .map(empty)
             })
             .await
         }

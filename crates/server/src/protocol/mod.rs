@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 use kognit_core::Error;
 use kognit_core::error::ErrorCode;
+use kognit_core::request::RequestContext;
 use kognit_wire::ops::{self, Operation};
 use kognit_wire::validate::{Invalid, validate};
 use tracing::Instrument as _;
@@ -166,5 +167,16 @@ async fn process(
         Invalid::Serialization(m) => Error::new(ErrorCode::SerializationException, m),
         Invalid::Constraint(m) => Error::invalid_parameter(m),
     })?;
-    dispatch::dispatch(state, op, caller, value).await
+    // Recorded by token sessions and auth events (kognit_core::request).
+    let context = RequestContext {
+        ip: req.peer.map(|ip| ip.to_string()),
+        user_agent: req
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    context
+        .scope(dispatch::dispatch(state, op, caller, value))
+        .await
 }

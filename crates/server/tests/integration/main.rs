@@ -6,6 +6,7 @@ mod harness;
 mod multinode;
 
 mod auth;
+mod auth_events;
 mod auth_tokens;
 mod binary;
 mod clients;
@@ -24,6 +25,7 @@ mod pools;
 mod protocol;
 mod rotation;
 mod serve;
+mod sessions;
 #[path = "../../src/delivery/smtp_sink.rs"]
 mod smtp_sink;
 mod users;

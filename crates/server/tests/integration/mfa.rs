@@ -329,6 +329,44 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
         .unwrap();
     let tokens = done.authentication_result.unwrap();
     assert!(tokens.access_token.is_some() && tokens.refresh_token.is_some());
+    // The auth events: the pass with both factors, after two MFA failures.
+    let events = c
+        .admin_list_user_auth_events()
+        .user_pool_id(&st.pool)
+        .username("pat")
+        .send()
+        .await
+        .unwrap();
+    let summary: Vec<(String, Vec<(String, String)>)> = events
+        .auth_events()
+        .iter()
+        .take(3)
+        .map(|e| {
+            let challenges = e
+                .challenge_responses()
+                .iter()
+                .map(|c| {
+                    let name = c.challenge_name().map(|n| n.as_str().to_owned());
+                    let result = c.challenge_response().map(|r| r.as_str().to_owned());
+                    (name.unwrap_or_default(), result.unwrap_or_default())
+                })
+                .collect();
+            let response = e.event_response().map(|r| r.as_str().to_owned());
+            (response.unwrap_or_default(), challenges)
+        })
+        .collect();
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "Pass".to_owned(),
+                vec![pair("Password", "Success"), pair("Mfa", "Success")]
+            ),
+            ("Fail".to_owned(), vec![pair("Mfa", "Failure")]),
+            ("Fail".to_owned(), vec![pair("Mfa", "Failure")]),
+        ]
+    );
     // The same code a second time, even in a new sign-in: refused.
     let (_, session2, _) = password_challenge(&c, &st, "pat").await;
     let again = answer(&c, &st, "pat", totp.clone(), &session2, key, &fresh).await;

@@ -33,6 +33,8 @@ mod groups;
 mod groups_concurrent;
 mod harness;
 mod pools;
+mod session_plans;
+mod sessions;
 mod signing_keys;
 mod token_plans;
 mod tokens;

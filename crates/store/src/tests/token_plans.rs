@@ -11,7 +11,7 @@ use crate::tokens::{GET_REFRESH, IS_ORIGIN_REVOKED, REVOKE_ORIGIN_TOKENS, REVOKE
 use crate::{Engine, SqlStore};
 
 /// A bound value.
-enum Arg {
+pub(super) enum Arg {
     Text(&'static str),
     Blob(Vec<u8>),
     Int(i64),
@@ -68,7 +68,7 @@ async fn populate(s: &SqlStore) {
 }
 
 /// The plan of `sql` with `args` bound, one line per plan node.
-async fn explain(s: &SqlStore, sql: &str, args: Vec<Arg>) -> String {
+pub(super) async fn explain(s: &SqlStore, sql: &str, args: Vec<Arg>) -> String {
     let (explain, detail) = match s.engine() {
         Engine::Sqlite => ("EXPLAIN QUERY PLAN", 3),
         Engine::Postgres => ("EXPLAIN", 0),

@@ -1,0 +1,90 @@
+//! The pool's session configuration: GetUserPoolSessionConfiguration and
+//! SetUserPoolSessionConfiguration. As in Cognito, tracking is off until
+//! turned on, and a user holds at most MaxPerUser (default 20) live sessions.
+//! kognit has no feature tiers, so it never answers
+//! FeatureUnavailableInTierException.
+//! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
+
+use kognit_wire::types::*;
+use serde::{Deserialize, Serialize};
+
+use crate::Result;
+use crate::service::{Admin, Millis, Service};
+
+/// Cognito's default MaxPerUser.
+const DEFAULT_MAX_PER_USER: i32 = 20;
+
+/// What the pool document keeps of SetUserPoolSessionConfiguration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SessionsDoc {
+    /// Whether sign-ins record token sessions (UserSessionTracking ENABLED).
+    #[serde(default)]
+    pub tracking: bool,
+    /// MaxPerUser, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i32>,
+}
+
+impl SessionsDoc {
+    /// The most live sessions a user may hold (1 to 100).
+    pub fn max_per_user(&self) -> u32 {
+        self.max_per_user
+            .unwrap_or(DEFAULT_MAX_PER_USER)
+            .clamp(1, 100)
+            .unsigned_abs()
+    }
+
+    fn tracking_name(&self) -> String {
+        if self.tracking { "ENABLED" } else { "DISABLED" }.into()
+    }
+
+    fn token_session(&self) -> UserPoolTokenSessionConfigType {
+        UserPoolTokenSessionConfigType {
+            max_per_user: Some(self.max_per_user() as i32),
+        }
+    }
+}
+
+impl Service {
+    /// GetUserPoolSessionConfiguration.
+    pub async fn get_user_pool_session_configuration(
+        &self,
+        _admin: &Admin,
+        req: GetUserPoolSessionConfigurationRequest,
+    ) -> Result<GetUserPoolSessionConfigurationResponse> {
+        let id = req.user_pool_id.unwrap_or_default();
+        let (_, doc) = self.load_pool(&id).await?;
+        Ok(GetUserPoolSessionConfigurationResponse {
+            user_pool_id: Some(id),
+            user_session_tracking: Some(doc.sessions.tracking_name()),
+            token_session: Some(doc.sessions.token_session()),
+        })
+    }
+
+    /// SetUserPoolSessionConfiguration: replaces both settings. Lowering
+    /// MaxPerUser ends no session by itself; a user is brought within the
+    /// limit at their next sign-in.
+    pub async fn set_user_pool_session_configuration(
+        &self,
+        _admin: &Admin,
+        req: SetUserPoolSessionConfigurationRequest,
+        now: Millis,
+    ) -> Result<SetUserPoolSessionConfigurationResponse> {
+        let id = req.user_pool_id.clone().unwrap_or_default();
+        let wanted = SessionsDoc {
+            tracking: req.user_session_tracking.as_deref() == Some("ENABLED"),
+            max_per_user: req.token_session.as_ref().and_then(|t| t.max_per_user),
+        };
+        let (doc, ()) = self
+            .modify_pool(&id, now, |doc| {
+                doc.sessions = wanted.clone();
+                Ok(())
+            })
+            .await?;
+        Ok(SetUserPoolSessionConfigurationResponse {
+            user_pool_id: Some(id),
+            user_session_tracking: Some(doc.sessions.tracking_name()),
+            token_session: Some(doc.sessions.token_session()),
+        })
+    }
+}
