@@ -109,6 +109,28 @@ pub(crate) fn unknown_user(client: &AppClient) -> Error {
     }
 }
 
+/// Cognito's refusal of a user whose password was right but whose state
+/// forbids signing in: disabled, unconfirmed, or a password reset required.
+fn state_refusal(rec: &UserRecord) -> Option<Error> {
+    if !rec.enabled {
+        return Some(Error::new(
+            ErrorCode::NotAuthorizedException,
+            "User is disabled.",
+        ));
+    }
+    match rec.status.as_str() {
+        status::UNCONFIRMED => Some(Error::new(
+            ErrorCode::UserNotConfirmedException,
+            "User is not confirmed.",
+        )),
+        status::RESET_REQUIRED => Some(Error::new(
+            ErrorCode::PasswordResetRequiredException,
+            "Password reset required for the user",
+        )),
+        _ => None,
+    }
+}
+
 impl Service {
     /// The client of an admin call, which must belong to the named pool.
     async fn admin_client(&self, pool_id: &str, client_id: &str) -> Result<AppClient> {
@@ -133,23 +155,15 @@ impl Service {
         now: Millis,
     ) -> Result<Step> {
         self.clear_failures(&mut rec).await?;
-        if !rec.enabled {
-            return Err(Error::new(
-                ErrorCode::NotAuthorizedException,
-                "User is disabled.",
-            ));
+        if let Some(refusal) = state_refusal(&rec) {
+            // The password was right, the user's state refuses the sign-in.
+            self.sign_in_refused(pool, &rec, now).await;
+            return Err(refusal);
         }
         match rec.status.as_str() {
-            status::UNCONFIRMED => Err(Error::new(
-                ErrorCode::UserNotConfirmedException,
-                "User is not confirmed.",
-            )),
-            status::RESET_REQUIRED => Err(Error::new(
-                ErrorCode::PasswordResetRequiredException,
-                "Password reset required for the user",
-            )),
             status::FORCE_CHANGE_PASSWORD => {
                 if rec.temp_password_expires_ms.is_some_and(|t| now > t) {
+                    self.sign_in_refused(pool, &rec, now).await;
                     return Err(Error::new(
                         ErrorCode::NotAuthorizedException,
                         "Temporary password has expired and must be reset by an administrator.",

@@ -27,7 +27,10 @@ impl Service {
         let Some(rec) = self.find_user(&pool, username).await? else {
             return Err(unknown_user(client));
         };
-        lockout::check(&rec, now)?;
+        if let Err(locked) = lockout::check(&rec, now) {
+            self.sign_in_failed(&pool, &rec, "Password", now).await;
+            return Err(locked);
+        }
         let ok = match &rec.password_hash {
             Some(h) => self.hasher.verify(password, h).await?,
             None => false,

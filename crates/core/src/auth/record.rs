@@ -50,11 +50,28 @@ impl Service {
         challenge: &str,
         now: Millis,
     ) {
-        let challenges = [(challenge, "Failure")];
+        self.failed_event(pool, user, &[(challenge, "Failure")], now)
+            .await;
+    }
+
+    /// A refused sign-in whose password was right: the user's state (disabled,
+    /// unconfirmed, reset required, temporary password expired) refused it.
+    pub(crate) async fn sign_in_refused(&self, pool: &Pool, user: &UserRecord, now: Millis) {
+        self.failed_event(pool, user, &[("Password", "Success")], now)
+            .await;
+    }
+
+    async fn failed_event(
+        &self,
+        pool: &Pool,
+        user: &UserRecord,
+        challenges: &[(&str, &str)],
+        now: Millis,
+    ) {
         let event = AuthEvent {
             event_type: "SignIn",
             response: "Fail",
-            challenges: &challenges,
+            challenges,
             event_id: None,
         };
         if let Err(e) = self

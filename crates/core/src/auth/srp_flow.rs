@@ -156,7 +156,10 @@ impl Service {
             .get_user(&pool.id, &username_key)
             .await?
             .ok_or_else(incorrect)?;
-        lockout::check(&rec, now)?;
+        if let Err(locked) = lockout::check(&rec, now) {
+            self.sign_in_failed(&pool, &rec, "Password", now).await;
+            return Err(locked);
+        }
         let secret = self.srp_secret(&pool.id, &rec)?.ok_or_else(incorrect)?;
         let claim = Claim {
             realm: srp::pool_name(&pool.id),

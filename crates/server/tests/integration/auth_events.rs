@@ -116,6 +116,37 @@ async fn sign_in_events_newest_first(s: TestServer) {
         "{sdk:?}"
     );
 
+    // The right password for a disabled user: a failed sign-in whose password
+    // passed.
+    c.admin_disable_user()
+        .user_pool_id(&st.pool)
+        .username("pat")
+        .send()
+        .await
+        .unwrap();
+    let refused = c
+        .initiate_auth()
+        .client_id(&st.client)
+        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "pat")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&refused), "NotAuthorizedException");
+    let list = events(&c, &st.pool, "pat").await;
+    assert_eq!(list[0].event_response, Some(EventResponseType::Fail));
+    assert_eq!(
+        challenges(&list[0]),
+        [(ChallengeName::Password, ChallengeResponse::Success)]
+    );
+    c.admin_enable_user()
+        .user_pool_id(&st.pool)
+        .username("pat")
+        .send()
+        .await
+        .unwrap();
+
     // A sign-up is an event of its own.
     c.sign_up()
         .client_id(&st.client)
