@@ -8,7 +8,7 @@ use kognit_wire::types::*;
 
 use super::{UserMfa, factor};
 use crate::auth::session::SessionState;
-use crate::service::{Millis, Service};
+use crate::service::{Admin, Millis, Service};
 use crate::store::UserRecord;
 use crate::users::Pool;
 use crate::{Error, Result, crypto, totp};
@@ -173,5 +173,35 @@ impl Service {
             session,
             status: Some("SUCCESS".into()),
         })
+    }
+
+    /// AdminDeleteSoftwareToken: the user's authenticator (and any pending
+    /// one) is removed and TOTP MFA turned off; a new one can be associated.
+    /// A user with none is left as is.
+    pub async fn admin_delete_software_token(
+        &self,
+        _admin: &Admin,
+        req: AdminDeleteSoftwareTokenRequest,
+        now: Millis,
+    ) -> Result<()> {
+        let pool = self
+            .pool(req.user_pool_id.as_deref().unwrap_or_default())
+            .await?;
+        let user = self
+            .user(&pool, req.username.as_deref().unwrap_or_default())
+            .await?;
+        let caller = Caller::Token(pool, user);
+        self.change_enrolment(&caller, now, |mfa| {
+            mfa.totp_secret = None;
+            mfa.totp_pending = None;
+            mfa.totp_device_name = None;
+            mfa.totp_last_step = None;
+            mfa.software_token = false;
+            if mfa.preferred.as_deref() == Some(factor::TOTP) {
+                mfa.preferred = None;
+            }
+            Ok(())
+        })
+        .await
     }
 }

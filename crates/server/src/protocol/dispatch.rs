@@ -176,6 +176,12 @@ async fn admin_op(
             call(body, |r| svc.admin_set_user_mfa_preference(a, r, now)).await
         }
         "AdminSetUserSettings" => call(body, |r| svc.admin_set_user_settings(a, r, now)).await,
+        "AdminDeleteSoftwareToken" => {
+            call(body, |r| async {
+                svc.admin_delete_software_token(a, r, now).await.map(empty)
+            })
+            .await
+        }
         "TagResource" => {
             call(body, |r| async {
                 svc.tag_resource(a, r, now).await.map(empty)

@@ -402,6 +402,24 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
     .unwrap();
     assert!(done.authentication_result.unwrap().id_token.is_some());
 
+    // An administrator deletes the authenticator: the password alone again,
+    // and the old codes no longer matter.
+    c.admin_delete_software_token()
+        .user_pool_id(&st.pool)
+        .username("pat")
+        .send()
+        .await
+        .unwrap();
+    let pat = c
+        .admin_get_user()
+        .user_pool_id(&st.pool)
+        .username("pat")
+        .send()
+        .await
+        .unwrap();
+    assert!(pat.user_mfa_setting_list().is_empty() && pat.preferred_mfa_setting.is_none());
+    password_login(&c, &st, "pat", PASSWORD).await;
+
     // Turning TOTP off lets the user in with the password alone again.
     c.admin_set_user_mfa_preference()
         .user_pool_id(&st.pool)

@@ -341,6 +341,35 @@ async fn required_mfa_uses_the_phone_number(s: TestServer) {
         .await
         .unwrap();
     assert!(me.mfa_options().is_empty() && me.user_mfa_setting_list().is_empty());
+    // SetUserSettings, the self-service twin, with the user's access token.
+    let access = done.authentication_result.unwrap().access_token.unwrap();
+    c.set_user_settings()
+        .access_token(&access)
+        .mfa_options(
+            MfaOptionType::builder()
+                .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Sms)
+                .attribute_name("phone_number")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let me = c.get_user().access_token(&access).send().await.unwrap();
+    assert_eq!(me.mfa_options().len(), 1);
+    assert_eq!(me.user_mfa_setting_list(), ["SMS_MFA".to_owned()]);
+    let email = c
+        .set_user_settings()
+        .access_token(&access)
+        .mfa_options(
+            MfaOptionType::builder()
+                .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Email)
+                .attribute_name("email")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&email), "InvalidParameterException");
     // pat has no phone number: MFA_SETUP offers both factors the pool has.
     let (name, _, params) = password_challenge(&c, &st, "pat").await;
     assert_eq!(name, ChallengeNameType::MfaSetup);
