@@ -108,11 +108,8 @@ impl Service {
         _admin: &Admin,
         req: AdminListUserAuthEventsRequest,
     ) -> Result<AdminListUserAuthEventsResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let limit = match req.max_results.unwrap_or(0) {
             n if n <= 0 => DEFAULT_PAGE,
@@ -153,11 +150,8 @@ impl Service {
         req: AdminUpdateAuthEventFeedbackRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let feedback = EventFeedback {
             value: req.feedback_value.as_deref().unwrap_or_default(),

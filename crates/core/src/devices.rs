@@ -291,11 +291,8 @@ impl Service {
         _admin: &Admin,
         req: AdminGetDeviceRequest,
     ) -> Result<AdminGetDeviceResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let key = req.device_key.as_deref().unwrap_or_default();
         let d = self.device_of_user(&pool, &user.username_key, key).await?;
@@ -310,11 +307,8 @@ impl Service {
         _admin: &Admin,
         req: AdminListDevicesRequest,
     ) -> Result<AdminListDevicesResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let (devices, pagination_token) = self
             .list_user_devices(
@@ -337,11 +331,8 @@ impl Service {
         req: AdminUpdateDeviceStatusRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let key = req.device_key.as_deref().unwrap_or_default();
         self.set_device_status(
@@ -361,11 +352,8 @@ impl Service {
         req: AdminForgetDeviceRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let key = req.device_key.as_deref().unwrap_or_default();
         self.forget(&pool, &user.username_key, key, now).await

@@ -19,11 +19,8 @@ impl Service {
         _admin: &Admin,
         req: AdminAddUserToGroupRequest,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let group = req.group_name.as_deref().unwrap_or_default();
         // The group's existence is checked by the insert's foreign key, so a
@@ -51,11 +48,8 @@ impl Service {
         _admin: &Admin,
         req: AdminRemoveUserFromGroupRequest,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let group = req.group_name.as_deref().unwrap_or_default();
         if self
@@ -78,11 +72,8 @@ impl Service {
         _admin: &Admin,
         req: AdminListGroupsForUserRequest,
     ) -> Result<AdminListGroupsForUserResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let limit = page_limit(req.limit);
         let after = req.next_token.as_deref().map(decode_token).transpose()?;

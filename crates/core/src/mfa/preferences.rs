@@ -195,11 +195,8 @@ impl Service {
         req: AdminSetUserMFAPreferenceRequest,
         now: Millis,
     ) -> Result<AdminSetUserMFAPreferenceResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let rec = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, rec) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let prefs = Preferences::new(
             req.sms_mfa_settings.as_ref(),
@@ -237,11 +234,8 @@ impl Service {
         req: AdminSetUserSettingsRequest,
         now: Millis,
     ) -> Result<AdminSetUserSettingsResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let rec = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, rec) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let options = req.mfa_options.unwrap_or_default();
         self.change_mfa(&pool, &rec.username_key, now, |rec, mfa| {

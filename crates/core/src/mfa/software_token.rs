@@ -184,11 +184,8 @@ impl Service {
         req: AdminDeleteSoftwareTokenRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let caller = Caller::Token(pool, user);
         self.change_enrolment(&caller, now, |mfa| {

@@ -238,11 +238,8 @@ impl Service {
         req: AdminListUserSessionsRequest,
         now: Millis,
     ) -> Result<AdminListUserSessionsResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let (sessions, next_token) = self
             .sessions_page(&pool, &user, req.next_token.as_deref(), None, now)
@@ -276,11 +273,8 @@ impl Service {
         req: AdminRevokeUserSessionRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let id = req.session_id.as_deref().unwrap_or_default();
         self.revoke_session(&pool, &user, id, None, now).await

@@ -273,6 +273,17 @@ impl Service {
         Ok(None)
     }
 
+    /// The pool and user an admin request names (UserPoolId, Username).
+    pub(crate) async fn admin_user(
+        &self,
+        pool_id: Option<&str>,
+        username: Option<&str>,
+    ) -> Result<(Pool, UserRecord)> {
+        let pool = self.pool(pool_id.unwrap_or_default()).await?;
+        let user = self.user(&pool, username.unwrap_or_default()).await?;
+        Ok((pool, user))
+    }
+
     /// Like [`Service::find_user`], answering UserNotFoundException.
     pub(crate) async fn user(&self, pool: &Pool, name: &str) -> Result<UserRecord> {
         self.find_user(pool, name).await?.ok_or_else(user_not_found)
