@@ -141,7 +141,25 @@ fn decode(body: &[u8]) -> Result<serde_json::Value, Error> {
     if !value.is_object() {
         return Err(ser("The request body must be a JSON object.".into()));
     }
+    let mut value = value;
+    drop_null_members(&mut value);
     Ok(value)
+}
+
+/// A member or map entry whose value is `null` counts as absent, as in AWS's
+/// JSON protocol: amazon-cognito-identity-js, for one, retries a sign-in with
+/// `"DEVICE_KEY": null` after "Device does not exist.". (A required member
+/// left null is still reported as null by the validator.) List items are
+/// kept, so a null in a list is still refused.
+fn drop_null_members(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            members.retain(|_, v| !v.is_null());
+            members.values_mut().for_each(drop_null_members);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_null_members),
+        _ => {}
+    }
 }
 
 async fn process(

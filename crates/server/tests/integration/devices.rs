@@ -358,6 +358,15 @@ async fn remembered_device_signs_in_with_device_srp(s: TestServer) {
     );
     let gone = password_start(&c, &st, Some(&key)).await.unwrap_err();
     assert_eq!(gone, "ResourceNotFoundException: Device does not exist.");
+    // The JS SDK's retry then sends `"DEVICE_KEY": null`: as good as absent.
+    let body = serde_json::json!({
+        "ClientId": st.client,
+        "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "pat", "PASSWORD": PASSWORD, "DEVICE_KEY": null},
+    });
+    let retry = crate::sessions::call(&s, "InitiateAuth", body, "test").await;
+    assert_eq!(retry.status, 200, "{}", retry.json);
+    assert!(retry.json["AuthenticationResult"]["NewDeviceMetadata"].is_object());
 }
 
 async fn device_operations_and_admin_twins(s: TestServer) {
