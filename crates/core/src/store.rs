@@ -173,6 +173,23 @@ pub trait AdminStore: Send + Sync {
     /// Deletes every pool, client, secret, user, group, code and outbox
     /// message (the developer reset); access keys stay.
     async fn reset(&self) -> StoreResult<()>;
+    /// Deletes what has outlived its use, a batch at a time: refresh tokens,
+    /// revocations and token sessions expired before `cut.now_ms`, codes
+    /// expired whose hourly send window is over, outbox messages created
+    /// before `cut.outbox_before_ms` and auth events created before
+    /// `cut.events_before_ms`. Returns how many rows went.
+    async fn purge(&self, cut: &PurgeCut) -> StoreResult<u64>;
+}
+
+/// The moments before which [`AdminStore::purge`] deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurgeCut {
+    /// Now, ms: what expired before it goes.
+    pub now_ms: i64,
+    /// Outbox messages created before this go.
+    pub outbox_before_ms: i64,
+    /// Auth events created before this go.
+    pub events_before_ms: i64,
 }
 
 /// Everything kognit stores.

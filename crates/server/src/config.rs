@@ -74,6 +74,21 @@ pub struct Config {
     pub password_hashing: PasswordHashing,
     /// Request-rate limits (per node); 0 turns one off.
     pub rate_limits: RateLimits,
+    /// How long kept records live before the periodic purge deletes them.
+    pub retention: Retention,
+}
+
+/// The periodic purge of what has outlived its use: expired refresh tokens,
+/// revocations, token sessions and codes always; outbox messages and auth
+/// events after these ages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retention {
+    /// Seconds between two purges; 0 turns the purge off.
+    pub purge_interval_seconds: u64,
+    /// Hours a developer-outbox message is kept.
+    pub outbox_hours: u64,
+    /// Days an auth event is kept (Cognito keeps them about 90 days).
+    pub auth_event_days: u64,
 }
 
 /// Request-rate limits answering TooManyRequestsException.
@@ -144,6 +159,11 @@ impl Config {
             rate_limits: RateLimits {
                 per_ip_per_second: if mode == Mode::Serve { 100 } else { 0 },
                 per_pool_per_second: 0,
+            },
+            retention: Retention {
+                purge_interval_seconds: 300,
+                outbox_hours: 24,
+                auth_event_days: 90,
             },
             password_hashing: match mode {
                 Mode::Dev => kognit_core::passwords::HashParams::DEV.into(),

@@ -7,6 +7,7 @@ mod keys;
 mod metrics;
 mod ops;
 mod protocol;
+mod purge;
 mod startup;
 
 pub use startup::{Running, StartError, start};

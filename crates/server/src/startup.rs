@@ -141,6 +141,7 @@ pub async fn start(
     } else {
         None
     };
+    let purge = crate::purge::run(service.store().clone(), cfg.retention);
     let state = AppState::new(service, &cfg);
     let app = ops::router(state);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -151,12 +152,16 @@ pub async fn start(
                 _ = stop_rx => {}
             }
         };
-        let served = axum::serve(
+        let serve = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
-        .with_graceful_shutdown(signal)
-        .await;
+        .with_graceful_shutdown(signal);
+        // The purge runs as long as the server does.
+        let served = tokio::select! {
+            served = serve => served,
+            () = purge => Ok(()),
+        };
         if let Err(e) = served {
             tracing::error!(error = %e, "server stopped with an error");
         }

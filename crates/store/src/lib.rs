@@ -18,6 +18,7 @@ mod keys;
 mod migrate;
 mod outbox;
 mod pools;
+mod purge;
 mod sessions;
 mod signing_keys;
 #[cfg(test)]
@@ -29,7 +30,7 @@ mod users;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use kognit_core::store::{AdminStore, Store, StoreError, StoreResult};
+use kognit_core::store::{AdminStore, PurgeCut, Store, StoreError, StoreResult};
 use sqlx::AnyPool;
 
 use engine::Dialect;
@@ -148,5 +149,9 @@ impl AdminStore for SqlStore {
                 .map_err(errors::db)?;
         }
         tx.commit().await.map_err(errors::db)
+    }
+
+    async fn purge(&self, cut: &PurgeCut) -> StoreResult<u64> {
+        self.purge_expired(cut).await
     }
 }

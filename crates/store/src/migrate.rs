@@ -58,6 +58,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "devices",
         sql: include_str!("../migrations/sqlite/0007_devices.sql"),
     },
+    Migration {
+        version: 8,
+        description: "purge indexes",
+        sql: include_str!("../migrations/sqlite/0008_purge.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -91,6 +96,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 7,
         description: "devices",
         sql: include_str!("../migrations/postgres/0007_devices.sql"),
+    },
+    Migration {
+        version: 8,
+        description: "purge indexes",
+        sql: include_str!("../migrations/postgres/0008_purge.sql"),
     },
 ];
 

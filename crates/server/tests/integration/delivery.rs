@@ -154,3 +154,53 @@ async fn failure_leaves_no_user_sqlite() {
 async fn failure_leaves_no_user_postgres() {
     failure_leaves_no_user(Backend::Postgres).await;
 }
+
+/// The periodic purge deletes outbox messages past their retention (here 0
+/// hours, purging every 3 seconds: the first purge runs at start, so the
+/// message sent just after is there until the second).
+async fn outbox_messages_are_purged(backend: Backend) {
+    let Some(s) = TestServer::with_mode(backend, Mode::Dev, |c| {
+        c.retention.purge_interval_seconds = 3;
+        c.retention.outbox_hours = 0;
+    })
+    .await
+    else {
+        return;
+    };
+    let c = s.client();
+    let (pool, client) = email_pool(&c, false).await;
+    c.sign_up()
+        .client_id(&client)
+        .username("pia")
+        .password(PASSWORD)
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("pia@example.com")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(s.latest_message(&pool, "pia").await.is_some());
+    let mut gone = false;
+    for _ in 0..60 {
+        if s.latest_message(&pool, "pia").await.is_none() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(gone, "the message outlived its retention");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbox_purge_sqlite() {
+    outbox_messages_are_purged(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbox_purge_postgres() {
+    outbox_messages_are_purged(Backend::Postgres).await;
+}

@@ -33,6 +33,7 @@ mod groups;
 mod groups_concurrent;
 mod harness;
 mod pools;
+mod purge;
 mod session_plans;
 mod sessions;
 mod signing_keys;
