@@ -17,6 +17,7 @@ pub mod fixed_settings;
 pub mod groups;
 pub mod ids;
 mod mfa_config;
+mod node_cache;
 pub mod passwords;
 mod pool_defaults;
 pub mod pools;

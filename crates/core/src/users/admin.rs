@@ -89,6 +89,7 @@ impl Service {
         };
         if action == Some("RESEND") {
             let mut rec = self.user(&pool, &given).await?;
+            let before = rec.clone();
             if rec.status != status::FORCE_CHANGE_PASSWORD {
                 return Err(Error::new(
                     ErrorCode::UnsupportedUserStateException,
@@ -100,7 +101,8 @@ impl Service {
             }
             let attrs = super::attrs_of(&rec)?;
             self.set_password(&pool, &mut rec, &temp, true, now).await?;
-            self.save_user(&pool, &mut rec, &attrs, false, now).await?;
+            self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+                .await?;
             self.invite(&pool, &rec, &attrs, &channels, &given, &temp)
                 .await?;
             return Ok(AdminCreateUserResponse {
@@ -180,9 +182,11 @@ impl Service {
         let name = username.unwrap_or_default();
         self.write_user(&pool.id, name, || async {
             let mut rec = self.user(&pool, name).await?;
+            let before = rec.clone();
             change(&mut rec)?;
             let attrs = super::attrs_of(&rec)?;
-            self.save_user(&pool, &mut rec, &attrs, false, now).await
+            self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+                .await
         })
         .await
     }
@@ -281,6 +285,7 @@ impl Service {
         let mut rec = self
             .user(&pool, req.username.as_deref().unwrap_or_default())
             .await?;
+        let before = rec.clone();
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
         let code = self
@@ -289,7 +294,8 @@ impl Service {
         self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
             .await?;
         rec.status = status::RESET_REQUIRED.into();
-        self.save_user(&pool, &mut rec, &attrs, false, now).await
+        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+            .await
     }
 
     /// AdminSetUserPassword: Permanent → CONFIRMED, else FORCE_CHANGE_PASSWORD.
@@ -305,6 +311,7 @@ impl Service {
         let mut rec = self
             .user(&pool, req.username.as_deref().unwrap_or_default())
             .await?;
+        let before = rec.clone();
         let permanent = req.permanent.unwrap_or(false);
         self.set_password(
             &pool,
@@ -321,6 +328,7 @@ impl Service {
         }
         .into();
         let attrs = super::attrs_of(&rec)?;
-        self.save_user(&pool, &mut rec, &attrs, false, now).await
+        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+            .await
     }
 }

@@ -31,6 +31,7 @@ mod codes;
 mod groups;
 mod groups_concurrent;
 mod harness;
+mod options;
 mod pools;
 mod signing_keys;
 mod token_plans;
