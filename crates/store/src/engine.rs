@@ -120,12 +120,18 @@ static POSTGRES: Dialect = Dialect {
 /// single-file dev and small-deployment store NORMAL is the usual choice,
 /// and PostgreSQL is the store for deployments that need more.
 ///
+/// wal_autocheckpoint: the writer copies the WAL back into the database
+/// itself only when it has grown past 10,000 pages (40 MiB), a fallback:
+/// normally [`spawn_checkpointer`] does it in the background, so that the
+/// copying and its fsyncs do not stall the single writer (they were the
+/// p99 of every write, BENCHMARKS.md).
+///
 /// cache_size: 32 MiB of page cache per connection (SQLite's default is
 /// 2 MiB): with a million users the file is over a gigabyte and the default
 /// re-read the same index pages with a system call each (48 `pread64` per
 /// update, BENCHMARKS.md). Five connections: at most 160 MiB.
 const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;";
+     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;";
 
 /// Reader connections additionally refuse writes, so a write sent to the
 /// wrong pool fails loudly instead of bypassing the single writer.
@@ -291,4 +297,46 @@ pub(crate) async fn read_pool(
         })
         .connect(url)
         .await
+}
+
+/// How often the background checkpointer runs.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// SQLite file only: a task that runs a PASSIVE checkpoint every
+/// [`CHECKPOINT_EVERY`] on a connection of its own, until the write pool is
+/// closed. A passive checkpoint takes no lock that writers or readers wait
+/// for: it fsyncs the WAL, copies the frames no reader still needs into the
+/// database file and fsyncs that, while the writer keeps appending. It also
+/// bounds what a power loss can take under synchronous=NORMAL to the commits
+/// of about the last interval.
+pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
+    if engine != Engine::Sqlite || sqlite_in_memory(url) {
+        return;
+    }
+    let (url, write) = (url.to_owned(), write.clone());
+    tokio::spawn(async move {
+        let mut conn = match AnyConnection::connect(&url).await {
+            Ok(c) => c,
+            Err(e) => {
+                // The writer's own auto-checkpoint still bounds the WAL.
+                tracing::warn!(error = %crate::errors::one_line(&e), "no background checkpointer");
+                return;
+            }
+        };
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if write.is_closed() {
+                break;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&mut conn)
+                .await
+            {
+                tracing::warn!(error = %crate::errors::one_line(&e), "background checkpoint failed");
+            }
+        }
+        let _ = conn.close().await;
+    });
 }

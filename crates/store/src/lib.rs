@@ -99,6 +99,7 @@ impl SqlStore {
             .map_err(fail)?;
         let dialect = engine.dialect();
         let applied = migrate::run(&write, dialect).await?;
+        engine::spawn_checkpointer(engine, &url, &write);
         let read = engine::read_pool(engine, &url, &write)
             .await
             .map_err(fail)?;
