@@ -19,6 +19,7 @@ mod pools;
 mod protocol;
 mod rotation;
 mod serve;
+mod settings_cache;
 #[path = "../../src/delivery/smtp_sink.rs"]
 mod smtp_sink;
 mod users;
