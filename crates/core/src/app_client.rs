@@ -11,6 +11,7 @@ use crate::service::Service;
 use crate::{Error, Result, crypto};
 
 /// An app client and the pool it belongs to.
+#[derive(Debug, Clone)]
 pub struct AppClient {
     /// The owning pool's id.
     pub pool_id: String,
@@ -32,16 +33,24 @@ impl AppClient {
 }
 
 impl Service {
-    /// The client named by a public operation, or ResourceNotFoundException.
+    /// The client named by a public operation, or ResourceNotFoundException;
+    /// from this node's short-lived cache when fresh (see `node_cache`).
     pub async fn app_client(&self, client_id: &str) -> Result<AppClient> {
+        if let Some(c) = self.app_clients.get(client_id) {
+            return Ok(AppClient::clone(&c));
+        }
+        let ticket = self.app_clients.ticket();
         let rec = self.store.find_client(client_id).await?.ok_or_else(|| {
             Error::not_found(format!("User pool client {client_id} does not exist."))
         })?;
         let config = serde_json::from_str(&rec.config).map_err(Error::internal)?;
-        Ok(AppClient {
+        let client = AppClient {
             pool_id: rec.pool_id,
             config,
-        })
+        };
+        self.app_clients
+            .put(client_id, std::sync::Arc::new(client.clone()), ticket);
+        Ok(client)
     }
 
     /// Checks SECRET_HASH = base64(HMAC-SHA256(client secret, username ‖ client id))

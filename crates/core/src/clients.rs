@@ -194,6 +194,7 @@ impl Service {
             rec.config = serde_json::to_string(&c).map_err(Error::internal)?;
             rec.version += 1;
             if self.store.update_client(&rec).await? {
+                self.app_clients.forget(&client_id);
                 c.client_secret = secrets.into_iter().next();
                 return Ok(UpdateUserPoolClientResponse {
                     user_pool_client: Some(c),
@@ -215,7 +216,9 @@ impl Service {
         let pool_id = req.user_pool_id.unwrap_or_default();
         let client_id = req.client_id.unwrap_or_default();
         self.load_pool(&pool_id).await?;
-        if !self.store.delete_client(&pool_id, &client_id).await? {
+        let deleted = self.store.delete_client(&pool_id, &client_id).await?;
+        self.app_clients.forget(&client_id);
+        if !deleted {
             return Err(no_client(&client_id));
         }
         Ok(())

@@ -20,6 +20,7 @@ pub mod groups;
 pub mod ids;
 mod mfa;
 mod mfa_config;
+mod node_cache;
 pub mod passwords;
 mod pool_defaults;
 pub mod pools;

@@ -92,6 +92,7 @@ impl Service {
             rec.config = encode_doc(&doc)?;
             rec.version += 1;
             if self.store.update_pool(&rec).await? {
+                self.pool_docs.forget(pool_id);
                 return Ok((doc, out));
             }
         }
@@ -227,7 +228,10 @@ impl Service {
                 "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.",
             ));
         }
-        if !self.store.delete_pool(&id).await? {
+        let deleted = self.store.delete_pool(&id).await?;
+        self.pool_docs.forget(&id);
+        self.app_clients.forget_where(|c| c.pool_id == id);
+        if !deleted {
             return Err(no_pool(&id));
         }
         Ok(())

@@ -45,6 +45,11 @@ pub struct Service {
     /// so concurrent updates of a user do not keep losing the optimistic
     /// version check (it still guards against other nodes).
     pub(crate) user_locks: Box<[tokio::sync::Mutex<()>]>,
+    /// Parsed pool documents, cached for a second on this node (see
+    /// `node_cache` for the consistency this gives).
+    pub(crate) pool_docs: crate::node_cache::TtlCache<crate::pools::PoolDoc>,
+    /// App clients by client id, cached likewise.
+    pub(crate) app_clients: crate::node_cache::TtlCache<crate::app_client::AppClient>,
 }
 
 /// Delivery used until one is configured: refuses every message.
@@ -102,6 +107,8 @@ impl Service {
             delivery: Arc::new(NoDelivery),
             token_keys: crate::tokens::KeyCache::default(),
             user_locks: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
+            pool_docs: Default::default(),
+            app_clients: Default::default(),
         }
     }
 
@@ -115,6 +122,13 @@ impl Service {
     pub fn with_delivery(mut self, delivery: Arc<dyn Deliver>) -> Self {
         self.delivery = delivery;
         self
+    }
+
+    /// Drops this node's cached pool documents and app clients, after the
+    /// store was changed behind the service's back (the developer reset).
+    pub fn forget_cached(&self) {
+        self.pool_docs.forget_where(|_| true);
+        self.app_clients.forget_where(|_| true);
     }
 
     /// The store (for health checks and the developer endpoints).

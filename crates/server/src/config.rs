@@ -41,6 +41,11 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; default: `kognit.db` in `data_dir`.
     pub database_url: Option<String>,
+    /// PostgreSQL only: the longest one statement may run, in milliseconds,
+    /// before the server cancels it (`statement_timeout`), so that a bad
+    /// plan cannot hold every pooled connection; 0 for no limit.
+    /// Migrations are exempt.
+    pub database_statement_timeout_ms: u64,
     /// The URL clients reach kognit at (issuers and links); default
     /// `http://<listen address>`.
     pub public_url: Option<String>,
@@ -144,6 +149,7 @@ impl Config {
             listen: listen.into(),
             data_dir: data_dir.into(),
             database_url: None,
+            database_statement_timeout_ms: 5000,
             public_url: None,
             issuer_base: None,
             region: "us-east-1".into(),

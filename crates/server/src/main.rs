@@ -7,6 +7,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use kognit::config::{Config, Mode};
 
+/// mimalloc instead of glibc's malloc. A request allocates many small
+/// objects (decoded rows, JSON values, attribute lists), and under load
+/// glibc's malloc, free and arena locks took about 30% of the server's
+/// samples (`perf`, ListUsers of 60 users; BENCHMARKS.md). mimalloc keeps
+/// per-thread heaps, so threads do not contend on a lock.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// kognit: a self-hosted identity server that speaks the Amazon Cognito User
 /// Pools API. Point any AWS SDK, the aws CLI or Amplify at it by changing the
 /// endpoint URL.

@@ -99,7 +99,11 @@ pub async fn start(
         })?;
     }
     let master = master_key(&cfg)?;
-    let store = kognit_store::connect(&cfg.database_url())
+    let options = kognit_store::StoreOptions {
+        statement_timeout: (cfg.database_statement_timeout_ms > 0)
+            .then(|| std::time::Duration::from_millis(cfg.database_statement_timeout_ms)),
+    };
+    let store = kognit_store::connect_with(&cfg.database_url(), &options)
         .await
         .map_err(|e| StartError(format!("cannot open the database: {e}")))?;
     let listener = TcpListener::bind(cfg.listen_addr().map_err(StartError)?)

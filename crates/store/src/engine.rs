@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use kognit_core::store::StoreError;
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyConnection, AnyPool, Connection};
+use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Connection};
 
+use crate::StoreOptions;
 use crate::migrate::{self, Migration};
 
 /// The database engine behind a store.
@@ -73,17 +74,12 @@ pub(crate) struct Dialect {
     /// so concurrent group additions of one user serialize on it (the
     /// per-user group limit), as `lock_pool` does for pools.
     pub(crate) lock_user: &'static str,
-    /// Whether ListUsers' prefix query must hide from the planner that its
-    /// sort key is `username_key`. SQLite keeps no statistics, and without
-    /// them it prefers walking the primary key (which yields rows already in
-    /// username_key order) over the filter column's index, i.e. a scan of the
-    /// whole pool for a narrow prefix; sorting on `username_key || ''`, which
-    /// no index provides, makes it range-scan the column's index instead.
-    /// PostgreSQL weighs both plans with real statistics and is left to choose.
-    pub(crate) hide_sort_key: bool,
     /// Serializes migrations across processes, run first in each migration
     /// transaction (SQLite: `BEGIN IMMEDIATE` already does).
     pub(crate) migration_lock: Option<&'static str>,
+    /// Lifts the statement timeout for the rest of a migration transaction:
+    /// building an index on a large table may take minutes.
+    pub(crate) migration_no_timeout: Option<&'static str>,
     /// The engine's ordered migrations.
     pub(crate) migrations: &'static [Migration],
 }
@@ -93,8 +89,8 @@ static SQLITE: Dialect = Dialect {
     lock_client: "SELECT 1 FROM user_pool_clients WHERE pool_id = $1 AND client_id = $2",
     lock_pool: "SELECT 1 FROM user_pools WHERE id = $1",
     lock_user: "SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2",
-    hide_sort_key: true,
     migration_lock: None,
+    migration_no_timeout: None,
     migrations: migrate::SQLITE,
 };
 
@@ -105,24 +101,42 @@ static POSTGRES: Dialect = Dialect {
     lock_pool: "SELECT 1 FROM user_pools WHERE id = $1 FOR NO KEY UPDATE",
     lock_user: "SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2 \
                 FOR NO KEY UPDATE",
-    hide_sort_key: false,
     // Transaction-scoped, so it is released by COMMIT/ROLLBACK even if the
     // process dies mid-migration. The key is "kognit" in ASCII.
     migration_lock: Some("SELECT pg_advisory_xact_lock(118126220831092)"),
+    migration_no_timeout: Some("SET LOCAL statement_timeout = 0"),
     migrations: migrate::POSTGRES,
 };
 
 /// Per-connection settings of every SQLite connection. foreign_keys is off by
 /// default in SQLite (sqlx turns it on, but the schema relies on it, so say
-/// it); busy_timeout makes a connection wait for a lock instead of failing;
-/// synchronous=NORMAL is durable enough with WAL and much faster than FULL.
-const SQLITE_PRAGMAS: &str =
-    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+/// it); busy_timeout makes a connection wait for a lock instead of failing.
+///
+/// synchronous=NORMAL in WAL mode: a commit is durable against a crash of
+/// kognit (it is in the WAL file, which the OS keeps), and the database can
+/// never be corrupted, but the WAL is fsynced only at checkpoints, so a power
+/// loss or OS crash may lose the transactions of the last moments (those
+/// since the last checkpoint). FULL would fsync every commit; for a
+/// single-file dev and small-deployment store NORMAL is the usual choice,
+/// and PostgreSQL is the store for deployments that need more.
+///
+/// wal_autocheckpoint: the writer copies the WAL back into the database
+/// itself only when it has grown past 10,000 pages (40 MiB), a fallback:
+/// normally [`spawn_checkpointer`] does it in the background, so that the
+/// copying and its fsyncs do not stall the single writer (they were the
+/// p99 of every write, BENCHMARKS.md).
+///
+/// cache_size: 32 MiB of page cache per connection (SQLite's default is
+/// 2 MiB): with a million users the file is over a gigabyte and the default
+/// re-read the same index pages with a system call each (48 `pread64` per
+/// update, BENCHMARKS.md). Five connections: at most 160 MiB.
+const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;";
 
 /// Reader connections additionally refuse writes, so a write sent to the
 /// wrong pool fails loudly instead of bypassing the single writer.
 const SQLITE_READER_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-     PRAGMA synchronous = NORMAL; PRAGMA query_only = ON;";
+     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA query_only = ON;";
 
 /// SQLite reader connections: WAL lets them read while the writer writes.
 const SQLITE_READERS: u32 = 4;
@@ -211,7 +225,11 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
 /// cheaper than letting several connections poll a busy lock. That connection
 /// never expires, so an in-memory database (which lives as long as its last
 /// connection) is kept.
-pub(crate) async fn write_pool(engine: Engine, url: &str) -> Result<AnyPool, sqlx::Error> {
+pub(crate) async fn write_pool(
+    engine: Engine,
+    url: &str,
+    options: &StoreOptions,
+) -> Result<AnyPool, sqlx::Error> {
     match engine {
         Engine::Sqlite => {
             AnyPoolOptions::new()
@@ -232,11 +250,23 @@ pub(crate) async fn write_pool(engine: Engine, url: &str) -> Result<AnyPool, sql
                 .await
         }
         Engine::Postgres => {
+            // Whole milliseconds, so the SET text is one of few.
+            let timeout_ms = options.statement_timeout.map(|t| t.as_millis().max(1));
             AnyPoolOptions::new()
                 .max_connections(POSTGRES_CONNECTIONS)
                 // The pre-acquire ping is kept: it costs a round trip, but
                 // spares a failed request per connection after a server restart.
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if let Some(ms) = timeout_ms {
+                            // A number this code formatted, not input.
+                            let sql = format!("SET statement_timeout = {ms}");
+                            sqlx::raw_sql(AssertSqlSafe(sql)).execute(conn).await?;
+                        }
+                        Ok(())
+                    })
+                })
                 .connect(url)
                 .await
         }
@@ -267,4 +297,46 @@ pub(crate) async fn read_pool(
         })
         .connect(url)
         .await
+}
+
+/// How often the background checkpointer runs.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// SQLite file only: a task that runs a PASSIVE checkpoint every
+/// [`CHECKPOINT_EVERY`] on a connection of its own, until the write pool is
+/// closed. A passive checkpoint takes no lock that writers or readers wait
+/// for: it fsyncs the WAL, copies the frames no reader still needs into the
+/// database file and fsyncs that, while the writer keeps appending. It also
+/// bounds what a power loss can take under synchronous=NORMAL to the commits
+/// of about the last interval.
+pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
+    if engine != Engine::Sqlite || sqlite_in_memory(url) {
+        return;
+    }
+    let (url, write) = (url.to_owned(), write.clone());
+    tokio::spawn(async move {
+        let mut conn = match AnyConnection::connect(&url).await {
+            Ok(c) => c,
+            Err(e) => {
+                // The writer's own auto-checkpoint still bounds the WAL.
+                tracing::warn!(error = %crate::errors::one_line(&e), "no background checkpointer");
+                return;
+            }
+        };
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if write.is_closed() {
+                break;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&mut conn)
+                .await
+            {
+                tracing::warn!(error = %crate::errors::one_line(&e), "background checkpoint failed");
+            }
+        }
+        let _ = conn.close().await;
+    });
 }

@@ -40,7 +40,25 @@ pub use engine::Engine;
 /// if missing, or `postgres://…`), runs pending migrations and returns it as a
 /// [`Store`]. Failures are `StoreError::Backend` with a one-line message.
 pub async fn connect(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    Ok(Arc::new(SqlStore::open(database_url).await?))
+    connect_with(database_url, &StoreOptions::default()).await
+}
+
+/// Like [`connect`], with these options.
+pub async fn connect_with(
+    database_url: &str,
+    options: &StoreOptions,
+) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::open_with(database_url, options).await?))
+}
+
+/// How a store runs its database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// PostgreSQL: the server cancels any statement that runs longer
+    /// (`statement_timeout`, set on every pooled connection), so one bad
+    /// plan cannot hold all the connections; migrations are exempt. None
+    /// for no limit. SQLite has no server to cancel on; unused there.
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 /// A [`Store`] on SQLite or PostgreSQL through sqlx's `Any` driver.
@@ -59,6 +77,11 @@ pub struct SqlStore {
 impl SqlStore {
     /// Like [`connect`], but returns the concrete store.
     pub async fn open(database_url: &str) -> Result<Self, StoreError> {
+        Self::open_with(database_url, &StoreOptions::default()).await
+    }
+
+    /// Like [`connect_with`], but returns the concrete store.
+    pub async fn open_with(database_url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
         let engine = Engine::from_url(database_url)?;
         let url = match engine {
             Engine::Sqlite => engine::sqlite_url(database_url),
@@ -75,9 +98,12 @@ impl SqlStore {
             ))
         };
         engine::first_connection(engine, &url).await.map_err(fail)?;
-        let write = engine::write_pool(engine, &url).await.map_err(fail)?;
+        let write = engine::write_pool(engine, &url, options)
+            .await
+            .map_err(fail)?;
         let dialect = engine.dialect();
         let applied = migrate::run(&write, dialect).await?;
+        engine::spawn_checkpointer(engine, &url, &write);
         let read = engine::read_pool(engine, &url, &write)
             .await
             .map_err(fail)?;

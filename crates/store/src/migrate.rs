@@ -123,8 +123,11 @@ pub(crate) async fn run(pool: &AnyPool, dialect: &Dialect) -> Result<Vec<i64>, S
             .begin_with(dialect.begin_write)
             .await
             .map_err(errors::db)?;
-        if let Some(lock) = dialect.migration_lock {
-            sqlx::query(lock)
+        for sql in [dialect.migration_no_timeout, dialect.migration_lock]
+            .into_iter()
+            .flatten()
+        {
+            sqlx::query(sql)
                 .execute(&mut *tx)
                 .await
                 .map_err(errors::db)?;
@@ -179,10 +182,20 @@ pub(crate) async fn run(pool: &AnyPool, dialect: &Dialect) -> Result<Vec<i64>, S
 /// it is allowed to run, but say so.
 async fn warn_if_newer(pool: &AnyPool, dialect: &Dialect) -> Result<(), StoreError> {
     let latest = dialect.migrations.last().map_or(0, |m| m.version);
+    // In a transaction of its own only to lift the statement timeout, as
+    // for the migrations.
+    let mut tx = pool.begin().await.map_err(errors::db)?;
+    if let Some(sql) = dialect.migration_no_timeout {
+        sqlx::query(sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(errors::db)?;
+    }
     let stored: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM kognit_migrations")
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(errors::db)?;
+    tx.rollback().await.map_err(errors::db)?;
     if let Some(stored) = stored.filter(|v| *v > latest) {
         tracing::warn!(
             stored,

@@ -1,22 +1,29 @@
-//! ListUsers: users of a pool in username_key order, optionally filtered on
-//! one column, each filter served by that column's `(pool_id, column,
-//! username_key)` index (migration 0002) and never by a scan of the pool.
+//! ListUsers: users of a pool, optionally filtered on one column, each
+//! filter served by that column's `(pool_id, column, username_key)` index
+//! (migration 0002) and never by a scan of the pool. Every query reads the
+//! index in its own order, so it stops after `limit` entries whatever the
+//! pool's size or the number of matches.
 //!
 //! - No filter: the primary key, `username_key > $after`, in order.
 //! - `c = v`: the column's index yields the matches already ordered by
-//!   username_key, so the query stops after `limit` index entries.
-//! - `c ^= v`: a range `c >= v AND c < upper(v)` on the column's index. Its
-//!   matches are ordered by c first, so they must be sorted; the sort runs
-//!   on the index alone (a subquery selecting only `username_key`, which the
-//!   index covers), and only the `limit` winners are then fetched by primary
-//!   key — not every match's full row.
+//!   username_key.
+//! - `c ^= v`: matches are listed by `(c, username_key)`, the index's own
+//!   order (Cognito lists a filtered search by the filtered attribute, not
+//!   by username), from the cursor `(c, username_key) > ($value, $key)` up
+//!   to `c < upper(v)`. The first page starts at `(v, '')`, which is
+//!   `c >= v` as no username key is empty. The lower bound is written only
+//!   as that row value: SQLite uses a row-value comparison as the index
+//!   range's start only when it is the column's sole lower bound, and
+//!   PostgreSQL uses it as an index condition either way. (Ordering such a
+//!   range by username_key instead meant sorting every match: at a million
+//!   users a one-digit email prefix sorted 111,111 entries per page, and
+//!   PostgreSQL preferred walking the whole primary key.)
 
-use kognit_core::store::{StoreResult, UserColumn, UserFilter, UserRecord};
+use kognit_core::store::{StoreResult, UserColumn, UserCursor, UserFilter, UserRecord};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, SqlSafeStr};
 
-use crate::engine::Dialect;
 use crate::users::{user_columns, users};
 use crate::{SqlStore, errors};
 
@@ -25,41 +32,32 @@ use crate::{SqlStore, errors};
 struct ColumnSql {
     /// `$1` pool, `$2` value, `$3` after, `$4` limit.
     exact: &'static str,
-    /// `$1` pool, `$2` lower, `$3` upper, `$4` after, `$5` limit; one text
-    /// per sort key (see [`crate::engine::Dialect`]'s `hide_sort_key`):
-    /// `[username_key, username_key || '']`.
-    prefix: [&'static str; 2],
-    /// `$1` pool, `$2` lower, `$3` after, `$4` limit: a prefix without
-    /// upper bound (empty, or only U+10FFFF). Same two sort keys.
-    prefix_open: [&'static str; 2],
+    /// `$1` pool, `$2` cursor value, `$3` cursor key, `$4` upper, `$5` limit.
+    prefix: &'static str,
+    /// `$1` pool, `$2` cursor value, `$3` cursor key, `$4` limit: a prefix
+    /// without upper bound (empty, or only U+10FFFF).
+    prefix_open: &'static str,
 }
 
-/// The deferred-join prefix query: `$range` selects the matches, `$order`
-/// sorts them, `$limit` is its limit's placeholder.
+/// The prefix query of column `$c` with the extra condition `$upper`.
+/// `c IS NOT NULL` lets PostgreSQL use the partial index of an optional
+/// attribute, which it cannot infer from a row-value comparison.
 macro_rules! prefix_sql {
-    ($range:expr, $order:literal, $limit:literal) => {
+    ($c:literal, $upper:expr, $limit:literal) => {
         concat!(
             "SELECT ",
             user_columns!(),
-            " FROM users WHERE pool_id = $1 AND username_key IN \
-             (SELECT username_key FROM users WHERE pool_id = $1 AND ",
-            $range,
+            " FROM users WHERE pool_id = $1 AND ",
+            $c,
+            " IS NOT NULL AND (",
+            $c,
+            ", username_key) > ($2, $3)",
+            $upper,
             " ORDER BY ",
-            $order,
-            " LIMIT ",
-            $limit,
-            ") ORDER BY username_key"
+            $c,
+            ", username_key LIMIT ",
+            $limit
         )
-    };
-}
-
-/// [`prefix_sql!`] once per sort key, in `ColumnSql::prefix` order.
-macro_rules! prefix_pair {
-    ($range:expr, $limit:literal) => {
-        [
-            prefix_sql!($range, "username_key", $limit),
-            prefix_sql!($range, "username_key || ''", $limit),
-        ]
     };
 }
 
@@ -74,11 +72,8 @@ macro_rules! column_sql {
                 $c,
                 " = $2 AND username_key > $3 ORDER BY username_key LIMIT $4"
             ),
-            prefix: prefix_pair!(
-                concat!($c, " >= $2 AND ", $c, " < $3 AND username_key > $4"),
-                "$5"
-            ),
-            prefix_open: prefix_pair!(concat!($c, " >= $2 AND username_key > $3"), "$4"),
+            prefix: prefix_sql!($c, concat!(" AND ", $c, " < $4"), "$5"),
+            prefix_open: prefix_sql!($c, "", "$4"),
         }
     };
 }
@@ -206,33 +201,42 @@ pub(crate) enum Arg<'a> {
 
 /// The SQL text and values of a ListUsers call; None when nothing can match.
 pub(crate) fn statement<'a>(
-    dialect: &Dialect,
     pool_id: &'a str,
     filter: Option<&'a UserFilter>,
-    after: Option<&'a str>,
+    after: Option<&'a UserCursor>,
     limit: u32,
 ) -> Option<(&'static str, Vec<Arg<'a>>)> {
     use Arg::{Int, Owned, Text};
     // "" sorts before every key: no cursor means from the start.
-    let after = Text(after.unwrap_or(""));
+    let key = Text(after.map_or("", |c| c.username_key.as_str()));
     let limit = Int(i64::from(limit));
-    let sort = usize::from(dialect.hide_sort_key);
     Some(match plan(filter) {
         Plan::Nothing => return None,
-        Plan::All => (ALL, vec![Text(pool_id), after, limit]),
+        Plan::All => (ALL, vec![Text(pool_id), key, limit]),
         Plan::Enabled(flag) => (
             ENABLED_EXACT,
-            vec![Text(pool_id), Arg::Flag(flag), after, limit],
+            vec![Text(pool_id), Arg::Flag(flag), key, limit],
         ),
-        Plan::Exact(sql, value) => (sql.exact, vec![Text(pool_id), Text(value), after, limit]),
-        Plan::Prefix(sql, lower, Some(upper)) => (
-            sql.prefix[sort],
-            vec![Text(pool_id), Text(lower), Owned(upper), after, limit],
-        ),
-        Plan::Prefix(sql, lower, None) => (
-            sql.prefix_open[sort],
-            vec![Text(pool_id), Text(lower), after, limit],
-        ),
+        Plan::Exact(sql, value) => (sql.exact, vec![Text(pool_id), Text(value), key, limit]),
+        Plan::Prefix(sql, lower, upper) => {
+            // A cursor below the prefix (no cursor, or a forged one) starts
+            // at the prefix itself: `(lower, "")`. Rust compares str
+            // bytewise, as both engines compare these columns.
+            let (value, key) = match after {
+                Some(UserCursor {
+                    value: Some(v),
+                    username_key,
+                }) if v.as_str() >= lower => (Text(v), Text(username_key)),
+                _ => (Text(lower), Text("")),
+            };
+            match upper {
+                Some(upper) => (
+                    sql.prefix,
+                    vec![Text(pool_id), value, key, Owned(upper), limit],
+                ),
+                None => (sql.prefix_open, vec![Text(pool_id), value, key, limit]),
+            }
+        }
     })
 }
 
@@ -251,10 +255,10 @@ pub(crate) async fn list(
     s: &SqlStore,
     pool_id: &str,
     filter: Option<&UserFilter>,
-    after: Option<&str>,
+    after: Option<&UserCursor>,
     limit: u32,
 ) -> StoreResult<Vec<UserRecord>> {
-    let Some((sql, args)) = statement(s.dialect, pool_id, filter, after, limit) else {
+    let Some((sql, args)) = statement(pool_id, filter, after, limit) else {
         return Ok(Vec::new());
     };
     let rows = bind(sql, args)

@@ -2,10 +2,10 @@
 //! in `user_list`).
 
 use async_trait::async_trait;
-use kognit_core::store::{AliasRecord, StoreResult, UserFilter, UserRecord, UserStore};
+use kognit_core::store::{AliasRecord, StoreResult, UserCursor, UserFilter, UserRecord, UserStore};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
 
 use crate::{SqlStore, errors};
 
@@ -33,15 +33,6 @@ const INSERT_USER: &str = concat!(
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
      $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
 );
-
-/// Replaces every column but the key (`$1`, `$2`) when the stored version
-/// is `$21`; `$1…$20` as bound by [`bind_user`].
-const UPDATE_USER: &str = "UPDATE users SET username = $3, sub = $4, status = $5, \
-     enabled = $6, attributes = $7, email = $8, phone_number = $9, name = $10, \
-     given_name = $11, family_name = $12, preferred_username = $13, password_hash = $14, \
-     srp_sealed = $15, temp_password_expires_ms = $16, extra = $17, created_ms = $18, \
-     updated_ms = $19, version = $20 \
-     WHERE pool_id = $1 AND username_key = $2 AND version = $21";
 
 /// Inserts of 1, 2 or 3 aliases of one user (`$1` pool, `$2` username key,
 /// then kind and value key per alias) in one statement: a user has at most
@@ -114,6 +105,92 @@ fn bind_user<'q>(sql: &'static str, u: &'q UserRecord) -> Query<'q, Any, AnyArgu
         .bind(u.created_ms)
         .bind(u.updated_ms)
         .bind(u.version)
+}
+
+/// One changed column's new value, bound as its column's type.
+enum Val<'q> {
+    Text(&'q str),
+    OptText(Option<&'q str>),
+    Flag(i32),
+    Int(i64),
+    OptInt(Option<i64>),
+    Bytes(Option<&'q [u8]>),
+}
+
+/// The columns in which `after` differs from `before`, with their new
+/// values. The key (`pool_id`, `username_key`) never changes; `version` is
+/// always written.
+fn changes<'q>(before: &UserRecord, after: &'q UserRecord) -> Vec<(&'static str, Val<'q>)> {
+    let mut out = Vec::with_capacity(8);
+    macro_rules! col {
+        ($field:ident, $val:expr) => {
+            if before.$field != after.$field {
+                out.push((stringify!($field), $val));
+            }
+        };
+    }
+    col!(username, Val::Text(&after.username));
+    col!(sub, Val::Text(&after.sub));
+    col!(status, Val::Text(&after.status));
+    col!(enabled, Val::Flag(i32::from(after.enabled)));
+    col!(attributes, Val::Text(&after.attributes));
+    col!(email, Val::OptText(after.email.as_deref()));
+    col!(phone_number, Val::OptText(after.phone_number.as_deref()));
+    col!(name, Val::OptText(after.name.as_deref()));
+    col!(given_name, Val::OptText(after.given_name.as_deref()));
+    col!(family_name, Val::OptText(after.family_name.as_deref()));
+    col!(
+        preferred_username,
+        Val::OptText(after.preferred_username.as_deref())
+    );
+    col!(password_hash, Val::OptText(after.password_hash.as_deref()));
+    col!(srp_sealed, Val::Bytes(after.srp_sealed.as_deref()));
+    col!(
+        temp_password_expires_ms,
+        Val::OptInt(after.temp_password_expires_ms)
+    );
+    col!(extra, Val::Text(&after.extra));
+    col!(created_ms, Val::Int(after.created_ms));
+    col!(updated_ms, Val::Int(after.updated_ms));
+    out.push(("version", Val::Int(after.version)));
+    out
+}
+
+/// The UPDATE of only the columns that changed, when the stored version is
+/// still `before`'s. SQLite rewrites the entry of every index that has a
+/// column in the SET list, changed or not: naming all 18 columns cost 10
+/// index deletes and 10 inserts per update, naming only an attribute
+/// change's columns 2 of each (EXPLAIN, BENCHMARKS.md). PostgreSQL compares
+/// the values itself, and writes a heap-only (HOT) row version when no
+/// indexed column changed (lockout counters, passwords), so it gains less.
+/// `$1` pool, `$2` username key, `$3` expected version, then the changed
+/// values.
+fn update_statement<'q>(
+    before: &UserRecord,
+    after: &'q UserRecord,
+) -> Query<'q, Any, AnyArguments> {
+    let set = changes(before, after);
+    let mut sql = String::from("UPDATE users SET ");
+    for (i, (column, _)) in set.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        // Column names are this file's identifiers, never input.
+        sql.push_str(&format!("{column} = ${}", i + 4));
+    }
+    sql.push_str(" WHERE pool_id = $1 AND username_key = $2 AND version = $3");
+    let q = sqlx::query(AssertSqlSafe(sql))
+        .bind(after.pool_id.as_str())
+        .bind(after.username_key.as_str())
+        .bind(before.version);
+    set.into_iter().fold(q, |q, (_, v)| match v {
+        Val::Text(v) => q.bind(v),
+        Val::OptText(v) => q.bind(v),
+        Val::Flag(v) => q.bind(v),
+        Val::Int(v) => q.bind(v),
+        Val::OptInt(v) => q.bind(v),
+        Val::Bytes(v) => q.bind(v),
+    })
 }
 
 /// Inserts the aliases of one user, three per statement, on `conn` (inside
@@ -215,14 +292,14 @@ impl UserStore for SqlStore {
 
     async fn update_user(
         &self,
-        u: &UserRecord,
+        before: &UserRecord,
+        after: &UserRecord,
         aliases: Option<&[AliasRecord]>,
     ) -> StoreResult<bool> {
         // Optimistic concurrency, as for pools: the write lands only on the
         // version the caller read.
         let Some(aliases) = aliases else {
-            let done = bind_user(UPDATE_USER, u)
-                .bind(u.version.wrapping_sub(1))
+            let done = update_statement(before, after)
                 .execute(&self.write)
                 .await
                 .map_err(errors::db)?;
@@ -233,8 +310,7 @@ impl UserStore for SqlStore {
             .begin_with(self.dialect.begin_write)
             .await
             .map_err(errors::db)?;
-        let done = bind_user(UPDATE_USER, u)
-            .bind(u.version.wrapping_sub(1))
+        let done = update_statement(before, after)
             .execute(&mut *tx)
             .await
             .map_err(errors::db)?;
@@ -247,12 +323,12 @@ impl UserStore for SqlStore {
         // by two updates at once. An alias held by another user fails the
         // insert; dropping `tx` then undoes the delete and the row update.
         sqlx::query("DELETE FROM user_aliases WHERE pool_id = $1 AND username_key = $2")
-            .bind(u.pool_id.as_str())
-            .bind(u.username_key.as_str())
+            .bind(after.pool_id.as_str())
+            .bind(after.username_key.as_str())
             .execute(&mut *tx)
             .await
             .map_err(errors::db)?;
-        insert_aliases(&mut tx, &u.pool_id, &u.username_key, aliases).await?;
+        insert_aliases(&mut tx, &after.pool_id, &after.username_key, aliases).await?;
         tx.commit().await.map_err(errors::db)?;
         Ok(true)
     }
@@ -273,7 +349,7 @@ impl UserStore for SqlStore {
         &self,
         pool_id: &str,
         filter: Option<&UserFilter>,
-        after: Option<&str>,
+        after: Option<&UserCursor>,
         limit: u32,
     ) -> StoreResult<Vec<UserRecord>> {
         crate::user_list::list(self, pool_id, filter, after, limit).await

@@ -55,6 +55,7 @@ impl Service {
                 Ok(Some(u)) => u,
                 _ => return incorrect(),
             };
+            let before = current.clone();
             let mut e = extra(&current);
             let failed = e["failed_sign_ins"].as_i64().unwrap_or(0) + 1;
             e["failed_sign_ins"] = json!(failed);
@@ -65,7 +66,7 @@ impl Service {
             }
             current.extra = e.to_string();
             current.version += 1;
-            match self.store.update_user(&current, None).await {
+            match self.store.update_user(&before, &current, None).await {
                 Ok(true) => {
                     return if failed > FREE_FAILURES {
                         Error::new(
@@ -89,6 +90,7 @@ impl Service {
         if e.get("failed_sign_ins").is_none() && e.get("locked_until_ms").is_none() {
             return Ok(());
         }
+        let before = rec.clone();
         if let Some(o) = e.as_object_mut() {
             o.remove("failed_sign_ins");
             o.remove("locked_until_ms");
@@ -96,7 +98,7 @@ impl Service {
         rec.extra = e.to_string();
         rec.version += 1;
         // A concurrent change wins; the counter is cleared at the next success.
-        self.store.update_user(rec, None).await?;
+        self.store.update_user(&before, rec, None).await?;
         Ok(())
     }
 }

@@ -92,6 +92,7 @@ impl Service {
             .get_user(&pool.id, &username_key)
             .await?
             .ok_or_else(crate::users::user_not_found)?;
+        let before = rec.clone();
         if let Some(secret_hash) = responses.as_ref().and_then(|m| m.get("SECRET_HASH")) {
             self.check_secret_hash(client, &rec.username, Some(secret_hash))
                 .await?;
@@ -120,7 +121,8 @@ impl Service {
         self.set_password(&pool, &mut rec, new_password, false, now)
             .await?;
         rec.status = status::CONFIRMED.into();
-        self.save_user(&pool, &mut rec, &attrs, false, now).await?;
+        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+            .await?;
         self.mfa_or_grant(&pool, client, &rec, None, now).await
     }
 }

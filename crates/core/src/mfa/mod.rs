@@ -180,6 +180,7 @@ impl Service {
                 .get_user(&pool.id, username_key)
                 .await?
                 .ok_or_else(crate::users::user_not_found)?;
+            let before = rec.clone();
             let mut mfa = UserMfa::of(&rec);
             let sealed = mfa.totp_secret.clone().ok_or_else(|| {
                 Error::new(
@@ -199,18 +200,23 @@ impl Service {
             }
             mfa.totp_last_step = Some(step);
             mfa.store_in(&mut rec)?;
-            self.save_extra(&mut rec, now_ms).await?;
+            self.save_extra(&before, &mut rec, now_ms).await?;
             Ok(rec)
         })
         .await
     }
 
-    /// Saves a record whose `extra` changed (optimistic: a concurrent change
+    /// Saves a record whose `extra` changed from `before` (optimistic: a concurrent change
     /// answers ConcurrentModificationException, which `write_user` retries).
-    pub(crate) async fn save_extra(&self, rec: &mut UserRecord, now_ms: i64) -> Result<()> {
+    pub(crate) async fn save_extra(
+        &self,
+        before: &UserRecord,
+        rec: &mut UserRecord,
+        now_ms: i64,
+    ) -> Result<()> {
         rec.version += 1;
         rec.updated_ms = now_ms;
-        if self.store.update_user(rec, None).await? {
+        if self.store.update_user(before, rec, None).await? {
             Ok(())
         } else {
             Err(Error::new(

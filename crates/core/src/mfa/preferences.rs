@@ -159,10 +159,11 @@ impl Service {
                 .get_user(&pool.id, username_key)
                 .await?
                 .ok_or_else(crate::users::user_not_found)?;
+            let before = rec.clone();
             let mut mfa = UserMfa::of(&rec);
             change(&rec, &mut mfa)?;
             mfa.store_in(&mut rec)?;
-            self.save_extra(&mut rec, now).await
+            self.save_extra(&before, &mut rec, now).await
         })
         .await
     }

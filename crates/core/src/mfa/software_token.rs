@@ -83,10 +83,11 @@ impl Service {
                 .get_user(&pool.id, key)
                 .await?
                 .ok_or_else(crate::users::user_not_found)?;
+            let before = rec.clone();
             let mut mfa = UserMfa::of(&rec);
             let out = change(&mut mfa)?;
             mfa.store_in(&mut rec)?;
-            self.save_extra(&mut rec, now).await?;
+            self.save_extra(&before, &mut rec, now).await?;
             Ok(out)
         })
         .await

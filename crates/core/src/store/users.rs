@@ -102,6 +102,45 @@ pub struct UserFilter {
     pub value: String,
 }
 
+impl UserColumn {
+    /// This column's value in a user's record; None for `Enabled` (a flag)
+    /// and for an attribute the user lacks.
+    pub fn value_of(self, rec: &UserRecord) -> Option<&str> {
+        match self {
+            Self::Username => Some(&rec.username),
+            Self::Email => rec.email.as_deref(),
+            Self::PhoneNumber => rec.phone_number.as_deref(),
+            Self::Name => rec.name.as_deref(),
+            Self::GivenName => rec.given_name.as_deref(),
+            Self::FamilyName => rec.family_name.as_deref(),
+            Self::PreferredUsername => rec.preferred_username.as_deref(),
+            Self::Sub => Some(&rec.sub),
+            Self::Status => Some(&rec.status),
+            Self::Enabled => None,
+        }
+    }
+}
+
+impl UserFilter {
+    /// Whether ListUsers orders this filter's matches by the filtered value
+    /// first (then the username key): true for a prefix filter on a text
+    /// column, which is then one index range scan that stops after a page.
+    /// Exact filters (and `status`, a flag) list in username-key order.
+    pub fn sorts_by_value(&self) -> bool {
+        self.prefix && self.column != UserColumn::Enabled
+    }
+}
+
+/// Where a ListUsers page starts: after this user, in the listing's order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserCursor {
+    /// The filtered column's value of the last user listed, when the filter
+    /// [sorts by value](UserFilter::sorts_by_value); None otherwise.
+    pub value: Option<String>,
+    /// The username key of the last user listed.
+    pub username_key: String,
+}
+
 /// Users.
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -120,24 +159,31 @@ pub trait UserStore: Send + Sync {
         kind: &str,
         value_key: &str,
     ) -> StoreResult<Option<UserRecord>>;
-    /// Replaces the user's row if its stored version is `user.version - 1`, and
-    /// (when `aliases` is Some) replaces its alias set, in one transaction.
+    /// Writes `after` over the user's row if the stored version is still
+    /// `before.version`, and (when `aliases` is Some) replaces its alias set,
+    /// in one transaction. `before` is the row as the caller read it: only
+    /// the columns in which `after` differs from it are written (so the
+    /// indexes of unchanged columns are left alone), and `version` always.
     /// Ok(false) when the user is gone or the version moved on; `Conflict`
     /// (`user_aliases_pkey`) when a new alias is held by another user.
     async fn update_user(
         &self,
-        user: &UserRecord,
+        before: &UserRecord,
+        after: &UserRecord,
         aliases: Option<&[AliasRecord]>,
     ) -> StoreResult<bool>;
     /// Deletes a user with its aliases and codes; false when there was none.
     async fn delete_user(&self, pool_id: &str, username_key: &str) -> StoreResult<bool>;
-    /// Up to `limit` users ordered by username key, after `after`, matching the
-    /// filter — served by an index on (pool_id, column), never a full scan.
+    /// Up to `limit` users matching the filter, after `after`, ordered by
+    /// username key, or by (value, username key) when the filter
+    /// [sorts by value](UserFilter::sorts_by_value) — served by an index on
+    /// (pool_id, column, username_key) that the query stops reading after
+    /// `limit` rows, never a full scan.
     async fn list_users(
         &self,
         pool_id: &str,
         filter: Option<&UserFilter>,
-        after: Option<&str>,
+        after: Option<&UserCursor>,
         limit: u32,
     ) -> StoreResult<Vec<UserRecord>>;
     /// How many users a pool has.

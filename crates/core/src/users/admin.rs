@@ -89,6 +89,7 @@ impl Service {
         };
         if action == Some("RESEND") {
             let mut rec = self.user(&pool, &given).await?;
+            let before = rec.clone();
             if rec.status != status::FORCE_CHANGE_PASSWORD {
                 return Err(Error::new(
                     ErrorCode::UnsupportedUserStateException,
@@ -100,7 +101,8 @@ impl Service {
             }
             let attrs = super::attrs_of(&rec)?;
             self.set_password(&pool, &mut rec, &temp, true, now).await?;
-            self.save_user(&pool, &mut rec, &attrs, false, now).await?;
+            self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+                .await?;
             self.invite(&pool, &rec, &attrs, &channels, &given, &temp)
                 .await?;
             return Ok(AdminCreateUserResponse {
@@ -181,9 +183,11 @@ impl Service {
         let name = username.unwrap_or_default();
         self.write_user(&pool.id, name, || async {
             let mut rec = self.user(&pool, name).await?;
+            let before = rec.clone();
             change(&mut rec)?;
             let attrs = super::attrs_of(&rec)?;
-            self.save_user(&pool, &mut rec, &attrs, false, now).await
+            self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+                .await
         })
         .await
     }
@@ -282,6 +286,7 @@ impl Service {
         let mut rec = self
             .user(&pool, req.username.as_deref().unwrap_or_default())
             .await?;
+        let before = rec.clone();
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
         let code = self
@@ -290,7 +295,8 @@ impl Service {
         self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
             .await?;
         rec.status = status::RESET_REQUIRED.into();
-        self.save_user(&pool, &mut rec, &attrs, false, now).await
+        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+            .await
     }
 
     /// AdminSetUserPassword: Permanent → CONFIRMED, else FORCE_CHANGE_PASSWORD.
@@ -306,6 +312,7 @@ impl Service {
         let mut rec = self
             .user(&pool, req.username.as_deref().unwrap_or_default())
             .await?;
+        let before = rec.clone();
         let permanent = req.permanent.unwrap_or(false);
         self.set_password(
             &pool,
@@ -322,6 +329,7 @@ impl Service {
         }
         .into();
         let attrs = super::attrs_of(&rec)?;
-        self.save_user(&pool, &mut rec, &attrs, false, now).await
+        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+            .await
     }
 }

@@ -64,11 +64,13 @@ impl Service {
         let (rec, old, merged) = self
             .write_user(&pool.id, username, || async {
                 let mut rec = self.user(&pool, username).await?;
+                let before = rec.clone();
                 let old = super::attrs_of(&rec)?;
                 let mut merged = old.clone();
                 merged.extend(new_values.clone());
                 reset_verification(&old, &new_values, &mut merged);
-                self.save_user(&pool, &mut rec, &merged, false, now).await?;
+                self.save_user(&pool, &before, &mut rec, &merged, false, now)
+                    .await?;
                 Ok((rec, old, merged))
             })
             .await?;
@@ -90,6 +92,7 @@ impl Service {
         let mut rec = self
             .user(&pool, req.username.as_deref().unwrap_or_default())
             .await?;
+        let before = rec.clone();
         let names = req.user_attribute_names.unwrap_or_default();
         check_delete(&pool, &names)?;
         let mut attrs = super::attrs_of(&rec)?;
@@ -99,6 +102,7 @@ impl Service {
                 attrs.remove(&format!("{n}_verified"));
             }
         }
-        self.save_user(&pool, &mut rec, &attrs, false, now).await
+        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+            .await
     }
 }

@@ -37,7 +37,7 @@ pub(crate) mod status {
 /// The pool settings the user rules read.
 pub(crate) struct Pool {
     pub id: String,
-    pub doc: PoolDoc,
+    pub doc: std::sync::Arc<PoolDoc>,
 }
 
 impl Pool {
@@ -241,9 +241,20 @@ pub(crate) fn conflict_error(pool: &Pool, constraint: &str, attrs: &Attrs) -> Er
 }
 
 impl Service {
-    /// Loads the pool a user operation works in.
+    /// Loads the pool a user operation works in, from this node's cache of
+    /// parsed pool documents when fresh (see `node_cache`).
     pub(crate) async fn pool(&self, pool_id: &str) -> Result<Pool> {
-        let (_, doc) = self.load_pool(pool_id).await?;
+        let doc = match self.pool_docs.get(pool_id) {
+            Some(doc) => doc,
+            None => {
+                let ticket = self.pool_docs.ticket();
+                let (_, doc) = self.load_pool(pool_id).await?;
+                let doc = std::sync::Arc::new(doc);
+                self.pool_docs
+                    .put(pool_id, std::sync::Arc::clone(&doc), ticket);
+                doc
+            }
+        };
         Ok(Pool {
             id: pool_id.to_owned(),
             doc,
@@ -289,12 +300,15 @@ impl Service {
         self.find_user(pool, name).await?.ok_or_else(user_not_found)
     }
 
-    /// Stores a changed user (version bumped here), replacing its aliases.
+    /// Stores a changed user (version bumped here). `before` is the user as
+    /// read from the store, before the caller changed `rec`: only what differs
+    /// from it is written, and the alias set is replaced only when it changed.
     /// With `force_alias`, an alias another user holds moves to this user,
     /// as Cognito's ForceAliasCreation does; otherwise AliasExistsException.
     pub(crate) async fn save_user(
         &self,
         pool: &Pool,
+        before: &UserRecord,
         rec: &mut UserRecord,
         attrs: &Attrs,
         force_alias: bool,
@@ -302,10 +316,21 @@ impl Service {
     ) -> Result<()> {
         set_attrs(rec, attrs)?;
         rec.updated_ms = now;
-        rec.version += 1;
+        rec.version = before.version + 1;
         let aliases = pool.aliases(attrs);
+        // The stored alias set is always `pool.aliases` of the stored
+        // attributes (every write goes through here or release_aliases), so
+        // an unchanged set needs no delete and re-insert, and the write is
+        // one statement instead of a transaction of four.
+        let old_aliases = if before.attributes == rec.attributes {
+            None
+        } else {
+            Some(pool.aliases(&attrs_of(before)?))
+        };
+        let replace = old_aliases.is_some_and(|old| old != aliases);
         for attempt in 0..3 {
-            match self.store.update_user(rec, Some(&aliases)).await {
+            let set = replace.then_some(aliases.as_slice());
+            match self.store.update_user(before, rec, set).await {
                 Ok(true) => return Ok(()),
                 Ok(false) => {
                     return Err(Error::new(
@@ -348,6 +373,7 @@ impl Service {
             if other.username_key == me.username_key {
                 continue;
             }
+            let before = other.clone();
             let mut attrs = attrs_of(&other)?;
             attrs.insert(format!("{}_verified", a.kind), "false".into());
             if a.kind == "preferred_username" {
@@ -357,7 +383,9 @@ impl Service {
             other.updated_ms = now;
             other.version += 1;
             let remaining = pool.aliases(&attrs);
-            self.store.update_user(&other, Some(&remaining)).await?;
+            self.store
+                .update_user(&before, &other, Some(&remaining))
+                .await?;
         }
         Ok(())
     }
@@ -372,7 +400,7 @@ impl Service {
         };
         let pool = Pool {
             id: pool_id.to_owned(),
-            doc: serde_json::from_str(&rec.config).map_err(Error::internal)?,
+            doc: std::sync::Arc::new(serde_json::from_str(&rec.config).map_err(Error::internal)?),
         };
         Ok(self.find_user(&pool, name).await?.map(|u| u.username))
     }

@@ -80,6 +80,7 @@ impl Service {
         let Some(mut rec) = user else {
             return Err(unknown_user_for_code(&client));
         };
+        let before = rec.clone();
         if !rec.enabled {
             return Err(Error::new(
                 ErrorCode::NotAuthorizedException,
@@ -98,7 +99,8 @@ impl Service {
             rec.status = status::CONFIRMED.into();
         }
         let attrs = super::attrs_of(&rec)?;
-        self.save_user(&pool, &mut rec, &attrs, false, now).await?;
+        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+            .await?;
         Ok(ConfirmForgotPasswordResponse {})
     }
 }

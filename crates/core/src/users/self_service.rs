@@ -79,6 +79,7 @@ impl Service {
         let mut t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
+        let before = t.user.clone();
         let client: AppClient = self.app_client(&t.claims.client_id).await?;
         let new_values = check_write(
             &t.pool,
@@ -98,7 +99,7 @@ impl Service {
         let mut merged = old.clone();
         merged.extend(new_values.clone());
         reset_verification(&old, &new_values, &mut merged);
-        self.save_user(&t.pool, &mut t.user, &merged, false, now)
+        self.save_user(&t.pool, &before, &mut t.user, &merged, false, now)
             .await?;
         // Self-service cannot mark values verified, so every changed email or
         // phone number is unverified here.
@@ -119,6 +120,7 @@ impl Service {
         let mut t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
+        let before = t.user.clone();
         let names = req.user_attribute_names.unwrap_or_default();
         check_delete(&t.pool, &names)?;
         let mut attrs = attrs_of(&t.user)?;
@@ -128,7 +130,7 @@ impl Service {
                 attrs.remove(&format!("{n}_verified"));
             }
         }
-        self.save_user(&t.pool, &mut t.user, &attrs, false, now)
+        self.save_user(&t.pool, &before, &mut t.user, &attrs, false, now)
             .await
     }
 
@@ -148,6 +150,7 @@ impl Service {
         let mut t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
+        let before = t.user.clone();
         crate::auth::lockout::check(&t.user, now)?;
         let previous = req.previous_password.as_deref().unwrap_or_default();
         let ok = match &t.user.password_hash {
@@ -161,7 +164,7 @@ impl Service {
         self.set_password(&t.pool, &mut t.user, proposed, false, now)
             .await?;
         let attrs = attrs_of(&t.user)?;
-        self.save_user(&t.pool, &mut t.user, &attrs, false, now)
+        self.save_user(&t.pool, &before, &mut t.user, &attrs, false, now)
             .await
     }
 
@@ -210,6 +213,7 @@ impl Service {
         let mut t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
+        let before = t.user.clone();
         let attr = req.attribute_name.as_deref().unwrap_or_default();
         channel_of(attr)?;
         let purpose = if attr == "email" {
@@ -227,7 +231,7 @@ impl Service {
         .await?;
         let mut attrs = attrs_of(&t.user)?;
         attrs.insert(format!("{attr}_verified"), "true".into());
-        self.save_user(&t.pool, &mut t.user, &attrs, false, now)
+        self.save_user(&t.pool, &before, &mut t.user, &attrs, false, now)
             .await
     }
 

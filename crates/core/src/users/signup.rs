@@ -260,6 +260,7 @@ impl Service {
         let Some(mut rec) = user else {
             return Err(unknown_user_for_code(&client));
         };
+        let before = rec.clone();
         if rec.status != status::UNCONFIRMED {
             return Err(Error::new(
                 ErrorCode::NotAuthorizedException,
@@ -282,7 +283,8 @@ impl Service {
         }
         rec.status = status::CONFIRMED.into();
         let force = req.force_alias_creation.unwrap_or(false);
-        self.save_user(&pool, &mut rec, &attrs, force, now).await?;
+        self.save_user(&pool, &before, &mut rec, &attrs, force, now)
+            .await?;
         Ok(ConfirmSignUpResponse { session: None })
     }
 

@@ -9,7 +9,9 @@ use super::AppState;
 /// `POST /_dev/reset` (also `/moto-api/reset`, for suites written for moto's
 /// server mode): wipes every pool, client and user.
 pub async fn reset(State(state): State<AppState>) -> impl IntoResponse {
-    match state.service.store().reset().await {
+    let wiped = state.service.store().reset().await;
+    state.service.forget_cached();
+    match wiped {
         Ok(()) => (
             StatusCode::OK,
             axum::Json(serde_json::json!({"status": "ok"})),

@@ -26,6 +26,7 @@ mod protocol;
 mod rotation;
 mod serve;
 mod sessions;
+mod settings_cache;
 #[path = "../../src/delivery/smtp_sink.rs"]
 mod smtp_sink;
 mod users;

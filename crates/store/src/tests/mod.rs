@@ -32,6 +32,7 @@ mod devices;
 mod groups;
 mod groups_concurrent;
 mod harness;
+mod options;
 mod pools;
 mod purge;
 mod session_plans;

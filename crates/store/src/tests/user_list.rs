@@ -1,6 +1,6 @@
 //! ListUsers: paging and every filter column, exact and prefix.
 
-use kognit_core::store::{PoolStore, UserColumn, UserFilter, UserRecord, UserStore};
+use kognit_core::store::{PoolStore, UserColumn, UserCursor, UserFilter, UserRecord, UserStore};
 
 use super::harness::Ctx;
 use super::{pool, user};
@@ -107,7 +107,18 @@ async fn keys(
         prefix,
         value: value.to_owned(),
     });
-    s.list_users("p", filter.as_ref(), after, limit)
+    // The cursor after user `key`, with its value when the listing is by value.
+    let mut cursor = after.map(|key| UserCursor {
+        value: None,
+        username_key: key.to_owned(),
+    });
+    if let (Some(c), Some(f)) = (cursor.as_mut(), filter.as_ref()) {
+        if f.sorts_by_value() {
+            let last = s.get_user("p", &c.username_key).await.unwrap().unwrap();
+            c.value = f.column.value_of(&last).map(str::to_owned);
+        }
+    }
+    s.list_users("p", filter.as_ref(), cursor.as_ref(), limit)
         .await
         .unwrap()
         .into_iter()
@@ -167,7 +178,8 @@ store_test!(every_column_exact_and_prefix, |ctx: Ctx| async move {
         (FamilyName, true, "Stone", &["b1", "d1"]),
         (FamilyName, true, "Çe", &["c1"]),
         (PreferredUsername, false, "bob", &["d1"]),
-        (PreferredUsername, true, "bob", &["b1", "d1"]),
+        // A prefix search lists by value: "bob" before "bobby".
+        (PreferredUsername, true, "bob", &["d1", "b1"]),
         (Sub, false, "sub-a2", &["a2"]),
         (Sub, true, "sub-a", &["a1", "a2"]),
         (Status, false, "UNCONFIRMED", &["a2"]),
@@ -204,4 +216,73 @@ store_test!(filtered_pages, |ctx: Ctx| async move {
     assert_eq!(keys(s, open, Some("a2"), 2).await, ["b1", "d1"]);
     let enabled = Some((Enabled, false, "Enabled"));
     assert_eq!(keys(s, enabled, Some("a2"), 2).await, ["c1", "d1"]);
+});
+
+store_test!(prefix_pages_in_value_order, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    s.insert_pool(&pool("p")).await.unwrap();
+    // Key order and value order disagree, two users share a value, and
+    // U+10FFFF sorts after every ASCII letter.
+    for (key, given) in [
+        ("k1", "b"),
+        ("k2", "ab"),
+        ("k3", "a"),
+        ("k4", "a"),
+        ("k5", "a\u{10FFFF}"),
+    ] {
+        let u = UserRecord {
+            given_name: Some(given.to_owned()),
+            ..user("p", key)
+        };
+        s.insert_user(&u, &[]).await.unwrap();
+    }
+    let f = UserFilter {
+        column: UserColumn::GivenName,
+        prefix: true,
+        value: "a".to_owned(),
+    };
+    let page = |value: Option<&'static str>, key: &'static str, limit| {
+        let f = f.clone();
+        async move {
+            let cursor = UserCursor {
+                value: value.map(str::to_owned),
+                username_key: key.to_owned(),
+            };
+            s.list_users("p", Some(&f), Some(&cursor), limit)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|u| u.username_key)
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = s.list_users("p", Some(&f), None, 10).await.unwrap();
+    let keys: Vec<_> = all.iter().map(|u| u.username_key.as_str()).collect();
+    assert_eq!(keys, ["k3", "k4", "k2", "k5"]);
+    // One a page, each cursor the last user's (value, key): ties on the
+    // value are broken by the key.
+    assert_eq!(page(Some("a"), "k3", 1).await, ["k4"]);
+    assert_eq!(page(Some("a"), "k4", 1).await, ["k2"]);
+    assert_eq!(page(Some("ab"), "k2", 1).await, ["k5"]);
+    assert!(page(Some("a\u{10FFFF}"), "k5", 1).await.is_empty());
+    // A cursor below the prefix, or without a value, starts at the prefix;
+    // one past it lists nothing.
+    assert_eq!(page(Some("0"), "zz", 2).await, ["k3", "k4"]);
+    assert_eq!(page(None, "k9", 2).await, ["k3", "k4"]);
+    assert!(page(Some("b"), "", 5).await.is_empty());
+    // The open-ended prefix (no upper bound) pages the same way.
+    let open = UserFilter {
+        value: String::new(),
+        ..f.clone()
+    };
+    let cursor = UserCursor {
+        value: Some("a".into()),
+        username_key: "k4".into(),
+    };
+    let rest = s
+        .list_users("p", Some(&open), Some(&cursor), 10)
+        .await
+        .unwrap();
+    let keys: Vec<_> = rest.iter().map(|u| u.username_key.as_str()).collect();
+    assert_eq!(keys, ["k2", "k5", "k1"]);
 });

@@ -1,7 +1,7 @@
 //! ListUsers' query plans: every filter is an index range scan, never a scan
 //! of the pool (at a million users that is the difference that matters).
 
-use kognit_core::store::{PoolStore, UserColumn, UserFilter, UserStore};
+use kognit_core::store::{PoolStore, UserColumn, UserCursor, UserFilter, UserStore};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::harness::Ctx;
@@ -85,7 +85,12 @@ async fn explain(s: &SqlStore, column: UserColumn, prefix: bool, value: &str) ->
         prefix,
         value: value.to_owned(),
     };
-    let (sql, args) = statement(s.dialect, "p", Some(&filter), Some("u0"), 60).unwrap();
+    // A cursor mid-pool: prefix searches continue from (value, key).
+    let cursor = UserCursor {
+        value: prefix.then(|| value.to_owned()),
+        username_key: "u0".to_owned(),
+    };
+    let (sql, args) = statement("p", Some(&filter), Some(&cursor), 60).unwrap();
     let (explain, detail) = match s.engine() {
         Engine::Sqlite => ("EXPLAIN QUERY PLAN", 3),
         Engine::Postgres => ("EXPLAIN", 0),
@@ -129,12 +134,17 @@ store_test!(filters_use_their_index, |ctx: Ctx| async move {
                     // e.g. `SEARCH users USING COVERING INDEX users_email_idx
                     // (pool_id=? AND email>? AND email<?)`.
                     assert!(!plan.contains("SCAN users"), "{context}");
+                    // e.g. `(pool_id=? AND (email,username_key)>(?,?) AND email<?)`
                     let on_column = plan.lines().any(|l| {
                         l.contains("SEARCH users USING ")
                             && l.contains("INDEX ")
-                            && l.contains(&format!("(pool_id=? AND {name}"))
+                            && (l.contains(&format!("(pool_id=? AND {name}"))
+                                || l.contains(&format!("(pool_id=? AND ({name},")))
                     });
                     assert!(on_column, "{context}");
+                    // Read in the index's order: no sort, so the scan
+                    // stops after the page.
+                    assert!(!plan.contains("TEMP B-TREE"), "{context}");
                 }
                 Engine::Postgres => {
                     assert!(!plan.contains("Seq Scan"), "{context}");
@@ -150,6 +160,12 @@ store_test!(filters_use_their_index, |ctx: Ctx| async move {
                             && l.contains(&index)
                     });
                     assert!(on_column, "{context}");
+                    // No sort of the matches (sub's unique index has no
+                    // username_key, so its ties, which cannot exist, are
+                    // sorted incrementally).
+                    if column != UserColumn::Sub {
+                        assert!(!plan.contains("Sort"), "{context}");
+                    }
                 }
             }
         }

@@ -55,7 +55,7 @@ store_test!(insert_get_update_delete, |ctx: Ctx| async move {
         ..u.clone()
     };
     let new_aliases = [alias("preferred_username", "al")];
-    assert!(s.update_user(&v2, Some(&new_aliases)).await.unwrap());
+    assert!(s.update_user(&u, &v2, Some(&new_aliases)).await.unwrap());
     assert_eq!(s.get_user("p", "alice").await.unwrap(), Some(v2.clone()));
     assert_eq!(by("email", "alice@example.com").await, None);
     assert_eq!(by("phone_number", "+15550100").await, None);
@@ -66,8 +66,8 @@ store_test!(insert_get_update_delete, |ctx: Ctx| async move {
         status: "RESET_REQUIRED".into(),
         ..v2.clone()
     };
-    assert!(!s.update_user(&stale, None).await.unwrap());
-    assert!(!s.update_user(&stale, Some(&[])).await.unwrap());
+    assert!(!s.update_user(&u, &stale, None).await.unwrap());
+    assert!(!s.update_user(&u, &stale, Some(&[])).await.unwrap());
     assert_eq!(s.get_user("p", "alice").await.unwrap(), Some(v2.clone()));
     assert_eq!(by("preferred_username", "al").await, Some(v2.clone()));
 
@@ -76,13 +76,13 @@ store_test!(insert_get_update_delete, |ctx: Ctx| async move {
         version: 3,
         ..v2.clone()
     };
-    assert!(s.update_user(&v3, None).await.unwrap());
+    assert!(s.update_user(&v2, &v3, None).await.unwrap());
     assert_eq!(by("preferred_username", "al").await, Some(v3.clone()));
     let v4 = UserRecord {
         version: 4,
         ..v3.clone()
     };
-    assert!(s.update_user(&v4, Some(&[])).await.unwrap());
+    assert!(s.update_user(&v3, &v4, Some(&[])).await.unwrap());
     assert_eq!(by("preferred_username", "al").await, None);
     assert_eq!(s.get_user("p", "alice").await.unwrap(), Some(v4));
 
@@ -90,8 +90,8 @@ store_test!(insert_get_update_delete, |ctx: Ctx| async move {
     assert!(!s.delete_user("p", "alice").await.unwrap());
     assert_eq!(s.get_user("p", "alice").await.unwrap(), None);
     // A missing user updates nothing.
-    assert!(!s.update_user(&u, None).await.unwrap());
-    assert!(!s.update_user(&u, Some(&aliases)).await.unwrap());
+    assert!(!s.update_user(&u, &v2, None).await.unwrap());
+    assert!(!s.update_user(&u, &v2, Some(&aliases)).await.unwrap());
 });
 
 store_test!(conflicts_change_nothing, |ctx: Ctx| async move {
@@ -148,7 +148,7 @@ store_test!(conflicts_change_nothing, |ctx: Ctx| async move {
         ..b.clone()
     };
     let claim = [alias("phone_number", "+1"), alias("email", "a@x")];
-    let name = conflict(s.update_user(&b2, Some(&claim)).await);
+    let name = conflict(s.update_user(&b, &b2, Some(&claim)).await);
     assert_eq!(name, "user_aliases_pkey");
     assert_eq!(s.get_user("p", "b").await.unwrap(), Some(b.clone()));
     let holder = |kind: &'static str, v: &'static str| {
@@ -165,7 +165,7 @@ store_test!(conflicts_change_nothing, |ctx: Ctx| async move {
     assert_eq!(holder("phone_number", "+1").await, None);
     // The store is still usable, and the same update without the taken alias lands.
     assert!(
-        s.update_user(&b2, Some(&[alias("phone_number", "+1")]))
+        s.update_user(&b, &b2, Some(&[alias("phone_number", "+1")]))
             .await
             .unwrap()
     );
@@ -177,7 +177,10 @@ store_test!(conflicts_change_nothing, |ctx: Ctx| async move {
         version: 3,
         ..b2.clone()
     };
-    assert_eq!(conflict(s.update_user(&b3, None).await), "users_sub_key");
+    assert_eq!(
+        conflict(s.update_user(&b2, &b3, None).await),
+        "users_sub_key"
+    );
     assert_eq!(s.get_user("p", "b").await.unwrap(), Some(b2));
 });
 
@@ -245,4 +248,61 @@ store_test!(reset_removes_users_codes_outbox, |ctx: Ctx| async move {
         .await
         .unwrap();
     s.put_code(&code("p", "a", "SIGNUP")).await.unwrap();
+});
+
+store_test!(update_writes_only_changed_columns, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    s.insert_pool(&pool("p")).await.unwrap();
+    let stored = UserRecord {
+        given_name: Some("Stored".into()),
+        ..user("p", "u")
+    };
+    s.insert_user(&stored, &[]).await.unwrap();
+    // A `before` that disagrees with the row on given_name (at the same
+    // version), and an `after` that leaves given_name as `before` has it:
+    // only name, attributes and the version are written, so the stored
+    // given_name survives. The service always passes the row as read.
+    let before = UserRecord {
+        given_name: Some("Other".into()),
+        ..stored.clone()
+    };
+    let after = UserRecord {
+        name: Some("New".into()),
+        attributes: r#"{"name":"New"}"#.into(),
+        version: 2,
+        ..before.clone()
+    };
+    assert!(s.update_user(&before, &after, None).await.unwrap());
+    let got = s.get_user("p", "u").await.unwrap().unwrap();
+    assert_eq!(
+        got,
+        UserRecord {
+            given_name: Some("Stored".into()),
+            ..after.clone()
+        }
+    );
+    // Nothing but the version changed: still one row, version bumped.
+    let v3 = UserRecord {
+        version: 3,
+        ..got.clone()
+    };
+    assert!(s.update_user(&got, &v3, None).await.unwrap());
+    assert_eq!(s.get_user("p", "u").await.unwrap(), Some(v3));
+    // Every nullable column back to NULL, binary included.
+    let cleared = UserRecord {
+        email: None,
+        phone_number: None,
+        name: None,
+        given_name: None,
+        family_name: None,
+        preferred_username: None,
+        password_hash: None,
+        srp_sealed: None,
+        temp_password_expires_ms: None,
+        version: 4,
+        ..stored.clone()
+    };
+    let v3 = s.get_user("p", "u").await.unwrap().unwrap();
+    assert!(s.update_user(&v3, &cleared, None).await.unwrap());
+    assert_eq!(s.get_user("p", "u").await.unwrap(), Some(cleared));
 });

@@ -107,12 +107,14 @@ store_test!(one_alias_one_holder_on_update, |ctx: Ctx| async move {
     }
     // Each user tries to swap its own email for the shared one.
     let results = sixteen(&s, |s, i| async move {
+        let before = user("p", &format!("u{i:02}"));
         let u = UserRecord {
             status: "CHANGED".into(),
             version: 2,
-            ..user("p", &format!("u{i:02}"))
+            ..before.clone()
         };
-        s.update_user(&u, Some(&[alias("email", "shared@x")])).await
+        s.update_user(&before, &u, Some(&[alias("email", "shared@x")]))
+            .await
     })
     .await;
     let mut winner = None;
