@@ -29,20 +29,27 @@ pub struct AdminUpdateAttributes {
 impl AdminUpdateAttributes {
     /// Finds the pool and how many users it has.
     pub async fn prepare(api: &Api, args: &AdminUpdateArgs) -> Result<Self, String> {
-        let pool_id = setup::existing_pool(api, &args.pool).await?;
-        let users = match args.users {
-            Some(u) => u,
-            None => setup::user_count(api, &pool_id).await?,
-        };
-        if users == 0 {
-            return Err(format!("pool {pool_id} has no users: seed it first"));
-        }
-        eprintln!(
-            "admin-update-attributes: random users of u0..u{} in {pool_id}",
-            users - 1
-        );
+        let (pool_id, users) = existing_users(api, args, "admin-update-attributes").await?;
         Ok(Self { pool_id, users })
     }
+}
+
+/// The pool the options name and how many of its users `u0…` to pick from.
+pub async fn existing_users(
+    api: &Api,
+    args: &AdminUpdateArgs,
+    scenario: &str,
+) -> Result<(String, u64), String> {
+    let pool_id = setup::existing_pool(api, &args.pool).await?;
+    let users = match args.users {
+        Some(u) => u,
+        None => setup::user_count(api, &pool_id).await?,
+    };
+    if users == 0 {
+        return Err(format!("pool {pool_id} has no users: seed it first"));
+    }
+    eprintln!("{scenario}: random users of u0..u{} in {pool_id}", users - 1);
+    Ok((pool_id, users))
 }
 
 impl Scenario for AdminUpdateAttributes {

@@ -3,6 +3,7 @@
 //! [`crate::runner::Scenario`] whose `step` is the measured unit of work.
 //! A new scenario is a new file and one arm in [`Command`].
 
+mod admin_get_user;
 mod admin_update_attributes;
 mod get_user;
 mod initiate_auth_password;
@@ -30,6 +31,8 @@ pub enum Command {
     SignUp(sign_up::SignUpArgs),
     /// AdminUpdateUserAttributes (name, given_name) of random seeded users.
     AdminUpdateAttributes(admin_update_attributes::AdminUpdateArgs),
+    /// AdminGetUser of random seeded users.
+    AdminGetUser(admin_update_attributes::AdminUpdateArgs),
     /// ListUsers with `username =` and `email ^=` filters, Limit 60.
     ListUsers(list_users::ListUsersArgs),
     /// InitiateAuth USER_PASSWORD_AUTH of random users (own new pool).
@@ -67,6 +70,7 @@ impl Command {
             Self::Seed(_) => "seed",
             Self::SignUp(_) => "sign-up",
             Self::AdminUpdateAttributes(_) => "admin-update-attributes",
+            Self::AdminGetUser(_) => "admin-get-user",
             Self::ListUsers(_) => "list-users",
             Self::InitiateAuthPassword(_) => "initiate-auth-password",
             Self::Srp(_) => "srp",
@@ -90,6 +94,10 @@ impl Command {
             Self::SignUp(a) => go(api, sign_up::SignUp::prepare(api, a).await?, drive, timed).await,
             Self::AdminUpdateAttributes(a) => {
                 let s = admin_update_attributes::AdminUpdateAttributes::prepare(api, a).await?;
+                go(api, s, drive, timed).await
+            }
+            Self::AdminGetUser(a) => {
+                let s = admin_get_user::AdminGetUser::prepare(api, a).await?;
                 go(api, s, drive, timed).await
             }
             Self::ListUsers(a) => {
