@@ -48,7 +48,10 @@ pub async fn existing_users(
     if users == 0 {
         return Err(format!("pool {pool_id} has no users: seed it first"));
     }
-    eprintln!("{scenario}: random users of u0..u{} in {pool_id}", users - 1);
+    eprintln!(
+        "{scenario}: random users of u0..u{} in {pool_id}",
+        users - 1
+    );
     Ok((pool_id, users))
 }
 
