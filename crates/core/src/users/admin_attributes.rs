@@ -61,7 +61,7 @@ impl Service {
             None,
         )?;
         let username = req.username.as_deref().unwrap_or_default();
-        let (rec, old, merged) = self
+        let (rec, old, merged, held) = self
             .write_user(&pool.id, username, || async {
                 let mut rec = self.user(&pool, username).await?;
                 let before = rec.clone();
@@ -69,12 +69,16 @@ impl Service {
                 let mut merged = old.clone();
                 merged.extend(new_values.clone());
                 reset_verification(&old, &new_values, &mut merged);
+                let held =
+                    super::pending::hold_back(&pool, &mut rec, &old, &new_values, &mut merged)?;
                 self.save_user(&pool, &before, &mut rec, &merged, false, now)
                     .await?;
-                Ok((rec, old, merged))
+                Ok((rec, old, merged, held))
             })
             .await?;
         self.send_verification_codes(&pool, &rec, &old, &new_values, &merged, now)
+            .await?;
+        self.send_pending_codes(&pool, &rec, &held, &merged, now)
             .await?;
         Ok(())
     }

@@ -9,6 +9,7 @@ pub(crate) mod codes;
 mod credentials;
 mod list;
 pub(crate) mod messages;
+mod pending;
 mod recovery;
 mod self_service;
 pub(crate) mod signup;

@@ -9,6 +9,7 @@ use kognit_wire::types::*;
 use super::attributes::{Write, check_delete, check_write, reset_verification};
 use super::codes::Purpose;
 use super::messages::Content;
+use super::pending::{hold_back, pending_of, take_pending};
 use super::{Pool, attrs_of};
 use crate::app_client::AppClient;
 use crate::delivery::Channel;
@@ -24,10 +25,11 @@ pub(crate) struct TokenUser {
     pub claims: AccessClaims,
 }
 
-fn channel_of(attr: &str) -> Result<Channel> {
+/// How a verifiable attribute's code travels, and what the code is for.
+fn channel_of(attr: &str) -> Result<(Channel, Purpose)> {
     match attr {
-        "email" => Ok(Channel::Email),
-        "phone_number" => Ok(Channel::Sms),
+        "email" => Ok((Channel::Email, Purpose::Verify("email"))),
+        "phone_number" => Ok((Channel::Sms, Purpose::Verify("phone_number"))),
         _ => Err(Error::invalid_parameter(format!(
             "{attr} is not a verifiable attribute; only email and phone_number are."
         ))),
@@ -99,13 +101,19 @@ impl Service {
         let mut merged = old.clone();
         merged.extend(new_values.clone());
         reset_verification(&old, &new_values, &mut merged);
+        let held = hold_back(&t.pool, &mut t.user, &old, &new_values, &mut merged)?;
         self.save_user(&t.pool, &before, &mut t.user, &merged, false, now)
             .await?;
         // Self-service cannot mark values verified, so every changed email or
-        // phone number is unverified here.
-        let details = self
+        // phone number is unverified here (or held back, still verified,
+        // until its new value is).
+        let mut details = self
             .send_verification_codes(&t.pool, &t.user, &old, &new_values, &merged, now)
             .await?;
+        details.extend(
+            self.send_pending_codes(&t.pool, &t.user, &held, &merged, now)
+                .await?,
+        );
         Ok(UpdateUserAttributesResponse {
             code_delivery_details_list: (!details.is_empty()).then_some(details),
         })
@@ -178,13 +186,12 @@ impl Service {
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
         let attr = req.attribute_name.as_deref().unwrap_or_default();
-        let channel = channel_of(attr)?;
-        let attrs = attrs_of(&t.user)?;
-        let purpose = if attr == "email" {
-            Purpose::Verify("email")
-        } else {
-            Purpose::Verify("phone_number")
-        };
+        let (channel, purpose) = channel_of(attr)?;
+        let mut attrs = attrs_of(&t.user)?;
+        // A value waiting for verification is the one the code is for.
+        if let Some(value) = pending_of(&t.user).remove(attr) {
+            attrs.insert(attr.to_owned(), value);
+        }
         let code = self
             .issue_code(&t.pool.id, &t.user.username_key, purpose, now)
             .await?;
@@ -215,12 +222,7 @@ impl Service {
             .await?;
         let before = t.user.clone();
         let attr = req.attribute_name.as_deref().unwrap_or_default();
-        channel_of(attr)?;
-        let purpose = if attr == "email" {
-            Purpose::Verify("email")
-        } else {
-            Purpose::Verify("phone_number")
-        };
+        let (_, purpose) = channel_of(attr)?;
         self.redeem_code(
             &t.pool.id,
             &t.user.username_key,
@@ -230,6 +232,7 @@ impl Service {
         )
         .await?;
         let mut attrs = attrs_of(&t.user)?;
+        take_pending(&mut t.user, &mut attrs, attr)?;
         attrs.insert(format!("{attr}_verified"), "true".into());
         self.save_user(&t.pool, &before, &mut t.user, &attrs, false, now)
             .await

@@ -31,3 +31,4 @@ mod settings_cache;
 mod smtp_sink;
 mod users;
 mod users_admin;
+mod users_pending;
