@@ -91,7 +91,7 @@ store_test!(sessions_insert_list_touch_revoke, |ctx: Ctx| async move {
         .list_token_sessions("p", "a", NOW, Some(&s1.session_id), 1)
         .await
         .unwrap();
-    assert_eq!(page, [s2.clone()]);
+    assert_eq!(page, std::slice::from_ref(&s2));
     let dup = s.insert_token_session(&s1, 20, NOW).await;
     assert_eq!(conflict(dup), "token_sessions_pkey");
     let orphan = s.insert_token_session(&session("zed", 1), 20, NOW).await;
@@ -168,7 +168,7 @@ store_test!(sessions_insert_list_touch_revoke, |ctx: Ctx| async move {
         s.get_token_session("p", &s2.session_id).await.unwrap(),
         None
     );
-    assert_eq!(live(s, "a").await, [s1.session_id.clone()]);
+    assert_eq!(live(s, "a").await, std::slice::from_ref(&s1.session_id));
 
     // A revoked origin or an expiry hides a session whose record remains.
     s.revoke_origin("p", &s1.origin_jti, NOW + 5, NOW)

@@ -112,11 +112,11 @@ async fn keys(
         value: None,
         username_key: key.to_owned(),
     });
-    if let (Some(c), Some(f)) = (cursor.as_mut(), filter.as_ref()) {
-        if f.sorts_by_value() {
-            let last = s.get_user("p", &c.username_key).await.unwrap().unwrap();
-            c.value = f.column.value_of(&last).map(str::to_owned);
-        }
+    if let (Some(c), Some(f)) = (cursor.as_mut(), filter.as_ref())
+        && f.sorts_by_value()
+    {
+        let last = s.get_user("p", &c.username_key).await.unwrap().unwrap();
+        c.value = f.column.value_of(&last).map(str::to_owned);
     }
     s.list_users("p", filter.as_ref(), cursor.as_ref(), limit)
         .await
