@@ -200,6 +200,22 @@ impl Service {
         self.challenge_step(&state, cp)
     }
 
+    /// A wrong (or spent, or expired) MFA code: recorded as the sign-in's
+    /// failed `Mfa` step and counted towards lockout. The caller gets the
+    /// code's error, or "Password attempts exceeded" once locked out.
+    async fn mfa_failure(&self, pool: &Pool, rec: &UserRecord, e: Error, now: Millis) -> Error {
+        if e.code == ErrorCode::InternalErrorException {
+            return e;
+        }
+        self.sign_in_failed(pool, rec, "Mfa", now).await;
+        let counted = self.count_failure(pool, rec, now).await;
+        if counted.message == "Password attempts exceeded" {
+            counted
+        } else {
+            e
+        }
+    }
+
     /// The answer to an MFA challenge.
     pub(super) async fn mfa_respond(
         &self,
@@ -229,6 +245,9 @@ impl Service {
             ));
         }
         let mut rec = named.ok_or_else(crate::users::user_not_found)?;
+        // Wrong codes count towards lockout like wrong passwords, so a
+        // second factor cannot be guessed at speed.
+        super::lockout::check(&rec, now)?;
         if !rec.enabled {
             return Err(Error::new(
                 ErrorCode::NotAuthorizedException,
@@ -251,18 +270,14 @@ impl Service {
                         _ => e,
                     });
                 if let Err(e) = redeemed {
-                    self.sign_in_failed(&pool, &rec, "Mfa", now).await;
-                    return Err(e);
+                    return Err(self.mfa_failure(&pool, &rec, e, now).await);
                 }
             }
             factor::TOTP => {
                 let code = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
                 match self.redeem_totp(&pool, &key, code, now).await {
                     Ok(updated) => rec = updated,
-                    Err(e) => {
-                        self.sign_in_failed(&pool, &rec, "Mfa", now).await;
-                        return Err(e);
-                    }
+                    Err(e) => return Err(self.mfa_failure(&pool, &rec, e, now).await),
                 }
             }
             "SELECT_MFA_TYPE" => {

@@ -150,11 +150,12 @@ impl Service {
         &self,
         pool: &Pool,
         client: &AppClient,
-        mut rec: UserRecord,
+        rec: UserRecord,
         device_key: Option<&str>,
         now: Millis,
     ) -> Result<Step> {
-        self.clear_failures(&mut rec).await?;
+        // The failure count is cleared by a completed sign-in (`grant`), not
+        // here: wrong MFA codes after a right password keep counting.
         if let Some(refusal) = state_refusal(&rec) {
             // The password was right, the user's state refuses the sign-in.
             self.sign_in_refused(pool, &rec, now).await;
@@ -210,6 +211,7 @@ impl Service {
         mfa: bool,
         now: Millis,
     ) -> Result<Step> {
+        self.clear_failures(&mut rec.clone()).await?;
         let new_device = match device_key {
             Some(_) => None,
             None => self.new_device_metadata(pool, rec),

@@ -18,6 +18,7 @@ use crate::users::PASSWORD;
 on_both_backends!(
     sms_and_email_codes_and_choosing,
     required_mfa_uses_the_phone_number,
+    wrong_codes_lead_to_lockout,
 );
 
 /// A confirmed user with an email address and a phone number.
@@ -377,4 +378,74 @@ async fn required_mfa_uses_the_phone_number(s: TestServer) {
         params["MFAS_CAN_SETUP"],
         r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#
     );
+}
+
+/// Wrong MFA codes count towards lockout like wrong passwords, and a right
+/// password does not reset the count: guessing the code is throttled.
+async fn wrong_codes_lead_to_lockout(s: TestServer) {
+    let c = s.client();
+    let st = setup(&c).await;
+    set_mfa(&c, &st.pool, UserPoolMfaType::On, true).await;
+    user_with_phone(&c, &st.pool, "pia").await;
+    // Seven wrong codes (waiting out the short first locks): the lock then
+    // lasts 4 s, long enough to look at.
+    let (mut failures, mut last_session) = (0, String::new());
+    while failures < 7 {
+        let start = c
+            .initiate_auth()
+            .client_id(&st.client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "pia")
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+            .await;
+        let Ok(start) = start else {
+            tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+            continue;
+        };
+        assert_eq!(start.challenge_name, Some(ChallengeNameType::SmsMfa));
+        let session = start.session.unwrap();
+        let e = answer(
+            &c,
+            &st,
+            "pia",
+            ChallengeNameType::SmsMfa,
+            &session,
+            "SMS_MFA_CODE",
+            "12345x",
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            e.starts_with("CodeMismatchException") || e.ends_with("Password attempts exceeded"),
+            "{e}"
+        );
+        failures += 1;
+        last_session = session;
+    }
+    // Locked now: not even the right code of a live session gets through,
+    // and neither does the password.
+    let right = s.latest_code(&st.pool, "pia").await;
+    let e = answer(
+        &c,
+        &st,
+        "pia",
+        ChallengeNameType::SmsMfa,
+        &last_session,
+        "SMS_MFA_CODE",
+        &right,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e, "NotAuthorizedException: Password attempts exceeded");
+    let locked = c
+        .initiate_auth()
+        .client_id(&st.client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "pia")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&locked), "NotAuthorizedException");
 }
