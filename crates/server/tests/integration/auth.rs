@@ -70,15 +70,23 @@ pub async fn setup(c: &Client) -> Setup {
 }
 
 pub async fn create_user(c: &Client, pool: &str, name: &str) {
-    c.admin_create_user()
+    create_user_with(c, pool, name, &[]).await;
+}
+
+/// A confirmed user `name` with a verified `<name>@example.com` and these
+/// further attributes, password [`PASSWORD`].
+pub async fn create_user_with(c: &Client, pool: &str, name: &str, more: &[AttributeType]) {
+    let mut req = c
+        .admin_create_user()
         .user_pool_id(pool)
         .username(name)
         .user_attributes(attr("email", &format!("{name}@example.com")))
         .user_attributes(attr("email_verified", "true"))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
+        .message_action(MessageActionType::Suppress);
+    for a in more {
+        req = req.user_attributes(a.clone());
+    }
+    req.send().await.unwrap();
     c.admin_set_user_password()
         .user_pool_id(pool)
         .username(name)

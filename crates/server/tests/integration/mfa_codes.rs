@@ -9,7 +9,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     SmsMfaSettingsType, UserPoolMfaType,
 };
 
-use crate::auth::{Setup, attr, setup};
+use crate::auth::{Setup, attr, create_user_with, setup};
 use crate::harness::{TestServer, code};
 use crate::mfa::{answer, password_challenge, set_mfa};
 use crate::on_both_backends;
@@ -23,23 +23,7 @@ on_both_backends!(
 
 /// A confirmed user with an email address and a phone number.
 pub async fn user_with_phone(c: &Client, pool: &str, name: &str) {
-    c.admin_create_user()
-        .user_pool_id(pool)
-        .username(name)
-        .user_attributes(attr("email", &format!("{name}@example.com")))
-        .user_attributes(attr("phone_number", "+15555551234"))
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(pool)
-        .username(name)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    create_user_with(c, pool, name, &[attr("phone_number", "+15555551234")]).await;
 }
 
 async fn prefer(c: &Client, st: &Setup, user: &str, sms: (bool, bool), email: (bool, bool)) {
