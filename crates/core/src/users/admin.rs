@@ -150,11 +150,8 @@ impl Service {
         _admin: &Admin,
         req: AdminGetUserRequest,
     ) -> Result<AdminGetUserResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let rec = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (_, rec) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let mfa = crate::mfa::UserMfa::of(&rec);
         Ok(AdminGetUserResponse {
@@ -261,11 +258,8 @@ impl Service {
         _admin: &Admin,
         req: AdminDeleteUserRequest,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let rec = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, rec) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         if !self.store.delete_user(&pool.id, &rec.username_key).await? {
             return Err(super::user_not_found());
@@ -280,11 +274,8 @@ impl Service {
         req: AdminResetUserPasswordRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let mut rec = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, mut rec) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let before = rec.clone();
         let attrs = super::attrs_of(&rec)?;
@@ -306,11 +297,8 @@ impl Service {
         req: AdminSetUserPasswordRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let mut rec = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, mut rec) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let before = rec.clone();
         let permanent = req.permanent.unwrap_or(false);

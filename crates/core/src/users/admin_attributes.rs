@@ -90,11 +90,8 @@ impl Service {
         req: AdminDeleteUserAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let mut rec = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, mut rec) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let before = rec.clone();
         let names = req.user_attribute_names.unwrap_or_default();

@@ -263,11 +263,8 @@ impl Service {
         req: AdminUserGlobalSignOutRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let user = self
-            .user(&pool, req.username.as_deref().unwrap_or_default())
+        let (pool, user) = self
+            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         self.sign_out_everywhere(&pool, &user, now).await
     }
