@@ -266,6 +266,34 @@ impl UserStore for SqlStore {
         row.as_ref().map(user).transpose().map_err(errors::db)
     }
 
+    async fn get_user_by_sub_for_origin(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: &str,
+    ) -> StoreResult<Option<(UserRecord, bool)>> {
+        // The flag is a BIGINT on both engines (the Any driver decodes no
+        // SQLite booleans); it follows the user's columns.
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_origins r \
+             WHERE r.pool_id = $1 AND r.origin_jti = $3) THEN 1 ELSE 0 END AS BIGINT) \
+             FROM users WHERE pool_id = $1 AND sub = $2"
+        ))
+        .bind(pool_id)
+        .bind(sub)
+        .bind(origin_jti)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(errors::db)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let revoked: i64 = row.try_get(20).map_err(errors::db)?;
+        Ok(Some((user(&row).map_err(errors::db)?, revoked != 0)))
+    }
+
     async fn get_user_by_alias(
         &self,
         pool_id: &str,

@@ -152,6 +152,15 @@ pub trait UserStore: Send + Sync {
     async fn get_user(&self, pool_id: &str, username_key: &str) -> StoreResult<Option<UserRecord>>;
     /// The user with this `sub`.
     async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<Option<UserRecord>>;
+    /// The user with this `sub`, and whether the sign-in session
+    /// `origin_jti` was revoked (`revoked_origins`): what every
+    /// token-authorised operation asks, in one round trip.
+    async fn get_user_by_sub_for_origin(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: &str,
+    ) -> StoreResult<Option<(UserRecord, bool)>>;
     /// The user holding this alias.
     async fn get_user_by_alias(
         &self,

@@ -18,6 +18,7 @@ pub use issue::{GroupClaims, IssuedTokens, SignIn, access_claims, id_claims, iss
 pub use keyring::KeyCache;
 pub use keys::{PoolKeys, new_key_record};
 pub use refresh::{new_refresh_token, refresh_token_hash};
+pub(crate) use verify::revoked;
 pub use verify::{AccessClaims, check_access_token};
 
 /// The scope of tokens from API sign-in (InitiateAuth and friends), required

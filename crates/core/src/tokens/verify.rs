@@ -38,6 +38,12 @@ pub struct AccessClaims {
     pub device_key: Option<String>,
 }
 
+/// Cognito's answer for the token of a revoked session (RevokeToken, global
+/// sign-out, a revoked session).
+pub(crate) fn revoked() -> Error {
+    refused("Access Token has been revoked")
+}
+
 fn refused(message: &str) -> Error {
     Error::new(ErrorCode::NotAuthorizedException, message)
 }
@@ -52,6 +58,24 @@ impl Service {
     /// `aws.cognito.signin.user.admin` scope, and its session not revoked
     /// (RevokeToken and global sign-out both revoke sessions by origin).
     pub async fn verify_access_token(&self, token: &str, now_ms: i64) -> Result<AccessClaims> {
+        let claims = self.access_token_claims(token, now_ms).await?;
+        if self
+            .store
+            .is_origin_revoked(&claims.pool_id, &claims.origin_jti)
+            .await?
+        {
+            return Err(revoked());
+        }
+        Ok(claims)
+    }
+
+    /// [`Service::verify_access_token`] but for the revocation check, which
+    /// the caller makes (with its own read of the user, in one round trip).
+    pub(crate) async fn access_token_claims(
+        &self,
+        token: &str,
+        now_ms: i64,
+    ) -> Result<AccessClaims> {
         let t = jwt::parse(token).map_err(|_| invalid())?;
         // The issuer names the pool; the signature check below (with that
         // pool's keys only) then proves the claim.
@@ -78,15 +102,7 @@ impl Service {
                 .await
                 .map_err(unknown_pool)?;
         }
-        let claims = check_access_token(&keys, &t, now_ms)?;
-        if self
-            .store
-            .is_origin_revoked(&pool_id, &claims.origin_jti)
-            .await?
-        {
-            return Err(refused("Access Token has been revoked"));
-        }
-        Ok(claims)
+        check_access_token(&keys, &t, now_ms)
     }
 }
 

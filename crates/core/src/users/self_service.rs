@@ -40,13 +40,30 @@ impl Service {
     /// Verifies an access token (signature, expiry, revocation, global
     /// sign-out) and loads its user.
     pub(crate) async fn token_user(&self, access_token: &str, now: Millis) -> Result<TokenUser> {
-        let claims = self.verify_access_token(access_token, now).await?;
+        let claims = self.access_token_claims(access_token, now).await?;
         let pool = self.pool(&claims.pool_id).await?;
-        let user = self
+        let user = match self
             .store
-            .get_user_by_sub(&pool.id, &claims.sub)
+            .get_user_by_sub_for_origin(&pool.id, &claims.sub, &claims.origin_jti)
             .await?
-            .ok_or_else(|| Error::new(ErrorCode::UserNotFoundException, "User does not exist."))?;
+        {
+            Some((_, true)) => return Err(crate::tokens::revoked()),
+            Some((user, false)) => user,
+            None => {
+                // No user: a revoked session still answers as revoked.
+                if self
+                    .store
+                    .is_origin_revoked(&pool.id, &claims.origin_jti)
+                    .await?
+                {
+                    return Err(crate::tokens::revoked());
+                }
+                return Err(Error::new(
+                    ErrorCode::UserNotFoundException,
+                    "User does not exist.",
+                ));
+            }
+        };
         if !user.enabled {
             return Err(Error::new(
                 ErrorCode::NotAuthorizedException,

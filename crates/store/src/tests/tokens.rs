@@ -251,3 +251,45 @@ store_test!(reset_clears_keys_and_tokens, |ctx: Ctx| async move {
     s.revoke_origin("p", "o2", 10, 1).await.unwrap();
     assert!(s.is_origin_revoked("p", "o2").await.unwrap());
 });
+
+store_test!(user_by_sub_with_its_session_state, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    for p in ["p", "q"] {
+        s.insert_pool(&pool(p)).await.unwrap();
+        s.insert_user(&user(p, "a"), &[]).await.unwrap();
+    }
+    let a = user("p", "a");
+    let live = s
+        .get_user_by_sub_for_origin("p", &a.sub, "o1")
+        .await
+        .unwrap();
+    assert_eq!(live, Some((a.clone(), false)));
+    // Revoked in another pool only: still live here.
+    s.revoke_origin("q", "o1", 10_000, 1).await.unwrap();
+    let (_, revoked) = s
+        .get_user_by_sub_for_origin("p", &a.sub, "o1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!revoked);
+    s.revoke_origin("p", "o1", 10_000, 1).await.unwrap();
+    assert_eq!(
+        s.get_user_by_sub_for_origin("p", &a.sub, "o1")
+            .await
+            .unwrap(),
+        Some((a.clone(), true))
+    );
+    // Another session of the same user is unaffected; no such user is None.
+    let (_, other) = s
+        .get_user_by_sub_for_origin("p", &a.sub, "o2")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!other);
+    assert_eq!(
+        s.get_user_by_sub_for_origin("p", "no-such-sub", "o1")
+            .await
+            .unwrap(),
+        None
+    );
+});
