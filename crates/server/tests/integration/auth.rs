@@ -302,17 +302,30 @@ pub async fn srp_exchange(
     user: &str,
     password: &str,
 ) -> Result<RespondToAuthChallengeOutput, String> {
+    srp_exchange_on(c, pool, client, user, password, None).await
+}
+
+/// [`srp_exchange`], naming a device (`DEVICE_KEY` in both steps) when given.
+pub async fn srp_exchange_on(
+    c: &Client,
+    pool: &str,
+    client: &str,
+    user: &str,
+    password: &str,
+    device_key: Option<&str>,
+) -> Result<RespondToAuthChallengeOutput, String> {
     let srp = SrpClient::new(User::new(pool, user, password), client, None);
     let UserAuthenticationParameters { a, username } = srp.get_auth_parameters();
-    let start = c
+    let mut initiate = c
         .initiate_auth()
         .client_id(client)
         .auth_flow(AuthFlowType::UserSrpAuth)
         .auth_parameters("USERNAME", username)
-        .auth_parameters("SRP_A", a)
-        .send()
-        .await
-        .map_err(|e| code(&e))?;
+        .auth_parameters("SRP_A", a);
+    if let Some(k) = device_key {
+        initiate = initiate.auth_parameters("DEVICE_KEY", k);
+    }
+    let start = initiate.send().await.map_err(|e| code(&e))?;
     assert_eq!(
         start.challenge_name,
         Some(ChallengeNameType::PasswordVerifier)
@@ -330,16 +343,18 @@ pub async fn srp_exchange(
             &p["SRP_B"],
         )
         .map_err(|e| format!("{e:?}"))?;
-    c.respond_to_auth_challenge()
+    let mut respond = c
+        .respond_to_auth_challenge()
         .client_id(client)
         .challenge_name(ChallengeNameType::PasswordVerifier)
         .challenge_responses("USERNAME", &p["USER_ID_FOR_SRP"])
         .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", password_claim_secret_block)
         .challenge_responses("PASSWORD_CLAIM_SIGNATURE", password_claim_signature)
-        .challenge_responses("TIMESTAMP", timestamp)
-        .send()
-        .await
-        .map_err(|e| code(&e))
+        .challenge_responses("TIMESTAMP", timestamp);
+    if let Some(k) = device_key {
+        respond = respond.challenge_responses("DEVICE_KEY", k);
+    }
+    respond.send().await.map_err(|e| code(&e))
 }
 
 async fn srp_sign_in(s: TestServer) {

@@ -4,11 +4,9 @@
 //! DEVICE_PASSWORD_VERIFIER, device-bound refresh tokens, ForgetDevice, and
 //! the device operations with their admin twins, on both stores.
 
-use std::collections::HashMap;
-
 use aws_cognito_srp::{
     DeviceAuthenticationParameters, PasswordVerifierParameters, SrpClient, TrackedDevice,
-    UntrackedDevice, User, UserAuthenticationParameters, VerificationParameters,
+    UntrackedDevice, VerificationParameters,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -16,7 +14,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     DeviceRememberedStatusType, DeviceSecretVerifierConfigType, DeviceType, ExplicitAuthFlowsType,
 };
 
-use crate::auth::{Setup, claims, create_user};
+use crate::auth::{Setup, claims, create_user, srp_exchange_on};
 use crate::harness::{TestServer, code, message};
 use crate::on_both_backends;
 use crate::users::PASSWORD;
@@ -171,35 +169,7 @@ async fn remembered_device_signs_in_with_device_srp(s: TestServer) {
     let st = setup(&c, Some((true, true))).await;
 
     // A user SRP sign-in without a device: a new device key, in the token too.
-    let user = SrpClient::new(User::new(&st.pool, "pat", PASSWORD), &st.client, None);
-    let UserAuthenticationParameters { a, username } = user.get_auth_parameters();
-    let start = c
-        .initiate_auth()
-        .client_id(&st.client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", &username)
-        .auth_parameters("SRP_A", a)
-        .send()
-        .await
-        .unwrap();
-    let p: HashMap<String, String> = start.challenge_parameters.unwrap();
-    let v = user
-        .verify(
-            &p["SECRET_BLOCK"],
-            &p["USER_ID_FOR_SRP"],
-            &p["SALT"],
-            &p["SRP_B"],
-        )
-        .unwrap();
-    let first = c
-        .respond_to_auth_challenge()
-        .client_id(&st.client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .challenge_responses("USERNAME", &p["USER_ID_FOR_SRP"])
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", v.password_claim_secret_block)
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", v.password_claim_signature)
-        .challenge_responses("TIMESTAMP", v.timestamp)
-        .send()
+    let first = srp_exchange_on(&c, &st.pool, &st.client, "pat", PASSWORD, None)
         .await
         .unwrap()
         .authentication_result
@@ -236,37 +206,7 @@ async fn remembered_device_signs_in_with_device_srp(s: TestServer) {
     assert_eq!(status(&c, &access, &key).await, "remembered");
 
     // The next sign-in names the device: after the password, DEVICE_SRP_AUTH.
-    let user = SrpClient::new(User::new(&st.pool, "pat", PASSWORD), &st.client, None);
-    let UserAuthenticationParameters { a, username } = user.get_auth_parameters();
-    let start = c
-        .initiate_auth()
-        .client_id(&st.client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", &username)
-        .auth_parameters("SRP_A", a)
-        .auth_parameters("DEVICE_KEY", &key)
-        .send()
-        .await
-        .unwrap();
-    let p = start.challenge_parameters.unwrap();
-    let v = user
-        .verify(
-            &p["SECRET_BLOCK"],
-            &p["USER_ID_FOR_SRP"],
-            &p["SALT"],
-            &p["SRP_B"],
-        )
-        .unwrap();
-    let step = c
-        .respond_to_auth_challenge()
-        .client_id(&st.client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .challenge_responses("USERNAME", &p["USER_ID_FOR_SRP"])
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", v.password_claim_secret_block)
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", v.password_claim_signature)
-        .challenge_responses("TIMESTAMP", v.timestamp)
-        .challenge_responses("DEVICE_KEY", &key)
-        .send()
+    let step = srp_exchange_on(&c, &st.pool, &st.client, "pat", PASSWORD, Some(&key))
         .await
         .unwrap();
     assert_eq!(step.challenge_name, Some(ChallengeNameType::DeviceSrpAuth));

@@ -99,6 +99,20 @@ impl Authenticator {
     }
 }
 
+/// AdminGetUser of a user (the MFA settings it shows).
+pub async fn admin_view(
+    c: &Client,
+    pool: &str,
+    user: &str,
+) -> aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput {
+    c.admin_get_user()
+        .user_pool_id(pool)
+        .username(user)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Sets the pool's MFA configuration: TOTP, and SMS when asked.
 pub async fn set_mfa(c: &Client, pool: &str, mode: UserPoolMfaType, sms: bool) {
     let mut req = c
@@ -292,15 +306,9 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
         me.user_mfa_setting_list(),
         ["SOFTWARE_TOKEN_MFA".to_owned()]
     );
-    let admin_view = c
-        .admin_get_user()
-        .user_pool_id(&st.pool)
-        .username("pat")
-        .send()
-        .await
-        .unwrap();
+    let seen = admin_view(&c, &st.pool, "pat").await;
     assert_eq!(
-        admin_view.user_mfa_setting_list(),
+        seen.user_mfa_setting_list(),
         ["SOFTWARE_TOKEN_MFA".to_owned()]
     );
 
@@ -410,13 +418,7 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
         .send()
         .await
         .unwrap();
-    let pat = c
-        .admin_get_user()
-        .user_pool_id(&st.pool)
-        .username("pat")
-        .send()
-        .await
-        .unwrap();
+    let pat = admin_view(&c, &st.pool, "pat").await;
     assert!(pat.user_mfa_setting_list().is_empty() && pat.preferred_mfa_setting.is_none());
     password_login(&c, &st, "pat", PASSWORD).await;
 

@@ -11,7 +11,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 
 use crate::auth::{Setup, attr, create_user_with, setup};
 use crate::harness::{TestServer, code};
-use crate::mfa::{answer, password_challenge, set_mfa};
+use crate::mfa::{admin_view, answer, password_challenge, set_mfa};
 use crate::on_both_backends;
 use crate::users::PASSWORD;
 
@@ -20,6 +20,14 @@ on_both_backends!(
     required_mfa_uses_the_phone_number,
     wrong_codes_lead_to_lockout,
 );
+
+/// The legacy MFA option: SMS to the phone number.
+fn sms_option() -> MfaOptionType {
+    MfaOptionType::builder()
+        .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Sms)
+        .attribute_name("phone_number")
+        .build()
+}
 
 /// A confirmed user with an email address and a phone number.
 pub async fn user_with_phone(c: &Client, pool: &str, name: &str) {
@@ -178,13 +186,7 @@ async fn sms_and_email_codes_and_choosing(s: TestServer) {
 
     // Both enabled, neither preferred: the user chooses.
     prefer(&c, &st, "pia", (true, false), (true, false)).await;
-    let me = c
-        .admin_get_user()
-        .user_pool_id(&st.pool)
-        .username("pia")
-        .send()
-        .await
-        .unwrap();
+    let me = admin_view(&c, &st.pool, "pia").await;
     assert_eq!(
         me.user_mfa_setting_list(),
         ["SMS_MFA".to_owned(), "EMAIL_OTP".to_owned()]
@@ -293,22 +295,11 @@ async fn required_mfa_uses_the_phone_number(s: TestServer) {
     c.admin_set_user_settings()
         .user_pool_id(&st.pool)
         .username("pia")
-        .mfa_options(
-            MfaOptionType::builder()
-                .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Sms)
-                .attribute_name("phone_number")
-                .build(),
-        )
+        .mfa_options(sms_option())
         .send()
         .await
         .unwrap();
-    let me = c
-        .admin_get_user()
-        .user_pool_id(&st.pool)
-        .username("pia")
-        .send()
-        .await
-        .unwrap();
+    let me = admin_view(&c, &st.pool, "pia").await;
     assert_eq!(me.mfa_options().len(), 1);
     assert_eq!(me.user_mfa_setting_list(), ["SMS_MFA".to_owned()]);
     c.admin_set_user_settings()
@@ -318,24 +309,13 @@ async fn required_mfa_uses_the_phone_number(s: TestServer) {
         .send()
         .await
         .unwrap();
-    let me = c
-        .admin_get_user()
-        .user_pool_id(&st.pool)
-        .username("pia")
-        .send()
-        .await
-        .unwrap();
+    let me = admin_view(&c, &st.pool, "pia").await;
     assert!(me.mfa_options().is_empty() && me.user_mfa_setting_list().is_empty());
     // SetUserSettings, the self-service twin, with the user's access token.
     let access = done.authentication_result.unwrap().access_token.unwrap();
     c.set_user_settings()
         .access_token(&access)
-        .mfa_options(
-            MfaOptionType::builder()
-                .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Sms)
-                .attribute_name("phone_number")
-                .build(),
-        )
+        .mfa_options(sms_option())
         .send()
         .await
         .unwrap();
