@@ -174,6 +174,41 @@ impl Service {
         code: &str,
         now_ms: i64,
     ) -> Result<UserRecord> {
+        let ((), rec) = self
+            .modify_mfa(pool, username_key, now_ms, |_, mfa| {
+                let sealed = mfa.totp_secret.clone().ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::SoftwareTokenMFANotFoundException,
+                        "Software Token MFA has not been enabled by the user.",
+                    )
+                })?;
+                let secret = self.open_totp(&sealed)?;
+                let Some(step) = crate::totp::matching_step(&secret, code, now_ms / 1000) else {
+                    return Err(code_mismatch());
+                };
+                if mfa.totp_last_step.is_some_and(|last| step <= last) {
+                    return Err(Error::new(
+                        ErrorCode::CodeMismatchException,
+                        "Your software token has already been used once.",
+                    ));
+                }
+                mfa.totp_last_step = Some(step);
+                Ok(())
+            })
+            .await?;
+        Ok(rec)
+    }
+
+    /// Loads the user, applies `change` to its MFA state and saves it (again,
+    /// on a fresh read, when a concurrent writer got there first). Returns
+    /// what `change` answered and the saved record.
+    pub(crate) async fn modify_mfa<T>(
+        &self,
+        pool: &Pool,
+        username_key: &str,
+        now_ms: i64,
+        change: impl Fn(&UserRecord, &mut UserMfa) -> Result<T>,
+    ) -> Result<(T, UserRecord)> {
         self.write_user(&pool.id, username_key, || async {
             let mut rec = self
                 .store
@@ -182,33 +217,17 @@ impl Service {
                 .ok_or_else(crate::users::user_not_found)?;
             let before = rec.clone();
             let mut mfa = UserMfa::of(&rec);
-            let sealed = mfa.totp_secret.clone().ok_or_else(|| {
-                Error::new(
-                    ErrorCode::SoftwareTokenMFANotFoundException,
-                    "Software Token MFA has not been enabled by the user.",
-                )
-            })?;
-            let secret = self.open_totp(&sealed)?;
-            let Some(step) = crate::totp::matching_step(&secret, code, now_ms / 1000) else {
-                return Err(code_mismatch());
-            };
-            if mfa.totp_last_step.is_some_and(|last| step <= last) {
-                return Err(Error::new(
-                    ErrorCode::CodeMismatchException,
-                    "Your software token has already been used once.",
-                ));
-            }
-            mfa.totp_last_step = Some(step);
+            let out = change(&rec, &mut mfa)?;
             mfa.store_in(&mut rec)?;
             self.save_extra(&before, &mut rec, now_ms).await?;
-            Ok(rec)
+            Ok((out, rec))
         })
         .await
     }
 
     /// Saves a record whose `extra` changed from `before` (optimistic: a concurrent change
     /// answers ConcurrentModificationException, which `write_user` retries).
-    pub(crate) async fn save_extra(
+    async fn save_extra(
         &self,
         before: &UserRecord,
         rec: &mut UserRecord,

@@ -6,7 +6,7 @@ use kognit_wire::types::*;
 use super::{UserMfa, factor, has_attr};
 use crate::service::{Admin, Millis, Service};
 use crate::store::UserRecord;
-use crate::users::{Pool, attrs_of};
+use crate::users::attrs_of;
 use crate::{Error, Result};
 
 /// One factor's requested setting: (Enabled, PreferredMfa).
@@ -145,29 +145,6 @@ fn apply_options(options: &[MFAOptionType], rec: &UserRecord, mfa: &mut UserMfa)
 }
 
 impl Service {
-    /// Loads the user, changes its MFA state and saves it.
-    async fn change_mfa(
-        &self,
-        pool: &Pool,
-        username_key: &str,
-        now: Millis,
-        change: impl Fn(&UserRecord, &mut UserMfa) -> Result<()>,
-    ) -> Result<()> {
-        self.write_user(&pool.id, username_key, || async {
-            let mut rec = self
-                .store
-                .get_user(&pool.id, username_key)
-                .await?
-                .ok_or_else(crate::users::user_not_found)?;
-            let before = rec.clone();
-            let mut mfa = UserMfa::of(&rec);
-            change(&rec, &mut mfa)?;
-            mfa.store_in(&mut rec)?;
-            self.save_extra(&before, &mut rec, now).await
-        })
-        .await
-    }
-
     /// SetUserMFAPreference.
     pub async fn set_user_mfa_preference(
         &self,
@@ -182,7 +159,7 @@ impl Service {
             req.software_token_mfa_settings.as_ref(),
             req.email_mfa_settings.as_ref(),
         );
-        self.change_mfa(&t.pool, &t.user.username_key, now, |rec, mfa| {
+        self.modify_mfa(&t.pool, &t.user.username_key, now, |rec, mfa| {
             apply(prefs, rec, mfa)
         })
         .await?;
@@ -204,7 +181,7 @@ impl Service {
             req.software_token_mfa_settings.as_ref(),
             req.email_mfa_settings.as_ref(),
         );
-        self.change_mfa(&pool, &rec.username_key, now, |rec, mfa| {
+        self.modify_mfa(&pool, &rec.username_key, now, |rec, mfa| {
             apply(prefs, rec, mfa)
         })
         .await?;
@@ -221,7 +198,7 @@ impl Service {
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
         let options = req.mfa_options.unwrap_or_default();
-        self.change_mfa(&t.pool, &t.user.username_key, now, |rec, mfa| {
+        self.modify_mfa(&t.pool, &t.user.username_key, now, |rec, mfa| {
             apply_options(&options, rec, mfa)
         })
         .await?;
@@ -239,7 +216,7 @@ impl Service {
             .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         let options = req.mfa_options.unwrap_or_default();
-        self.change_mfa(&pool, &rec.username_key, now, |rec, mfa| {
+        self.modify_mfa(&pool, &rec.username_key, now, |rec, mfa| {
             apply_options(&options, rec, mfa)
         })
         .await?;

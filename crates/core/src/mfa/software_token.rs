@@ -76,21 +76,12 @@ impl Service {
         now: Millis,
         change: impl Fn(&mut UserMfa) -> Result<T>,
     ) -> Result<T> {
-        let (pool, key) = (caller.pool(), caller.username_key());
-        self.write_user(&pool.id, key, || async {
-            let mut rec = self
-                .store
-                .get_user(&pool.id, key)
-                .await?
-                .ok_or_else(crate::users::user_not_found)?;
-            let before = rec.clone();
-            let mut mfa = UserMfa::of(&rec);
-            let out = change(&mut mfa)?;
-            mfa.store_in(&mut rec)?;
-            self.save_extra(&before, &mut rec, now).await?;
-            Ok(out)
-        })
-        .await
+        let (out, _) = self
+            .modify_mfa(caller.pool(), caller.username_key(), now, |_, mfa| {
+                change(mfa)
+            })
+            .await?;
+        Ok(out)
     }
 
     /// AssociateSoftwareToken: a new secret, pending until verified (a
