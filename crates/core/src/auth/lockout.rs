@@ -4,11 +4,11 @@
 //! agrees. <https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout>
 
 use kognit_wire::error::ErrorCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
-use crate::users::Pool;
+use crate::users::{Pool, extra_of};
 use crate::{Error, Result};
 
 /// Failures allowed before lockout starts.
@@ -16,13 +16,9 @@ const FREE_FAILURES: i64 = 5;
 /// The longest lockout.
 const MAX_LOCK_MS: Millis = 15 * 60 * 1000;
 
-fn extra(rec: &UserRecord) -> Value {
-    serde_json::from_str(&rec.extra).unwrap_or_else(|_| json!({}))
-}
-
 /// Refuses while the user is locked out.
 pub(crate) fn check(rec: &UserRecord, now: Millis) -> Result<()> {
-    let until = extra(rec)["locked_until_ms"].as_i64().unwrap_or(0);
+    let until = extra_of(rec)["locked_until_ms"].as_i64().unwrap_or(0);
     if now < until {
         return Err(Error::new(
             ErrorCode::NotAuthorizedException,
@@ -56,7 +52,7 @@ impl Service {
                 _ => return incorrect(),
             };
             let before = current.clone();
-            let mut e = extra(&current);
+            let mut e = extra_of(&current);
             let failed = e["failed_sign_ins"].as_i64().unwrap_or(0) + 1;
             e["failed_sign_ins"] = json!(failed);
             if failed >= FREE_FAILURES {
@@ -86,7 +82,7 @@ impl Service {
 
     /// Clears the failure count after a successful sign-in.
     pub(crate) async fn clear_failures(&self, rec: &mut UserRecord) -> Result<()> {
-        let mut e = extra(rec);
+        let mut e = extra_of(rec);
         if e.get("failed_sign_ins").is_none() && e.get("locked_until_ms").is_none() {
             return Ok(());
         }

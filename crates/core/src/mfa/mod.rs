@@ -13,11 +13,10 @@ use base64::engine::general_purpose::STANDARD as B64;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::MFAOptionType;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use crate::service::Service;
 use crate::store::UserRecord;
-use crate::users::{Attrs, Pool};
+use crate::users::{Attrs, Pool, extra_of, set_extra};
 use crate::{Error, Result};
 
 /// The challenge and factor names Cognito uses.
@@ -61,10 +60,6 @@ pub(crate) struct UserMfa {
 
 const TOTP_AAD: &[u8] = b"kognit totp secret v1";
 
-fn extra_of(rec: &UserRecord) -> Value {
-    serde_json::from_str(&rec.extra).unwrap_or_else(|_| json!({}))
-}
-
 impl UserMfa {
     /// The state stored in a user record (empty when none).
     pub(crate) fn of(rec: &UserRecord) -> UserMfa {
@@ -73,12 +68,8 @@ impl UserMfa {
 
     /// Writes the state back into the record's `extra` document.
     pub(crate) fn store_in(&self, rec: &mut UserRecord) -> Result<()> {
-        let mut extra = extra_of(rec);
-        if !extra.is_object() {
-            extra = json!({});
-        }
-        extra["mfa"] = serde_json::to_value(self).map_err(Error::internal)?;
-        rec.extra = extra.to_string();
+        let value = serde_json::to_value(self).map_err(Error::internal)?;
+        set_extra(rec, "mfa", Some(value));
         Ok(())
     }
 

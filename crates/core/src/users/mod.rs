@@ -158,6 +158,27 @@ impl Service {
     }
 }
 
+/// A user's `extra` document (other per-user state: lockout counters, MFA,
+/// pending attribute values); an empty object when unreadable.
+pub(crate) fn extra_of(rec: &UserRecord) -> serde_json::Value {
+    match serde_json::from_str::<serde_json::Value>(&rec.extra) {
+        Ok(v) if v.is_object() => v,
+        _ => serde_json::json!({}),
+    }
+}
+
+/// Sets (Some) or removes (None) one member of a user's `extra` document.
+pub(crate) fn set_extra(rec: &mut UserRecord, key: &str, value: Option<serde_json::Value>) {
+    let mut extra = extra_of(rec);
+    if let Some(o) = extra.as_object_mut() {
+        match value {
+            Some(v) => o.insert(key.to_owned(), v),
+            None => o.remove(key),
+        };
+    }
+    rec.extra = extra.to_string();
+}
+
 /// Reads a user's attribute map.
 pub(crate) fn attrs_of(rec: &UserRecord) -> Result<Attrs> {
     serde_json::from_str(&rec.attributes).map_err(Error::internal)

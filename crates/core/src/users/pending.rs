@@ -6,11 +6,10 @@
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html#user-pool-settings-verifications-verify-attribute-updates>
 
 use kognit_wire::types::CodeDeliveryDetailsType;
-use serde_json::{Value, json};
 
 use super::codes::Purpose;
 use super::messages::Content;
-use super::{Attrs, Pool};
+use super::{Attrs, Pool, extra_of, set_extra};
 use crate::delivery::Channel;
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
@@ -29,31 +28,18 @@ fn held(pool: &Pool) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn extra_of(rec: &UserRecord) -> Value {
-    serde_json::from_str(&rec.extra).unwrap_or_else(|_| json!({}))
-}
-
 /// The user's pending values (attribute → new value).
 pub(crate) fn pending_of(rec: &UserRecord) -> Attrs {
     serde_json::from_value(extra_of(rec)[KEY].clone()).unwrap_or_default()
 }
 
 fn store_pending(rec: &mut UserRecord, pending: &Attrs) -> Result<()> {
-    let mut extra = extra_of(rec);
-    if !extra.is_object() {
-        extra = json!({});
-    }
-    if let Some(o) = extra.as_object_mut() {
-        if pending.is_empty() {
-            o.remove(KEY);
-        } else {
-            o.insert(
-                KEY.into(),
-                serde_json::to_value(pending).map_err(Error::internal)?,
-            );
-        }
-    }
-    rec.extra = extra.to_string();
+    let value = if pending.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_value(pending).map_err(Error::internal)?)
+    };
+    set_extra(rec, KEY, value);
     Ok(())
 }
 
