@@ -40,29 +40,50 @@ fn record(row: &AnyRow) -> Result<(i64, AuthEventRecord), sqlx::Error> {
     ))
 }
 
+/// Insert of an auth event, `$1…$12`.
+const INSERT_EVENT: &str = "INSERT INTO auth_events (pool_id, username_key, event_id, \
+     event_type, created_ms, response, challenges, ip, device_name, feedback_value, \
+     feedback_provider, feedback_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
 #[async_trait]
 impl AuthEventStore for SqlStore {
     async fn insert_auth_event(&self, e: &AuthEventRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO auth_events (pool_id, username_key, event_id, event_type, created_ms, \
-             response, challenges, ip, device_name, feedback_value, feedback_provider, \
-             feedback_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(e.pool_id.as_str())
-        .bind(e.username_key.as_str())
-        .bind(e.event_id.as_str())
-        .bind(e.event_type.as_str())
-        .bind(e.created_ms)
-        .bind(e.response.as_str())
-        .bind(e.challenges.as_str())
-        .bind(e.ip.as_deref())
-        .bind(e.device_name.as_deref())
-        .bind(e.feedback_value.as_deref())
-        .bind(e.feedback_provider.as_deref())
-        .bind(e.feedback_ms)
-        .execute(&self.write)
-        .await
-        .map_err(errors::fk(USER_FKEY))?;
+        if let Some(lane) = &self.lane {
+            use crate::lite::{opt_int, opt_text, text};
+            use rusqlite::types::Value;
+            let values = vec![
+                text(&e.pool_id),
+                text(&e.username_key),
+                text(&e.event_id),
+                text(&e.event_type),
+                Value::Integer(e.created_ms),
+                text(&e.response),
+                text(&e.challenges),
+                opt_text(e.ip.as_deref()),
+                opt_text(e.device_name.as_deref()),
+                opt_text(e.feedback_value.as_deref()),
+                opt_text(e.feedback_provider.as_deref()),
+                opt_int(e.feedback_ms),
+            ];
+            lane.execute(INSERT_EVENT, values, USER_FKEY).await?;
+            return Ok(());
+        }
+        sqlx::query(INSERT_EVENT)
+            .bind(e.pool_id.as_str())
+            .bind(e.username_key.as_str())
+            .bind(e.event_id.as_str())
+            .bind(e.event_type.as_str())
+            .bind(e.created_ms)
+            .bind(e.response.as_str())
+            .bind(e.challenges.as_str())
+            .bind(e.ip.as_deref())
+            .bind(e.device_name.as_deref())
+            .bind(e.feedback_value.as_deref())
+            .bind(e.feedback_provider.as_deref())
+            .bind(e.feedback_ms)
+            .execute(&self.write)
+            .await
+            .map_err(errors::fk(USER_FKEY))?;
         Ok(())
     }
 

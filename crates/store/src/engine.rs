@@ -165,6 +165,19 @@ fn sqlite_in_memory(url: &str) -> bool {
     path.ends_with(":memory:") || query.split('&').any(|kv| kv == "mode=memory")
 }
 
+/// The path of the SQLite file a URL names; None for PostgreSQL and for an
+/// in-memory database (which other connections cannot open).
+pub(crate) fn sqlite_file(
+    engine: Engine,
+    url: &str,
+) -> Result<Option<std::path::PathBuf>, sqlx::Error> {
+    if engine != Engine::Sqlite || sqlite_in_memory(url) {
+        return Ok(None);
+    }
+    let options: sqlx::sqlite::SqliteConnectOptions = url.parse()?;
+    Ok(Some(options.get_filename().to_owned()))
+}
+
 /// The URL without its password, for error messages and logs.
 pub(crate) fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

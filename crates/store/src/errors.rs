@@ -99,17 +99,20 @@ fn conflict_name(d: &dyn DatabaseError, fk: Option<&'static str>) -> Option<Stri
     if let Some(name) = d.constraint() {
         return Some(name.to_owned()); // PostgreSQL
     }
-    let known = match kind {
-        ErrorKind::UniqueViolation => d
-            .message()
-            .strip_prefix("UNIQUE constraint failed: ")
-            .and_then(|cols| SQLITE_UNIQUE.iter().find(|(c, _)| *c == cols))
-            .map(|(_, name)| *name),
-        _ => fk,
-    };
-    // Unknown constraint: the driver's own short description still tells a
-    // human what went wrong.
-    Some(known.map_or_else(|| d.message().to_owned(), str::to_owned))
+    Some(match kind {
+        ErrorKind::UniqueViolation => sqlite_unique(d.message()),
+        _ => fk.map_or_else(|| d.message().to_owned(), str::to_owned),
+    })
+}
+
+/// The constraint name of a SQLite unique violation's message (`UNIQUE
+/// constraint failed: <columns>`). Unknown constraint: the driver's own
+/// short description still tells a human what went wrong.
+pub(crate) fn sqlite_unique(message: &str) -> String {
+    message
+        .strip_prefix("UNIQUE constraint failed: ")
+        .and_then(|cols| SQLITE_UNIQUE.iter().find(|(c, _)| *c == cols))
+        .map_or_else(|| message.to_owned(), |(_, name)| (*name).to_owned())
 }
 
 /// The error's message on one line (the binary prints it as a single line).

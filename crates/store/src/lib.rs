@@ -15,6 +15,7 @@ mod engine;
 mod errors;
 mod groups;
 mod keys;
+mod lite;
 mod migrate;
 mod outbox;
 mod pools;
@@ -72,6 +73,8 @@ pub struct SqlStore {
     dialect: &'static Dialect,
     read: AnyPool,
     write: AnyPool,
+    /// SQLite file only: the synchronous point-read lane (`lite`).
+    lane: Option<Arc<lite::Lane>>,
 }
 
 impl SqlStore {
@@ -107,6 +110,10 @@ impl SqlStore {
         let read = engine::read_pool(engine, &url, &write)
             .await
             .map_err(fail)?;
+        let lane = match engine::sqlite_file(engine, &url).map_err(fail)? {
+            Some(path) => Some(Arc::new(lite::Lane::open(&path, &write)?)),
+            None => None,
+        };
         tracing::info!(
             engine = engine.name(),
             url = %engine::redact(database_url),
@@ -118,6 +125,7 @@ impl SqlStore {
             dialect,
             read,
             write,
+            lane,
         })
     }
 

@@ -51,27 +51,46 @@ fn record(row: &AnyRow) -> Result<RefreshTokenRecord, sqlx::Error> {
     })
 }
 
+/// Insert of a refresh token, `$1…$10`.
+const INSERT_REFRESH: &str = "INSERT INTO refresh_tokens (token_hash, pool_id, username_key, \
+     client_id, origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
 #[async_trait]
 impl TokenStore for SqlStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO refresh_tokens (token_hash, pool_id, username_key, client_id, \
-             origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(t.token_hash.as_slice())
-        .bind(t.pool_id.as_str())
-        .bind(t.username_key.as_str())
-        .bind(t.client_id.as_str())
-        .bind(t.origin_jti.as_str())
-        .bind(t.device_key.as_deref())
-        .bind(t.auth_time)
-        .bind(t.created_ms)
-        .bind(t.expires_ms)
-        .bind(t.revoked_ms)
-        .execute(&self.write)
-        .await
-        .map_err(errors::fk(USER_FKEY))?;
+        if let Some(lane) = &self.lane {
+            use crate::lite::{opt_int, opt_text, text};
+            use rusqlite::types::Value;
+            let values = vec![
+                Value::Blob(t.token_hash.clone()),
+                text(&t.pool_id),
+                text(&t.username_key),
+                text(&t.client_id),
+                text(&t.origin_jti),
+                opt_text(t.device_key.as_deref()),
+                Value::Integer(t.auth_time),
+                Value::Integer(t.created_ms),
+                Value::Integer(t.expires_ms),
+                opt_int(t.revoked_ms),
+            ];
+            lane.execute(INSERT_REFRESH, values, USER_FKEY).await?;
+            return Ok(());
+        }
+        sqlx::query(INSERT_REFRESH)
+            .bind(t.token_hash.as_slice())
+            .bind(t.pool_id.as_str())
+            .bind(t.username_key.as_str())
+            .bind(t.client_id.as_str())
+            .bind(t.origin_jti.as_str())
+            .bind(t.device_key.as_deref())
+            .bind(t.auth_time)
+            .bind(t.created_ms)
+            .bind(t.expires_ms)
+            .bind(t.revoked_ms)
+            .execute(&self.write)
+            .await
+            .map_err(errors::fk(USER_FKEY))?;
         Ok(())
     }
 

@@ -10,9 +10,9 @@ use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
 use crate::{SqlStore, errors};
 
 /// The foreign key from a user to its pool.
-const POOL_FKEY: &str = "users_pool_id_fkey";
+pub(crate) const POOL_FKEY: &str = "users_pool_id_fkey";
 /// The foreign key from an alias to its user.
-const USER_FKEY: &str = "user_aliases_user_fkey";
+pub(crate) const USER_FKEY: &str = "user_aliases_user_fkey";
 
 /// The columns of a user row, in the order [`user`] decodes them. A macro so
 /// that `concat!` can build whole static SQL texts from it (sqlx caches the
@@ -27,7 +27,7 @@ macro_rules! user_columns {
 pub(crate) use user_columns;
 
 /// Insert of a user; `$1…$20` as bound by [`bind_user`].
-const INSERT_USER: &str = concat!(
+pub(crate) const INSERT_USER: &str = concat!(
     "INSERT INTO users (",
     user_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
@@ -37,7 +37,7 @@ const INSERT_USER: &str = concat!(
 /// Inserts of 1, 2 or 3 aliases of one user (`$1` pool, `$2` username key,
 /// then kind and value key per alias) in one statement: a user has at most
 /// one alias of each of the three kinds, so one statement covers them all.
-const INSERT_ALIASES: [&str; 3] = [
+pub(crate) const INSERT_ALIASES: [&str; 3] = [
     "INSERT INTO user_aliases (pool_id, username_key, kind, value_key) VALUES ($1, $2, $3, $4)",
     "INSERT INTO user_aliases (pool_id, username_key, kind, value_key) \
      VALUES ($1, $2, $3, $4), ($1, $2, $5, $6)",
@@ -108,7 +108,7 @@ fn bind_user<'q>(sql: &'static str, u: &'q UserRecord) -> Query<'q, Any, AnyArgu
 }
 
 /// One changed column's new value, bound as its column's type.
-enum Val<'q> {
+pub(crate) enum Val<'q> {
     Text(&'q str),
     OptText(Option<&'q str>),
     Flag(i32),
@@ -120,7 +120,10 @@ enum Val<'q> {
 /// The columns in which `after` differs from `before`, with their new
 /// values. The key (`pool_id`, `username_key`) never changes; `version` is
 /// always written.
-fn changes<'q>(before: &UserRecord, after: &'q UserRecord) -> Vec<(&'static str, Val<'q>)> {
+pub(crate) fn changes<'q>(
+    before: &UserRecord,
+    after: &'q UserRecord,
+) -> Vec<(&'static str, Val<'q>)> {
     let mut out = Vec::with_capacity(8);
     macro_rules! col {
         ($field:ident, $val:expr) => {
@@ -170,16 +173,7 @@ fn update_statement<'q>(
     after: &'q UserRecord,
 ) -> Query<'q, Any, AnyArguments> {
     let set = changes(before, after);
-    let mut sql = String::from("UPDATE users SET ");
-    for (i, (column, _)) in set.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        // Column names are this file's identifiers, never input.
-        sql.push_str(&format!("{column} = ${}", i + 4));
-    }
-    sql.push_str(" WHERE pool_id = $1 AND username_key = $2 AND version = $3");
-    let q = sqlx::query(AssertSqlSafe(sql))
+    let q = sqlx::query(AssertSqlSafe(update_sql(&set, '$')))
         .bind(after.pool_id.as_str())
         .bind(after.username_key.as_str())
         .bind(before.version);
@@ -191,6 +185,24 @@ fn update_statement<'q>(
         Val::OptInt(v) => q.bind(v),
         Val::Bytes(v) => q.bind(v),
     })
+}
+
+/// The UPDATE text of [`update_statement`] for these changed columns, with
+/// `$N` (sqlx) or `?N` (rusqlite) placeholders.
+pub(crate) fn update_sql(set: &[(&'static str, Val<'_>)], placeholder: char) -> String {
+    let mut sql = String::from("UPDATE users SET ");
+    for (i, (column, _)) in set.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        // Column names are this file's identifiers, never input.
+        sql.push_str(&format!("{column} = {placeholder}{}", i + 4));
+    }
+    sql.push_str(&format!(
+        " WHERE pool_id = {placeholder}1 AND username_key = {placeholder}2 \
+         AND version = {placeholder}3"
+    ));
+    sql
 }
 
 /// Inserts the aliases of one user, three per statement, on `conn` (inside
@@ -216,6 +228,9 @@ async fn insert_aliases(
 #[async_trait]
 impl UserStore for SqlStore {
     async fn insert_user(&self, u: &UserRecord, aliases: &[AliasRecord]) -> StoreResult<()> {
+        if let Some(lane) = &self.lane {
+            return lane.insert_user(u, aliases).await;
+        }
         if aliases.is_empty() {
             // One statement is atomic by itself: spare BEGIN and COMMIT.
             bind_user(INSERT_USER, u)
@@ -239,6 +254,9 @@ impl UserStore for SqlStore {
     }
 
     async fn get_user(&self, pool_id: &str, username_key: &str) -> StoreResult<Option<UserRecord>> {
+        if let Some(lane) = &self.lane {
+            return lane.get_user(pool_id, username_key);
+        }
         let row = sqlx::query(concat!(
             "SELECT ",
             user_columns!(),
@@ -253,6 +271,9 @@ impl UserStore for SqlStore {
     }
 
     async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<Option<UserRecord>> {
+        if let Some(lane) = &self.lane {
+            return lane.get_user_by_sub(pool_id, sub);
+        }
         let row = sqlx::query(concat!(
             "SELECT ",
             user_columns!(),
@@ -272,6 +293,9 @@ impl UserStore for SqlStore {
         sub: &str,
         origin_jti: &str,
     ) -> StoreResult<Option<(UserRecord, bool)>> {
+        if let Some(lane) = &self.lane {
+            return lane.get_user_by_sub_for_origin(pool_id, sub, origin_jti);
+        }
         // The flag is a BIGINT on both engines (the Any driver decodes no
         // SQLite booleans); it follows the user's columns.
         let row = sqlx::query(concat!(
@@ -300,6 +324,9 @@ impl UserStore for SqlStore {
         kind: &str,
         value_key: &str,
     ) -> StoreResult<Option<UserRecord>> {
+        if let Some(lane) = &self.lane {
+            return lane.get_user_by_alias(pool_id, kind, value_key);
+        }
         // One round trip: two primary-key lookups. A missing alias makes the
         // subquery NULL, which matches no row.
         let row = sqlx::query(concat!(
@@ -326,6 +353,9 @@ impl UserStore for SqlStore {
     ) -> StoreResult<bool> {
         // Optimistic concurrency, as for pools: the write lands only on the
         // version the caller read.
+        if let Some(lane) = &self.lane {
+            return lane.update_user(before, after, aliases).await;
+        }
         let Some(aliases) = aliases else {
             let done = update_statement(before, after)
                 .execute(&self.write)

@@ -142,3 +142,57 @@ store_test!(one_alias_one_holder_on_update, |ctx: Ctx| async move {
         assert_eq!(own.unwrap().username_key, key);
     }
 });
+
+store_test!(
+    concurrent_updates_each_land_or_fail_alone,
+    |ctx: Ctx| async move {
+        // Sixteen writes at once (on SQLite, committed together by the lane's
+        // writer): even i updates its own user, odd i writes on a stale version
+        // and must change nothing, and i = 14 would take an alias user 1 holds
+        // and must fail whole. Each outcome is its own; the others of its batch
+        // still land.
+        let s = ctx.store.clone();
+        s.insert_pool(&pool("p")).await.unwrap();
+        for i in 0..16 {
+            let u = user("p", &format!("u{i}"));
+            s.insert_user(&u, &[alias("email", &format!("u{i}@x"))])
+                .await
+                .unwrap();
+        }
+        let results = sixteen(&s, |s, i| async move {
+            let before = s.get_user("p", &format!("u{i}")).await?.unwrap();
+            let mut after = before.clone();
+            after.name = Some(format!("renamed {i}"));
+            after.version += 1;
+            let mut read = before.clone();
+            if i % 2 == 1 {
+                read.version -= 1; // stale
+            }
+            let aliases = (i == 14).then(|| vec![alias("email", "u1@x")]);
+            s.update_user(&read, &after, aliases.as_deref()).await
+        })
+        .await;
+        for (i, r) in results.into_iter().enumerate() {
+            let stored = s.get_user("p", &format!("u{i}")).await.unwrap().unwrap();
+            match (i, r) {
+                (14, r) => {
+                    assert_eq!(conflict(r), "user_aliases_pkey");
+                    assert_eq!(stored.name.as_deref(), Some("ünïcødé ✓"), "u14 unchanged");
+                    assert_eq!(stored.version, 1);
+                }
+                (i, r) if i % 2 == 1 => {
+                    assert!(!r.unwrap(), "stale write of u{i} refused");
+                    assert_eq!(stored.version, 1);
+                }
+                (i, r) => {
+                    assert!(r.unwrap(), "u{i} updated");
+                    assert_eq!(stored.name, Some(format!("renamed {i}")));
+                    assert_eq!(stored.version, 2);
+                }
+            }
+        }
+        // u14's own alias survived its failed replacement.
+        let holder = s.get_user_by_alias("p", "email", "u14@x").await.unwrap();
+        assert_eq!(holder.unwrap().username_key, "u14");
+    }
+);

@@ -1,0 +1,180 @@
+//! The lane of a SQLite file: the hottest user reads and writes go straight
+//! to SQLite through rusqlite instead of through sqlx.
+//!
+//! Why: through sqlx every statement is a message to a per-connection worker
+//! thread and back, and the `Any` driver converts each row through an
+//! intermediate form. For a lookup that SQLite answers in a few microseconds
+//! from its page cache, those hops were most of the server's CPU per
+//! GetUser/AdminGetUser, and for writes the thread switches were a third of
+//! it (BENCHMARKS.md).
+//!
+//! - **Reads** by a unique key (a user by username, `sub` or alias) run as
+//!   synchronous calls on the calling thread, on a few read-only connections
+//!   with their statements prepared once. Each touches a handful of B-tree
+//!   pages, so it is as short as the in-memory work around it and holds the
+//!   async worker it runs on no longer than that work does. Scans
+//!   (ListUsers) stay on the sqlx pools.
+//! - **Writes** of users go to the [`writer`], which commits whatever is
+//!   queued at the same moment as one transaction.
+//!
+//! The lane's connections share the WAL file with sqlx's: each read starts
+//! its own read transaction, so it sees every commit made before it, by any
+//! connection of any process.
+
+mod users;
+mod writer;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use kognit_core::store::{StoreError, StoreResult};
+use rusqlite::{Connection, OpenFlags};
+use sqlx::AnyPool;
+
+use crate::errors;
+
+/// How many read-only connections the lane holds. Callers take a free one;
+/// with the runtime's worker threads (one per core) as the usual callers,
+/// four are rarely all busy.
+const READERS: usize = 4;
+
+/// Settings shared by every lane connection: wait for locks instead of
+/// failing, and a 32 MiB page cache. (Not memory-mapped reads: SQLite
+/// remaps the whole file whenever its size changed since the last read,
+/// and under writes the munmap's TLB shootdowns cost more than the reads
+/// they spare.)
+const PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768;";
+
+/// Readers refuse writes, so a write sent to them fails loudly.
+const READER_PRAGMAS: &str = "PRAGMA query_only = ON;";
+
+/// The writer's settings, as the sqlx writer's (engine.rs explains them).
+const WRITER_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+     PRAGMA wal_autocheckpoint = 10000;";
+
+/// Prepared statements kept per connection: the reads are a handful, the
+/// writer's UPDATEs one per set of changed columns.
+const STATEMENT_CACHE: usize = 64;
+
+/// The lane's connections to one SQLite file.
+pub(crate) struct Lane {
+    readers: Box<[Mutex<Connection>]>,
+    next: AtomicUsize,
+    writer: writer::Writer,
+}
+
+impl std::fmt::Debug for Lane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lane")
+            .field("readers", &self.readers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A lane connection to `path` with these settings.
+fn connect(path: &Path, flags: OpenFlags, pragmas: &str) -> StoreResult<Connection> {
+    let conn =
+        Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(db)?;
+    conn.execute_batch(PRAGMAS).map_err(db)?;
+    conn.execute_batch(pragmas).map_err(db)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+impl Lane {
+    /// Opens the lane on the database file at `path`, which exists and is
+    /// migrated (the sqlx pools opened it first); `write` is the sqlx write
+    /// pool the lane's writer takes turns with. Must run on the runtime.
+    pub(crate) fn open(path: &Path, write: &AnyPool) -> StoreResult<Self> {
+        let readers = (0..READERS)
+            .map(|_| {
+                connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, READER_PRAGMAS).map(Mutex::new)
+            })
+            .collect::<StoreResult<_>>()?;
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, WRITER_PRAGMAS)?;
+        Ok(Self {
+            readers,
+            next: AtomicUsize::new(0),
+            writer: writer::Writer::spawn(conn, write.clone()),
+        })
+    }
+
+    /// Runs `f` on a free reader (waiting for one only if all are busy).
+    fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> StoreResult<R> {
+        let n = self.readers.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        for i in 0..n {
+            if let Ok(conn) = self.readers[(start + i) % n].try_lock() {
+                return f(&conn).map_err(db);
+            }
+        }
+        let conn = self.readers[start]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&conn).map_err(db)
+    }
+}
+
+/// Maps a rusqlite error as `errors` maps sqlx's: a unique violation becomes
+/// `Conflict` with the constraint's name, a foreign-key violation `Conflict`
+/// with `fk` (SQLite names neither).
+fn conflict(fk: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| {
+        // By message, as `errors` does for sqlx: whether the extended
+        // result code is reported depends on how the connection was opened.
+        if let rusqlite::Error::SqliteFailure(f, Some(message)) = &e
+            && f.code == rusqlite::ErrorCode::ConstraintViolation
+        {
+            if message.starts_with("UNIQUE constraint failed") {
+                return StoreError::Conflict(errors::sqlite_unique(message));
+            }
+            if message.starts_with("FOREIGN KEY constraint failed") {
+                return StoreError::Conflict(fk.to_owned());
+            }
+        }
+        db(e)
+    }
+}
+
+/// Any other rusqlite error.
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(errors::one_line(&format_args!("SQLite: {e}")))
+}
+
+impl Lane {
+    /// Runs one write statement with these values in the next batch; the
+    /// rows it changed. `fk` names the foreign key it may violate.
+    pub(crate) async fn execute(
+        &self,
+        sql: &'static str,
+        values: Vec<rusqlite::types::Value>,
+        fk: &'static str,
+    ) -> StoreResult<usize> {
+        self.writer
+            .write(move |conn| {
+                conn.prepare_cached(sql)
+                    .and_then(|mut s| s.execute(rusqlite::params_from_iter(values)))
+                    .map_err(conflict(fk))
+            })
+            .await
+    }
+}
+
+/// A text column's value.
+pub(crate) fn text(t: &str) -> rusqlite::types::Value {
+    rusqlite::types::Value::Text(t.to_owned())
+}
+
+/// A nullable text column's value.
+pub(crate) fn opt_text(t: Option<&str>) -> rusqlite::types::Value {
+    t.map_or(rusqlite::types::Value::Null, text)
+}
+
+/// A nullable integer column's value.
+pub(crate) fn opt_int(i: Option<i64>) -> rusqlite::types::Value {
+    i.map_or(
+        rusqlite::types::Value::Null,
+        rusqlite::types::Value::Integer,
+    )
+}

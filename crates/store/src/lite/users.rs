@@ -1,0 +1,247 @@
+//! The lane's user statements: point reads by a unique key, and the writes
+//! of `users` and `user_aliases` (same SQL and semantics as `crate::users`).
+
+use kognit_core::store::{AliasRecord, StoreResult, UserRecord};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
+
+use super::{Lane, conflict, db};
+use crate::users::{
+    INSERT_ALIASES, INSERT_USER, POOL_FKEY, USER_FKEY, Val, changes, update_sql, user_columns,
+};
+
+impl Lane {
+    /// One user by a `WHERE` clause over unique columns (`?1` is the pool),
+    /// with `extra` more columns after the user's decoded by `tail`.
+    fn user_where<T>(
+        &self,
+        sql: &'static str,
+        params: &[&str],
+        tail: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<Option<(UserRecord, T)>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(sql)?;
+            stmt.query_row(rusqlite::params_from_iter(params), |row| {
+                Ok((user(row)?, tail(row)?))
+            })
+            .optional()
+        })
+    }
+
+    /// The user with this username key.
+    pub(crate) fn get_user(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+    ) -> StoreResult<Option<UserRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE pool_id = ?1 AND username_key = ?2"
+        );
+        let found = self.user_where(sql, &[pool_id, username_key], |_| Ok(()))?;
+        Ok(found.map(|(u, ())| u))
+    }
+
+    /// The user with this `sub`.
+    pub(crate) fn get_user_by_sub(
+        &self,
+        pool_id: &str,
+        sub: &str,
+    ) -> StoreResult<Option<UserRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE pool_id = ?1 AND sub = ?2"
+        );
+        let found = self.user_where(sql, &[pool_id, sub], |_| Ok(()))?;
+        Ok(found.map(|(u, ())| u))
+    }
+
+    /// The user with this `sub`, and whether the session `origin_jti` was
+    /// revoked.
+    pub(crate) fn get_user_by_sub_for_origin(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: &str,
+    ) -> StoreResult<Option<(UserRecord, bool)>> {
+        let sql = concat!(
+            "SELECT ",
+            user_columns!(),
+            ", EXISTS (SELECT 1 FROM revoked_origins r \
+             WHERE r.pool_id = ?1 AND r.origin_jti = ?3) \
+             FROM users WHERE pool_id = ?1 AND sub = ?2"
+        );
+        self.user_where(sql, &[pool_id, sub, origin_jti], |row| {
+            Ok(row.get::<_, i64>(20)? != 0)
+        })
+    }
+
+    /// The user holding this alias.
+    pub(crate) fn get_user_by_alias(
+        &self,
+        pool_id: &str,
+        kind: &str,
+        value_key: &str,
+    ) -> StoreResult<Option<UserRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE pool_id = ?1 AND username_key = \
+             (SELECT username_key FROM user_aliases \
+              WHERE pool_id = ?1 AND kind = ?2 AND value_key = ?3)"
+        );
+        let found = self.user_where(sql, &[pool_id, kind, value_key], |_| Ok(()))?;
+        Ok(found.map(|(u, ())| u))
+    }
+
+    /// Inserts a user and their aliases in one transaction.
+    pub(crate) async fn insert_user(
+        &self,
+        u: &UserRecord,
+        aliases: &[AliasRecord],
+    ) -> StoreResult<()> {
+        let values = user_values(u);
+        let aliases = aliases.to_vec();
+        let key = (u.pool_id.clone(), u.username_key.clone());
+        self.writer
+            .write(move |conn| {
+                let mut insert = conn.prepare_cached(INSERT_USER).map_err(db)?;
+                insert
+                    .execute(params_from_iter(values))
+                    .map_err(conflict(POOL_FKEY))?;
+                insert_aliases(conn, &key.0, &key.1, &aliases)
+            })
+            .await
+    }
+
+    /// Writes the columns in which `after` differs from `before`, if the
+    /// stored version is still `before`'s; with `aliases`, replaces the
+    /// user's alias set in the same transaction. False when the version moved.
+    pub(crate) async fn update_user(
+        &self,
+        before: &UserRecord,
+        after: &UserRecord,
+        aliases: Option<&[AliasRecord]>,
+    ) -> StoreResult<bool> {
+        let set = changes(before, after);
+        let sql = update_sql(&set, '?');
+        let mut values = vec![
+            Value::Text(after.pool_id.clone()),
+            Value::Text(after.username_key.clone()),
+            Value::Integer(before.version),
+        ];
+        values.extend(set.into_iter().map(|(_, v)| value(v)));
+        let aliases = aliases.map(<[AliasRecord]>::to_vec);
+        let key = (after.pool_id.clone(), after.username_key.clone());
+        self.writer
+            .write(move |conn| {
+                // No foreign key among the columns an update can change.
+                let updated = conn
+                    .prepare_cached(&sql)
+                    .and_then(|mut s| s.execute(params_from_iter(values)))
+                    .map_err(conflict(POOL_FKEY))?;
+                if updated != 1 {
+                    return Ok(false);
+                }
+                if let Some(aliases) = aliases {
+                    conn.prepare_cached(
+                        "DELETE FROM user_aliases WHERE pool_id = ?1 AND username_key = ?2",
+                    )
+                    .and_then(|mut s| s.execute([&key.0, &key.1]))
+                    .map_err(db)?;
+                    insert_aliases(conn, &key.0, &key.1, &aliases)?;
+                }
+                Ok(true)
+            })
+            .await
+    }
+}
+
+/// Inserts the aliases of one user, three per statement.
+fn insert_aliases(
+    conn: &Connection,
+    pool_id: &str,
+    username_key: &str,
+    aliases: &[AliasRecord],
+) -> StoreResult<()> {
+    for chunk in aliases.chunks(INSERT_ALIASES.len()) {
+        let mut params: Vec<&str> = vec![pool_id, username_key];
+        for a in chunk {
+            params.extend([a.kind.as_str(), a.value_key.as_str()]);
+        }
+        conn.prepare_cached(INSERT_ALIASES[chunk.len() - 1])
+            .and_then(|mut s| s.execute(params_from_iter(params)))
+            .map_err(conflict(USER_FKEY))?;
+    }
+    Ok(())
+}
+
+/// A changed column's value as SQLite stores it.
+fn value(v: Val<'_>) -> Value {
+    let text = |t: Option<&str>| t.map_or(Value::Null, |t| Value::Text(t.to_owned()));
+    match v {
+        Val::Text(t) => Value::Text(t.to_owned()),
+        Val::OptText(t) => text(t),
+        Val::Flag(f) => Value::Integer(i64::from(f)),
+        Val::Int(i) => Value::Integer(i),
+        Val::OptInt(i) => i.map_or(Value::Null, Value::Integer),
+        Val::Bytes(b) => b.map_or(Value::Null, |b| Value::Blob(b.to_vec())),
+    }
+}
+
+/// A user's columns in [`user_columns!`] order, as `INSERT_USER` binds them.
+fn user_values(u: &UserRecord) -> Vec<Value> {
+    let text = |t: &Option<String>| t.clone().map_or(Value::Null, Value::Text);
+    vec![
+        Value::Text(u.pool_id.clone()),
+        Value::Text(u.username_key.clone()),
+        Value::Text(u.username.clone()),
+        Value::Text(u.sub.clone()),
+        Value::Text(u.status.clone()),
+        Value::Integer(i64::from(u.enabled)),
+        Value::Text(u.attributes.clone()),
+        text(&u.email),
+        text(&u.phone_number),
+        text(&u.name),
+        text(&u.given_name),
+        text(&u.family_name),
+        text(&u.preferred_username),
+        text(&u.password_hash),
+        u.srp_sealed.clone().map_or(Value::Null, Value::Blob),
+        u.temp_password_expires_ms
+            .map_or(Value::Null, Value::Integer),
+        Value::Text(u.extra.clone()),
+        Value::Integer(u.created_ms),
+        Value::Integer(u.updated_ms),
+        Value::Integer(u.version),
+    ]
+}
+
+/// Decodes a row selected as [`user_columns!`], as `users::user` does for
+/// sqlx rows.
+fn user(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    Ok(UserRecord {
+        pool_id: row.get(0)?,
+        username_key: row.get(1)?,
+        username: row.get(2)?,
+        sub: row.get(3)?,
+        status: row.get(4)?,
+        enabled: row.get::<_, i64>(5)? != 0,
+        attributes: row.get(6)?,
+        email: row.get(7)?,
+        phone_number: row.get(8)?,
+        name: row.get(9)?,
+        given_name: row.get(10)?,
+        family_name: row.get(11)?,
+        preferred_username: row.get(12)?,
+        password_hash: row.get(13)?,
+        srp_sealed: row.get(14)?,
+        temp_password_expires_ms: row.get(15)?,
+        extra: row.get(16)?,
+        created_ms: row.get(17)?,
+        updated_ms: row.get(18)?,
+        version: row.get(19)?,
+    })
+}
