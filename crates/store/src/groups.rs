@@ -12,6 +12,7 @@ use kognit_core::store::{
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::columns::Columns;
 use crate::users::{user_columns, users};
 use crate::{SqlStore, errors};
 
@@ -29,23 +30,37 @@ macro_rules! group_columns {
     };
 }
 
-/// Decodes a row selected as [`group_columns!`].
-fn group(row: &AnyRow) -> Result<GroupRecord, sqlx::Error> {
+/// A page of a user's groups (`$1` pool, `$2` username key, `$3` after
+/// this name, `$4` limit). The page of names comes from
+/// group_members_user_idx in order; the groups are then found by primary
+/// key. A subquery rather than a join, so the shared column list needs no
+/// table prefix.
+pub(crate) const LIST_USER_GROUPS: &str = concat!(
+    "SELECT ",
+    group_columns!(),
+    " FROM user_groups WHERE pool_id = $1 AND group_name IN \
+     (SELECT group_name FROM group_members WHERE pool_id = $1 AND username_key = $2 \
+      AND group_name > $3 ORDER BY group_name LIMIT $4) \
+     ORDER BY group_name"
+);
+
+/// Decodes a row selected as [`group_columns!`], from sqlx or the lane.
+pub(crate) fn group<R: Columns>(row: &R) -> Result<GroupRecord, R::Error> {
     Ok(GroupRecord {
-        pool_id: row.try_get(0)?,
-        group_name: row.try_get(1)?,
-        description: row.try_get(2)?,
-        role_arn: row.try_get(3)?,
-        precedence: row.try_get(4)?,
-        created_ms: row.try_get(5)?,
-        updated_ms: row.try_get(6)?,
+        pool_id: row.text(0)?,
+        group_name: row.text(1)?,
+        description: row.opt_text(2)?,
+        role_arn: row.opt_text(3)?,
+        precedence: row.opt_int(4)?,
+        created_ms: row.int(5)?,
+        updated_ms: row.int(6)?,
     })
 }
 
 /// Decodes rows selected as [`group_columns!`].
 fn groups(rows: &[AnyRow]) -> StoreResult<Vec<GroupRecord>> {
     rows.iter()
-        .map(group)
+        .map(group::<AnyRow>)
         .collect::<Result<_, _>>()
         .map_err(errors::db)
 }
@@ -255,24 +270,17 @@ impl GroupStore for SqlStore {
         after: Option<&str>,
         limit: u32,
     ) -> StoreResult<Vec<GroupRecord>> {
-        // The page of names comes from group_members_user_idx in order; the
-        // groups are then found by primary key. A subquery rather than a
-        // join, so the shared column list needs no table prefix.
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            group_columns!(),
-            " FROM user_groups WHERE pool_id = $1 AND group_name IN \
-             (SELECT group_name FROM group_members WHERE pool_id = $1 AND username_key = $2 \
-              AND group_name > $3 ORDER BY group_name LIMIT $4) \
-             ORDER BY group_name"
-        ))
-        .bind(pool_id)
-        .bind(username_key)
-        .bind(after.unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(errors::db)?;
+        if let Some(lane) = &self.lane {
+            return lane.list_user_groups(pool_id, username_key, after, limit);
+        }
+        let rows = sqlx::query(LIST_USER_GROUPS)
+            .bind(pool_id)
+            .bind(username_key)
+            .bind(after.unwrap_or(""))
+            .bind(i64::from(limit))
+            .fetch_all(&self.read)
+            .await
+            .map_err(errors::db)?;
         groups(&rows)
     }
 

@@ -10,6 +10,7 @@
 mod auth_events;
 mod clients;
 mod codes;
+mod columns;
 mod devices;
 mod engine;
 mod errors;

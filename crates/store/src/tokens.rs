@@ -7,9 +7,8 @@
 
 use async_trait::async_trait;
 use kognit_core::store::{RefreshTokenRecord, StoreResult, TokenStore};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
+use crate::columns::Columns;
 use crate::{SqlStore, errors};
 
 /// The foreign key from a refresh token to its user.
@@ -36,18 +35,18 @@ pub(crate) const IS_ORIGIN_REVOKED: &str =
 
 /// Decodes a row selected as `token_hash, pool_id, username_key, client_id,
 /// origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms`.
-fn record(row: &AnyRow) -> Result<RefreshTokenRecord, sqlx::Error> {
+pub(crate) fn record<R: Columns>(row: &R) -> Result<RefreshTokenRecord, R::Error> {
     Ok(RefreshTokenRecord {
-        token_hash: row.try_get(0)?,
-        pool_id: row.try_get(1)?,
-        username_key: row.try_get(2)?,
-        client_id: row.try_get(3)?,
-        origin_jti: row.try_get(4)?,
-        device_key: row.try_get(5)?,
-        auth_time: row.try_get(6)?,
-        created_ms: row.try_get(7)?,
-        expires_ms: row.try_get(8)?,
-        revoked_ms: row.try_get(9)?,
+        token_hash: row.blob(0)?,
+        pool_id: row.text(1)?,
+        username_key: row.text(2)?,
+        client_id: row.text(3)?,
+        origin_jti: row.text(4)?,
+        device_key: row.opt_text(5)?,
+        auth_time: row.int(6)?,
+        created_ms: row.int(7)?,
+        expires_ms: row.int(8)?,
+        revoked_ms: row.opt_int(9)?,
     })
 }
 
@@ -98,6 +97,9 @@ impl TokenStore for SqlStore {
         &self,
         token_hash: &[u8],
     ) -> StoreResult<Option<RefreshTokenRecord>> {
+        if let Some(lane) = &self.lane {
+            return lane.get_refresh_token(token_hash);
+        }
         let row = sqlx::query(GET_REFRESH)
             .bind(token_hash)
             .fetch_optional(&self.read)

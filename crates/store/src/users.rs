@@ -7,6 +7,7 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
 
+use crate::columns::Columns;
 use crate::{SqlStore, errors};
 
 /// The foreign key from a user to its pool.
@@ -46,36 +47,37 @@ pub(crate) const INSERT_ALIASES: [&str; 3] = [
 ];
 
 /// Decodes a row selected as [`user_columns!`] (by position: the same
-/// text on both engines, and no name lookups per column).
-pub(crate) fn user(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
+/// text on both engines, and no name lookups per column), from sqlx or from
+/// the SQLite lane.
+pub(crate) fn user<R: Columns>(row: &R) -> Result<UserRecord, R::Error> {
     Ok(UserRecord {
-        pool_id: row.try_get(0)?,
-        username_key: row.try_get(1)?,
-        username: row.try_get(2)?,
-        sub: row.try_get(3)?,
-        status: row.try_get(4)?,
-        enabled: row.try_get::<i64, _>(5)? != 0,
-        attributes: row.try_get(6)?,
-        email: row.try_get(7)?,
-        phone_number: row.try_get(8)?,
-        name: row.try_get(9)?,
-        given_name: row.try_get(10)?,
-        family_name: row.try_get(11)?,
-        preferred_username: row.try_get(12)?,
-        password_hash: row.try_get(13)?,
-        srp_sealed: row.try_get(14)?,
-        temp_password_expires_ms: row.try_get(15)?,
-        extra: row.try_get(16)?,
-        created_ms: row.try_get(17)?,
-        updated_ms: row.try_get(18)?,
-        version: row.try_get(19)?,
+        pool_id: row.text(0)?,
+        username_key: row.text(1)?,
+        username: row.text(2)?,
+        sub: row.text(3)?,
+        status: row.text(4)?,
+        enabled: row.int(5)? != 0,
+        attributes: row.text(6)?,
+        email: row.opt_text(7)?,
+        phone_number: row.opt_text(8)?,
+        name: row.opt_text(9)?,
+        given_name: row.opt_text(10)?,
+        family_name: row.opt_text(11)?,
+        preferred_username: row.opt_text(12)?,
+        password_hash: row.opt_text(13)?,
+        srp_sealed: row.opt_blob(14)?,
+        temp_password_expires_ms: row.opt_int(15)?,
+        extra: row.text(16)?,
+        created_ms: row.int(17)?,
+        updated_ms: row.int(18)?,
+        version: row.int(19)?,
     })
 }
 
 /// Decodes rows selected as [`user_columns!`].
 pub(crate) fn users(rows: &[AnyRow]) -> StoreResult<Vec<UserRecord>> {
     rows.iter()
-        .map(user)
+        .map(user::<AnyRow>)
         .collect::<Result<_, _>>()
         .map_err(errors::db)
 }

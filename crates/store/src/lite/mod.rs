@@ -21,6 +21,7 @@
 //! its own read transaction, so it sees every commit made before it, by any
 //! connection of any process.
 
+mod sign_in;
 mod users;
 mod writer;
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
 use super::{Lane, conflict, db};
 use crate::users::{
-    INSERT_ALIASES, INSERT_USER, POOL_FKEY, USER_FKEY, Val, changes, update_sql, user_columns,
+    INSERT_ALIASES, INSERT_USER, POOL_FKEY, USER_FKEY, Val, changes, update_sql, user, user_columns,
 };
 
 impl Lane {
@@ -217,31 +217,4 @@ fn user_values(u: &UserRecord) -> Vec<Value> {
         Value::Integer(u.updated_ms),
         Value::Integer(u.version),
     ]
-}
-
-/// Decodes a row selected as [`user_columns!`], as `users::user` does for
-/// sqlx rows.
-fn user(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
-    Ok(UserRecord {
-        pool_id: row.get(0)?,
-        username_key: row.get(1)?,
-        username: row.get(2)?,
-        sub: row.get(3)?,
-        status: row.get(4)?,
-        enabled: row.get::<_, i64>(5)? != 0,
-        attributes: row.get(6)?,
-        email: row.get(7)?,
-        phone_number: row.get(8)?,
-        name: row.get(9)?,
-        given_name: row.get(10)?,
-        family_name: row.get(11)?,
-        preferred_username: row.get(12)?,
-        password_hash: row.get(13)?,
-        srp_sealed: row.get(14)?,
-        temp_password_expires_ms: row.get(15)?,
-        extra: row.get(16)?,
-        created_ms: row.get(17)?,
-        updated_ms: row.get(18)?,
-        version: row.get(19)?,
-    })
 }
