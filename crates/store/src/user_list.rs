@@ -240,6 +240,19 @@ pub(crate) fn statement<'a>(
     })
 }
 
+impl Arg<'_> {
+    /// The value as the SQLite lane binds it.
+    fn into_value(self) -> rusqlite::types::Value {
+        use rusqlite::types::Value;
+        match self {
+            Arg::Text(v) => Value::Text(v.to_owned()),
+            Arg::Owned(v) => Value::Text(v),
+            Arg::Flag(v) => Value::Integer(i64::from(v)),
+            Arg::Int(v) => Value::Integer(v),
+        }
+    }
+}
+
 /// `sql` with `args` bound in order.
 pub(crate) fn bind(sql: impl SqlSafeStr, args: Vec<Arg<'_>>) -> Query<'static, Any, AnyArguments> {
     args.into_iter().fold(sqlx::query(sql), |q, arg| match arg {
@@ -261,6 +274,10 @@ pub(crate) async fn list(
     let Some((sql, args)) = statement(pool_id, filter, after, limit) else {
         return Ok(Vec::new());
     };
+    if let Some(lane) = &s.lane {
+        let values = args.into_iter().map(Arg::into_value).collect();
+        return lane.list_users(sql, values).await;
+    }
     let rows = bind(sql, args)
         .fetch_all(&s.read)
         .await

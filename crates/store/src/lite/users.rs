@@ -1,7 +1,9 @@
 //! The lane's user statements: point reads by a unique key, and the writes
 //! of `users` and `user_aliases` (same SQL and semantics as `crate::users`).
 
-use kognit_core::store::{AliasRecord, StoreResult, UserRecord};
+use std::sync::Arc;
+
+use kognit_core::store::{AliasRecord, StoreError, StoreResult, UserRecord};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
@@ -94,6 +96,28 @@ impl Lane {
         );
         let found = self.user_where(sql, &[pool_id, kind, value_key], |_| Ok(()))?;
         Ok(found.map(|(u, ())| u))
+    }
+
+    /// A page of ListUsers (`user_list::statement`'s text and values). An
+    /// index range read of at most a page (60) of rows, but a filter that
+    /// matches few users may walk many index entries to fill it, so it runs
+    /// on the blocking pool, not on the calling thread.
+    pub(crate) async fn list_users(
+        self: &Arc<Self>,
+        sql: &'static str,
+        values: Vec<Value>,
+    ) -> StoreResult<Vec<UserRecord>> {
+        let lane = Arc::clone(self);
+        let read = move || {
+            lane.read(|conn| {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let rows = stmt.query_map(params_from_iter(values), |row| user(row))?;
+                rows.collect()
+            })
+        };
+        tokio::task::spawn_blocking(read)
+            .await
+            .map_err(|e| StoreError::Backend(format!("ListUsers read: {e}")))?
     }
 
     /// Inserts a user and their aliases in one transaction.
