@@ -219,6 +219,39 @@ fn tokens(c: &mut Criterion) {
             .unwrap()
         });
     });
+    // A whole SRP sign-in's arithmetic (both server steps and the token
+    // pair), two at once on two threads: the ceiling of SRP sign-ins on
+    // these two cores, which share caches (and may be one core's two
+    // hyperthreads), so one at a time overstates it. Per iteration, two
+    // sign-ins are done.
+    let pool_name = srp::pool_name(POOL);
+    let salt = srp::new_salt();
+    let verifier = srp::verifier(pool_name, USER_ID_FOR_SRP, PASSWORD, &salt);
+    let big_a = srp::verifier("client", "a", "random exponent", &srp::new_salt());
+    let secret_block = kognit_core::crypto::random_bytes(1024);
+    let srp_sign_in = || {
+        let challenge = ServerChallenge::start(black_box(&verifier)).unwrap();
+        let key = challenge.session_key(black_box(&big_a), &verifier).unwrap();
+        let claim = srp::claim_signature(
+            &key,
+            pool_name,
+            USER_ID_FOR_SRP,
+            &secret_block,
+            "Tue Nov 14 22:13:20 UTC 2023",
+        );
+        let pair = issue_with_keys(&keys, ISS, &client, &user, &groups, &sign_in, NOW_MS);
+        (claim, pair.unwrap())
+    };
+    g.sample_size(30);
+    g.bench_function("srp_sign_in_two_at_once", |b| {
+        b.iter(|| {
+            std::thread::scope(|s| {
+                let other = s.spawn(srp_sign_in);
+                let mine = srp_sign_in();
+                (mine, other.join().unwrap())
+            })
+        });
+    });
     let token = issued.access_token.as_str();
     check_access_token(&keys, &jwt::parse(token).unwrap(), NOW_MS).unwrap();
     g.bench_function("check_access_token", |b| {
