@@ -5,12 +5,14 @@
 //! throughput and p50/p90/p99/max latency.
 
 mod api;
+mod http1;
 mod report;
 mod rng;
 mod runner;
 mod scenarios;
 mod setup;
 mod stats;
+mod wire;
 
 use std::process::ExitCode;
 use std::time::Duration;
