@@ -98,9 +98,12 @@ impl Conn {
     }
 
     /// Sends `operation` with the JSON of `body` and reads the answer, which
-    /// [`Self::status`] and [`Self::body`] then show. A connection the
-    /// server closed while it was idle is replaced and the request sent
-    /// once more; after any other failure the next request reconnects.
+    /// [`Self::status`] and [`Self::body`] then show. A kept-alive
+    /// connection that turns out closed before any byte of the answer (the
+    /// server dropped it while idle) is replaced and the request sent once
+    /// more, as browsers do; should the server have read it after all, it
+    /// runs twice, which a load test can bear. After any other failure the
+    /// next request reconnects.
     pub async fn exchange<B: Serialize + ?Sized>(
         &mut self,
         operation: &str,
