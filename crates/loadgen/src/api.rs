@@ -2,15 +2,25 @@
 //! `X-Amz-Target`, unsigned (kognit dev accepts unsigned admin calls). Only
 //! loopback endpoints are accepted, so a load test cannot be pointed at a
 //! server somebody else runs.
+//!
+//! Each measured worker owns a [`Client`] (one keep-alive connection); the
+//! setup code calls through [`Api::call`], which borrows an idle client.
 
 use std::net::IpAddr;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use reqwest::Url;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+use crate::http1::{Conn, Failure, Target};
+use crate::wire::{self, ErrorAnswer};
 
 /// The target prefix of every Cognito User Pools operation.
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+/// The body type of every request.
+const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// How long one request may take before it counts as a `Timeout` error.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -32,6 +42,34 @@ impl CallError {
             Self::Transport(kind) => kind,
         }
     }
+
+    /// The error for a non-2xx answer with `body`.
+    fn service(status: u16, body: &[u8]) -> Self {
+        let answer: ErrorAnswer = wire::decode(body);
+        let kind = match answer.kind {
+            Some(t) => match t.rsplit_once('#') {
+                Some((_, name)) => name.to_owned(),
+                None => t,
+            },
+            None => format!("HTTP {status}"),
+        };
+        let message = answer
+            .message
+            .or(answer.message_capitalized)
+            .unwrap_or_default();
+        Self::Service { kind, message }
+    }
+}
+
+impl From<Failure> for CallError {
+    fn from(f: Failure) -> Self {
+        let kind = match f {
+            Failure::Connect => "ConnectError",
+            Failure::Malformed => "BodyError",
+            Failure::Closed | Failure::Io | Failure::Encode => "TransportError",
+        };
+        Self::Transport(kind.to_owned())
+    }
 }
 
 impl std::fmt::Display for CallError {
@@ -43,93 +81,131 @@ impl std::fmt::Display for CallError {
     }
 }
 
-/// A client of one endpoint; cheap to clone (connections are shared).
-#[derive(Clone)]
-pub struct Api {
-    http: reqwest::Client,
-    url: Url,
+/// One connection's client: one request in flight at a time.
+pub struct Client {
+    conn: Conn,
 }
 
-/// Whether a URL's host is this machine.
-fn is_loopback(url: &Url) -> bool {
-    match url.host_str() {
-        Some("localhost") => true,
-        Some(h) => h
+impl Client {
+    /// Calls `operation` with the JSON of `body`. On success the answer's
+    /// body is kept for [`Self::answer`] until the next call.
+    pub async fn call<B: Serialize + ?Sized>(
+        &mut self,
+        operation: &str,
+        body: &B,
+    ) -> Result<(), CallError> {
+        match tokio::time::timeout(REQUEST_TIMEOUT, self.conn.exchange(operation, body)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(f)) => return Err(f.into()),
+            Err(_) => {
+                self.conn.disconnect();
+                return Err(CallError::Transport("Timeout".to_owned()));
+            }
+        }
+        match self.conn.status() {
+            200..=299 => Ok(()),
+            status => Err(CallError::service(status, self.conn.body())),
+        }
+    }
+
+    /// The last answer decoded as `T` (`T::default()` if it is not such
+    /// JSON).
+    pub fn answer<T: DeserializeOwned + Default>(&self) -> T {
+        wire::decode(self.conn.body())
+    }
+
+    /// The last answer's body as text, for error messages.
+    pub fn answer_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.conn.body())
+    }
+}
+
+/// A client of one endpoint; cheap to clone (idle connections are shared).
+#[derive(Clone)]
+pub struct Api {
+    target: Arc<Target>,
+    /// Connections between setup calls, at most `max_idle`; measured
+    /// workers start from them.
+    idle: Arc<Mutex<Vec<Client>>>,
+    max_idle: usize,
+}
+
+/// Whether a host (a name, an IPv4 address or a bracketed IPv6 address) is
+/// this machine.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
             .trim_matches(['[', ']'])
             .parse::<IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback()),
-        None => false,
-    }
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Api {
     /// A client of `endpoint`, which must be `http://` on a loopback address.
     pub fn new(endpoint: &str, connections: usize) -> Result<Self, String> {
-        let url = Url::parse(endpoint).map_err(|e| format!("bad endpoint {endpoint}: {e}"))?;
-        if url.scheme() != "http" || !is_loopback(&url) {
-            return Err(format!(
+        let uri: http::Uri = endpoint
+            .parse()
+            .map_err(|e| format!("bad endpoint {endpoint}: {e}"))?;
+        let refuse = || {
+            format!(
                 "refusing endpoint {endpoint}: only http:// on a loopback address \
                  (127.0.0.1, ::1, localhost) is load-tested"
-            ));
-        }
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .tcp_nodelay(true)
-            .pool_max_idle_per_host(connections)
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(|e| format!("HTTP client: {e}"))?;
-        Ok(Self { http, url })
-    }
-
-    /// Calls `operation` with `body`; the decoded JSON answer on success.
-    pub async fn call(&self, operation: &str, body: &Value) -> Result<Value, CallError> {
-        let resp = self
-            .http
-            .post(self.url.clone())
-            .header("X-Amz-Target", format!("{TARGET_PREFIX}{operation}"))
-            .header("Content-Type", "application/x-amz-json-1.1")
-            .body(body.to_string())
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = resp.status();
-        let bytes = resp.bytes().await.map_err(transport)?;
-        let json: Value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+            )
         };
-        if status.is_success() {
-            return Ok(json);
+        let Some(authority) = uri.authority() else {
+            return Err(refuse());
+        };
+        if !uri
+            .scheme_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+            || !is_loopback(authority.host())
+        {
+            return Err(refuse());
         }
-        let kind = json
-            .get("__type")
-            .and_then(Value::as_str)
-            .map(|t| t.rsplit('#').next().unwrap_or(t).to_owned())
-            .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
-        let message = json
-            .get("message")
-            .or_else(|| json.get("Message"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        Err(CallError::Service { kind, message })
+        let host_port = format!(
+            "{}:{}",
+            authority.host(),
+            authority.port_u16().unwrap_or(80)
+        );
+        let path = match uri.path_and_query().map(|p| p.as_str()) {
+            Some(p) if p.starts_with('/') => p,
+            _ => "/",
+        };
+        Ok(Self {
+            target: Arc::new(Target::new(&host_port, path, CONTENT_TYPE, TARGET_PREFIX)),
+            idle: Arc::new(Mutex::new(Vec::new())),
+            max_idle: connections,
+        })
     }
-}
 
-/// A transport failure, named by its class.
-fn transport(e: reqwest::Error) -> CallError {
-    let kind = if e.is_timeout() {
-        "Timeout"
-    } else if e.is_connect() {
-        "ConnectError"
-    } else if e.is_body() || e.is_decode() {
-        "BodyError"
-    } else {
-        "TransportError"
-    };
-    CallError::Transport(kind.to_owned())
+    /// A client with a connection of its own: an idle one if there is one.
+    pub fn client(&self) -> Client {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        idle.unwrap_or_else(|| Client {
+            conn: Conn::new(self.target.clone()),
+        })
+    }
+
+    /// Calls `operation` with `body` on an idle connection (for the setup
+    /// code); the decoded JSON answer on success.
+    pub async fn call<B: Serialize + ?Sized>(
+        &self,
+        operation: &str,
+        body: &B,
+    ) -> Result<Value, CallError> {
+        let mut client = self.client();
+        let result = client.call(operation, body).await;
+        let answer = result.map(|()| client.answer::<Value>());
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < self.max_idle {
+            idle.push(client);
+        }
+        answer
+    }
 }
 
 #[cfg(test)]
@@ -151,8 +227,28 @@ mod tests {
             "https://127.0.0.1:9229",
             "http://cognito-idp.us-east-1.amazonaws.com",
             "not a url",
+            "127.0.0.1:9229",
         ] {
             assert!(Api::new(bad, 1).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn error_kinds() {
+        let e = CallError::service(
+            400,
+            br#"{"__type":"com.amazonaws.cognito#NotAuthorizedException","message":"no"}"#,
+        );
+        assert_eq!(e.kind(), "NotAuthorizedException");
+        assert_eq!(e.to_string(), "NotAuthorizedException: no");
+        let e = CallError::service(503, b"upstream busy");
+        assert_eq!(e.to_string(), "HTTP 503: ");
+        let e = CallError::service(
+            400,
+            br#"{"__type":"InvalidParameterException","Message":"m"}"#,
+        );
+        assert_eq!(e.to_string(), "InvalidParameterException: m");
+        assert_eq!(CallError::from(Failure::Connect).kind(), "ConnectError");
+        assert_eq!(CallError::from(Failure::Malformed).kind(), "BodyError");
     }
 }

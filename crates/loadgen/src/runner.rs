@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::api::{Api, CallError};
+use crate::api::{Api, CallError, Client};
 use crate::rng::Rng;
 use crate::stats::Recorder;
 
@@ -41,9 +42,10 @@ struct Live {
     errors: AtomicU64,
 }
 
-/// One worker's state: the client, its own recorder and random numbers.
+/// One worker's state: its client (one connection), its own recorder and
+/// random numbers.
 pub struct Worker {
-    api: Api,
+    client: Client,
     rec: Recorder,
     /// This worker's random numbers.
     pub rng: Rng,
@@ -54,28 +56,46 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Calls `operation` and records it under `label`; the answer, or None
-    /// when it failed (the failure is counted).
-    pub async fn call(
+    /// Calls `operation` with the JSON of `body` and records it under
+    /// `label`: true when it succeeded, and [`Self::answer`] then decodes
+    /// the answer; false when it failed (the failure is counted).
+    pub async fn call<B: Serialize + Sync + ?Sized>(
         &mut self,
         label: &str,
         operation: &str,
-        body: &Value,
-    ) -> Result<Option<Value>, String> {
+        body: &B,
+    ) -> Result<bool, String> {
         let start = Instant::now();
-        let result = self.api.call(operation, body).await;
+        let result = self.client.call(operation, body).await;
         let took = start.elapsed();
         match result {
-            Ok(v) => {
+            Ok(()) => {
                 self.rec.record(label, took, None)?;
                 self.live.requests.fetch_add(1, Ordering::Relaxed);
-                Ok(Some(v))
+                Ok(true)
             }
             Err(e) => {
                 self.fail(label, took, &e)?;
-                Ok(None)
+                Ok(false)
             }
         }
+    }
+
+    /// The last successful answer decoded as `T` (`T::default()` when it is
+    /// not such JSON, which then fails the caller's check).
+    pub fn answer<T: DeserializeOwned + Default>(&self) -> T {
+        self.client.answer()
+    }
+
+    /// Like [`Self::unexpected`], with the answer's text after `what` in the
+    /// message (formatted only for the first error).
+    pub fn unexpected_answer(&mut self, label: &str, kind: &str, what: &str) -> Result<(), String> {
+        self.bump_error(label, kind)?;
+        if self.first_error.is_none() {
+            let text = self.client.answer_text();
+            self.first_error = Some(format!("{label}: {what}: {text}"));
+        }
+        Ok(())
     }
 
     /// Counts a request of `label` that answered but not as expected (e.g.
@@ -130,7 +150,7 @@ pub async fn run<S: Scenario>(
     let mut workers = tokio::task::JoinSet::new();
     for i in 0..concurrency {
         let mut w = Worker {
-            api: api.clone(),
+            client: api.client(),
             rec: Recorder::default(),
             rng: Rng::new(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             live: live.clone(),

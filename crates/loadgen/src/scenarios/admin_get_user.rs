@@ -1,12 +1,20 @@
 //! `admin-get-user`: AdminGetUser of random existing users `u0…u<users-1>`
 //! (SigV4-signed: a signature check and one user read per call).
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::api::Api;
 use crate::runner::{Scenario, Worker};
 use crate::scenarios::admin_update_attributes::{AdminUpdateArgs, existing_users};
-use crate::setup;
+use crate::wire::{UserAnswer, UserName};
+
+/// AdminGetUser's request.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AdminGetUserRequest<'a> {
+    user_pool_id: &'a str,
+    username: UserName,
+}
 
 /// The prepared scenario.
 pub struct AdminGetUser {
@@ -29,15 +37,14 @@ impl Scenario for AdminGetUser {
 
     async fn step(&self, w: &mut Worker, _n: u64) -> Result<(), String> {
         let user = w.rng.below(self.users);
-        let body = json!({ "UserPoolId": self.pool_id, "Username": setup::username(user) });
-        if let Some(out) = w.call("AdminGetUser", "AdminGetUser", &body).await?
-            && !out["Username"].is_string()
+        let body = AdminGetUserRequest {
+            user_pool_id: &self.pool_id,
+            username: UserName(user),
+        };
+        if w.call("AdminGetUser", "AdminGetUser", &body).await?
+            && w.answer::<UserAnswer>().username.is_none()
         {
-            w.unexpected(
-                "AdminGetUser",
-                "NoUsername",
-                format!("answer without Username: {out}"),
-            )?;
+            w.unexpected_answer("AdminGetUser", "NoUsername", "answer without Username")?;
         }
         Ok(())
     }

@@ -3,11 +3,12 @@
 //! are neither aliases nor verified, so each call is one row update).
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::api::Api;
 use crate::runner::{Scenario, Worker};
 use crate::setup::{self, PoolArgs};
+use crate::wire::{Text, UserName};
 
 /// `admin-update-attributes` options.
 #[derive(Args, Debug, Clone)]
@@ -18,6 +19,24 @@ pub struct AdminUpdateArgs {
     /// Users `u0…u<users-1>` are picked from; default: the pool's user count.
     #[arg(long)]
     pub users: Option<u64>,
+}
+
+/// AdminUpdateUserAttributes' request, with two attributes of any value
+/// type.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AdminUpdateUserAttributesRequest<'a, A, B> {
+    user_pool_id: &'a str,
+    username: UserName,
+    user_attributes: (AttributeType<A>, AttributeType<B>),
+}
+
+/// A `{Name, Value}` attribute.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AttributeType<V> {
+    name: &'static str,
+    value: V,
 }
 
 /// The prepared update scenario.
@@ -63,14 +82,20 @@ impl Scenario for AdminUpdateAttributes {
     async fn step(&self, w: &mut Worker, _n: u64) -> Result<(), String> {
         let user = w.rng.below(self.users);
         let tag = w.rng.below(1_000_000);
-        let body = json!({
-            "UserPoolId": self.pool_id,
-            "Username": setup::username(user),
-            "UserAttributes": [
-                { "Name": "name", "Value": format!("Updated {user} {tag}") },
-                { "Name": "given_name", "Value": format!("Given{tag}") },
-            ],
-        });
+        let body = AdminUpdateUserAttributesRequest {
+            user_pool_id: &self.pool_id,
+            username: UserName(user),
+            user_attributes: (
+                AttributeType {
+                    name: "name",
+                    value: Text::new(move |f| write!(f, "Updated {user} {tag}")),
+                },
+                AttributeType {
+                    name: "given_name",
+                    value: Text::new(move |f| write!(f, "Given{tag}")),
+                },
+            ),
+        };
         w.call(
             "AdminUpdateUserAttributes",
             "AdminUpdateUserAttributes",

@@ -3,12 +3,11 @@
 //! the ID and access tokens, so this measures the server's password hashing
 //! parameters as much as anything else.
 
-use serde_json::Value;
-
 use crate::api::Api;
 use crate::runner::{Scenario, Worker};
 use crate::scenarios::sign_in_args::SignInArgs;
 use crate::setup::{self, SignInPool};
+use crate::wire::AuthAnswer;
 
 /// The prepared scenario.
 pub struct InitiateAuthPassword {
@@ -31,17 +30,18 @@ impl Scenario for InitiateAuthPassword {
     async fn step(&self, w: &mut Worker, _n: u64) -> Result<(), String> {
         let user = w.rng.below(self.pool.users);
         let body = setup::password_auth(&self.pool.client_id, user);
-        if let Some(out) = w.call("InitiateAuth", "InitiateAuth", &body).await? {
-            check_tokens(w, "InitiateAuth", &out)?;
+        if w.call("InitiateAuth", "InitiateAuth", &body).await? {
+            check_tokens(w, "InitiateAuth")?;
         }
         Ok(())
     }
 }
 
-/// Counts an answer without `AuthenticationResult.AccessToken` as an error.
-pub fn check_tokens(w: &mut Worker, label: &str, out: &Value) -> Result<(), String> {
-    if out["AuthenticationResult"]["AccessToken"].is_string() {
+/// Counts the last answer as an error when it has no
+/// `AuthenticationResult.AccessToken`.
+pub fn check_tokens(w: &mut Worker, label: &str) -> Result<(), String> {
+    if w.answer::<AuthAnswer>().has_tokens() {
         return Ok(());
     }
-    w.unexpected(label, "NoTokens", format!("answer without tokens: {out}"))
+    w.unexpected_answer(label, "NoTokens", "answer without tokens")
 }

@@ -6,12 +6,15 @@
 //! answer is checked: an exact search must find its user, a prefix at least
 //! one (a miss counts as a `NoMatch` error).
 
+use std::fmt::Display;
+
 use clap::Args;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::api::Api;
 use crate::runner::{Scenario, Worker};
 use crate::setup::{self, PoolArgs};
+use crate::wire::{ListUsersAnswer, Text};
 
 /// `list-users` options.
 #[derive(Args, Debug, Clone)]
@@ -47,12 +50,23 @@ fn parse_range(s: &str) -> Result<(u32, u32), String> {
     Ok((lo, hi))
 }
 
+/// ListUsers' request.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListUsersRequest<'a, F> {
+    user_pool_id: &'a str,
+    filter: F,
+    limit: u32,
+}
+
 /// The prepared search scenario.
 pub struct ListUsers {
     pool_id: String,
     users: u64,
     digits: (u32, u32),
     exact_percent: u8,
+    /// The row label of each prefix length in `digits`, in order.
+    prefix_labels: Vec<String>,
 }
 
 impl ListUsers {
@@ -72,36 +86,42 @@ impl ListUsers {
             users,
             digits: args.prefix_digits,
             exact_percent: args.exact_percent,
+            prefix_labels: (args.prefix_digits.0..=args.prefix_digits.1)
+                .map(|d| format!("ListUsers email ^= u+{d}d"))
+                .collect(),
         })
     }
 
-    /// `u` and the first `digits` digits of a random user's number (a user
-    /// with fewer digits is redrawn; small pools fall back to the whole
-    /// number), so every prefix matches at least one existing user.
-    fn prefix(&self, w: &mut Worker, digits: u32) -> String {
-        let mut n = w.rng.below(self.users).to_string();
+    /// The first `digits` digits of a random user's number (a user with
+    /// fewer digits is redrawn; small pools fall back to the whole number),
+    /// so that `u<prefix>` matches at least one existing user.
+    fn prefix(&self, w: &mut Worker, digits: u32) -> u64 {
+        let mut n = w.rng.below(self.users);
         for _ in 0..64 {
-            if n.len() >= digits as usize {
+            if decimal_digits(n) >= digits {
                 break;
             }
-            n = w.rng.below(self.users).to_string();
+            n = w.rng.below(self.users);
         }
-        n.truncate(digits as usize);
-        format!("u{n}")
+        leading_digits(n, digits)
     }
 
     async fn search(
         &self,
         w: &mut Worker,
         label: &str,
-        filter: String,
+        filter: impl Serialize + Display + Sync,
         exact: bool,
     ) -> Result<(), String> {
-        let body = json!({ "UserPoolId": self.pool_id, "Filter": filter, "Limit": 60 });
-        let Some(out) = w.call(label, "ListUsers", &body).await? else {
-            return Ok(());
+        let body = ListUsersRequest {
+            user_pool_id: &self.pool_id,
+            filter: &filter,
+            limit: 60,
         };
-        let found = out["Users"].as_array().map_or(0, Vec::len);
+        if !w.call(label, "ListUsers", &body).await? {
+            return Ok(());
+        }
+        let found = w.answer::<ListUsersAnswer>().found();
         let ok = if exact { found == 1 } else { found >= 1 };
         if !ok {
             w.unexpected(label, "NoMatch", format!("{filter} found {found} users"))?;
@@ -117,18 +137,33 @@ impl Scenario for ListUsers {
 
     async fn step(&self, w: &mut Worker, _n: u64) -> Result<(), String> {
         if w.rng.percent(self.exact_percent) {
-            let user = setup::username(w.rng.below(self.users));
-            let filter = format!("username = {}", Value::from(user));
+            let user = w.rng.below(self.users);
+            let filter = Text::new(move |f| write!(f, "username = \"u{user}\""));
             return self.search(w, "ListUsers username =", filter, true).await;
         }
         let digits =
             w.rng
                 .between(u64::from(self.digits.0), u64::from(self.digits.1)) as u32;
         let prefix = self.prefix(w, digits);
-        let label = format!("ListUsers email ^= u+{digits}d");
-        let filter = format!("email ^= {}", Value::from(prefix));
-        self.search(w, &label, filter, false).await
+        let filter = Text::new(move |f| write!(f, "email ^= \"u{prefix}\""));
+        let i = (digits - self.digits.0) as usize;
+        let label = self
+            .prefix_labels
+            .get(i)
+            .map_or("ListUsers", String::as_str);
+        self.search(w, label, filter, false).await
     }
+}
+
+/// How many decimal digits `n` has.
+fn decimal_digits(n: u64) -> u32 {
+    n.checked_ilog10().map_or(1, |l| l + 1)
+}
+
+/// The first `digits` decimal digits of `n` (all of them if it has fewer).
+fn leading_digits(n: u64, digits: u32) -> u64 {
+    let extra = decimal_digits(n).saturating_sub(digits);
+    n / 10u64.pow(extra)
 }
 
 #[cfg(test)]
@@ -142,5 +177,22 @@ mod tests {
         assert!(parse_range("0-2").is_err());
         assert!(parse_range("4-2").is_err());
         assert!(parse_range("x").is_err());
+    }
+
+    #[test]
+    fn prefixes_are_leading_digits() {
+        for (n, digits) in [
+            (0, 1),
+            (7, 3),
+            (12_345, 2),
+            (12_345, 5),
+            (u64::MAX, 19),
+            (10, 1),
+        ] {
+            let mut s = n.to_string();
+            s.truncate(digits as usize);
+            assert_eq!(leading_digits(n, digits).to_string(), s, "{n} {digits}");
+            assert_eq!(decimal_digits(n) as usize, n.to_string().len());
+        }
     }
 }

@@ -1,19 +1,37 @@
 //! `refresh`: every user of a new pool signs in once (unmeasured), then
 //! InitiateAuth REFRESH_TOKEN_AUTH with random users' refresh tokens. Each
-//! refresh issues a new ID and access token (two RS256 signatures).
+//! refresh issues a new ID and access token (two RS256 signatures). Each
+//! user's request body is written once, beforehand.
 
-use serde_json::json;
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::api::Api;
 use crate::runner::{Scenario, Worker};
 use crate::scenarios::initiate_auth_password::check_tokens;
 use crate::scenarios::sign_in_args::SignInArgs;
-use crate::setup::{self, SignInPool, Tokens};
+use crate::setup;
+
+/// InitiateAuth's REFRESH_TOKEN_AUTH request.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RefreshRequest<'a> {
+    auth_flow: &'static str,
+    client_id: &'a str,
+    auth_parameters: RefreshParameters<'a>,
+}
+
+/// `AuthParameters` of a refresh.
+#[derive(Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+struct RefreshParameters<'a> {
+    refresh_token: &'a str,
+}
 
 /// The prepared scenario.
 pub struct Refresh {
-    pool: SignInPool,
-    tokens: Vec<Tokens>,
+    /// Each signed-in user's refresh request body.
+    bodies: Vec<Box<RawValue>>,
 }
 
 impl Refresh {
@@ -21,7 +39,20 @@ impl Refresh {
     pub async fn prepare(api: &Api, args: &SignInArgs) -> Result<Self, String> {
         let pool = setup::sign_in_pool(api, "kognit-bench-refresh", args.users).await?;
         let tokens = setup::sign_in_all(api, &pool).await?;
-        Ok(Self { pool, tokens })
+        let bodies = tokens
+            .iter()
+            .map(|t| {
+                serde_json::value::to_raw_value(&RefreshRequest {
+                    auth_flow: "REFRESH_TOKEN_AUTH",
+                    client_id: &pool.client_id,
+                    auth_parameters: RefreshParameters {
+                        refresh_token: &t.refresh,
+                    },
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("refresh request: {e}"))?;
+        Ok(Self { bodies })
     }
 }
 
@@ -31,17 +62,14 @@ impl Scenario for Refresh {
     }
 
     async fn step(&self, w: &mut Worker, _n: u64) -> Result<(), String> {
-        let pick = w.rng.below(self.tokens.len() as u64) as usize;
-        let Some(t) = self.tokens.get(pick) else {
+        let pick = w.rng.below(self.bodies.len() as u64) as usize;
+        let Some(body) = self.bodies.get(pick) else {
             return Ok(());
         };
-        let body = json!({
-            "AuthFlow": "REFRESH_TOKEN_AUTH",
-            "ClientId": self.pool.client_id,
-            "AuthParameters": { "REFRESH_TOKEN": t.refresh },
-        });
-        if let Some(out) = w.call("InitiateAuth", "InitiateAuth", &body).await? {
-            check_tokens(w, "InitiateAuth", &out)?;
+        if w.call("InitiateAuth", "InitiateAuth", body.as_ref())
+            .await?
+        {
+            check_tokens(w, "InitiateAuth")?;
         }
         Ok(())
     }

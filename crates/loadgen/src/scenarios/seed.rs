@@ -78,7 +78,7 @@ impl Scenario for Seed {
         let created = w
             .call("AdminCreateUser", "AdminCreateUser", &self.create_body(n))
             .await?;
-        if created.is_some() && self.permanent {
+        if created && self.permanent {
             let body = json!({
                 "UserPoolId": self.pool_id,
                 "Username": setup::username(n),
