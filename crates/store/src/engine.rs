@@ -129,7 +129,8 @@ static POSTGRES: Dialect = Dialect {
 /// cache_size: 32 MiB of page cache per connection (SQLite's default is
 /// 2 MiB): with a million users the file is over a gigabyte and the default
 /// re-read the same index pages with a system call each (48 `pread64` per
-/// update, BENCHMARKS.md). Five connections: at most 160 MiB.
+/// update, BENCHMARKS.md). Five connections here and five of the `lite` lane:
+/// at most 320 MiB.
 const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
      PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;";
 

@@ -6,6 +6,9 @@
 //! text with `$1, $2, …` placeholders; what truly differs between the engines
 //! (migrations, how a write transaction begins, row locks, one planner hint)
 //! is gathered in one `Dialect` value per engine, selected at connect time.
+//! On a SQLite file, the hottest reads and writes (a user by key, user
+//! writes, refresh tokens, auth events, ListUsers pages) take a shorter way,
+//! the `lite` lane: rusqlite directly, with the same SQL texts and decoders.
 
 mod auth_events;
 mod clients;
