@@ -8,6 +8,7 @@ use kognit_core::store::{AuthEventRecord, AuthEventStore, EventFeedback, StoreRe
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::args::{self, Arg, bind};
 use crate::{SqlStore, errors};
 
 /// The foreign key from an event to its user.
@@ -48,39 +49,26 @@ const INSERT_EVENT: &str = "INSERT INTO auth_events (pool_id, username_key, even
 #[async_trait]
 impl AuthEventStore for SqlStore {
     async fn insert_auth_event(&self, e: &AuthEventRecord) -> StoreResult<()> {
+        let args = vec![
+            Arg::Text(&e.pool_id),
+            Arg::Text(&e.username_key),
+            Arg::Text(&e.event_id),
+            Arg::Text(&e.event_type),
+            Arg::Int(e.created_ms),
+            Arg::Text(&e.response),
+            Arg::Text(&e.challenges),
+            Arg::OptText(e.ip.as_deref()),
+            Arg::OptText(e.device_name.as_deref()),
+            Arg::OptText(e.feedback_value.as_deref()),
+            Arg::OptText(e.feedback_provider.as_deref()),
+            Arg::OptInt(e.feedback_ms),
+        ];
         if let Some(lane) = &self.lane {
-            use crate::lite::{opt_int, opt_text, text};
-            use rusqlite::types::Value;
-            let values = vec![
-                text(&e.pool_id),
-                text(&e.username_key),
-                text(&e.event_id),
-                text(&e.event_type),
-                Value::Integer(e.created_ms),
-                text(&e.response),
-                text(&e.challenges),
-                opt_text(e.ip.as_deref()),
-                opt_text(e.device_name.as_deref()),
-                opt_text(e.feedback_value.as_deref()),
-                opt_text(e.feedback_provider.as_deref()),
-                opt_int(e.feedback_ms),
-            ];
-            lane.execute(INSERT_EVENT, values, USER_FKEY).await?;
+            lane.execute(INSERT_EVENT, args::values(args), USER_FKEY)
+                .await?;
             return Ok(());
         }
-        sqlx::query(INSERT_EVENT)
-            .bind(e.pool_id.as_str())
-            .bind(e.username_key.as_str())
-            .bind(e.event_id.as_str())
-            .bind(e.event_type.as_str())
-            .bind(e.created_ms)
-            .bind(e.response.as_str())
-            .bind(e.challenges.as_str())
-            .bind(e.ip.as_deref())
-            .bind(e.device_name.as_deref())
-            .bind(e.feedback_value.as_deref())
-            .bind(e.feedback_provider.as_deref())
-            .bind(e.feedback_ms)
+        bind(INSERT_EVENT, args)
             .execute(&self.write)
             .await
             .map_err(errors::fk(USER_FKEY))?;

@@ -10,6 +10,7 @@
 //! writes, refresh tokens, auth events, ListUsers pages) take a shorter way,
 //! the `lite` lane: rusqlite directly, with the same SQL texts and decoders.
 
+mod args;
 mod auth_events;
 mod clients;
 mod codes;

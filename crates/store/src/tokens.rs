@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use kognit_core::store::{RefreshTokenRecord, StoreResult, TokenStore};
 
+use crate::args::{self, Arg, bind};
 use crate::columns::Columns;
 use crate::{SqlStore, errors};
 
@@ -58,35 +59,24 @@ const INSERT_REFRESH: &str = "INSERT INTO refresh_tokens (token_hash, pool_id, u
 #[async_trait]
 impl TokenStore for SqlStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
+        let args = vec![
+            Arg::Bytes(Some(&t.token_hash)),
+            Arg::Text(&t.pool_id),
+            Arg::Text(&t.username_key),
+            Arg::Text(&t.client_id),
+            Arg::Text(&t.origin_jti),
+            Arg::OptText(t.device_key.as_deref()),
+            Arg::Int(t.auth_time),
+            Arg::Int(t.created_ms),
+            Arg::Int(t.expires_ms),
+            Arg::OptInt(t.revoked_ms),
+        ];
         if let Some(lane) = &self.lane {
-            use crate::lite::{opt_int, opt_text, text};
-            use rusqlite::types::Value;
-            let values = vec![
-                Value::Blob(t.token_hash.clone()),
-                text(&t.pool_id),
-                text(&t.username_key),
-                text(&t.client_id),
-                text(&t.origin_jti),
-                opt_text(t.device_key.as_deref()),
-                Value::Integer(t.auth_time),
-                Value::Integer(t.created_ms),
-                Value::Integer(t.expires_ms),
-                opt_int(t.revoked_ms),
-            ];
-            lane.execute(INSERT_REFRESH, values, USER_FKEY).await?;
+            lane.execute(INSERT_REFRESH, args::values(args), USER_FKEY)
+                .await?;
             return Ok(());
         }
-        sqlx::query(INSERT_REFRESH)
-            .bind(t.token_hash.as_slice())
-            .bind(t.pool_id.as_str())
-            .bind(t.username_key.as_str())
-            .bind(t.client_id.as_str())
-            .bind(t.origin_jti.as_str())
-            .bind(t.device_key.as_deref())
-            .bind(t.auth_time)
-            .bind(t.created_ms)
-            .bind(t.expires_ms)
-            .bind(t.revoked_ms)
+        bind(INSERT_REFRESH, args)
             .execute(&self.write)
             .await
             .map_err(errors::fk(USER_FKEY))?;

@@ -20,10 +20,8 @@
 //!   PostgreSQL preferred walking the whole primary key.)
 
 use kognit_core::store::{StoreResult, UserColumn, UserCursor, UserFilter, UserRecord};
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
-use sqlx::{Any, SqlSafeStr};
 
+use crate::args::{self, Arg, bind};
 use crate::users::{user_columns, users};
 use crate::{SqlStore, errors};
 
@@ -187,18 +185,6 @@ pub(crate) fn prefix_upper(prefix: &str) -> Option<String> {
 }
 
 /// One bound value of a ListUsers statement.
-#[derive(Debug)]
-pub(crate) enum Arg<'a> {
-    /// A text value.
-    Text(&'a str),
-    /// A computed text value (the prefix's upper bound).
-    Owned(String),
-    /// The enabled flag, as the INTEGER column's type.
-    Flag(i32),
-    /// The limit.
-    Int(i64),
-}
-
 /// The SQL text and values of a ListUsers call; None when nothing can match.
 pub(crate) fn statement<'a>(
     pool_id: &'a str,
@@ -240,29 +226,6 @@ pub(crate) fn statement<'a>(
     })
 }
 
-impl Arg<'_> {
-    /// The value as the SQLite lane binds it.
-    fn into_value(self) -> rusqlite::types::Value {
-        use rusqlite::types::Value;
-        match self {
-            Arg::Text(v) => Value::Text(v.to_owned()),
-            Arg::Owned(v) => Value::Text(v),
-            Arg::Flag(v) => Value::Integer(i64::from(v)),
-            Arg::Int(v) => Value::Integer(v),
-        }
-    }
-}
-
-/// `sql` with `args` bound in order.
-pub(crate) fn bind(sql: impl SqlSafeStr, args: Vec<Arg<'_>>) -> Query<'static, Any, AnyArguments> {
-    args.into_iter().fold(sqlx::query(sql), |q, arg| match arg {
-        Arg::Text(v) => q.bind(v.to_owned()),
-        Arg::Owned(v) => q.bind(v),
-        Arg::Flag(v) => q.bind(v),
-        Arg::Int(v) => q.bind(v),
-    })
-}
-
 /// ListUsers, see the module documentation.
 pub(crate) async fn list(
     s: &SqlStore,
@@ -275,8 +238,7 @@ pub(crate) async fn list(
         return Ok(Vec::new());
     };
     if let Some(lane) = &s.lane {
-        let values = args.into_iter().map(Arg::into_value).collect();
-        return lane.list_users(sql, values).await;
+        return lane.list_users(sql, args::values(args)).await;
     }
     let rows = bind(sql, args)
         .fetch_all(&s.read)

@@ -7,6 +7,7 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
 
+use crate::args::{Arg, bind};
 use crate::columns::Columns;
 use crate::{SqlStore, errors};
 
@@ -82,41 +83,30 @@ pub(crate) fn users(rows: &[AnyRow]) -> StoreResult<Vec<UserRecord>> {
         .map_err(errors::db)
 }
 
-/// Binds a user's columns as `$1…$20` in [`user_columns!`] order. The flag
-/// is bound as a 32-bit integer: PostgreSQL's column is INTEGER, and an
-/// exact type match keeps the index comparison trivially usable.
-fn bind_user<'q>(sql: &'static str, u: &'q UserRecord) -> Query<'q, Any, AnyArguments> {
-    sqlx::query(sql)
-        .bind(u.pool_id.as_str())
-        .bind(u.username_key.as_str())
-        .bind(u.username.as_str())
-        .bind(u.sub.as_str())
-        .bind(u.status.as_str())
-        .bind(i32::from(u.enabled))
-        .bind(u.attributes.as_str())
-        .bind(u.email.as_deref())
-        .bind(u.phone_number.as_deref())
-        .bind(u.name.as_deref())
-        .bind(u.given_name.as_deref())
-        .bind(u.family_name.as_deref())
-        .bind(u.preferred_username.as_deref())
-        .bind(u.password_hash.as_deref())
-        .bind(u.srp_sealed.as_deref())
-        .bind(u.temp_password_expires_ms)
-        .bind(u.extra.as_str())
-        .bind(u.created_ms)
-        .bind(u.updated_ms)
-        .bind(u.version)
-}
-
-/// One changed column's new value, bound as its column's type.
-pub(crate) enum Val<'q> {
-    Text(&'q str),
-    OptText(Option<&'q str>),
-    Flag(i32),
-    Int(i64),
-    OptInt(Option<i64>),
-    Bytes(Option<&'q [u8]>),
+/// A user's columns as `$1…$20`, in [`user_columns!`] order.
+pub(crate) fn user_args(u: &UserRecord) -> Vec<Arg<'_>> {
+    vec![
+        Arg::Text(&u.pool_id),
+        Arg::Text(&u.username_key),
+        Arg::Text(&u.username),
+        Arg::Text(&u.sub),
+        Arg::Text(&u.status),
+        Arg::Flag(i32::from(u.enabled)),
+        Arg::Text(&u.attributes),
+        Arg::OptText(u.email.as_deref()),
+        Arg::OptText(u.phone_number.as_deref()),
+        Arg::OptText(u.name.as_deref()),
+        Arg::OptText(u.given_name.as_deref()),
+        Arg::OptText(u.family_name.as_deref()),
+        Arg::OptText(u.preferred_username.as_deref()),
+        Arg::OptText(u.password_hash.as_deref()),
+        Arg::Bytes(u.srp_sealed.as_deref()),
+        Arg::OptInt(u.temp_password_expires_ms),
+        Arg::Text(&u.extra),
+        Arg::Int(u.created_ms),
+        Arg::Int(u.updated_ms),
+        Arg::Int(u.version),
+    ]
 }
 
 /// The columns in which `after` differs from `before`, with their new
@@ -125,7 +115,7 @@ pub(crate) enum Val<'q> {
 pub(crate) fn changes<'q>(
     before: &UserRecord,
     after: &'q UserRecord,
-) -> Vec<(&'static str, Val<'q>)> {
+) -> Vec<(&'static str, Arg<'q>)> {
     let mut out = Vec::with_capacity(8);
     macro_rules! col {
         ($field:ident, $val:expr) => {
@@ -134,30 +124,30 @@ pub(crate) fn changes<'q>(
             }
         };
     }
-    col!(username, Val::Text(&after.username));
-    col!(sub, Val::Text(&after.sub));
-    col!(status, Val::Text(&after.status));
-    col!(enabled, Val::Flag(i32::from(after.enabled)));
-    col!(attributes, Val::Text(&after.attributes));
-    col!(email, Val::OptText(after.email.as_deref()));
-    col!(phone_number, Val::OptText(after.phone_number.as_deref()));
-    col!(name, Val::OptText(after.name.as_deref()));
-    col!(given_name, Val::OptText(after.given_name.as_deref()));
-    col!(family_name, Val::OptText(after.family_name.as_deref()));
+    col!(username, Arg::Text(&after.username));
+    col!(sub, Arg::Text(&after.sub));
+    col!(status, Arg::Text(&after.status));
+    col!(enabled, Arg::Flag(i32::from(after.enabled)));
+    col!(attributes, Arg::Text(&after.attributes));
+    col!(email, Arg::OptText(after.email.as_deref()));
+    col!(phone_number, Arg::OptText(after.phone_number.as_deref()));
+    col!(name, Arg::OptText(after.name.as_deref()));
+    col!(given_name, Arg::OptText(after.given_name.as_deref()));
+    col!(family_name, Arg::OptText(after.family_name.as_deref()));
     col!(
         preferred_username,
-        Val::OptText(after.preferred_username.as_deref())
+        Arg::OptText(after.preferred_username.as_deref())
     );
-    col!(password_hash, Val::OptText(after.password_hash.as_deref()));
-    col!(srp_sealed, Val::Bytes(after.srp_sealed.as_deref()));
+    col!(password_hash, Arg::OptText(after.password_hash.as_deref()));
+    col!(srp_sealed, Arg::Bytes(after.srp_sealed.as_deref()));
     col!(
         temp_password_expires_ms,
-        Val::OptInt(after.temp_password_expires_ms)
+        Arg::OptInt(after.temp_password_expires_ms)
     );
-    col!(extra, Val::Text(&after.extra));
-    col!(created_ms, Val::Int(after.created_ms));
-    col!(updated_ms, Val::Int(after.updated_ms));
-    out.push(("version", Val::Int(after.version)));
+    col!(extra, Arg::Text(&after.extra));
+    col!(created_ms, Arg::Int(after.created_ms));
+    col!(updated_ms, Arg::Int(after.updated_ms));
+    out.push(("version", Arg::Int(after.version)));
     out
 }
 
@@ -175,23 +165,19 @@ fn update_statement<'q>(
     after: &'q UserRecord,
 ) -> Query<'q, Any, AnyArguments> {
     let set = changes(before, after);
-    let q = sqlx::query(AssertSqlSafe(update_sql(&set, '$')))
-        .bind(after.pool_id.as_str())
-        .bind(after.username_key.as_str())
-        .bind(before.version);
-    set.into_iter().fold(q, |q, (_, v)| match v {
-        Val::Text(v) => q.bind(v),
-        Val::OptText(v) => q.bind(v),
-        Val::Flag(v) => q.bind(v),
-        Val::Int(v) => q.bind(v),
-        Val::OptInt(v) => q.bind(v),
-        Val::Bytes(v) => q.bind(v),
-    })
+    let sql = update_sql(&set, '$');
+    let mut args = vec![
+        Arg::Text(&after.pool_id),
+        Arg::Text(&after.username_key),
+        Arg::Int(before.version),
+    ];
+    args.extend(set.into_iter().map(|(_, v)| v));
+    bind(AssertSqlSafe(sql), args)
 }
 
 /// The UPDATE text of [`update_statement`] for these changed columns, with
 /// `$N` (sqlx) or `?N` (rusqlite) placeholders.
-pub(crate) fn update_sql(set: &[(&'static str, Val<'_>)], placeholder: char) -> String {
+pub(crate) fn update_sql(set: &[(&'static str, Arg<'_>)], placeholder: char) -> String {
     let mut sql = String::from("UPDATE users SET ");
     for (i, (column, _)) in set.iter().enumerate() {
         if i > 0 {
@@ -235,7 +221,7 @@ impl UserStore for SqlStore {
         }
         if aliases.is_empty() {
             // One statement is atomic by itself: spare BEGIN and COMMIT.
-            bind_user(INSERT_USER, u)
+            bind(INSERT_USER, user_args(u))
                 .execute(&self.write)
                 .await
                 .map_err(errors::fk(POOL_FKEY))?;
@@ -246,7 +232,7 @@ impl UserStore for SqlStore {
             .begin_with(self.dialect.begin_write)
             .await
             .map_err(errors::db)?;
-        bind_user(INSERT_USER, u)
+        bind(INSERT_USER, user_args(u))
             .execute(&mut *tx)
             .await
             .map_err(errors::fk(POOL_FKEY))?;

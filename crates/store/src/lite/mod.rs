@@ -161,21 +161,3 @@ impl Lane {
             .await
     }
 }
-
-/// A text column's value.
-pub(crate) fn text(t: &str) -> rusqlite::types::Value {
-    rusqlite::types::Value::Text(t.to_owned())
-}
-
-/// A nullable text column's value.
-pub(crate) fn opt_text(t: Option<&str>) -> rusqlite::types::Value {
-    t.map_or(rusqlite::types::Value::Null, text)
-}
-
-/// A nullable integer column's value.
-pub(crate) fn opt_int(i: Option<i64>) -> rusqlite::types::Value {
-    i.map_or(
-        rusqlite::types::Value::Null,
-        rusqlite::types::Value::Integer,
-    )
-}

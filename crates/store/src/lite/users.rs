@@ -8,8 +8,10 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
 use super::{Lane, conflict, db};
+use crate::args::{self, Arg};
 use crate::users::{
-    INSERT_ALIASES, INSERT_USER, POOL_FKEY, USER_FKEY, Val, changes, update_sql, user, user_columns,
+    INSERT_ALIASES, INSERT_USER, POOL_FKEY, USER_FKEY, changes, update_sql, user, user_args,
+    user_columns,
 };
 
 impl Lane {
@@ -126,7 +128,7 @@ impl Lane {
         u: &UserRecord,
         aliases: &[AliasRecord],
     ) -> StoreResult<()> {
-        let values = user_values(u);
+        let values = args::values(user_args(u));
         let aliases = aliases.to_vec();
         let key = (u.pool_id.clone(), u.username_key.clone());
         self.writer
@@ -151,12 +153,13 @@ impl Lane {
     ) -> StoreResult<bool> {
         let set = changes(before, after);
         let sql = update_sql(&set, '?');
-        let mut values = vec![
-            Value::Text(after.pool_id.clone()),
-            Value::Text(after.username_key.clone()),
-            Value::Integer(before.version),
+        let mut args = vec![
+            Arg::Text(&after.pool_id),
+            Arg::Text(&after.username_key),
+            Arg::Int(before.version),
         ];
-        values.extend(set.into_iter().map(|(_, v)| value(v)));
+        args.extend(set.into_iter().map(|(_, v)| v));
+        let values = args::values(args);
         let aliases = aliases.map(<[AliasRecord]>::to_vec);
         let key = (after.pool_id.clone(), after.username_key.clone());
         self.writer
@@ -200,45 +203,4 @@ fn insert_aliases(
             .map_err(conflict(USER_FKEY))?;
     }
     Ok(())
-}
-
-/// A changed column's value as SQLite stores it.
-fn value(v: Val<'_>) -> Value {
-    let text = |t: Option<&str>| t.map_or(Value::Null, |t| Value::Text(t.to_owned()));
-    match v {
-        Val::Text(t) => Value::Text(t.to_owned()),
-        Val::OptText(t) => text(t),
-        Val::Flag(f) => Value::Integer(i64::from(f)),
-        Val::Int(i) => Value::Integer(i),
-        Val::OptInt(i) => i.map_or(Value::Null, Value::Integer),
-        Val::Bytes(b) => b.map_or(Value::Null, |b| Value::Blob(b.to_vec())),
-    }
-}
-
-/// A user's columns in [`user_columns!`] order, as `INSERT_USER` binds them.
-fn user_values(u: &UserRecord) -> Vec<Value> {
-    let text = |t: &Option<String>| t.clone().map_or(Value::Null, Value::Text);
-    vec![
-        Value::Text(u.pool_id.clone()),
-        Value::Text(u.username_key.clone()),
-        Value::Text(u.username.clone()),
-        Value::Text(u.sub.clone()),
-        Value::Text(u.status.clone()),
-        Value::Integer(i64::from(u.enabled)),
-        Value::Text(u.attributes.clone()),
-        text(&u.email),
-        text(&u.phone_number),
-        text(&u.name),
-        text(&u.given_name),
-        text(&u.family_name),
-        text(&u.preferred_username),
-        text(&u.password_hash),
-        u.srp_sealed.clone().map_or(Value::Null, Value::Blob),
-        u.temp_password_expires_ms
-            .map_or(Value::Null, Value::Integer),
-        Value::Text(u.extra.clone()),
-        Value::Integer(u.created_ms),
-        Value::Integer(u.updated_ms),
-        Value::Integer(u.version),
-    ]
 }

@@ -6,7 +6,8 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::harness::Ctx;
 use super::pool;
-use crate::user_list::{bind, statement};
+use crate::args::bind;
+use crate::user_list::statement;
 use crate::{Engine, SqlStore};
 
 /// Every column's SQL name.
