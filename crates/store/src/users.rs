@@ -36,6 +36,45 @@ pub(crate) const INSERT_USER: &str = concat!(
      $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
 );
 
+// The point reads of a user. Their placeholders first appear in ascending
+// order, so the SQLite lane binds them by position, as sqlx does.
+
+/// A user by username key (`$1` pool, `$2` key).
+pub(crate) const GET_USER: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    " FROM users WHERE pool_id = $1 AND username_key = $2"
+);
+
+/// A user by `sub` (`$1` pool, `$2` sub).
+pub(crate) const GET_USER_BY_SUB: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    " FROM users WHERE pool_id = $1 AND sub = $2"
+);
+
+/// A user by `sub` (`$3`), then whether session `$2` of pool `$1` is
+/// revoked. The flag is a BIGINT on both engines (the Any driver decodes no
+/// SQLite booleans); it follows the user's columns.
+pub(crate) const GET_USER_FOR_ORIGIN: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    ", CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_origins r \
+     WHERE r.pool_id = $1 AND r.origin_jti = $2) THEN 1 ELSE 0 END AS BIGINT) \
+     FROM users WHERE pool_id = $1 AND sub = $3"
+);
+
+/// A user by alias (`$1` pool, `$2` kind, `$3` value key). One round trip:
+/// two primary-key lookups. A missing alias makes the subquery NULL, which
+/// matches no row.
+pub(crate) const GET_USER_BY_ALIAS: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    " FROM users WHERE pool_id = $1 AND username_key = \
+     (SELECT username_key FROM user_aliases \
+      WHERE pool_id = $1 AND kind = $2 AND value_key = $3)"
+);
+
 /// Inserts of 1, 2 or 3 aliases of one user (`$1` pool, `$2` username key,
 /// then kind and value key per alias) in one statement: a user has at most
 /// one alias of each of the three kinds, so one statement covers them all.
@@ -245,16 +284,12 @@ impl UserStore for SqlStore {
         if let Some(lane) = &self.lane {
             return lane.get_user(pool_id, username_key);
         }
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE pool_id = $1 AND username_key = $2"
-        ))
-        .bind(pool_id)
-        .bind(username_key)
-        .fetch_optional(&self.read)
-        .await
-        .map_err(errors::db)?;
+        let row = sqlx::query(GET_USER)
+            .bind(pool_id)
+            .bind(username_key)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(errors::db)?;
         row.as_ref().map(user).transpose().map_err(errors::db)
     }
 
@@ -262,16 +297,12 @@ impl UserStore for SqlStore {
         if let Some(lane) = &self.lane {
             return lane.get_user_by_sub(pool_id, sub);
         }
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE pool_id = $1 AND sub = $2"
-        ))
-        .bind(pool_id)
-        .bind(sub)
-        .fetch_optional(&self.read)
-        .await
-        .map_err(errors::db)?;
+        let row = sqlx::query(GET_USER_BY_SUB)
+            .bind(pool_id)
+            .bind(sub)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(errors::db)?;
         row.as_ref().map(user).transpose().map_err(errors::db)
     }
 
@@ -284,21 +315,13 @@ impl UserStore for SqlStore {
         if let Some(lane) = &self.lane {
             return lane.get_user_by_sub_for_origin(pool_id, sub, origin_jti);
         }
-        // The flag is a BIGINT on both engines (the Any driver decodes no
-        // SQLite booleans); it follows the user's columns.
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            user_columns!(),
-            ", CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_origins r \
-             WHERE r.pool_id = $1 AND r.origin_jti = $3) THEN 1 ELSE 0 END AS BIGINT) \
-             FROM users WHERE pool_id = $1 AND sub = $2"
-        ))
-        .bind(pool_id)
-        .bind(sub)
-        .bind(origin_jti)
-        .fetch_optional(&self.read)
-        .await
-        .map_err(errors::db)?;
+        let row = sqlx::query(GET_USER_FOR_ORIGIN)
+            .bind(pool_id)
+            .bind(origin_jti)
+            .bind(sub)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(errors::db)?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -315,21 +338,13 @@ impl UserStore for SqlStore {
         if let Some(lane) = &self.lane {
             return lane.get_user_by_alias(pool_id, kind, value_key);
         }
-        // One round trip: two primary-key lookups. A missing alias makes the
-        // subquery NULL, which matches no row.
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE pool_id = $1 AND username_key = \
-             (SELECT username_key FROM user_aliases \
-              WHERE pool_id = $1 AND kind = $2 AND value_key = $3)"
-        ))
-        .bind(pool_id)
-        .bind(kind)
-        .bind(value_key)
-        .fetch_optional(&self.read)
-        .await
-        .map_err(errors::db)?;
+        let row = sqlx::query(GET_USER_BY_ALIAS)
+            .bind(pool_id)
+            .bind(kind)
+            .bind(value_key)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(errors::db)?;
         row.as_ref().map(user).transpose().map_err(errors::db)
     }
 

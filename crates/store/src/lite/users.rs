@@ -10,13 +10,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 use super::{Lane, conflict, db};
 use crate::args::{self, Arg};
 use crate::users::{
-    INSERT_ALIASES, INSERT_USER, POOL_FKEY, USER_FKEY, changes, update_sql, user, user_args,
-    user_columns,
+    GET_USER, GET_USER_BY_ALIAS, GET_USER_BY_SUB, GET_USER_FOR_ORIGIN, INSERT_ALIASES, INSERT_USER,
+    POOL_FKEY, USER_FKEY, changes, update_sql, user, user_args,
 };
 
 impl Lane {
-    /// One user by a `WHERE` clause over unique columns (`?1` is the pool),
-    /// with `extra` more columns after the user's decoded by `tail`.
+    /// One user by one of `users`' point reads (`GET_USER…`), with any
+    /// columns after the user's decoded by `tail`.
     fn user_where<T>(
         &self,
         sql: &'static str,
@@ -38,12 +38,7 @@ impl Lane {
         pool_id: &str,
         username_key: &str,
     ) -> StoreResult<Option<UserRecord>> {
-        let sql = concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE pool_id = ?1 AND username_key = ?2"
-        );
-        let found = self.user_where(sql, &[pool_id, username_key], |_| Ok(()))?;
+        let found = self.user_where(GET_USER, &[pool_id, username_key], |_| Ok(()))?;
         Ok(found.map(|(u, ())| u))
     }
 
@@ -53,12 +48,7 @@ impl Lane {
         pool_id: &str,
         sub: &str,
     ) -> StoreResult<Option<UserRecord>> {
-        let sql = concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE pool_id = ?1 AND sub = ?2"
-        );
-        let found = self.user_where(sql, &[pool_id, sub], |_| Ok(()))?;
+        let found = self.user_where(GET_USER_BY_SUB, &[pool_id, sub], |_| Ok(()))?;
         Ok(found.map(|(u, ())| u))
     }
 
@@ -70,14 +60,7 @@ impl Lane {
         sub: &str,
         origin_jti: &str,
     ) -> StoreResult<Option<(UserRecord, bool)>> {
-        let sql = concat!(
-            "SELECT ",
-            user_columns!(),
-            ", EXISTS (SELECT 1 FROM revoked_origins r \
-             WHERE r.pool_id = ?1 AND r.origin_jti = ?3) \
-             FROM users WHERE pool_id = ?1 AND sub = ?2"
-        );
-        self.user_where(sql, &[pool_id, sub, origin_jti], |row| {
+        self.user_where(GET_USER_FOR_ORIGIN, &[pool_id, origin_jti, sub], |row| {
             Ok(row.get::<_, i64>(20)? != 0)
         })
     }
@@ -89,14 +72,7 @@ impl Lane {
         kind: &str,
         value_key: &str,
     ) -> StoreResult<Option<UserRecord>> {
-        let sql = concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE pool_id = ?1 AND username_key = \
-             (SELECT username_key FROM user_aliases \
-              WHERE pool_id = ?1 AND kind = ?2 AND value_key = ?3)"
-        );
-        let found = self.user_where(sql, &[pool_id, kind, value_key], |_| Ok(()))?;
+        let found = self.user_where(GET_USER_BY_ALIAS, &[pool_id, kind, value_key], |_| Ok(()))?;
         Ok(found.map(|(u, ())| u))
     }
 
