@@ -8,7 +8,7 @@ use kognit_core::store::{AuthEventRecord, AuthEventStore, EventFeedback, StoreRe
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::args::{self, Arg, bind};
+use crate::args::Arg;
 use crate::{SqlStore, errors};
 
 /// The foreign key from an event to its user.
@@ -63,15 +63,7 @@ impl AuthEventStore for SqlStore {
             Arg::OptText(e.feedback_provider.as_deref()),
             Arg::OptInt(e.feedback_ms),
         ];
-        if let Some(lane) = &self.lane {
-            lane.execute(INSERT_EVENT, args::values(args), USER_FKEY)
-                .await?;
-            return Ok(());
-        }
-        bind(INSERT_EVENT, args)
-            .execute(&self.write)
-            .await
-            .map_err(errors::fk(USER_FKEY))?;
+        self.execute(INSERT_EVENT, args, USER_FKEY).await?;
         Ok(())
     }
 

@@ -134,6 +134,26 @@ impl SqlStore {
         })
     }
 
+    /// Runs one write statement outside any transaction: through the SQLite
+    /// lane's writer when there is one, else on the write pool. `fk` names
+    /// the foreign key it may violate. The rows it changed.
+    pub(crate) async fn execute(
+        &self,
+        sql: &'static str,
+        args: Vec<args::Arg<'_>>,
+        fk: &'static str,
+    ) -> StoreResult<u64> {
+        if let Some(lane) = &self.lane {
+            let changed = lane.execute(sql, args::values(args), fk).await?;
+            return Ok(u64::try_from(changed).unwrap_or(u64::MAX));
+        }
+        let done = args::bind(sql, args)
+            .execute(&self.write)
+            .await
+            .map_err(errors::fk(fk))?;
+        Ok(done.rows_affected())
+    }
+
     /// The engine behind this store.
     pub fn engine(&self) -> Engine {
         self.engine

@@ -8,7 +8,7 @@
 use async_trait::async_trait;
 use kognit_core::store::{RefreshTokenRecord, StoreResult, TokenStore};
 
-use crate::args::{self, Arg, bind};
+use crate::args::Arg;
 use crate::columns::Columns;
 use crate::{SqlStore, errors};
 
@@ -71,15 +71,7 @@ impl TokenStore for SqlStore {
             Arg::Int(t.expires_ms),
             Arg::OptInt(t.revoked_ms),
         ];
-        if let Some(lane) = &self.lane {
-            lane.execute(INSERT_REFRESH, args::values(args), USER_FKEY)
-                .await?;
-            return Ok(());
-        }
-        bind(INSERT_REFRESH, args)
-            .execute(&self.write)
-            .await
-            .map_err(errors::fk(USER_FKEY))?;
+        self.execute(INSERT_REFRESH, args, USER_FKEY).await?;
         Ok(())
     }
 
