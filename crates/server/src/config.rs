@@ -79,6 +79,11 @@ pub struct Config {
     pub password_hashing: PasswordHashing,
     /// Request-rate limits (per node); 0 turns one off.
     pub rate_limits: RateLimits,
+    /// Addresses or ranges (`10.0.0.0/8`) of the proxies in front of kognit
+    /// whose `X-Forwarded-For` names the client (kognit extension): per-IP
+    /// limits and auth events then use the client's address. Empty: the TCP
+    /// peer is the client.
+    pub trusted_proxies: Vec<String>,
     /// How long kept records live before the periodic purge deletes them.
     pub retention: Retention,
 }
@@ -166,6 +171,7 @@ impl Config {
                 per_ip_per_second: if mode == Mode::Serve { 100 } else { 0 },
                 per_pool_per_second: 0,
             },
+            trusted_proxies: Vec::new(),
             retention: Retention {
                 purge_interval_seconds: 300,
                 outbox_hours: 24,
@@ -248,12 +254,21 @@ impl Config {
         if h.memory_kib < 8 * h.parallelism.max(1) || h.iterations == 0 || h.parallelism == 0 {
             return Err("password_hashing needs memory_kib >= 8 x parallelism, iterations >= 1, parallelism >= 1".into());
         }
+        self.trusted_proxy_ranges()?;
         for k in &self.access_keys {
             if k.id.is_empty() || k.secret.is_empty() {
                 return Err("every access key needs an id and a secret".into());
             }
         }
         Ok(())
+    }
+
+    /// `trusted_proxies`, parsed.
+    pub fn trusted_proxy_ranges(&self) -> Result<Vec<crate::protocol::IpRange>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|r| r.parse().map_err(|e| format!("trusted_proxies: {e}")))
+            .collect()
     }
 
     /// The socket address to bind.

@@ -35,6 +35,8 @@ pub struct AppState {
     pub outbox: bool,
     /// Request-rate limits.
     pub limits: Arc<crate::protocol::Limits>,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[crate::protocol::IpRange]>,
 }
 
 impl AppState {
@@ -49,6 +51,13 @@ impl AppState {
             region: cfg.region.clone(),
             outbox: cfg.outbox,
             limits: Arc::new(crate::protocol::Limits::new(&cfg.rate_limits)),
+            // Validated with the configuration; an entry that does not parse
+            // here (a Config built in code and not validated) is left out.
+            trusted_proxies: cfg
+                .trusted_proxies
+                .iter()
+                .filter_map(|r| r.parse().ok())
+                .collect(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! calls one service function and encodes the answer. No business rules here.
 
 pub(crate) mod auth;
+mod client_ip;
 mod dispatch;
 mod limits;
 mod reply;
@@ -21,6 +22,7 @@ use kognit_wire::validate::{Invalid, validate};
 use tracing::Instrument as _;
 
 use crate::ops::AppState;
+pub use client_ip::IpRange;
 pub use limits::Limits;
 pub use reply::{error_response, success_response};
 
@@ -34,7 +36,8 @@ pub struct Incoming {
     pub headers: HeaderMap,
     /// The body, read in full.
     pub body: Bytes,
-    /// The peer's address, when known.
+    /// The client's address, when known: the TCP peer's, or the one a
+    /// trusted proxy forwarded (`client_ip`).
     pub peer: Option<std::net::IpAddr>,
 }
 
@@ -69,6 +72,7 @@ pub async fn handle(
             .unwrap_or("unknown"),
     };
     let span = tracing::info_span!("request", request_id = %request_id, operation = op_name);
+    let client = client_ip::client_ip(peer.ip(), &headers, &state.trusted_proxies);
     let result = async {
         let body = read_body(body, state.max_body_bytes).await?;
         let incoming = Incoming {
@@ -76,7 +80,7 @@ pub async fn handle(
             uri,
             headers,
             body,
-            peer: Some(peer.ip()),
+            peer: Some(client),
         };
         process(&state, &target, &incoming).await
     }

@@ -230,3 +230,113 @@ async fn rate_limits_answer_too_many_requests() {
         .await;
     assert_eq!(ok.status, 200);
 }
+
+/// SignUp with this X-Forwarded-For; the error name it answers.
+async fn sign_up_from(s: &TestServer, forwarded_for: &str) -> String {
+    let body = json!({"ClientId": "nosuchclient", "Username": "u", "Password": "Passw0rd!"});
+    let r = reqwest::Client::new()
+        .post(&s.url)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", format!("{T}SignUp"))
+        .header("x-forwarded-for", forwarded_for)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    crate::harness::RawReply::read(r)
+        .await
+        .error_type()
+        .to_owned()
+}
+
+/// Behind a trusted proxy (here the tests' own 127.0.0.1), the address in
+/// X-Forwarded-For is the client's: it has its own per-IP budget and is the
+/// one auth events record. Without `trusted_proxies` the header is ignored.
+async fn forwarded_for_names_the_client_behind_trusted_proxies(backend: Backend) {
+    let Some(s) = TestServer::with_mode(backend, kognit::config::Mode::Dev, |c| {
+        c.rate_limits.per_ip_per_second = 1;
+        c.trusted_proxies = vec!["127.0.0.0/8".into()];
+    })
+    .await
+    else {
+        return;
+    };
+    // The burst is twice the rate: the fourth of four quick calls is refused.
+    assert_eq!(
+        sign_up_from(&s, "198.51.100.1").await,
+        "ResourceNotFoundException"
+    );
+    for _ in 0..2 {
+        sign_up_from(&s, "198.51.100.1").await;
+    }
+    assert_eq!(
+        sign_up_from(&s, "198.51.100.1").await,
+        "TooManyRequestsException"
+    );
+    // Another client behind the same proxy has its own budget; a spoofed
+    // entry left of the proxy's own is not taken.
+    let other = "198.51.100.1, 203.0.113.5";
+    assert_eq!(sign_up_from(&s, other).await, "ResourceNotFoundException");
+
+    let c = s.client();
+    let st = crate::auth::setup(&c).await;
+    let body = json!({
+        "ClientId": st.client,
+        "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "pat", "PASSWORD": crate::users::PASSWORD},
+    });
+    let r = reqwest::Client::new()
+        .post(&s.url)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", format!("{T}InitiateAuth"))
+        .header("x-forwarded-for", "2001:db8::7, 127.0.0.1")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let events = c
+        .admin_list_user_auth_events()
+        .user_pool_id(&st.pool)
+        .username("pat")
+        .send()
+        .await
+        .unwrap()
+        .auth_events
+        .unwrap();
+    let ip = events[0]
+        .event_context_data
+        .as_ref()
+        .unwrap()
+        .ip_address
+        .clone();
+    assert_eq!(ip.as_deref(), Some("2001:db8::7"));
+
+    // Not trusted: every request is the TCP peer's, whatever it forwards.
+    let plain = TestServer::with_mode(backend, kognit::config::Mode::Dev, |c| {
+        c.rate_limits.per_ip_per_second = 1;
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        sign_up_from(&plain, "198.51.100.1").await,
+        "ResourceNotFoundException"
+    );
+    for n in 2..4 {
+        sign_up_from(&plain, &format!("198.51.100.{n}")).await;
+    }
+    assert_eq!(
+        sign_up_from(&plain, "198.51.100.4").await,
+        "TooManyRequestsException"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_sqlite() {
+    forwarded_for_names_the_client_behind_trusted_proxies(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_postgres() {
+    forwarded_for_names_the_client_behind_trusted_proxies(Backend::Postgres).await;
+}
