@@ -17,7 +17,7 @@ use crate::users::PASSWORD;
 
 on_both_backends!(sign_in_events_newest_first, pages_and_feedback);
 
-async fn events(c: &Client, pool: &str, user: &str) -> Vec<AuthEventType> {
+pub async fn events(c: &Client, pool: &str, user: &str) -> Vec<AuthEventType> {
     c.admin_list_user_auth_events()
         .user_pool_id(pool)
         .username(user)

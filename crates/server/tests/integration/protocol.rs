@@ -231,22 +231,30 @@ async fn rate_limits_answer_too_many_requests() {
     assert_eq!(ok.status, 200);
 }
 
-/// SignUp with this X-Forwarded-For; the error name it answers.
-async fn sign_up_from(s: &TestServer, forwarded_for: &str) -> String {
-    let body = json!({"ClientId": "nosuchclient", "Username": "u", "Password": "Passw0rd!"});
+/// A raw call of `op` with this X-Forwarded-For header.
+async fn call_from(
+    s: &TestServer,
+    op: &str,
+    body: serde_json::Value,
+    forwarded_for: &str,
+) -> crate::harness::RawReply {
     let r = reqwest::Client::new()
         .post(&s.url)
         .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("{T}SignUp"))
+        .header("x-amz-target", format!("{T}{op}"))
         .header("x-forwarded-for", forwarded_for)
         .body(body.to_string())
         .send()
         .await
         .unwrap();
-    crate::harness::RawReply::read(r)
-        .await
-        .error_type()
-        .to_owned()
+    crate::harness::RawReply::read(r).await
+}
+
+/// SignUp with this X-Forwarded-For; the error name it answers.
+async fn sign_up_from(s: &TestServer, forwarded_for: &str) -> String {
+    let body = json!({"ClientId": "nosuchclient", "Username": "u", "Password": "Passw0rd!"});
+    let r = call_from(s, "SignUp", body, forwarded_for).await;
+    r.error_type().to_owned()
 }
 
 /// Behind a trusted proxy (here the tests' own 127.0.0.1), the address in
@@ -285,25 +293,9 @@ async fn forwarded_for_names_the_client_behind_trusted_proxies(backend: Backend)
         "AuthFlow": "USER_PASSWORD_AUTH",
         "AuthParameters": {"USERNAME": "pat", "PASSWORD": crate::users::PASSWORD},
     });
-    let r = reqwest::Client::new()
-        .post(&s.url)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("{T}InitiateAuth"))
-        .header("x-forwarded-for", "2001:db8::7, 127.0.0.1")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let events = c
-        .admin_list_user_auth_events()
-        .user_pool_id(&st.pool)
-        .username("pat")
-        .send()
-        .await
-        .unwrap()
-        .auth_events
-        .unwrap();
+    let r = call_from(&s, "InitiateAuth", body, "2001:db8::7, 127.0.0.1").await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let events = crate::auth_events::events(&c, &st.pool, "pat").await;
     let ip = events[0]
         .event_context_data
         .as_ref()
