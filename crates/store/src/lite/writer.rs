@@ -10,13 +10,19 @@
 //!
 //! The store's sqlx writer still makes every other write. The two never
 //! contend for SQLite's write lock, which SQLite arbitrates by sleeping: the
-//! lane holds the sqlx write pool's only connection for the length of each
-//! batch, so one of them writes at a time and the other waits in a queue.
+//! lane holds the sqlx write pool's only connection while it writes, so one
+//! of them writes at a time and the other waits in a queue. The lane keeps
+//! that connection across batches while writes keep coming (up to
+//! [`MAX_HOLD`]), since handing it back and forth costs a thread round trip.
 
 use kognit_core::store::{StoreError, StoreResult};
+use std::time::{Duration, Instant};
+
 use rusqlite::Connection;
-use sqlx::AnyPool;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool};
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::timeout;
 
 /// The most writes one transaction commits.
 const MAX_BATCH: usize = 128;
@@ -97,21 +103,56 @@ fn stopped() -> StoreError {
     StoreError::Backend("the SQLite writer has stopped".into())
 }
 
+/// How long the writer keeps the sqlx writer once its queue has run dry:
+/// under load the next write comes within microseconds, and handing the
+/// connection back costs a round trip to sqlx's worker thread (sqlx pings a
+/// connection when it is returned), which every batch would wait for.
+const LINGER: Duration = Duration::from_millis(1);
+
+/// The longest the writer keeps the sqlx writer while writes keep coming;
+/// then it hands the connection back, so a queued sqlx write (the pool
+/// queues fairly) waits at most this long behind a stream of lane writes.
+const MAX_HOLD: Duration = Duration::from_millis(5);
+
 /// The writer task: takes whatever is queued (up to [`MAX_BATCH`]), holds
 /// the sqlx writer, commits the batch on the blocking pool, repeats.
 async fn run(conn: Connection, lock: AnyPool, mut jobs: mpsc::UnboundedReceiver<Box<dyn Work>>) {
     let mut conn = Some(conn);
     let mut batch: Vec<Box<dyn Work>> = Vec::with_capacity(MAX_BATCH);
-    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let mut taken = std::mem::take(&mut batch);
-        let guard = match lock.acquire().await {
-            Ok(guard) => guard,
-            Err(e) => {
-                let why = format!("the SQLite writer is unavailable: {e}");
-                taken.into_iter().for_each(|job| job.answer(Err(&why)));
-                continue;
-            }
+    // The sqlx writer while the lane has it, and since when.
+    let mut held: Option<(PoolConnection<Any>, Instant)> = None;
+    loop {
+        let queued = match held {
+            // Receiving is cancel-safe: nothing is lost when the time runs out.
+            Some(_) => match timeout(LINGER, jobs.recv_many(&mut batch, MAX_BATCH)).await {
+                Ok(queued) => queued,
+                Err(_) => {
+                    held = None;
+                    continue;
+                }
+            },
+            None => jobs.recv_many(&mut batch, MAX_BATCH).await,
         };
+        if queued == 0 {
+            break;
+        }
+        if held
+            .as_ref()
+            .is_some_and(|(_, since)| since.elapsed() >= MAX_HOLD)
+        {
+            held = None;
+        }
+        let mut taken = std::mem::take(&mut batch);
+        if held.is_none() {
+            match lock.acquire().await {
+                Ok(guard) => held = Some((guard, Instant::now())),
+                Err(e) => {
+                    let why = format!("the SQLite writer is unavailable: {e}");
+                    taken.into_iter().for_each(|job| job.answer(Err(&why)));
+                    continue;
+                }
+            }
+        }
         let Some(c) = conn.take() else { break };
         let done = tokio::task::spawn_blocking(move || {
             let commit = commit_batch(&c, &mut taken);
@@ -120,7 +161,6 @@ async fn run(conn: Connection, lock: AnyPool, mut jobs: mpsc::UnboundedReceiver<
             c
         })
         .await;
-        drop(guard);
         match done {
             Ok(c) => conn = Some(c),
             // The runtime is shutting down; the queued callers get "stopped".
