@@ -20,12 +20,10 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// Records one API request.
-pub fn record(operation: &str, error: Option<&str>, seconds: f64) {
-    let labels = [
-        ("operation", operation.to_owned()),
-        ("error", error.unwrap_or("").to_owned()),
-    ];
+/// Records one API request. The names are static, so the labels borrow
+/// them instead of allocating per request.
+pub fn record(operation: &'static str, error: Option<&'static str>, seconds: f64) {
+    let labels = [("operation", operation), ("error", error.unwrap_or(""))];
     metrics::counter!("kognit_requests_total", &labels).increment(1);
     metrics::histogram!("kognit_request_duration_seconds", &labels[..1]).record(seconds);
 }

@@ -30,7 +30,7 @@ pub struct AppState {
     /// Largest body accepted.
     pub max_body_bytes: usize,
     /// The region SigV4 scopes must name.
-    pub region: String,
+    pub region: Arc<str>,
     /// Whether the developer outbox is readable.
     pub outbox: bool,
     /// Request-rate limits.
@@ -48,7 +48,7 @@ impl AppState {
             mode: cfg.mode,
             access_keys: Arc::new(cfg.access_keys.clone()),
             max_body_bytes: cfg.max_body_bytes,
-            region: cfg.region.clone(),
+            region: cfg.region.as_str().into(),
             outbox: cfg.outbox,
             limits: Arc::new(crate::protocol::Limits::new(&cfg.rate_limits)),
             // Validated with the configuration; an entry that does not parse

@@ -92,7 +92,7 @@ pub async fn handle(
         Ok(value) => {
             tracing::debug!(status = 200, elapsed_ms = elapsed * 1000.0, "done");
             crate::metrics::record(op_name, None, elapsed);
-            success_response(&request_id, &value)
+            success_response(&request_id, value)
         }
         Err(e) => {
             tracing::info!(
@@ -166,11 +166,8 @@ fn drop_null_members(value: &mut serde_json::Value) {
     }
 }
 
-async fn process(
-    state: &AppState,
-    target: &str,
-    req: &Incoming,
-) -> Result<serde_json::Value, Error> {
+/// The answer's JSON text.
+async fn process(state: &AppState, target: &str, req: &Incoming) -> Result<String, Error> {
     if let Some(name) = target.strip_prefix(EXTENSION_PREFIX) {
         let admin = auth::authenticate_admin(state, req).await?;
         let value = decode(&req.body)?;
