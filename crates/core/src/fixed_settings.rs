@@ -6,10 +6,11 @@
 //! Called as `X-Amz-Target: Kognit.ChangeUserPoolFixedSettings` (signed like an
 //! admin operation); documented in the README.
 
-use kognit_wire::types::UsernameConfigurationType;
+use kognit_wire::types::{UserPoolType, UsernameConfigurationType};
 use serde::{Deserialize, Serialize};
 
 use crate::service::{Admin, Millis, Service};
+use crate::store::UserCursor;
 use crate::{Error, Result, schema};
 
 /// The request of `Kognit.ChangeUserPoolFixedSettings`; absent members stay as they are.
@@ -44,11 +45,12 @@ fn check_names(what: &str, names: &[String], allowed: &[&str]) -> Result<()> {
 impl Service {
     /// Applies the change when no existing user stands in its way.
     ///
-    /// What blocks a change, once a pool has users: a newly required attribute
-    /// some user lacks; a newly case-insensitive pool where two usernames differ
-    /// only in case; new alias or username attributes whose verified values are
-    /// not unique. The pool store has no users yet (they arrive with the users
-    /// feature), so today every well-formed change passes those checks.
+    /// Once a pool has users, an attribute can become required only if every
+    /// user has it, and the alias attributes, username attributes and case
+    /// sensitivity do not change: each decides the key a user is stored and
+    /// found under (the username key, the alias rows), and kognit does not
+    /// re-key existing users. On an empty pool every well-formed change
+    /// applies.
     pub async fn change_fixed_settings(
         &self,
         _admin: &Admin,
@@ -67,6 +69,19 @@ impl Service {
             return Err(Error::invalid_parameter(format!(
                 "{n} is not a standard attribute; only standard attributes can be required."
             )));
+        }
+        if self.store.count_users(&req.user_pool_id).await? > 0 {
+            let (_, current) = self.load_pool(&req.user_pool_id).await?;
+            keys_unchanged(&current.pool, &req)?;
+            if let Some(required) = &req.required_attributes {
+                let before = required_now(&current.pool);
+                let added: Vec<&str> = required
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|n| !before.contains(n))
+                    .collect();
+                self.every_user_has(&req.user_pool_id, &added).await?;
+            }
         }
         let (doc, ()) = self
             .modify_pool(&req.user_pool_id, now, |doc| {
@@ -111,4 +126,88 @@ impl Service {
             .await?;
         Ok(doc)
     }
+
+    /// InvalidParameterException naming a user who lacks one of `names`.
+    async fn every_user_has(&self, pool_id: &str, names: &[&str]) -> Result<()> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let mut after: Option<UserCursor> = None;
+        loop {
+            let page = self
+                .store
+                .list_users(pool_id, None, after.as_ref(), SCAN_PAGE)
+                .await?;
+            for user in &page {
+                let attrs = crate::users::attrs_of(user)?;
+                if let Some(n) = names.iter().find(|n| !attrs.contains_key(**n)) {
+                    return Err(Error::invalid_parameter(format!(
+                        "{n} can not become required: user {} has no {n}. Set it on every user first.",
+                        user.username
+                    )));
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == SCAN_PAGE as usize => {
+                    after = Some(UserCursor {
+                        value: None,
+                        username_key: last.username_key.clone(),
+                    });
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+}
+
+/// Users read per page when checking a newly required attribute.
+const SCAN_PAGE: u32 = 100;
+
+/// The standard attributes the pool requires now.
+fn required_now(pool: &UserPoolType) -> Vec<&str> {
+    pool.schema_attributes
+        .iter()
+        .flatten()
+        .filter(|a| a.required == Some(true))
+        .filter_map(|a| a.name.as_deref())
+        .collect()
+}
+
+/// The same names, in any order (absent counts as none).
+fn same_set(now: Option<&Vec<String>>, asked: &[String]) -> bool {
+    let mut a: Vec<&str> = now.into_iter().flatten().map(String::as_str).collect();
+    let mut b: Vec<&str> = asked.iter().map(String::as_str).collect();
+    a.sort_unstable();
+    a.dedup();
+    b.sort_unstable();
+    b.dedup();
+    a == b
+}
+
+/// Refuses, for a pool with users, a change of what users are keyed by.
+fn keys_unchanged(pool: &UserPoolType, req: &ChangeFixedSettingsRequest) -> Result<()> {
+    let refuse = |what: &str| {
+        Err(Error::invalid_parameter(format!(
+            "{what} can not change while the pool has users: it decides how each user is stored and found, and kognit does not re-key existing users."
+        )))
+    };
+    if let Some(a) = &req.alias_attributes
+        && !same_set(pool.alias_attributes.as_ref(), a)
+    {
+        return refuse("AliasAttributes");
+    }
+    if let Some(u) = &req.username_attributes
+        && !same_set(pool.username_attributes.as_ref(), u)
+    {
+        return refuse("UsernameAttributes");
+    }
+    let case_sensitive = pool
+        .username_configuration
+        .as_ref()
+        .and_then(|c| c.case_sensitive)
+        .unwrap_or(true);
+    if req.case_sensitive.is_some_and(|cs| cs != case_sensitive) {
+        return refuse("CaseSensitive");
+    }
+    Ok(())
 }

@@ -13,6 +13,7 @@ mod clients;
 mod concurrency;
 mod delivery;
 mod devices;
+mod fixed_settings;
 mod fuzz;
 mod groups;
 mod js_clients;
