@@ -72,6 +72,9 @@ fn next_step(pool: &Pool, rec: &UserRecord) -> Result<Next> {
             if offered.totp {
                 can.push(factor::TOTP);
             }
+            if offered.email {
+                can.push(factor::EMAIL);
+            }
             return Ok(Next::Setup(can));
         }
     }
@@ -117,7 +120,9 @@ impl Service {
                 self.challenge_step(&state, cp)
             }
             Next::Setup(can) => {
-                if !can.contains(&factor::TOTP) {
+                // SMS needs a phone number the user cannot give here; an
+                // authenticator or an email address can be set up.
+                if !can.contains(&factor::TOTP) && !can.contains(&factor::EMAIL) {
                     return Err(Error::new(
                         ErrorCode::InvalidUserPoolConfigurationException,
                         "The user has no MFA factor and the pool offers none that can be set up at sign-in.",
@@ -179,14 +184,12 @@ impl Service {
             let code = self
                 .issue_code(&pool.id, &rec.username_key, Purpose::Mfa, now)
                 .await?;
+            let mut attrs = attrs_of(rec)?;
+            if let Some(address) = &state.setup_email {
+                attrs.insert("email".into(), address.clone());
+            }
             let details = self
-                .send_to_user(
-                    pool,
-                    &rec.username,
-                    &attrs_of(rec)?,
-                    channel,
-                    Content::Mfa(&code),
-                )
+                .send_to_user(pool, &rec.username, &attrs, channel, Content::Mfa(&code))
                 .await?;
             cp.insert(
                 "CODE_DELIVERY_DELIVERY_MEDIUM".into(),
@@ -272,6 +275,9 @@ impl Service {
                 if let Err(e) = redeemed {
                     return Err(self.mfa_failure(&pool, &rec, e, now).await);
                 }
+                if let Some(address) = &state.setup_email {
+                    rec = self.set_up_email_mfa(&pool, &rec, address, now).await?;
+                }
             }
             factor::TOTP => {
                 let code = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
@@ -300,6 +306,27 @@ impl Service {
                 };
                 return self.factor_challenge(&pool, &rec, next, now).await;
             }
+            _ if responses.as_ref().is_some_and(|r| r.contains_key("EMAIL")) => {
+                // MFA_SETUP answered with an email address (as Amplify's
+                // confirmSignIn does): a code goes there, and the EMAIL_OTP
+                // answer with it sets the address up.
+                let address = param(responses, "EMAIL")?;
+                if !PoolFactors::of(&pool).email {
+                    return Err(Error::invalid_parameter(
+                        "Email MFA is not configured for this user pool.",
+                    ));
+                }
+                if !crate::users::attributes::valid_email(address) {
+                    return Err(Error::invalid_parameter("Invalid email address format."));
+                }
+                let next = SessionState {
+                    challenge: factor::EMAIL.to_owned(),
+                    expires_ms: now + session_validity_ms(client),
+                    setup_email: Some(address.to_owned()),
+                    ..state
+                };
+                return self.factor_challenge(&pool, &rec, next, now).await;
+            }
             _ => {
                 // MFA_SETUP: VerifySoftwareToken returned this session once the
                 // new authenticator proved itself.
@@ -313,5 +340,28 @@ impl Service {
         let mfa = challenge != "MFA_SETUP";
         self.grant_after(&pool, client, &rec, state.device_key, mfa, now)
             .await
+    }
+
+    /// The user's email set up as an MFA factor: the address becomes the
+    /// verified `email` (an alias taken by another user answers
+    /// AliasExistsException) and email MFA is enabled. The updated user.
+    async fn set_up_email_mfa(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        address: &str,
+        now: Millis,
+    ) -> Result<UserRecord> {
+        self.change_user(Some(&pool.id), Some(&rec.username), now, |user| {
+            let mut attrs = attrs_of(user)?;
+            attrs.insert("email".into(), address.to_owned());
+            attrs.insert("email_verified".into(), "true".into());
+            crate::users::set_attrs(user, &attrs)?;
+            let mut mfa = UserMfa::of(user);
+            mfa.email = true;
+            mfa.store_in(user)
+        })
+        .await?;
+        self.user(pool, &rec.username).await
     }
 }

@@ -38,6 +38,11 @@ pub(crate) struct SessionState {
     /// The device the client named (DEVICE_KEY), for the device steps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<String>,
+    /// EMAIL_OTP during MFA set-up: the address the user gave in answer to
+    /// MFA_SETUP, which the code went to; it becomes the user's verified
+    /// email, with email MFA on, once the code is right.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_email: Option<String>,
 }
 
 const AAD: &[u8] = b"kognit auth session v1";

@@ -169,7 +169,7 @@ impl Service {
 
     /// Loads a user, applies `change` and saves it (again, if a concurrent
     /// writer got there first).
-    async fn change_user(
+    pub(crate) async fn change_user(
         &self,
         pool_id: Option<&str>,
         username: Option<&str>,

@@ -1,7 +1,8 @@
 //! MFA with codes sent by SMS and email (read back from the developer
 //! outbox): SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, the legacy MFAOptions, MFA
 //! required of a user with a phone number, wrong and spent codes, and the
-//! admin sign-in flow, on both stores.
+//! admin sign-in flow, email MFA set up during sign-in (MFA_SETUP answered
+//! with an address, as Amplify does), on both stores.
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -17,6 +18,7 @@ use crate::users::PASSWORD;
 
 on_both_backends!(
     sms_and_email_codes_and_choosing,
+    email_set_up_at_sign_in,
     required_mfa_uses_the_phone_number,
     wrong_codes_lead_to_lockout,
 );
@@ -412,4 +414,116 @@ async fn wrong_codes_lead_to_lockout(s: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(code(&locked), "NotAuthorizedException");
+}
+
+/// MFA required, the user has no email and no authenticator: MFA_SETUP offers
+/// email, the user answers with an address, the code goes there, and the
+/// right code signs in and makes the address the user's verified email with
+/// email MFA on.
+async fn email_set_up_at_sign_in(s: TestServer) {
+    let c = s.client();
+    let st = setup(&c).await;
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&st.pool)
+        .software_token_mfa_configuration(
+            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder()
+                .enabled(true)
+                .build(),
+        )
+        .email_mfa_configuration(
+            EmailMfaConfigType::builder()
+                .subject("Your code")
+                .message("Use {####} to sign in")
+                .build(),
+        )
+        .mfa_configuration(UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+    c.admin_create_user()
+        .user_pool_id(&st.pool)
+        .username("nia")
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&st.pool)
+        .username("nia")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let (name, session, params) = password_challenge(&c, &st, "nia").await;
+    assert_eq!(name, ChallengeNameType::MfaSetup);
+    assert_eq!(
+        params["MFAS_CAN_SETUP"],
+        r#"["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#
+    );
+    let setup_with = |address: &'static str| {
+        c.respond_to_auth_challenge()
+            .client_id(&st.client)
+            .challenge_name(ChallengeNameType::MfaSetup)
+            .session(&session)
+            .challenge_responses("USERNAME", "nia")
+            .challenge_responses("EMAIL", address)
+            .send()
+    };
+    let bad = setup_with("not-an-address").await.unwrap_err();
+    assert_eq!(code(&bad), "InvalidParameterException");
+    let otp = setup_with("nia@example.net").await.unwrap();
+    assert_eq!(otp.challenge_name, Some(ChallengeNameType::EmailOtp));
+    let cp = otp.challenge_parameters.unwrap();
+    assert_eq!(cp["CODE_DELIVERY_DELIVERY_MEDIUM"], "EMAIL");
+    let msg = s.latest_message(&st.pool, "nia").await.unwrap();
+    assert_eq!(
+        (msg["channel"].as_str(), msg["destination"].as_str()),
+        (Some("EMAIL"), Some("nia@example.net"))
+    );
+    assert_eq!(msg["subject"], "Your code");
+    let otp_session = otp.session.unwrap();
+    let wrong = answer(
+        &c,
+        &st,
+        "nia",
+        ChallengeNameType::EmailOtp,
+        &otp_session,
+        "EMAIL_OTP_CODE",
+        "000000x",
+    )
+    .await;
+    assert!(wrong.unwrap_err().starts_with("CodeMismatchException"));
+    // Nothing is set up before the right code.
+    assert!(
+        admin_view(&c, &st.pool, "nia")
+            .await
+            .user_mfa_setting_list()
+            .is_empty()
+    );
+    let done = answer(
+        &c,
+        &st,
+        "nia",
+        ChallengeNameType::EmailOtp,
+        &otp_session,
+        "EMAIL_OTP_CODE",
+        msg["code"].as_str().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(done.authentication_result.unwrap().access_token.is_some());
+    let view = admin_view(&c, &st.pool, "nia").await;
+    assert_eq!(view.user_mfa_setting_list(), ["EMAIL_OTP".to_owned()]);
+    let attr_of = |n: &str| {
+        view.user_attributes()
+            .iter()
+            .find(|a| a.name == n)
+            .and_then(|a| a.value.clone())
+    };
+    assert_eq!(attr_of("email").as_deref(), Some("nia@example.net"));
+    assert_eq!(attr_of("email_verified").as_deref(), Some("true"));
+    // The next sign-in asks for an emailed code straight away.
+    let (name, _, _) = password_challenge(&c, &st, "nia").await;
+    assert_eq!(name, ChallengeNameType::EmailOtp);
 }
