@@ -79,16 +79,7 @@ async fn fixed_settings_extension(s: TestServer) {
 /// and an attribute becomes required only when every user has it.
 async fn fixed_settings_with_users(s: TestServer) {
     let c = s.client();
-    let id = c
-        .create_user_pool()
-        .pool_name("fixed-users")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let id = crate::harness::create_pool(&c, "fixed-users").await;
     let attr = |n: &str, v: &str| AttributeType::builder().name(n).value(v).build().unwrap();
     c.admin_create_user()
         .user_pool_id(&id)

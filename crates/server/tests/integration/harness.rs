@@ -192,6 +192,12 @@ impl RawReply {
 }
 
 /// The Cognito error name of a failed SDK call.
+/// A new pool with Cognito's defaults; its id.
+pub async fn create_pool(c: &cognito::Client, name: &str) -> String {
+    let pool = c.create_user_pool().pool_name(name).send().await.unwrap();
+    pool.user_pool.and_then(|p| p.id).expect("pool id")
+}
+
 pub fn code<E, R>(e: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> String
 where
     E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata,

@@ -57,18 +57,21 @@ async fn prefer(c: &Client, st: &Setup, user: &str, sms: (bool, bool), email: (b
         .unwrap();
 }
 
+/// The pool's email MFA texts.
+fn email_mfa() -> EmailMfaConfigType {
+    EmailMfaConfigType::builder()
+        .subject("Your code")
+        .message("Use {####} to sign in")
+        .build()
+}
+
 async fn sms_and_email_codes_and_choosing(s: TestServer) {
     let c = s.client();
     let st = setup(&c).await;
     set_mfa(&c, &st.pool, UserPoolMfaType::Optional, true).await;
     c.set_user_pool_mfa_config()
         .user_pool_id(&st.pool)
-        .email_mfa_configuration(
-            EmailMfaConfigType::builder()
-                .subject("Your code")
-                .message("Use {####} to sign in")
-                .build(),
-        )
+        .email_mfa_configuration(email_mfa())
         .mfa_configuration(UserPoolMfaType::Optional)
         .send()
         .await
@@ -430,12 +433,7 @@ async fn email_set_up_at_sign_in(s: TestServer) {
                 .enabled(true)
                 .build(),
         )
-        .email_mfa_configuration(
-            EmailMfaConfigType::builder()
-                .subject("Your code")
-                .message("Use {####} to sign in")
-                .build(),
-        )
+        .email_mfa_configuration(email_mfa())
         .mfa_configuration(UserPoolMfaType::On)
         .send()
         .await
