@@ -12,8 +12,9 @@
 //!   synchronous calls on the calling thread, on a few read-only connections
 //!   with their statements prepared once. Each touches a handful of B-tree
 //!   pages, so it is as short as the in-memory work around it and holds the
-//!   async worker it runs on no longer than that work does. Scans
-//!   (ListUsers) stay on the sqlx pools.
+//!   async worker it runs on no longer than that work does. ListUsers
+//!   pages are read the same way under a budget of SQLite steps; a page
+//!   that runs past it is read again on the blocking pool.
 //! - **Writes** of users go to the [`writer`], which commits whatever is
 //!   queued at the same moment as one transaction.
 //!
@@ -26,7 +27,7 @@ mod users;
 mod writer;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use kognit_core::store::{StoreError, StoreResult};
@@ -63,6 +64,8 @@ pub(crate) struct Lane {
     readers: Box<[Mutex<Connection>]>,
     next: AtomicUsize,
     writer: writer::Writer,
+    /// Budget checks an inline ListUsers page may use (`users::list_users`).
+    inline_checks: AtomicU32,
 }
 
 impl std::fmt::Debug for Lane {
@@ -98,7 +101,15 @@ impl Lane {
             readers,
             next: AtomicUsize::new(0),
             writer: writer::Writer::spawn(conn, write.clone()),
+            inline_checks: AtomicU32::new(users::INLINE_BUDGET),
         })
+    }
+
+    /// Sets the inline ListUsers budget (tests: a tiny one sends every page
+    /// past it, to the blocking pool).
+    #[cfg(test)]
+    pub(crate) fn set_inline_checks(&self, checks: u32) {
+        self.inline_checks.store(checks, Ordering::Relaxed);
     }
 
     /// Runs `f` on a free reader (waiting for one only if all are busy).

@@ -76,23 +76,43 @@ impl Lane {
         Ok(found.map(|(u, ())| u))
     }
 
-    /// A page of ListUsers (`user_list::statement`'s text and values). An
-    /// index range read of at most a page (60) of rows, but a filter that
-    /// matches few users may walk many index entries to fill it, so it runs
-    /// on the blocking pool, not on the calling thread.
+    /// A ListUsers page. Most pages are a short index walk, read here on
+    /// the calling thread like the point reads, under a budget of SQLite
+    /// steps; a page that runs past it (a broad prefix, whose matches are
+    /// all sorted by username) is abandoned and read again on the blocking
+    /// pool, so the async worker is never held for long.
     pub(crate) async fn list_users(
         self: &Arc<Self>,
         sql: &'static str,
         values: Vec<Value>,
     ) -> StoreResult<Vec<UserRecord>> {
+        let quick = self.read(|conn| {
+            let mut left = self
+                .inline_checks
+                .load(std::sync::atomic::Ordering::Relaxed);
+            conn.progress_handler(
+                STEPS_PER_CHECK,
+                Some(move || {
+                    left = left.saturating_sub(1);
+                    left == 0
+                }),
+            )?;
+            let page = page(conn, sql, values.clone());
+            conn.progress_handler(STEPS_PER_CHECK, None::<fn() -> bool>)?;
+            match page {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+                {
+                    Ok(None)
+                }
+                other => other.map(Some),
+            }
+        })?;
+        if let Some(users) = quick {
+            return Ok(users);
+        }
         let lane = Arc::clone(self);
-        let read = move || {
-            lane.read(|conn| {
-                let mut stmt = conn.prepare_cached(sql)?;
-                let rows = stmt.query_map(params_from_iter(values), |row| user(row))?;
-                rows.collect()
-            })
-        };
+        let read = move || lane.read(|conn| page(conn, sql, values));
         tokio::task::spawn_blocking(read)
             .await
             .map_err(|e| StoreError::Backend(format!("ListUsers read: {e}")))?
@@ -179,4 +199,20 @@ fn insert_aliases(
             .map_err(conflict(USER_FKEY))?;
     }
     Ok(())
+}
+
+/// SQLite virtual-machine steps between two checks of an inline ListUsers
+/// page's budget.
+const STEPS_PER_CHECK: i32 = 1000;
+
+/// Checks an inline page may use: 20,000 steps cover a page of 60 users
+/// read from an index walk several times over (about 3,000–5,000 steps),
+/// and take well under a millisecond.
+pub(super) const INLINE_BUDGET: u32 = 20;
+
+/// The users a ListUsers statement returns.
+fn page(conn: &Connection, sql: &str, values: Vec<Value>) -> rusqlite::Result<Vec<UserRecord>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params_from_iter(values), |row| user(row))?;
+    rows.collect()
 }

@@ -286,3 +286,38 @@ store_test!(prefix_pages_in_value_order, |ctx: Ctx| async move {
     let keys: Vec<_> = rest.iter().map(|u| u.username_key.as_str()).collect();
     assert_eq!(keys, ["k2", "k5", "k1"]);
 });
+
+store_test!(
+    pages_past_the_inline_budget_read_the_same,
+    |ctx: Ctx| async move {
+        // On a SQLite file a page is read inline under a budget of steps, and
+        // one that runs past it again on the blocking pool: both give the page.
+        let s = &ctx.store;
+        s.insert_pool(&pool("p")).await.unwrap();
+        for n in 0..150 {
+            s.insert_user(&user("p", &format!("u{n:03}")), &[])
+                .await
+                .unwrap();
+        }
+        let filter = UserFilter {
+            column: UserColumn::Email,
+            prefix: true,
+            value: "u1".into(),
+        };
+        let read = || async {
+            let all = s.list_users("p", None, None, 60).await.unwrap();
+            let some = s.list_users("p", Some(&filter), None, 60).await.unwrap();
+            (all, some)
+        };
+        let inline = read().await;
+        assert_eq!(inline.0.len(), 60);
+        assert_eq!(inline.0[0].username_key, "u000");
+        assert_eq!(inline.1.len(), 50);
+        assert_eq!(inline.1[0].username_key, "u100");
+        if let Some(lane) = &s.lane {
+            // One check of 1,000 steps: far less than 60 users take.
+            lane.set_inline_checks(1);
+            assert_eq!(read().await, inline);
+        }
+    }
+);
