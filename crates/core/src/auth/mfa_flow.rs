@@ -306,7 +306,7 @@ impl Service {
                 };
                 return self.factor_challenge(&pool, &rec, next, now).await;
             }
-            _ if responses.as_ref().is_some_and(|r| r.contains_key("EMAIL")) => {
+            "MFA_SETUP" if responses.as_ref().is_some_and(|r| r.contains_key("EMAIL")) => {
                 // MFA_SETUP answered with an email address (as Amplify's
                 // confirmSignIn does): a code goes there, and the EMAIL_OTP
                 // answer with it sets the address up.

@@ -51,13 +51,9 @@ impl AppState {
             region: cfg.region.as_str().into(),
             outbox: cfg.outbox,
             limits: Arc::new(crate::protocol::Limits::new(&cfg.rate_limits)),
-            // Validated with the configuration; an entry that does not parse
-            // here (a Config built in code and not validated) is left out.
-            trusted_proxies: cfg
-                .trusted_proxies
-                .iter()
-                .filter_map(|r| r.parse().ok())
-                .collect(),
+            // Validated with the configuration; one built in code and not
+            // validated trusts no proxy if an entry does not parse.
+            trusted_proxies: cfg.trusted_proxy_ranges().unwrap_or_default().into(),
         }
     }
 }

@@ -97,7 +97,7 @@ impl Lane {
                     left == 0
                 }),
             )?;
-            let page = page(conn, sql, values.clone());
+            let page = page(conn, sql, &values);
             conn.progress_handler(STEPS_PER_CHECK, None::<fn() -> bool>)?;
             match page {
                 Err(rusqlite::Error::SqliteFailure(e, _))
@@ -112,7 +112,7 @@ impl Lane {
             return Ok(users);
         }
         let lane = Arc::clone(self);
-        let read = move || lane.read(|conn| page(conn, sql, values));
+        let read = move || lane.read(|conn| page(conn, sql, &values));
         tokio::task::spawn_blocking(read)
             .await
             .map_err(|e| StoreError::Backend(format!("ListUsers read: {e}")))?
@@ -211,7 +211,7 @@ const STEPS_PER_CHECK: i32 = 1000;
 pub(super) const INLINE_BUDGET: u32 = 20;
 
 /// The users a ListUsers statement returns.
-fn page(conn: &Connection, sql: &str, values: Vec<Value>) -> rusqlite::Result<Vec<UserRecord>> {
+fn page(conn: &Connection, sql: &str, values: &[Value]) -> rusqlite::Result<Vec<UserRecord>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params_from_iter(values), |row| user(row))?;
     rows.collect()
