@@ -39,17 +39,12 @@ pub fn attr(name: &str, value: &str) -> AttributeType {
 
 /// A pool with a client allowing every flow, and a confirmed user `pat`.
 pub async fn setup(c: &Client) -> Setup {
-    let pool = c
-        .create_user_pool()
-        .pool_name("signin")
-        .auto_verified_attributes(VerifiedAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("signin")
+            .auto_verified_attributes(VerifiedAttributeType::Email),
+    )
+    .await;
     let client = c
         .create_user_pool_client()
         .user_pool_id(&pool)
@@ -76,14 +71,22 @@ pub async fn create_user(c: &Client, pool: &str, name: &str) {
 /// A confirmed user `name` with a verified `<name>@example.com` and these
 /// further attributes, password [`PASSWORD`].
 pub async fn create_user_with(c: &Client, pool: &str, name: &str, more: &[AttributeType]) {
+    let mut attrs = vec![
+        attr("email", &format!("{name}@example.com")),
+        attr("email_verified", "true"),
+    ];
+    attrs.extend_from_slice(more);
+    create_confirmed(c, pool, name, &attrs).await;
+}
+
+/// A confirmed user `name` with exactly these attributes, password [`PASSWORD`].
+pub async fn create_confirmed(c: &Client, pool: &str, name: &str, attrs: &[AttributeType]) {
     let mut req = c
         .admin_create_user()
         .user_pool_id(pool)
         .username(name)
-        .user_attributes(attr("email", &format!("{name}@example.com")))
-        .user_attributes(attr("email_verified", "true"))
         .message_action(MessageActionType::Suppress);
-    for a in more {
+    for a in attrs {
         req = req.user_attributes(a.clone());
     }
     req.send().await.unwrap();

@@ -12,15 +12,7 @@ use crate::on_both_backends;
 on_both_backends!(client_lifecycle, client_secret_rotation, client_rules);
 
 async fn new_pool(c: &aws_sdk_cognitoidentityprovider::Client) -> String {
-    c.create_user_pool()
-        .pool_name("apps")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap()
+    crate::harness::create_pool(c, "apps").await
 }
 
 async fn client_lifecycle(s: TestServer) {

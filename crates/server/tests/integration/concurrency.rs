@@ -61,17 +61,12 @@ async fn one_username_many_signups(s: TestServer) {
 
 async fn one_alias_many_claims(s: TestServer) {
     let c = s.client();
-    let pool = c
-        .create_user_pool()
-        .pool_name("alias")
-        .alias_attributes(AliasAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("alias")
+            .alias_attributes(AliasAttributeType::Email),
+    )
+    .await;
     let mut tasks = Vec::new();
     for i in 0..RACERS {
         let (c, pool) = (c.clone(), pool.clone());

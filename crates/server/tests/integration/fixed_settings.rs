@@ -12,17 +12,12 @@ on_both_backends!(fixed_settings_extension, fixed_settings_with_users);
 /// kognit's extension: change what Cognito fixes at creation.
 async fn fixed_settings_extension(s: TestServer) {
     let c = s.client();
-    let id = c
-        .create_user_pool()
-        .pool_name("fixed")
-        .alias_attributes(aws_sdk_cognitoidentityprovider::types::AliasAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let id = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("fixed")
+            .alias_attributes(aws_sdk_cognitoidentityprovider::types::AliasAttributeType::Email),
+    )
+    .await;
     let target = Some("Kognit.ChangeUserPoolFixedSettings");
     let body = serde_json::json!({
         "UserPoolId": id,
@@ -33,14 +28,7 @@ async fn fixed_settings_extension(s: TestServer) {
     });
     let r = s.raw(target, body.to_string()).await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let p = c
-        .describe_user_pool()
-        .user_pool_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap();
+    let p = crate::harness::describe_pool(&c, &id).await;
     assert_eq!(p.username_attributes.unwrap().len(), 1);
     assert!(p.alias_attributes.unwrap_or_default().is_empty());
     assert!(!p.username_configuration.unwrap().case_sensitive);

@@ -192,10 +192,28 @@ impl RawReply {
 }
 
 /// The Cognito error name of a failed SDK call.
+/// Sends a CreateUserPool request; the new pool's id.
+pub async fn pool_id(
+    req: cognito::operation::create_user_pool::builders::CreateUserPoolFluentBuilder,
+) -> String {
+    let pool = req.send().await.unwrap();
+    pool.user_pool.and_then(|p| p.id).expect("pool id")
+}
+
+/// DescribeUserPool's pool.
+pub async fn describe_pool(c: &cognito::Client, id: &str) -> cognito::types::UserPoolType {
+    let out = c
+        .describe_user_pool()
+        .user_pool_id(id)
+        .send()
+        .await
+        .unwrap();
+    out.user_pool.expect("user pool")
+}
+
 /// A new pool with Cognito's defaults; its id.
 pub async fn create_pool(c: &cognito::Client, name: &str) -> String {
-    let pool = c.create_user_pool().pool_name(name).send().await.unwrap();
-    pool.user_pool.and_then(|p| p.id).expect("pool id")
+    pool_id(c.create_user_pool().pool_name(name)).await
 }
 
 pub fn code<E, R>(e: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> String

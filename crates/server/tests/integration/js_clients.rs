@@ -233,17 +233,12 @@ async fn js_srp_with_email_as_username(s: TestServer) {
         return;
     }
     let c = s.client();
-    let pool = c
-        .create_user_pool()
-        .pool_name("email-signin")
-        .username_attributes(UsernameAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("email-signin")
+            .username_attributes(UsernameAttributeType::Email),
+    )
+    .await;
     let client = c
         .create_user_pool_client()
         .user_pool_id(&pool)

@@ -438,21 +438,7 @@ async fn email_set_up_at_sign_in(s: TestServer) {
         .send()
         .await
         .unwrap();
-    c.admin_create_user()
-        .user_pool_id(&st.pool)
-        .username("nia")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&st.pool)
-        .username("nia")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    crate::auth::create_confirmed(&c, &st.pool, "nia", &[]).await;
     let (name, session, params) = password_challenge(&c, &st, "nia").await;
     assert_eq!(name, ChallengeNameType::MfaSetup);
     assert_eq!(

@@ -108,18 +108,15 @@ async fn create_describe_defaults(s: TestServer) {
 
 async fn update_resets_and_keeps(s: TestServer) {
     let c = s.client();
-    let id = c
-        .create_user_pool()
-        .pool_name("upd")
-        .deletion_protection(DeletionProtectionType::Active)
-        .username_attributes(aws_sdk_cognitoidentityprovider::types::UsernameAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let id = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("upd")
+            .deletion_protection(DeletionProtectionType::Active)
+            .username_attributes(
+                aws_sdk_cognitoidentityprovider::types::UsernameAttributeType::Email,
+            ),
+    )
+    .await;
     c.update_user_pool()
         .user_pool_id(&id)
         .policies(
@@ -130,14 +127,7 @@ async fn update_resets_and_keeps(s: TestServer) {
         .send()
         .await
         .unwrap();
-    let p = c
-        .describe_user_pool()
-        .user_pool_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap();
+    let p = crate::harness::describe_pool(&c, &id).await;
     let pp = p.policies.unwrap().password_policy.unwrap();
     assert_eq!(pp.minimum_length, Some(12));
     assert!(!pp.require_uppercase);
@@ -203,17 +193,12 @@ async fn list_pages(s: TestServer) {
 
 async fn delete_and_protection(s: TestServer) {
     let c = s.client();
-    let id = c
-        .create_user_pool()
-        .pool_name("prot")
-        .deletion_protection(DeletionProtectionType::Active)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let id = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("prot")
+            .deletion_protection(DeletionProtectionType::Active),
+    )
+    .await;
     let client_id = c
         .create_user_pool_client()
         .user_pool_id(&id)
@@ -266,16 +251,7 @@ async fn delete_and_protection(s: TestServer) {
 
 async fn custom_attributes(s: TestServer) {
     let c = s.client();
-    let id = c
-        .create_user_pool()
-        .pool_name("ca")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let id = crate::harness::create_pool(&c, "ca").await;
     let attr = |n: &str| {
         SchemaAttributeType::builder()
             .name(n)
@@ -309,14 +285,7 @@ async fn custom_attributes(s: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(code(&required), "InvalidParameterException");
-    let p = c
-        .describe_user_pool()
-        .user_pool_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap();
+    let p = crate::harness::describe_pool(&c, &id).await;
     let level = p
         .schema_attributes
         .unwrap()
@@ -328,16 +297,7 @@ async fn custom_attributes(s: TestServer) {
 
 async fn mfa_config(s: TestServer) {
     let c = s.client();
-    let id = c
-        .create_user_pool()
-        .pool_name("mfa")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let id = crate::harness::create_pool(&c, "mfa").await;
     let got = c
         .get_user_pool_mfa_config()
         .user_pool_id(&id)
@@ -371,14 +331,7 @@ async fn mfa_config(s: TestServer) {
         .await
         .unwrap();
     assert!(got.software_token_mfa_configuration.unwrap().enabled);
-    let p = c
-        .describe_user_pool()
-        .user_pool_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap();
+    let p = crate::harness::describe_pool(&c, &id).await;
     assert_eq!(p.mfa_configuration, Some(UserPoolMfaType::Optional));
 }
 
@@ -436,16 +389,7 @@ async fn tags(s: TestServer) {
 
 async fn survives_restart(mut s: TestServer) {
     let c = s.client();
-    let id = c
-        .create_user_pool()
-        .pool_name("keep")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let id = crate::harness::create_pool(&c, "keep").await;
     let client = c
         .create_user_pool_client()
         .user_pool_id(&id)
@@ -458,14 +402,7 @@ async fn survives_restart(mut s: TestServer) {
         .unwrap();
     s.restart().await;
     let c = s.client();
-    let p = c
-        .describe_user_pool()
-        .user_pool_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap();
+    let p = crate::harness::describe_pool(&c, &id).await;
     assert_eq!(p.name.as_deref(), Some("keep"));
     let d = c
         .describe_user_pool_client()

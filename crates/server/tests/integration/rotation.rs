@@ -37,16 +37,7 @@ async fn client(c: &aws_sdk_cognitoidentityprovider::Client, pool: &str, rotate:
 }
 
 async fn pool(c: &aws_sdk_cognitoidentityprovider::Client) -> String {
-    let pool = c
-        .create_user_pool()
-        .pool_name("rot")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = crate::harness::create_pool(c, "rot").await;
     create_user(c, &pool, "pat").await;
     pool
 }

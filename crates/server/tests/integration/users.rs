@@ -30,23 +30,18 @@ pub fn attr(name: &str, value: &str) -> AttributeType {
 
 /// A pool that auto-verifies email and requires it, with one client.
 pub async fn email_pool(c: &Client, prevent: bool) -> (String, String) {
-    let pool = c
-        .create_user_pool()
-        .pool_name("users")
-        .auto_verified_attributes(VerifiedAttributeType::Email)
-        .schema(
-            SchemaAttributeType::builder()
-                .name("email")
-                .required(true)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("users")
+            .auto_verified_attributes(VerifiedAttributeType::Email)
+            .schema(
+                SchemaAttributeType::builder()
+                    .name("email")
+                    .required(true)
+                    .build(),
+            ),
+    )
+    .await;
     let mut req = c
         .create_user_pool_client()
         .user_pool_id(&pool)
@@ -418,24 +413,19 @@ pub async fn email_pool_client(c: &Client, pool: &str) -> String {
 
 async fn email_as_username(s: TestServer) {
     let c = s.client();
-    let pool = c
-        .create_user_pool()
-        .pool_name("emails")
-        .username_attributes(UsernameAttributeType::Email)
-        .username_configuration(
-            UsernameConfigurationType::builder()
-                .case_sensitive(false)
-                .build()
-                .unwrap(),
-        )
-        .auto_verified_attributes(VerifiedAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("emails")
+            .username_attributes(UsernameAttributeType::Email)
+            .username_configuration(
+                UsernameConfigurationType::builder()
+                    .case_sensitive(false)
+                    .build()
+                    .unwrap(),
+            )
+            .auto_verified_attributes(VerifiedAttributeType::Email),
+    )
+    .await;
     let client = email_pool_client(&c, &pool).await;
     let out = c
         .sign_up()

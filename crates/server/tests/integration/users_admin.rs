@@ -212,14 +212,7 @@ async fn admin_user_management(s: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(code_of(&gone), "UserNotFoundException");
-    let p = c
-        .describe_user_pool()
-        .user_pool_id(&pool)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap();
+    let p = crate::harness::describe_pool(&c, &pool).await;
     assert_eq!(p.estimated_number_of_users, 1);
 }
 

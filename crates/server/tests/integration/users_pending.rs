@@ -15,22 +15,17 @@ use crate::users::PASSWORD;
 on_both_backends!(new_email_waits_for_verification);
 
 async fn pool_holding_email(c: &Client) -> Setup {
-    let pool = c
-        .create_user_pool()
-        .pool_name("held")
-        .auto_verified_attributes(VerifiedAttributeType::Email)
-        .user_attribute_update_settings(
-            UserAttributeUpdateSettingsType::builder()
-                .attributes_require_verification_before_update(VerifiedAttributeType::Email)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("held")
+            .auto_verified_attributes(VerifiedAttributeType::Email)
+            .user_attribute_update_settings(
+                UserAttributeUpdateSettingsType::builder()
+                    .attributes_require_verification_before_update(VerifiedAttributeType::Email)
+                    .build(),
+            ),
+    )
+    .await;
     let client = c
         .create_user_pool_client()
         .user_pool_id(&pool)

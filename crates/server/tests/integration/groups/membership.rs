@@ -149,17 +149,12 @@ async fn membership_by_alias(s: TestServer) {
     // Email as username: the stored username is a UUID, and the admin
     // operations find the user by the email too.
     let c = s.client();
-    let pool = c
-        .create_user_pool()
-        .pool_name("by-email")
-        .username_attributes(UsernameAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("by-email")
+            .username_attributes(UsernameAttributeType::Email),
+    )
+    .await;
     let email = AttributeType::builder()
         .name("email")
         .value("ann@example.com");
