@@ -130,13 +130,7 @@ async fn fixed_settings_with_users(s: TestServer) {
         assert!(message.contains(what), "{message}");
     }
     // Nothing was changed by the refusals.
-    let p = c
-        .describe_user_pool()
-        .user_pool_id(&id)
-        .send()
-        .await
-        .unwrap();
-    let p = p.user_pool.unwrap();
+    let p = crate::harness::describe_pool(&c, &id).await;
     assert!(p.alias_attributes().is_empty());
     let required = |p: &aws_sdk_cognitoidentityprovider::types::UserPoolType| -> Vec<String> {
         p.schema_attributes()
@@ -156,13 +150,8 @@ async fn fixed_settings_with_users(s: TestServer) {
     let same = serde_json::json!({"CaseSensitive": true, "AliasAttributes": [], "RequiredAttributes": ["email"]});
     let r = change(same).await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let p = c
-        .describe_user_pool()
-        .user_pool_id(&id)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(required(&p.user_pool.unwrap()), ["sub", "email"]);
+    let p = crate::harness::describe_pool(&c, &id).await;
+    assert_eq!(required(&p), ["sub", "email"]);
     // Once the pool is empty again, the keys may change.
     for name in std::iter::once("Alice".to_owned()).chain((0..105).map(|n| format!("u{n:03}"))) {
         c.admin_delete_user()
