@@ -7,6 +7,7 @@ use sqlx::Row;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 
+use crate::args::Arg;
 use crate::{SqlStore, errors};
 
 /// The foreign key from a client to its pool.
@@ -154,17 +155,16 @@ impl ClientStore for SqlStore {
         after: Option<&str>,
         limit: u32,
     ) -> StoreResult<Vec<ClientRecord>> {
-        let rows = sqlx::query(
-            "SELECT pool_id, client_id, name, config, created_ms, version \
+        let rows = self
+            .read_page(
+                "SELECT pool_id, client_id, name, config, created_ms, version \
              FROM user_pool_clients WHERE pool_id = $1 AND client_id > $2 \
              ORDER BY client_id LIMIT $3",
-        )
-        .bind(pool_id)
-        .bind(after.unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(errors::db)?;
+                vec![Arg::Text(pool_id)],
+                after,
+                limit,
+            )
+            .await?;
         rows.iter()
             .map(client)
             .collect::<Result<_, _>>()

@@ -10,6 +10,7 @@ use kognit_core::store::{DeviceRecord, DeviceStore, StoreResult};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::args::Arg;
 use crate::{SqlStore, errors};
 
 /// The foreign key from a device to its user.
@@ -91,19 +92,19 @@ impl DeviceStore for SqlStore {
         limit: u32,
     ) -> StoreResult<Vec<DeviceRecord>> {
         // Keyset paging on the primary key, "" before every key.
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            device_columns!(),
-            " FROM devices WHERE pool_id = $1 AND username_key = $2 AND device_key > $3 \
+        let rows = self
+            .read_page(
+                concat!(
+                    "SELECT ",
+                    device_columns!(),
+                    " FROM devices WHERE pool_id = $1 AND username_key = $2 AND device_key > $3 \
              ORDER BY device_key LIMIT $4"
-        ))
-        .bind(pool_id)
-        .bind(username_key)
-        .bind(after.unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(errors::db)?;
+                ),
+                vec![Arg::Text(pool_id), Arg::Text(username_key)],
+                after,
+                limit,
+            )
+            .await?;
         rows.iter()
             .map(device)
             .collect::<Result<_, _>>()

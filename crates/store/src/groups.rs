@@ -12,6 +12,7 @@ use kognit_core::store::{
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::args::Arg;
 use crate::columns::Columns;
 use crate::users::{user_columns, users};
 use crate::{SqlStore, errors};
@@ -171,18 +172,19 @@ impl GroupStore for SqlStore {
         limit: u32,
     ) -> StoreResult<Vec<GroupRecord>> {
         // Keyset paging on the primary key, "" before every name (as pools).
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            group_columns!(),
-            " FROM user_groups WHERE pool_id = $1 AND group_name > $2 \
+        let rows = self
+            .read_page(
+                concat!(
+                    "SELECT ",
+                    group_columns!(),
+                    " FROM user_groups WHERE pool_id = $1 AND group_name > $2 \
              ORDER BY group_name LIMIT $3"
-        ))
-        .bind(pool_id)
-        .bind(after.unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(errors::db)?;
+                ),
+                vec![Arg::Text(pool_id)],
+                after,
+                limit,
+            )
+            .await?;
         groups(&rows)
     }
 
@@ -273,14 +275,14 @@ impl GroupStore for SqlStore {
         if let Some(lane) = &self.lane {
             return lane.list_user_groups(pool_id, username_key, after, limit);
         }
-        let rows = sqlx::query(LIST_USER_GROUPS)
-            .bind(pool_id)
-            .bind(username_key)
-            .bind(after.unwrap_or(""))
-            .bind(i64::from(limit))
-            .fetch_all(&self.read)
-            .await
-            .map_err(errors::db)?;
+        let rows = self
+            .read_page(
+                LIST_USER_GROUPS,
+                vec![Arg::Text(pool_id), Arg::Text(username_key)],
+                after,
+                limit,
+            )
+            .await?;
         groups(&rows)
     }
 
@@ -293,21 +295,21 @@ impl GroupStore for SqlStore {
     ) -> StoreResult<Vec<UserRecord>> {
         // The page of keys comes from the membership primary key in order;
         // the users are then found by theirs.
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE pool_id = $1 AND username_key IN \
+        let rows = self
+            .read_page(
+                concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE pool_id = $1 AND username_key IN \
              (SELECT username_key FROM group_members WHERE pool_id = $1 AND group_name = $2 \
               AND username_key > $3 ORDER BY username_key LIMIT $4) \
              ORDER BY username_key"
-        ))
-        .bind(pool_id)
-        .bind(group_name)
-        .bind(after.unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(errors::db)?;
+                ),
+                vec![Arg::Text(pool_id), Arg::Text(group_name)],
+                after,
+                limit,
+            )
+            .await?;
         users(&rows)
     }
 }

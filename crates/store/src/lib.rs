@@ -154,6 +154,25 @@ impl SqlStore {
         Ok(done.rows_affected())
     }
 
+    /// One keyset page from the read pool: `sql` takes `keys` as its first
+    /// placeholders, then the last key of the previous page ("" sorts before
+    /// every key, so `None` starts at the beginning without a second SQL
+    /// text) and the page size.
+    pub(crate) async fn read_page<'q>(
+        &self,
+        sql: &'static str,
+        mut keys: Vec<args::Arg<'q>>,
+        after: Option<&'q str>,
+        limit: u32,
+    ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
+        keys.push(args::Arg::Text(after.unwrap_or("")));
+        keys.push(args::Arg::Int(i64::from(limit)));
+        args::bind(sql, keys)
+            .fetch_all(&self.read)
+            .await
+            .map_err(errors::db)
+    }
+
     /// The engine behind this store.
     pub fn engine(&self) -> Engine {
         self.engine

@@ -82,15 +82,15 @@ impl PoolStore for SqlStore {
     async fn list_pools(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<PoolRecord>> {
         // Keyset paging: "" sorts before every id, so no cursor means "from
         // the start" without a second SQL text.
-        let rows = sqlx::query(
-            "SELECT id, name, config, created_ms, version FROM user_pools \
+        let rows = self
+            .read_page(
+                "SELECT id, name, config, created_ms, version FROM user_pools \
              WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after.unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(errors::db)?;
+                vec![],
+                after,
+                limit,
+            )
+            .await?;
         rows.iter()
             .map(record)
             .collect::<Result<_, _>>()

@@ -15,6 +15,7 @@ use kognit_core::store::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use crate::args::Arg;
 use crate::tokens::REVOKE_ORIGIN_TOKENS;
 use crate::{SqlStore, errors};
 
@@ -236,15 +237,18 @@ impl SessionStore for SqlStore {
         limit: u32,
     ) -> StoreResult<Vec<TokenSessionRecord>> {
         // Keyset paging on the session id, "" before every id.
-        let rows = sqlx::query(LIST_SESSIONS)
-            .bind(pool_id)
-            .bind(username_key)
-            .bind(now_ms)
-            .bind(after.unwrap_or(""))
-            .bind(i64::from(limit))
-            .fetch_all(&self.read)
-            .await
-            .map_err(errors::db)?;
+        let rows = self
+            .read_page(
+                LIST_SESSIONS,
+                vec![
+                    Arg::Text(pool_id),
+                    Arg::Text(username_key),
+                    Arg::Int(now_ms),
+                ],
+                after,
+                limit,
+            )
+            .await?;
         rows.iter()
             .map(record)
             .collect::<Result<_, _>>()
