@@ -100,7 +100,7 @@ impl Lane {
         Ok(Self {
             readers,
             next: AtomicUsize::new(0),
-            writer: writer::Writer::spawn(conn, write.clone()),
+            writer: writer::Writer::spawn(conn, write.clone())?,
             inline_checks: AtomicU32::new(users::INLINE_BUDGET),
         })
     }

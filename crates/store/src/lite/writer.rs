@@ -5,8 +5,8 @@
 //! SAVEPOINT, so one that fails (a taken alias, a stale version) is undone
 //! alone while the others of its batch commit. Its caller is answered only
 //! after the COMMIT, so an answered write is as durable as one committed by
-//! itself. A batch runs on the blocking pool: one thread hand-off per batch
-//! instead of one per statement, and no SQLite call on the async workers.
+//! itself. The writer is a thread of its own: no SQLite write runs on the
+//! async workers, and a batch starts as soon as the one before is done.
 //!
 //! The store's sqlx writer still makes every other write. The two never
 //! contend for SQLite's write lock, which SQLite arbitrates by sleeping: the
@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool};
-use tokio::sync::{mpsc, oneshot};
-use tokio::time::timeout;
+use std::sync::mpsc;
+use tokio::sync::oneshot;
 
 /// The most writes one transaction commits.
 const MAX_BATCH: usize = 128;
@@ -67,19 +67,24 @@ where
     }
 }
 
-/// The queue into the writer task.
+/// The queue into the writer thread.
 #[derive(Debug, Clone)]
 pub(crate) struct Writer {
-    queue: mpsc::UnboundedSender<Box<dyn Work>>,
+    queue: mpsc::Sender<Box<dyn Work>>,
 }
 
 impl Writer {
-    /// Starts the writer task on the current runtime with `conn`; `lock` is
-    /// the sqlx write pool it excludes while it writes.
-    pub(crate) fn spawn(conn: Connection, lock: AnyPool) -> Self {
-        let (queue, jobs) = mpsc::unbounded_channel();
-        tokio::spawn(run(conn, lock, jobs));
-        Self { queue }
+    /// Starts the writer thread with `conn`; `lock` is the sqlx write pool
+    /// it excludes while it writes. Must run on the runtime, whose handle
+    /// the thread uses to take and give back the sqlx writer.
+    pub(crate) fn spawn(conn: Connection, lock: AnyPool) -> StoreResult<Self> {
+        let (queue, jobs) = mpsc::channel();
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::Builder::new()
+            .name("kognit-sqlite-writer".into())
+            .spawn(move || run(&conn, &lock, &jobs, &runtime))
+            .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
+        Ok(Self { queue })
     }
 
     /// Runs `write` in the next batch and answers after its commit.
@@ -114,27 +119,46 @@ const LINGER: Duration = Duration::from_millis(1);
 /// queues fairly) waits at most this long behind a stream of lane writes.
 const MAX_HOLD: Duration = Duration::from_millis(5);
 
-/// The writer task: takes whatever is queued (up to [`MAX_BATCH`]), holds
-/// the sqlx writer, commits the batch on the blocking pool, repeats.
-async fn run(conn: Connection, lock: AnyPool, mut jobs: mpsc::UnboundedReceiver<Box<dyn Work>>) {
-    let mut conn = Some(conn);
+/// The writer thread: takes whatever is queued (up to [`MAX_BATCH`]),
+/// holds the sqlx writer, commits the batch, answers, repeats, until every
+/// [`Writer`] is gone.
+///
+/// A thread of its own rather than a task that hands each batch to the
+/// blocking pool: the task had to wait for a turn on the async workers
+/// after every batch, behind the requests that batch had just answered,
+/// while new writes queued; the thread starts the next batch at once.
+fn run(
+    conn: &Connection,
+    lock: &AnyPool,
+    jobs: &mpsc::Receiver<Box<dyn Work>>,
+    runtime: &tokio::runtime::Handle,
+) {
+    // Giving the sqlx writer back spawns a task: that needs the runtime.
+    let _runtime = runtime.enter();
     let mut batch: Vec<Box<dyn Work>> = Vec::with_capacity(MAX_BATCH);
     // The sqlx writer while the lane has it, and since when.
     let mut held: Option<(PoolConnection<Any>, Instant)> = None;
     loop {
-        let queued = match held {
-            // Receiving is cancel-safe: nothing is lost when the time runs out.
-            Some(_) => match timeout(LINGER, jobs.recv_many(&mut batch, MAX_BATCH)).await {
-                Ok(queued) => queued,
-                Err(_) => {
+        let first = match held {
+            Some(_) => match jobs.recv_timeout(LINGER) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
                     held = None;
                     continue;
                 }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             },
-            None => jobs.recv_many(&mut batch, MAX_BATCH).await,
+            None => match jobs.recv() {
+                Ok(job) => job,
+                Err(_) => break,
+            },
         };
-        if queued == 0 {
-            break;
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
         }
         if held
             .as_ref()
@@ -142,30 +166,19 @@ async fn run(conn: Connection, lock: AnyPool, mut jobs: mpsc::UnboundedReceiver<
         {
             held = None;
         }
-        let mut taken = std::mem::take(&mut batch);
         if held.is_none() {
-            match lock.acquire().await {
+            match runtime.block_on(lock.acquire()) {
                 Ok(guard) => held = Some((guard, Instant::now())),
                 Err(e) => {
                     let why = format!("the SQLite writer is unavailable: {e}");
-                    taken.into_iter().for_each(|job| job.answer(Err(&why)));
+                    batch.drain(..).for_each(|job| job.answer(Err(&why)));
                     continue;
                 }
             }
         }
-        let Some(c) = conn.take() else { break };
-        let done = tokio::task::spawn_blocking(move || {
-            let commit = commit_batch(&c, &mut taken);
-            let commit = commit.as_ref().map(|_| ()).map_err(String::as_str);
-            taken.into_iter().for_each(|job| job.answer(commit));
-            c
-        })
-        .await;
-        match done {
-            Ok(c) => conn = Some(c),
-            // The runtime is shutting down; the queued callers get "stopped".
-            Err(_) => break,
-        }
+        let commit = commit_batch(conn, &mut batch);
+        let commit = commit.as_ref().map(|_| ()).map_err(String::as_str);
+        batch.drain(..).for_each(|job| job.answer(commit));
     }
 }
 
