@@ -51,9 +51,11 @@ const PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768;";
 /// Readers refuse writes, so a write sent to them fails loudly.
 const READER_PRAGMAS: &str = "PRAGMA query_only = ON;";
 
-/// The writer's settings, as the sqlx writer's (engine.rs explains them).
+/// The writer's settings, as the sqlx writer's (engine.rs explains them;
+/// the two must checkpoint at the same WAL length, or the one with the
+/// lower mark checkpoints after every commit once the WAL is past it).
 const WRITER_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-     PRAGMA wal_autocheckpoint = 10000;";
+     PRAGMA wal_autocheckpoint = 100000;";
 
 /// Prepared statements kept per connection: the reads are a handful, the
 /// writer's UPDATEs one per set of changed columns.
