@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 use tokio::sync::oneshot;
 
 /// The most writes one transaction commits.
@@ -68,9 +68,31 @@ where
 }
 
 /// The queue into the writer thread.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Writer {
-    queue: mpsc::Sender<Box<dyn Work>>,
+    /// None only while dropping.
+    queue: Option<mpsc::Sender<Box<dyn Work>>>,
+    /// Disconnected once the thread has closed its connection.
+    finished: Mutex<mpsc::Receiver<()>>,
+}
+
+/// How long dropping the writer waits for its thread to finish the batch in
+/// hand and close its connection.
+const FINISH: Duration = Duration::from_secs(5);
+
+impl Drop for Writer {
+    /// Stops the thread and waits for it: the connection must be closed
+    /// before the process exits, since the last connection to a SQLite file
+    /// to close is the one that copies the WAL back and removes it.
+    fn drop(&mut self) {
+        self.queue = None;
+        let finished = self
+            .finished
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Err(Disconnected) when the thread is done; a timeout leaves it.
+        let _ = finished.recv_timeout(FINISH);
+    }
 }
 
 impl Writer {
@@ -79,12 +101,21 @@ impl Writer {
     /// the thread uses to take and give back the sqlx writer.
     pub(crate) fn spawn(conn: Connection, lock: AnyPool) -> StoreResult<Self> {
         let (queue, jobs) = mpsc::channel();
+        let (done, finished) = mpsc::channel::<()>();
         let runtime = tokio::runtime::Handle::current();
         std::thread::Builder::new()
             .name("kognit-sqlite-writer".into())
-            .spawn(move || run(&conn, &lock, &jobs, &runtime))
+            .spawn(move || {
+                run(&conn, &lock, &jobs, &runtime);
+                empty_wal(&conn);
+                drop(conn);
+                drop(done);
+            })
             .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
-        Ok(Self { queue })
+        Ok(Self {
+            queue: Some(queue),
+            finished: Mutex::new(finished),
+        })
     }
 
     /// Runs `write` in the next batch and answers after its commit.
@@ -99,7 +130,8 @@ impl Writer {
             result: None,
             reply,
         };
-        self.queue.send(Box::new(task)).map_err(|_| stopped())?;
+        let queue = self.queue.as_ref().ok_or_else(stopped)?;
+        queue.send(Box::new(task)).map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
@@ -180,6 +212,30 @@ fn run(
         let commit = commit.as_ref().map(|_| ()).map_err(String::as_str);
         batch.drain(..).for_each(|job| job.answer(commit));
     }
+}
+
+/// When the lane closes (the server stops): copies the WAL back into the
+/// database and empties it, as the last connection to close a SQLite file
+/// would, since at exit sqlx's connections may outlive this one. A
+/// background checkpoint still copying makes it wait (SQLite answers busy
+/// at once then), for up to a second; if the WAL is still busy after that,
+/// it stays as it is, which is safe (the next start reads it back).
+fn empty_wal(conn: &Connection) {
+    const TRIES: u32 = 50;
+    let _ = conn.execute_batch("PRAGMA busy_timeout = 20;");
+    for _ in 0..TRIES {
+        match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+            row.get::<_, i64>(0)
+        }) {
+            Ok(0) => return,
+            Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                tracing::warn!(error = %crate::errors::one_line(&e), "final checkpoint failed");
+                return;
+            }
+        }
+    }
+    tracing::debug!("the WAL was busy at close; it stays until the next start");
 }
 
 /// One transaction: each job in a savepoint, then COMMIT. Err with the

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use kognit_core::store::{AccessKeyStore, AdminStore, ClientStore, PoolStore, StoreError};
+use kognit_core::store::{
+    AccessKeyStore, AdminStore, ClientStore, PoolStore, StoreError, UserStore,
+};
 
 use super::harness::Ctx;
 use super::{client, key, pool, secret};
@@ -163,6 +165,35 @@ async fn sqlite_connections_are_configured() {
             assert_eq!(got, want, "{pragma}");
         }
     }
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_store_empties_its_wal_when_it_closes() {
+    // The lane's writer is the last to let go of the file: it copies the WAL
+    // back and empties it, so a stopped server leaves only its database,
+    // however much it wrote (the last sqlx connection may outlive it).
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/kognit.db", dir.path().display());
+    let wal = dir.path().join("kognit.db-wal");
+    let s = SqlStore::open(&url).await.unwrap();
+    s.insert_pool(&pool("p")).await.unwrap();
+    s.insert_user(&super::user("p", "u"), &[]).await.unwrap();
+    for round in 0..200 {
+        let before = s.get_user("p", "u").await.unwrap().unwrap();
+        let mut after = before.clone();
+        after.name = Some(format!("round {round}"));
+        after.version += 1;
+        assert!(s.update_user(&before, &after, None).await.unwrap());
+    }
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    drop(s);
+    let left = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    assert_eq!(left, 0, "the WAL after closing");
+    // Nothing was lost on the way.
+    let s = SqlStore::open(&url).await.unwrap();
+    let u = s.get_user("p", "u").await.unwrap().unwrap();
+    assert_eq!(u.name.as_deref(), Some("round 199"));
     s.close().await;
 }
 
