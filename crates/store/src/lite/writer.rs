@@ -81,9 +81,9 @@ pub(crate) struct Writer {
 const FINISH: Duration = Duration::from_secs(5);
 
 impl Drop for Writer {
-    /// Stops the thread and waits for it: the connection must be closed
-    /// before the process exits, since the last connection to a SQLite file
-    /// to close is the one that copies the WAL back and removes it.
+    /// Stops the thread and waits for it to empty the WAL ([`empty_wal`])
+    /// and close its connection, which must be done before the process
+    /// exits.
     fn drop(&mut self) {
         self.queue = None;
         let finished = self
@@ -218,10 +218,10 @@ fn run(
 /// database and empties it, as the last connection to close a SQLite file
 /// would, since at exit sqlx's connections may outlive this one. A
 /// background checkpoint still copying makes it wait (SQLite answers busy
-/// at once then), for up to a second; if the WAL is still busy after that,
+/// at once then), for about a second; if the WAL is still busy after that,
 /// it stays as it is, which is safe (the next start reads it back).
 fn empty_wal(conn: &Connection) {
-    const TRIES: u32 = 50;
+    const TRIES: u32 = 25;
     let _ = conn.execute_batch("PRAGMA busy_timeout = 20;");
     for _ in 0..TRIES {
         match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {

@@ -7,7 +7,7 @@ use kognit_core::store::{
 };
 
 use super::harness::Ctx;
-use super::{client, key, pool, secret};
+use super::{client, key, pool, secret, user};
 use crate::{Engine, SqlStore, connect, migrate};
 
 /// How many versions `kognit_migrations` records.
@@ -178,7 +178,7 @@ async fn sqlite_store_empties_its_wal_when_it_closes() {
     let wal = dir.path().join("kognit.db-wal");
     let s = SqlStore::open(&url).await.unwrap();
     s.insert_pool(&pool("p")).await.unwrap();
-    s.insert_user(&super::user("p", "u"), &[]).await.unwrap();
+    s.insert_user(&user("p", "u"), &[]).await.unwrap();
     for round in 0..200 {
         let before = s.get_user("p", "u").await.unwrap().unwrap();
         let mut after = before.clone();
