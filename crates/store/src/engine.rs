@@ -129,11 +129,12 @@ static POSTGRES: Dialect = Dialect {
 /// to do that: the frames since the last background pass, and an fsync of
 /// each file, while every write waits. How often that happens is what this
 /// sets. At 10,000 pages it came every fraction of a second under load and
-/// was the p99 of every write (88.8 ms at 16 clients on a million users);
-/// at 100,000, 6,858 → 10,300 updates/s there with p99 4.99 ms, and
-/// 17,589 → 20,908/s on 10,000 users (BENCHMARKS.md). The price: a busy
-/// server's WAL file can reach 400 MiB (SQLite reuses it rather than
-/// shrinking it), and opening after a crash reads it back once.
+/// was the p99 of every write: at 100,000, updates on a million users went
+/// from 6,749/s with p99 87.1 ms to 9,723/s with p99 5.33 ms at 16 clients,
+/// and on 10,000 users from 17,589 to 20,908/s (BENCHMARKS.md). The
+/// price: a busy server's WAL file can reach 400 MiB (SQLite reuses it
+/// rather than shrinking it until the lane empties it at close), and
+/// opening after a crash reads it back once.
 ///
 /// cache_size: 32 MiB of page cache per connection (SQLite's default is
 /// 2 MiB): with a million users the file is over a gigabyte and the default
