@@ -12,6 +12,10 @@ use crate::harness::{Backend, TestServer, code};
 use crate::smtp_sink::SmtpSink;
 use crate::users::{PASSWORD, email_pool};
 
+use crate::on_both_backends;
+
+on_both_backends!(by_backend: code_by_smtp, failure_leaves_no_user, outbox_messages_are_purged);
+
 fn smtp(port: u16) -> SmtpConfig {
     SmtpConfig {
         host: "127.0.0.1".into(),
@@ -98,16 +102,6 @@ async fn code_by_smtp(backend: Backend) {
     assert_eq!(r.status(), 404);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn code_by_smtp_sqlite() {
-    code_by_smtp(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn code_by_smtp_postgres() {
-    code_by_smtp(Backend::Postgres).await;
-}
-
 async fn failure_leaves_no_user(backend: Backend) {
     // A port nobody listens on.
     let port = {
@@ -143,16 +137,6 @@ async fn failure_leaves_no_user(backend: Backend) {
         .users
         .unwrap();
     assert!(users.is_empty());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failure_leaves_no_user_sqlite() {
-    failure_leaves_no_user(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failure_leaves_no_user_postgres() {
-    failure_leaves_no_user(Backend::Postgres).await;
 }
 
 /// The periodic purge deletes outbox messages past their retention (here 0
@@ -193,14 +177,4 @@ async fn outbox_messages_are_purged(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     assert!(gone, "the message outlived its retention");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn outbox_purge_sqlite() {
-    outbox_messages_are_purged(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn outbox_purge_postgres() {
-    outbox_messages_are_purged(Backend::Postgres).await;
 }

@@ -240,9 +240,26 @@ where
 }
 
 /// Generates, for each listed `async fn(TestServer)`, a module with a SQLite and
-/// a PostgreSQL test of it (dev mode).
+/// a PostgreSQL test of it (dev mode). With `by_backend:`, the listed cases are
+/// `async fn(Backend)` that start their own server (another mode or
+/// configuration) and return when PostgreSQL is not configured.
 #[macro_export]
 macro_rules! on_both_backends {
+    (by_backend: $($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                use $crate::harness::Backend;
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$case(Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$case(Backend::Postgres).await;
+                }
+            }
+        )*
+    };
     ($($case:ident),* $(,)?) => {
         $(
             mod $case {

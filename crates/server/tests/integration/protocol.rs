@@ -5,6 +5,10 @@ use serde_json::json;
 
 use crate::harness::{Backend, TestServer};
 
+use crate::on_both_backends;
+
+on_both_backends!(by_backend: forwarded_for_names_the_client_behind_trusted_proxies);
+
 const T: &str = "AWSCognitoIdentityProviderService.";
 
 async fn server() -> TestServer {
@@ -321,14 +325,4 @@ async fn forwarded_for_names_the_client_behind_trusted_proxies(backend: Backend)
         sign_up_from(&plain, "198.51.100.4").await,
         "TooManyRequestsException"
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forwarded_for_sqlite() {
-    forwarded_for_names_the_client_behind_trusted_proxies(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forwarded_for_postgres() {
-    forwarded_for_names_the_client_behind_trusted_proxies(Backend::Postgres).await;
 }

@@ -6,6 +6,10 @@ use kognit::config::Mode;
 
 use crate::harness::{Backend, KEY_ID, TestServer, code};
 
+use crate::on_both_backends;
+
+on_both_backends!(by_backend: signatures, first_start_key);
+
 async fn signatures(backend: Backend) {
     let Some(s) = TestServer::serve(backend).await else {
         return;
@@ -69,16 +73,6 @@ async fn signatures(backend: Backend) {
     assert_eq!(pools.user_pools.unwrap().len(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn signatures_sqlite() {
-    signatures(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn signatures_postgres() {
-    signatures(Backend::Postgres).await;
-}
-
 async fn first_start_key(backend: Backend) {
     let Some(mut s) = TestServer::with_mode(backend, Mode::Serve, |_| {}).await else {
         return;
@@ -106,16 +100,6 @@ async fn first_start_key(backend: Backend) {
             .len(),
         1
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn first_start_key_sqlite() {
-    first_start_key(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn first_start_key_postgres() {
-    first_start_key(Backend::Postgres).await;
 }
 
 #[tokio::test]
