@@ -165,6 +165,20 @@ async fn sqlite_connections_are_configured() {
             assert_eq!(got, want, "{pragma}");
         }
     }
+    // The library is built as .cargo/config.toml asks: no global page-cache
+    // group and no memory statistics, which serialize every connection.
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+        .fetch_all(&s.read)
+        .await
+        .unwrap();
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "{options:?}"
+    );
     s.close().await;
 }
 
