@@ -148,9 +148,10 @@ store_test!(
     |ctx: Ctx| async move {
         // Sixteen writes at once (on SQLite, committed together by the lane's
         // writer): even i updates its own user, odd i writes on a stale version
-        // and must change nothing, and i = 14 would take an alias user 1 holds
-        // and must fail whole. Each outcome is its own; the others of its batch
-        // still land.
+        // and must change nothing, i = 14 would take an alias user 1 holds
+        // and must fail whole (a write of several statements), and i = 12
+        // would take user 3's sub (one statement, which fails by itself).
+        // Each outcome is its own; the others of its batch still land.
         let s = ctx.store.clone();
         s.insert_pool(&pool("p")).await.unwrap();
         for i in 0..16 {
@@ -164,6 +165,9 @@ store_test!(
             let mut after = before.clone();
             after.name = Some(format!("renamed {i}"));
             after.version += 1;
+            if i == 12 {
+                after.sub = s.get_user("p", "u3").await?.unwrap().sub;
+            }
             let mut read = before.clone();
             if i % 2 == 1 {
                 read.version -= 1; // stale
@@ -178,6 +182,11 @@ store_test!(
                 (14, r) => {
                     assert_eq!(conflict(r), "user_aliases_pkey");
                     assert_eq!(stored.name.as_deref(), Some("ünïcødé ✓"), "u14 unchanged");
+                    assert_eq!(stored.version, 1);
+                }
+                (12, r) => {
+                    assert_eq!(conflict(r), "users_sub_key");
+                    assert_eq!(stored.name.as_deref(), Some("ünïcødé ✓"), "u12 unchanged");
                     assert_eq!(stored.version, 1);
                 }
                 (i, r) if i % 2 == 1 => {
