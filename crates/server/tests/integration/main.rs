@@ -32,4 +32,5 @@ mod settings_cache;
 mod smtp_sink;
 mod users;
 mod users_admin;
+mod users_codes;
 mod users_pending;
