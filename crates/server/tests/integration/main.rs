@@ -32,5 +32,6 @@ mod settings_cache;
 mod smtp_sink;
 mod users;
 mod users_admin;
+mod users_attributes;
 mod users_codes;
 mod users_pending;
