@@ -80,22 +80,34 @@ pub struct Run {
 /// Runs `node <script> <args…>` in the scripts' folder; its stdout must be one
 /// JSON object.
 pub async fn node(script: &str, args: &[&str]) -> Run {
-    let run = tokio::process::Command::new("node")
+    run_script("node".as_ref(), &js_dir(), script, args).await
+}
+
+/// Runs `<program> <script> <args…>` in `dir`; its stdout must be one JSON
+/// object.
+pub async fn run_script(
+    program: &std::path::Path,
+    dir: &std::path::Path,
+    script: &str,
+    args: &[&str],
+) -> Run {
+    let run = tokio::process::Command::new(program)
         .arg(script)
         .args(args)
-        .current_dir(js_dir())
+        .current_dir(dir)
         .stdin(Stdio::null())
         .kill_on_drop(true)
         .output();
+    let shown = program.display();
     let out = tokio::time::timeout(SCRIPT_TIMEOUT, run)
         .await
-        .unwrap_or_else(|_| panic!("node {script} did not finish within {SCRIPT_TIMEOUT:?}"))
-        .expect("node starts");
+        .unwrap_or_else(|_| panic!("{shown} {script} did not finish within {SCRIPT_TIMEOUT:?}"))
+        .unwrap_or_else(|e| panic!("{shown} does not start: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let json = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
         panic!(
-            "node {script} printed no JSON ({e}); exit {}\nstdout: {stdout}\nstderr: {stderr}",
+            "{shown} {script} printed no JSON ({e}); exit {}\nstdout: {stdout}\nstderr: {stderr}",
             out.status
         )
     });

@@ -24,6 +24,7 @@ mod mfa_codes;
 mod mfa_devices;
 mod pools;
 mod protocol;
+mod py_clients;
 mod rotation;
 mod serve;
 mod sessions;

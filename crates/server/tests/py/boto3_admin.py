@@ -1,0 +1,153 @@
+"""Administration through boto3 (the library under the aws CLI) against a
+`kognit serve` server, which checks botocore's SigV4 signatures: a pool,
+AdminCreateUser, AdminGetUser, ListUsers with a filter and pages,
+AdminUpdateUserAttributes, AdminDeleteUser, Cognito's errors as botocore's
+modeled exceptions, and a request signed with a wrong secret.
+
+    python boto3_admin.py <endpoint> <accessKeyId> <secretAccessKey>
+
+Prints one JSON object with what each step saw; on an unexpected failure
+{"error": code, "message": ..., "step": ...} and exits 1.
+"""
+
+import json
+import sys
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ENDPOINT, KEY_ID, SECRET = sys.argv[1:4]
+step = "start"
+
+
+def client(secret):
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=ENDPOINT,
+        region_name="us-east-1",
+        aws_access_key_id=KEY_ID,
+        aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+out = {}
+try:
+    c = client(SECRET)
+
+    step = "create_user_pool"
+    pool = c.create_user_pool(
+        PoolName="boto3",
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+    )["UserPool"]
+    pool_id = pool["Id"]
+    out["pool_id"] = pool_id
+    out["creation_date_type"] = type(pool["CreationDate"]).__name__
+
+    step = "admin_create_user"
+    subs = {}
+    for i in range(5):
+        created = c.admin_create_user(
+            UserPoolId=pool_id,
+            Username=f"user{i}@example.com",
+            UserAttributes=[
+                {"Name": "email", "Value": f"user{i}@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+                {"Name": "name", "Value": f"User {i}"},
+            ],
+            TemporaryPassword="Temp-Passw0rd!",
+            MessageAction="SUPPRESS",
+        )["User"]
+        subs[created["Username"]] = created["Attributes"]
+    out["create_status"] = created["UserStatus"]
+    out["username_is_sub"] = all(
+        any(a["Name"] == "sub" and a["Value"] == name for a in attrs)
+        for name, attrs in subs.items()
+    )
+
+    step = "username_exists"
+    try:
+        c.admin_create_user(
+            UserPoolId=pool_id, Username="user0@example.com", MessageAction="SUPPRESS"
+        )
+        out["duplicate"] = None
+    except c.exceptions.UsernameExistsException as e:
+        out["duplicate"] = e.response["Error"]["Code"]
+
+    step = "admin_get_user"
+    got = c.admin_get_user(UserPoolId=pool_id, Username="user3@example.com")
+    out["get_enabled"] = got["Enabled"]
+    out["get_status"] = got["UserStatus"]
+    out["get_modified_type"] = type(got["UserLastModifiedDate"]).__name__
+
+    step = "list_users"
+    page = c.list_users(UserPoolId=pool_id, Filter='name ^= "User"', Limit=2)
+    names = [u["Username"] for u in page["Users"]]
+    pages = 1
+    while "PaginationToken" in page:
+        page = c.list_users(
+            UserPoolId=pool_id,
+            Filter='name ^= "User"',
+            Limit=2,
+            PaginationToken=page["PaginationToken"],
+        )
+        names += [u["Username"] for u in page["Users"]]
+        pages += 1
+    out["listed"] = len(names)
+    out["listed_distinct"] = len(set(names))
+    out["pages"] = pages
+    exact = c.list_users(
+        UserPoolId=pool_id,
+        Filter='email = "user2@example.com"',
+        AttributesToGet=["email"],
+    )["Users"]
+    out["exact"] = [[a["Name"] for a in u["Attributes"]] for u in exact]
+
+    step = "paginator"
+    paginator = c.get_paginator("list_users")
+    out["paginated"] = sum(
+        len(p["Users"]) for p in paginator.paginate(UserPoolId=pool_id, PaginationConfig={"PageSize": 2})
+    )
+
+    step = "admin_update_user_attributes"
+    c.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="user1@example.com",
+        UserAttributes=[{"Name": "name", "Value": "Renamed"}],
+    )
+    attrs = c.admin_get_user(UserPoolId=pool_id, Username="user1@example.com")["UserAttributes"]
+    out["renamed"] = {a["Name"]: a["Value"] for a in attrs}.get("name")
+
+    step = "invalid_parameter"
+    try:
+        c.list_users(UserPoolId=pool_id, Filter='nickname = "x"')
+        out["bad_filter"] = None
+    except c.exceptions.InvalidParameterException as e:
+        out["bad_filter"] = e.response["Error"]["Code"]
+
+    step = "admin_delete_user"
+    c.admin_delete_user(UserPoolId=pool_id, Username="user4@example.com")
+    try:
+        c.admin_get_user(UserPoolId=pool_id, Username="user4@example.com")
+        out["deleted"] = None
+    except c.exceptions.UserNotFoundException as e:
+        out["deleted"] = e.response["Error"]["Code"]
+
+    step = "wrong_secret"
+    try:
+        client("not-the-secret").list_users(UserPoolId=pool_id)
+        out["wrong_secret"] = None
+    except ClientError as e:
+        out["wrong_secret"] = e.response["Error"]["Code"]
+        out["wrong_secret_status"] = e.response["ResponseMetadata"]["HTTPStatusCode"]
+except ClientError as e:
+    err = e.response["Error"]
+    print(json.dumps({"error": err.get("Code"), "message": err.get("Message"), "step": step}))
+    sys.exit(1)
+except Exception as e:  # noqa: BLE001 - report anything else the same way
+    print(json.dumps({"error": type(e).__name__, "message": str(e), "step": step}))
+    sys.exit(1)
+
+print(json.dumps(out))
