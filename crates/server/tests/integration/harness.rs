@@ -200,6 +200,24 @@ pub async fn pool_id(
     pool.user_pool.and_then(|p| p.id).expect("pool id")
 }
 
+/// A new app client of `pool` (no secret) allowing SRP sign-in and refresh;
+/// its id.
+pub async fn srp_client(c: &cognito::Client, pool: &str, name: &str) -> String {
+    use cognito::types::ExplicitAuthFlowsType as Flow;
+    let out = c
+        .create_user_pool_client()
+        .user_pool_id(pool)
+        .client_name(name)
+        .explicit_auth_flows(Flow::AllowUserSrpAuth)
+        .explicit_auth_flows(Flow::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
+    out.user_pool_client
+        .and_then(|c| c.client_id)
+        .expect("client id")
+}
+
 /// DescribeUserPool's pool.
 pub async fn describe_pool(c: &cognito::Client, id: &str) -> cognito::types::UserPoolType {
     let out = c

@@ -14,9 +14,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::types::{
-    ExplicitAuthFlowsType, MessageActionType, UsernameAttributeType,
-};
+use aws_sdk_cognitoidentityprovider::types::{MessageActionType, UsernameAttributeType};
 use serde_json::Value;
 
 use crate::auth::setup;
@@ -251,19 +249,7 @@ async fn js_srp_with_email_as_username(s: TestServer) {
             .username_attributes(UsernameAttributeType::Email),
     )
     .await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("web")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let client = crate::harness::srp_client(&c, &pool, "web").await;
     let created = c
         .admin_create_user()
         .user_pool_id(&pool)

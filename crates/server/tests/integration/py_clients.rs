@@ -11,7 +11,7 @@
 
 use std::path::PathBuf;
 
-use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, VerifiedAttributeType};
+use aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType;
 use serde_json::Value;
 
 use crate::harness::{Backend, KEY_ID, KEY_SECRET, TestServer};
@@ -60,19 +60,7 @@ async fn py_pycognito_user_lifecycle(s: TestServer) {
             .auto_verified_attributes(VerifiedAttributeType::Email),
     )
     .await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let client = crate::harness::srp_client(&c, &pool, "app").await;
     let r = py(&python, "pycognito_user.py", &[&s.url, &pool, &client]).await;
     assert!(r.ok, "pycognito failed: {}", r.json);
     let v = &r.json;
