@@ -91,19 +91,7 @@ async fn py_pycognito_user_lifecycle(s: TestServer) {
     assert_eq!(v["after_logout"], "NotAuthorizedException");
     assert_eq!(v["unknown_user"], "UserNotFoundException");
     // Every step reached the store.
-    let user = c
-        .admin_get_user()
-        .user_pool_id(&pool)
-        .username("quinn")
-        .send()
-        .await
-        .unwrap();
-    let name = user
-        .user_attributes
-        .unwrap()
-        .into_iter()
-        .find(|a| a.name == "name")
-        .and_then(|a| a.value);
+    let name = crate::users::attr_of(&c, &pool, "quinn", "name").await;
     assert_eq!(name.as_deref(), Some("Quinn Q"));
 }
 

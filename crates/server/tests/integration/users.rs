@@ -60,6 +60,22 @@ pub async fn email_pool(c: &Client, prevent: bool) -> (String, String) {
     (pool, client)
 }
 
+/// One attribute of a user, as AdminGetUser lists it.
+pub async fn attr_of(c: &Client, pool: &str, user: &str, name: &str) -> Option<String> {
+    let out = c
+        .admin_get_user()
+        .user_pool_id(pool)
+        .username(user)
+        .send()
+        .await
+        .unwrap();
+    out.user_attributes
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.name == name)
+        .and_then(|a| a.value)
+}
+
 pub async fn status_of(c: &Client, pool: &str, user: &str) -> UserStatusType {
     c.admin_get_user()
         .user_pool_id(pool)

@@ -13,7 +13,7 @@ use kognit_store::SqlStore;
 
 use crate::harness::TestServer;
 use crate::on_both_backends;
-use crate::users::{PASSWORD, attr, code_of, email_pool, status_of};
+use crate::users::{PASSWORD, attr, attr_of, code_of, email_pool, status_of};
 
 on_both_backends!(
     failed_attempts_kill_a_code,
@@ -307,26 +307,11 @@ async fn force_alias_creation_moves_the_alias(s: TestServer) {
     assert_eq!(code_of(&missing), "UserNotFoundException");
 
     create("jon", true).await.unwrap();
-    let verified = |user: &'static str| {
-        let c = c.clone();
-        let pool = pool.clone();
-        async move {
-            let out = c
-                .admin_get_user()
-                .user_pool_id(&pool)
-                .username(user)
-                .send()
-                .await
-                .unwrap();
-            let attrs = out.user_attributes.unwrap();
-            let get = |n: &str| {
-                attrs
-                    .iter()
-                    .find(|a| a.name == n)
-                    .and_then(|a| a.value.clone())
-            };
-            (get("email"), get("email_verified"))
-        }
+    let verified = async |user: &str| {
+        (
+            attr_of(&c, &pool, user, "email").await,
+            attr_of(&c, &pool, user, "email_verified").await,
+        )
     };
     let shared = Some("shared@example.com".to_owned());
     assert_eq!(verified("jon").await, (shared.clone(), Some("true".into())));
