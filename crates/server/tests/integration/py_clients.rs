@@ -2,7 +2,8 @@
 //! sign-up, confirmation, its own SRP sign-in with token checks against the
 //! pool's JWKS, refresh, profile and password changes, a password reset and
 //! sign-out on `kognit dev`; boto3 administers users on `kognit serve`,
-//! signing with botocore's SigV4, which kognit checks.
+//! signing with botocore's SigV4, which kognit checks. And the aws CLI runs
+//! the README's first minute.
 //!
 //! The scripts and their pinned requirements live in `crates/server/tests/py`;
 //! `scripts/test` installs the requirements into `.venv` there. Without that
@@ -18,7 +19,7 @@ use crate::harness::{Backend, KEY_ID, KEY_SECRET, TestServer};
 use crate::js_clients::{Run, run_script};
 use crate::on_both_backends;
 
-on_both_backends!(py_pycognito_user_lifecycle);
+on_both_backends!(py_pycognito_user_lifecycle, readme_aws_cli);
 on_both_backends!(by_backend: py_boto3_administration_signed);
 
 fn py_dir() -> PathBuf {
@@ -131,4 +132,77 @@ async fn py_boto3_administration_signed(backend: Backend) {
     let pool = v["pool_id"].as_str().unwrap();
     let p = crate::harness::describe_pool(&s.client(), pool).await;
     assert_eq!(p.estimated_number_of_users, 4);
+}
+
+/// The `sh` blocks of README.md's "One minute with the aws CLI", as one
+/// script.
+fn readme_cli_script() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let section = readme
+        .split("## One minute with the aws CLI")
+        .nth(1)
+        .expect("the README's aws CLI section");
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let mut script = String::new();
+    let mut inside = false;
+    for line in section.lines() {
+        if line.starts_with("```") {
+            inside = line == "```sh";
+        } else if inside {
+            script.push_str(line);
+            script.push('\n');
+        }
+    }
+    script
+}
+
+async fn readme_aws_cli(s: TestServer) {
+    let Some(python) = python() else {
+        return;
+    };
+    let script = readme_cli_script().replace("http://localhost:9229", &s.url);
+    assert!(script.contains("sign-up"), "{script}");
+    let venv_bin = python.parent().expect("the venv's bin folder");
+    let path = format!(
+        "{}:{}",
+        venv_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = tokio::process::Command::new("bash")
+        .args(["-e", "-u", "-o", "pipefail", "-c", &script])
+        .env("PATH", path)
+        .env("HOME", s.cfg.data_dir.as_os_str())
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(120), run)
+        .await
+        .expect("the README's commands finish within 2 minutes")
+        .expect("bash starts");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the README's aws CLI commands failed ({})\nstdout: {stdout}\nstderr: {stderr}",
+        out.status
+    );
+    assert!(stdout.contains("\"Bearer\""), "{stdout}");
+    assert!(stdout.contains("bob\tCONFIRMED\tFalse"), "{stdout}");
+    assert!(stdout.contains("\"CONFIRMED\""), "alice's status: {stdout}");
+    // What the commands left: the first pool deleted, "people" with alice.
+    let c = s.client();
+    let pools = c.list_user_pools().max_results(60).send().await.unwrap();
+    let pools = pools.user_pools.unwrap_or_default();
+    assert_eq!(pools.len(), 1);
+    let pool = pools[0].id.clone().unwrap();
+    assert_eq!(pools[0].name.as_deref(), Some("people"));
+    let users = c.list_users().user_pool_id(&pool).send().await.unwrap();
+    let names: Vec<_> = users
+        .users
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|u| u.username)
+        .collect();
+    assert_eq!(names, ["alice"]);
 }
