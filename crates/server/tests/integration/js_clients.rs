@@ -3,6 +3,9 @@
 //! (USER_SRP_AUTH → PASSWORD_VERIFIER), refreshes and reads the user's
 //! attributes, and remembers a device (ConfirmDevice, then DEVICE_SRP_AUTH on
 //! the next sign-in); aws-jwt-verify checks the tokens against the pool's JWKS.
+//! A user also lives their whole self-service life through
+//! amazon-cognito-identity-js: sign-up, confirmation, attribute changes and
+//! verification, password change and reset, deletion.
 //!
 //! The scripts and their locked dependencies live in `crates/server/tests/js`
 //! (`npm ci` there, which `scripts/test` runs). Without `node` or the installed
@@ -27,6 +30,7 @@ on_both_backends!(
     js_srp_with_email_as_username,
     js_wrong_password,
     js_remembered_device,
+    js_user_lifecycle,
 );
 
 /// How long one script may run (it makes a handful of requests).
@@ -390,4 +394,79 @@ async fn js_remembered_device(s: TestServer) {
         .find(|a| a.name() == "dev:device_remembered_status")
         .and_then(|a| a.value());
     assert_eq!(remembered, Some("remembered"));
+}
+
+async fn js_user_lifecycle(s: TestServer) {
+    if !node_available() {
+        return;
+    }
+    let c = s.client();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("js-users")
+            .auto_verified_attributes(
+                aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType::Email,
+            ),
+    )
+    .await;
+    let client = crate::harness::srp_client(&c, &pool, "web").await;
+    let r = node("user_lifecycle.mjs", &[&s.url, &pool, &client]).await;
+    assert!(r.ok, "amazon-cognito-identity-js failed: {}", r.json);
+    let v = &r.json;
+    assert_eq!(v["userConfirmed"], false);
+    assert_eq!(v["delivery"]["DeliveryMedium"], "EMAIL");
+    assert_eq!(v["delivery"]["AttributeName"], "email");
+    assert_eq!(v["taken"], "UsernameExistsException");
+    assert_eq!(v["wrongCode"], "CodeMismatchException");
+    assert_eq!(v["confirmed"], "SUCCESS");
+    let sub = v["userSub"].as_str().expect("userSub");
+    let attrs = |key: &str, pairs: &[(&str, &str)]| {
+        let mut want = serde_json::Map::new();
+        want.insert("sub".into(), sub.into());
+        for (k, val) in pairs {
+            want.insert((*k).into(), (*val).into());
+        }
+        assert_eq!(v[key], Value::Object(want), "{key}");
+    };
+    attrs(
+        "attributesAfterSignUp",
+        &[
+            ("email", "rosa@example.com"),
+            ("email_verified", "true"),
+            ("name", "Rosa"),
+        ],
+    );
+    // A new email is unverified until its code comes back.
+    attrs(
+        "attributesAfterUpdate",
+        &[
+            ("email", "rosa.new@example.com"),
+            ("email_verified", "false"),
+            ("given_name", "R"),
+            ("name", "Rosa"),
+        ],
+    );
+    attrs(
+        "attributesAfterVerify",
+        &[
+            ("email", "rosa.new@example.com"),
+            ("email_verified", "true"),
+            ("given_name", "R"),
+            ("name", "Rosa"),
+        ],
+    );
+    attrs(
+        "attributesAfterDelete",
+        &[
+            ("email", "rosa.new@example.com"),
+            ("email_verified", "true"),
+            ("name", "Rosa"),
+        ],
+    );
+    assert_eq!(v["oldPasswordAfterChange"], "NotAuthorizedException");
+    assert_eq!(v["passwordAfterReset"], "NotAuthorizedException");
+    assert_eq!(v["deleted"], "SUCCESS");
+    assert_eq!(v["signInAfterDelete"], "UserNotFoundException");
+    let p = crate::harness::describe_pool(&c, &pool).await;
+    assert_eq!(p.estimated_number_of_users, 0);
 }
