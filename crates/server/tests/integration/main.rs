@@ -12,6 +12,7 @@ mod binary;
 mod clients;
 mod concurrency;
 mod delivery;
+mod delivery_sms;
 mod devices;
 mod fixed_settings;
 mod fuzz;
