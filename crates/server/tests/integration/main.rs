@@ -17,6 +17,7 @@ mod devices;
 mod fixed_settings;
 mod fuzz;
 mod groups;
+mod js_amplify;
 mod js_clients;
 mod js_mfa;
 mod keys;
