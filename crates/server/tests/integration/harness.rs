@@ -200,6 +200,19 @@ pub async fn pool_id(
     pool.user_pool.and_then(|p| p.id).expect("pool id")
 }
 
+/// A pool that verifies email addresses by code, with an [`srp_client`]:
+/// (pool id, client id).
+pub async fn email_srp_pool(c: &cognito::Client, name: &str) -> (String, String) {
+    let pool = pool_id(
+        c.create_user_pool()
+            .pool_name(name)
+            .auto_verified_attributes(cognito::types::VerifiedAttributeType::Email),
+    )
+    .await;
+    let client = srp_client(c, &pool, "app").await;
+    (pool, client)
+}
+
 /// A new app client of `pool` (no secret) allowing SRP sign-in and refresh;
 /// its id.
 pub async fn srp_client(c: &cognito::Client, pool: &str, name: &str) -> String {

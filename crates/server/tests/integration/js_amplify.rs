@@ -3,8 +3,6 @@
 //! sign-in, sessions and refresh, attribute updates, a global sign-out and a
 //! password reset (`crates/server/tests/js/amplify_user.mjs`).
 
-use aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType;
-
 use crate::harness::TestServer;
 use crate::js_clients::{node, node_available};
 use crate::on_both_backends;
@@ -16,13 +14,7 @@ async fn js_amplify_user_life(s: TestServer) {
         return;
     }
     let c = s.client();
-    let pool = crate::harness::pool_id(
-        c.create_user_pool()
-            .pool_name("amplify")
-            .auto_verified_attributes(VerifiedAttributeType::Email),
-    )
-    .await;
-    let client = crate::harness::srp_client(&c, &pool, "web").await;
+    let (pool, client) = crate::harness::email_srp_pool(&c, "amplify").await;
     let r = node("amplify_user.mjs", &[&s.url, &pool, &client]).await;
     assert!(r.ok, "Amplify failed: {}", r.json);
     let v = &r.json;

@@ -401,15 +401,7 @@ async fn js_user_lifecycle(s: TestServer) {
         return;
     }
     let c = s.client();
-    let pool = crate::harness::pool_id(
-        c.create_user_pool()
-            .pool_name("js-users")
-            .auto_verified_attributes(
-                aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType::Email,
-            ),
-    )
-    .await;
-    let client = crate::harness::srp_client(&c, &pool, "web").await;
+    let (pool, client) = crate::harness::email_srp_pool(&c, "js-users").await;
     let r = node("user_lifecycle.mjs", &[&s.url, &pool, &client]).await;
     assert!(r.ok, "amazon-cognito-identity-js failed: {}", r.json);
     let v = &r.json;

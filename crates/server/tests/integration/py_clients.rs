@@ -12,7 +12,6 @@
 
 use std::path::PathBuf;
 
-use aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType;
 use serde_json::Value;
 
 use crate::harness::{Backend, KEY_ID, KEY_SECRET, TestServer};
@@ -55,13 +54,7 @@ async fn py_pycognito_user_lifecycle(s: TestServer) {
         return;
     };
     let c = s.client();
-    let pool = crate::harness::pool_id(
-        c.create_user_pool()
-            .pool_name("pycognito")
-            .auto_verified_attributes(VerifiedAttributeType::Email),
-    )
-    .await;
-    let client = crate::harness::srp_client(&c, &pool, "app").await;
+    let (pool, client) = crate::harness::email_srp_pool(&c, "pycognito").await;
     let r = py(&python, "pycognito_user.py", &[&s.url, &pool, &client]).await;
     assert!(r.ok, "pycognito failed: {}", r.json);
     let v = &r.json;

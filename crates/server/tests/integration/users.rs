@@ -60,8 +60,8 @@ pub async fn email_pool(c: &Client, prevent: bool) -> (String, String) {
     (pool, client)
 }
 
-/// One attribute of a user, as AdminGetUser lists it.
-pub async fn attr_of(c: &Client, pool: &str, user: &str, name: &str) -> Option<String> {
+/// A user's attributes as AdminGetUser lists them.
+pub async fn admin_attributes(c: &Client, pool: &str, user: &str) -> Vec<AttributeType> {
     let out = c
         .admin_get_user()
         .user_pool_id(pool)
@@ -69,8 +69,13 @@ pub async fn attr_of(c: &Client, pool: &str, user: &str, name: &str) -> Option<S
         .send()
         .await
         .unwrap();
-    out.user_attributes
-        .unwrap_or_default()
+    out.user_attributes.unwrap_or_default()
+}
+
+/// One attribute of a user, as AdminGetUser lists it.
+pub async fn attr_of(c: &Client, pool: &str, user: &str, name: &str) -> Option<String> {
+    admin_attributes(c, pool, user)
+        .await
         .into_iter()
         .find(|a| a.name == name)
         .and_then(|a| a.value)

@@ -11,7 +11,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 
 use crate::harness::{TestServer, message};
 use crate::on_both_backends;
-use crate::users::{PASSWORD, attr, code_of, email_pool};
+use crate::users::{PASSWORD, admin_attributes, attr, code_of, email_pool};
 
 on_both_backends!(
     custom_attributes_follow_their_schema,
@@ -29,16 +29,8 @@ fn custom(name: &str, kind: AttributeDataType, mutable: bool) -> SchemaAttribute
 
 /// A user's attributes, sorted by name, `sub` left out.
 async fn attributes(c: &Client, pool: &str, user: &str) -> Vec<(String, String)> {
-    let out = c
-        .admin_get_user()
-        .user_pool_id(pool)
-        .username(user)
-        .send()
+    let mut list: Vec<_> = admin_attributes(c, pool, user)
         .await
-        .unwrap();
-    let mut list: Vec<_> = out
-        .user_attributes
-        .unwrap()
         .into_iter()
         .filter(|a| a.name != "sub")
         .map(|a| (a.name, a.value.unwrap_or_default()))
