@@ -6,19 +6,17 @@ modeled exceptions, and a request signed with a wrong secret.
 
     python boto3_admin.py <endpoint> <accessKeyId> <secretAccessKey>
 
-Prints one JSON object with what each step saw; on an unexpected failure
-{"error": code, "message": ..., "step": ...} and exits 1.
+Reports as report.py says.
 """
 
-import json
 import sys
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from report import report
 
 ENDPOINT, KEY_ID, SECRET = sys.argv[1:4]
-step = "start"
 
 
 def client(secret):
@@ -32,21 +30,20 @@ def client(secret):
     )
 
 
-out = {}
-try:
+def main(run):
     c = client(SECRET)
 
-    step = "create_user_pool"
+    run.step = "create_user_pool"
     pool = c.create_user_pool(
         PoolName="boto3",
         UsernameAttributes=["email"],
         AutoVerifiedAttributes=["email"],
     )["UserPool"]
     pool_id = pool["Id"]
-    out["pool_id"] = pool_id
-    out["creation_date_type"] = type(pool["CreationDate"]).__name__
+    run.out["pool_id"] = pool_id
+    run.out["creation_date_type"] = type(pool["CreationDate"]).__name__
 
-    step = "admin_create_user"
+    run.step = "admin_create_user"
     subs = {}
     for i in range(5):
         created = c.admin_create_user(
@@ -61,28 +58,28 @@ try:
             MessageAction="SUPPRESS",
         )["User"]
         subs[created["Username"]] = created["Attributes"]
-    out["create_status"] = created["UserStatus"]
-    out["username_is_sub"] = all(
+    run.out["create_status"] = created["UserStatus"]
+    run.out["username_is_sub"] = all(
         any(a["Name"] == "sub" and a["Value"] == name for a in attrs)
         for name, attrs in subs.items()
     )
 
-    step = "username_exists"
+    run.step = "username_exists"
     try:
         c.admin_create_user(
             UserPoolId=pool_id, Username="user0@example.com", MessageAction="SUPPRESS"
         )
-        out["duplicate"] = None
+        run.out["duplicate"] = None
     except c.exceptions.UsernameExistsException as e:
-        out["duplicate"] = e.response["Error"]["Code"]
+        run.out["duplicate"] = e.response["Error"]["Code"]
 
-    step = "admin_get_user"
+    run.step = "admin_get_user"
     got = c.admin_get_user(UserPoolId=pool_id, Username="user3@example.com")
-    out["get_enabled"] = got["Enabled"]
-    out["get_status"] = got["UserStatus"]
-    out["get_modified_type"] = type(got["UserLastModifiedDate"]).__name__
+    run.out["get_enabled"] = got["Enabled"]
+    run.out["get_status"] = got["UserStatus"]
+    run.out["get_modified_type"] = type(got["UserLastModifiedDate"]).__name__
 
-    step = "list_users"
+    run.step = "list_users"
     page = c.list_users(UserPoolId=pool_id, Filter='name ^= "User"', Limit=2)
     names = [u["Username"] for u in page["Users"]]
     pages = 1
@@ -95,59 +92,53 @@ try:
         )
         names += [u["Username"] for u in page["Users"]]
         pages += 1
-    out["listed"] = len(names)
-    out["listed_distinct"] = len(set(names))
-    out["pages"] = pages
+    run.out["listed"] = len(names)
+    run.out["listed_distinct"] = len(set(names))
+    run.out["pages"] = pages
     exact = c.list_users(
         UserPoolId=pool_id,
         Filter='email = "user2@example.com"',
         AttributesToGet=["email"],
     )["Users"]
-    out["exact"] = [[a["Name"] for a in u["Attributes"]] for u in exact]
+    run.out["exact"] = [[a["Name"] for a in u["Attributes"]] for u in exact]
 
-    step = "paginator"
+    run.step = "paginator"
     paginator = c.get_paginator("list_users")
-    out["paginated"] = sum(
+    run.out["paginated"] = sum(
         len(p["Users"]) for p in paginator.paginate(UserPoolId=pool_id, PaginationConfig={"PageSize": 2})
     )
 
-    step = "admin_update_user_attributes"
+    run.step = "admin_update_user_attributes"
     c.admin_update_user_attributes(
         UserPoolId=pool_id,
         Username="user1@example.com",
         UserAttributes=[{"Name": "name", "Value": "Renamed"}],
     )
     attrs = c.admin_get_user(UserPoolId=pool_id, Username="user1@example.com")["UserAttributes"]
-    out["renamed"] = {a["Name"]: a["Value"] for a in attrs}.get("name")
+    run.out["renamed"] = {a["Name"]: a["Value"] for a in attrs}.get("name")
 
-    step = "invalid_parameter"
+    run.step = "invalid_parameter"
     try:
         c.list_users(UserPoolId=pool_id, Filter='nickname = "x"')
-        out["bad_filter"] = None
+        run.out["bad_filter"] = None
     except c.exceptions.InvalidParameterException as e:
-        out["bad_filter"] = e.response["Error"]["Code"]
+        run.out["bad_filter"] = e.response["Error"]["Code"]
 
-    step = "admin_delete_user"
+    run.step = "admin_delete_user"
     c.admin_delete_user(UserPoolId=pool_id, Username="user4@example.com")
     try:
         c.admin_get_user(UserPoolId=pool_id, Username="user4@example.com")
-        out["deleted"] = None
+        run.out["deleted"] = None
     except c.exceptions.UserNotFoundException as e:
-        out["deleted"] = e.response["Error"]["Code"]
+        run.out["deleted"] = e.response["Error"]["Code"]
 
-    step = "wrong_secret"
+    run.step = "wrong_secret"
     try:
         client("not-the-secret").list_users(UserPoolId=pool_id)
-        out["wrong_secret"] = None
+        run.out["wrong_secret"] = None
     except ClientError as e:
-        out["wrong_secret"] = e.response["Error"]["Code"]
-        out["wrong_secret_status"] = e.response["ResponseMetadata"]["HTTPStatusCode"]
-except ClientError as e:
-    err = e.response["Error"]
-    print(json.dumps({"error": err.get("Code"), "message": err.get("Message"), "step": step}))
-    sys.exit(1)
-except Exception as e:  # noqa: BLE001 - report anything else the same way
-    print(json.dumps({"error": type(e).__name__, "message": str(e), "step": step}))
-    sys.exit(1)
+        run.out["wrong_secret"] = e.response["Error"]["Code"]
+        run.out["wrong_secret_status"] = e.response["ResponseMetadata"]["HTTPStatusCode"]
 
-print(json.dumps(out))
+
+report(main)

@@ -6,21 +6,19 @@ UpdateUserAttributes, ChangePassword, ForgotPassword and GlobalSignOut.
 
     python pycognito_user.py <endpoint> <poolId> <clientId>
 
-Prints one JSON object with what each step saw; on an unexpected failure
-{"error": code, "message": ..., "step": ...} and exits 1.
+Reports as report.py says.
 """
 
-import json
 import sys
 
 import requests
 from botocore.exceptions import ClientError
 from pycognito import Cognito
+from report import report
 
 ENDPOINT, POOL, CLIENT = sys.argv[1:4]
 USER = "quinn"
 PASSWORDS = ["Corr3ct-Horse!", "N3w-Password!", "Th1rd-Password!"]
-step = "start"
 
 
 def cognito(**tokens):
@@ -57,63 +55,62 @@ def error_code(f):
     return None
 
 
-out = {}
-try:
-    step = "register"
+def main(run):
+    run.step = "register"
     u = cognito()
     u.set_base_attributes(email=f"{USER}@example.com", name="Quinn")
     signed_up = u.register(USER, PASSWORDS[0])
-    out["user_confirmed"] = signed_up["UserConfirmed"]
-    out["delivery"] = signed_up["CodeDeliveryDetails"]["DeliveryMedium"]
+    run.out["user_confirmed"] = signed_up["UserConfirmed"]
+    run.out["delivery"] = signed_up["CodeDeliveryDetails"]["DeliveryMedium"]
 
-    step = "confirm_sign_up"
+    run.step = "confirm_sign_up"
     u.confirm_sign_up(latest_code(), username=USER)
 
-    step = "authenticate"
+    run.step = "authenticate"
     u = cognito()
     u.authenticate(password=PASSWORDS[0])  # USER_SRP_AUTH, tokens verified
-    out["token_type"] = u.token_type
-    out["id_claims"] = u.id_claims
-    out["access_claims"] = u.access_claims
+    run.out["token_type"] = u.token_type
+    run.out["id_claims"] = u.id_claims
+    run.out["access_claims"] = u.access_claims
 
-    step = "get_user"
+    run.step = "get_user"
     user = u.get_user()
-    out["attributes"] = {
+    run.out["attributes"] = {
         "sub": user.sub,
         "email": user.email,
         "email_verified": user.email_verified,
         "name": user.name,
     }
 
-    step = "renew_access_token"
+    run.step = "renew_access_token"
     first_access = u.access_token
     u.renew_access_token()  # REFRESH_TOKEN_AUTH, tokens verified
-    out["renewed"] = u.access_token != first_access
-    out["check_token"] = u.check_token(renew=False)  # False: not expired
+    run.out["renewed"] = u.access_token != first_access
+    run.out["check_token"] = u.check_token(renew=False)  # False: not expired
 
-    step = "update_profile"
+    run.step = "update_profile"
     u.update_profile({"name": "Quinn Q"})
-    out["name_after_update"] = u.get_user().name
+    run.out["name_after_update"] = u.get_user().name
 
-    step = "change_password"
+    run.step = "change_password"
     u.change_password(PASSWORDS[0], PASSWORDS[1])
 
-    step = "forgot_password"
+    run.step = "forgot_password"
     f = cognito()
     f.initiate_forgot_password()
     f.confirm_forgot_password(latest_code(), PASSWORDS[2])
 
-    step = "sign_in_after_reset"
-    out["old_password"] = error_code(lambda: cognito().authenticate(password=PASSWORDS[1]))
+    run.step = "sign_in_after_reset"
+    run.out["old_password"] = error_code(lambda: cognito().authenticate(password=PASSWORDS[1]))
     u = cognito()
     u.authenticate(password=PASSWORDS[2])
 
-    step = "logout"
+    run.step = "logout"
     access = u.access_token
     u.logout()  # GlobalSignOut
     stale = cognito(access_token=access)
-    out["after_logout"] = error_code(lambda: stale.get_user())
-    out["unknown_user"] = error_code(
+    run.out["after_logout"] = error_code(lambda: stale.get_user())
+    run.out["unknown_user"] = error_code(
         lambda: Cognito(
             POOL,
             CLIENT,
@@ -125,12 +122,6 @@ try:
             },
         ).authenticate(password=PASSWORDS[0])
     )
-except ClientError as e:
-    err = e.response["Error"]
-    print(json.dumps({"error": err.get("Code"), "message": err.get("Message"), "step": step}))
-    sys.exit(1)
-except Exception as e:  # noqa: BLE001 - report anything else the same way
-    print(json.dumps({"error": type(e).__name__, "message": str(e), "step": step}))
-    sys.exit(1)
 
-print(json.dumps(out, default=str))
+
+report(main)
