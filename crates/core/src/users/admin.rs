@@ -280,10 +280,7 @@ impl Service {
         let before = rec.clone();
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
-        let code = self
-            .issue_code(&pool.id, &rec.username_key, Purpose::Forgot, now)
-            .await?;
-        self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
+        self.send_code(&pool, &rec, &attrs, channel, Purpose::Forgot, now)
             .await?;
         rec.status = status::RESET_REQUIRED.into();
         self.save_user(&pool, &before, &mut rec, &attrs, false, now)

@@ -4,7 +4,6 @@ use kognit_wire::types::*;
 
 use super::attributes::{Write, check_delete, check_write, reset_verification};
 use super::codes::Purpose;
-use super::messages::Content;
 use crate::Result;
 use crate::delivery::Channel;
 use crate::service::{Admin, Millis, Service};
@@ -30,11 +29,8 @@ impl Service {
             let unverified =
                 merged.get(&format!("{attr}_verified")).map(String::as_str) != Some("true");
             if changed && unverified && auto.iter().any(|a| a == attr) {
-                let code = self
-                    .issue_code(&pool.id, &rec.username_key, Purpose::Verify(attr), now)
-                    .await?;
                 details.push(
-                    self.send_to_user(pool, &rec.username, merged, channel, Content::Code(&code))
+                    self.send_code(pool, rec, merged, channel, Purpose::Verify(attr), now)
                         .await?,
                 );
             }

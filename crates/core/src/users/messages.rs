@@ -4,9 +4,11 @@
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::CodeDeliveryDetailsType;
 
+use super::codes::Purpose;
 use super::{Attrs, Pool};
 use crate::delivery::{Channel, Message};
-use crate::service::Service;
+use crate::service::{Millis, Service};
+use crate::store::UserRecord;
 use crate::{Error, Result, templates};
 
 /// What is being sent.
@@ -86,6 +88,24 @@ pub(crate) fn recovery_channel(pool: &Pool, attrs: &Attrs) -> Result<Channel> {
 }
 
 impl Service {
+    /// Issues a new code for `purpose` and sends it to the user's address
+    /// for `channel` in `attrs`.
+    pub(crate) async fn send_code(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        attrs: &Attrs,
+        channel: Channel,
+        purpose: Purpose,
+        now: Millis,
+    ) -> Result<CodeDeliveryDetailsType> {
+        let code = self
+            .issue_code(&pool.id, &rec.username_key, purpose, now)
+            .await?;
+        self.send_to_user(pool, &rec.username, attrs, channel, Content::Code(&code))
+            .await
+    }
+
     /// Renders and delivers a message to the user's email or phone number.
     pub(crate) async fn send_to_user(
         &self,

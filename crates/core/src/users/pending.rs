@@ -8,7 +8,6 @@
 use kognit_wire::types::CodeDeliveryDetailsType;
 
 use super::codes::Purpose;
-use super::messages::Content;
 use super::{Attrs, Pool, extra_of, set_extra};
 use crate::delivery::Channel;
 use crate::service::{Millis, Service};
@@ -109,18 +108,9 @@ impl Service {
             };
             let mut destination = merged.clone();
             destination.insert(attr.to_owned(), value.clone());
-            let code = self
-                .issue_code(&pool.id, &rec.username_key, Purpose::Verify(attr), now)
-                .await?;
             details.push(
-                self.send_to_user(
-                    pool,
-                    &rec.username,
-                    &destination,
-                    channel,
-                    Content::Code(&code),
-                )
-                .await?,
+                self.send_code(pool, rec, &destination, channel, Purpose::Verify(attr), now)
+                    .await?,
             );
         }
         Ok(details)

@@ -5,7 +5,7 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
 use super::codes::Purpose;
-use super::messages::{Content, recovery_channel};
+use super::messages::recovery_channel;
 use super::signup::{
     PublicCall, hides_users, simulated_delivery, unknown_user_by_client, unknown_user_for_code,
 };
@@ -48,11 +48,8 @@ impl Service {
         }
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
-        let code = self
-            .issue_code(&pool.id, &rec.username_key, Purpose::Forgot, now)
-            .await?;
         let details = self
-            .send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
+            .send_code(&pool, &rec, &attrs, channel, Purpose::Forgot, now)
             .await?;
         Ok(ForgotPasswordResponse {
             code_delivery_details: Some(details),

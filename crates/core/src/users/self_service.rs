@@ -8,7 +8,6 @@ use kognit_wire::types::*;
 
 use super::attributes::{Write, check_delete, check_write, reset_verification};
 use super::codes::Purpose;
-use super::messages::Content;
 use super::pending::{hold_back, pending_of, take_pending};
 use super::{Pool, attrs_of};
 use crate::app_client::AppClient;
@@ -209,17 +208,8 @@ impl Service {
         if let Some(value) = pending_of(&t.user).remove(attr) {
             attrs.insert(attr.to_owned(), value);
         }
-        let code = self
-            .issue_code(&t.pool.id, &t.user.username_key, purpose, now)
-            .await?;
         let details = self
-            .send_to_user(
-                &t.pool,
-                &t.user.username,
-                &attrs,
-                channel,
-                Content::Code(&code),
-            )
+            .send_code(&t.pool, &t.user, &attrs, channel, purpose, now)
             .await?;
         Ok(GetUserAttributeVerificationCodeResponse {
             code_delivery_details: Some(details),

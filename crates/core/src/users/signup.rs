@@ -5,7 +5,8 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
 use super::attributes::{Write, check_required, check_write, valid_email, valid_phone};
-use super::messages::{Content, signup_channel};
+use super::codes::Purpose;
+use super::messages::signup_channel;
 use super::{Attrs, Pool, set_attrs, status};
 use crate::app_client::AppClient;
 use crate::delivery::Channel;
@@ -200,19 +201,9 @@ impl Service {
         let details = match signup_channel(&pool, &attrs) {
             None => None,
             Some(channel) => {
-                let sent = async {
-                    let code = self
-                        .issue_code(
-                            &pool.id,
-                            &rec.username_key,
-                            super::codes::Purpose::SignUp,
-                            now,
-                        )
-                        .await?;
-                    self.send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
-                        .await
-                }
-                .await;
+                let sent = self
+                    .send_code(&pool, &rec, &attrs, channel, Purpose::SignUp, now)
+                    .await;
                 match sent {
                     Ok(d) => Some(d),
                     Err(e) => {
@@ -320,16 +311,8 @@ impl Service {
         let attrs = super::attrs_of(&rec)?;
         let channel = signup_channel(&pool, &attrs)
             .ok_or_else(|| Error::invalid_parameter("Auto verification not turned on."))?;
-        let code = self
-            .issue_code(
-                &pool.id,
-                &rec.username_key,
-                super::codes::Purpose::SignUp,
-                now,
-            )
-            .await?;
         let details = self
-            .send_to_user(&pool, &rec.username, &attrs, channel, Content::Code(&code))
+            .send_code(&pool, &rec, &attrs, channel, Purpose::SignUp, now)
             .await?;
         Ok(ResendConfirmationCodeResponse {
             code_delivery_details: Some(details),
