@@ -85,6 +85,16 @@ pub async fn node(script: &str, args: &[&str]) -> Run {
     run_script("node".as_ref(), &js_dir(), script, args).await
 }
 
+/// The environment variables that point AWS clients at a profile or a
+/// configuration file: a developer's own would leak into the client tests
+/// (a profile missing from the file makes boto3 and the aws CLI fail).
+pub const AWS_PROFILE_VARS: [&str; 4] = [
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+];
+
 /// Runs `<program> <script> <args…>` in `dir`; its stdout must be one JSON
 /// object.
 pub async fn run_script(
@@ -93,7 +103,11 @@ pub async fn run_script(
     script: &str,
     args: &[&str],
 ) -> Run {
-    let run = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    for var in AWS_PROFILE_VARS {
+        command.env_remove(var);
+    }
+    let run = command
         .arg(script)
         .args(args)
         .current_dir(dir)

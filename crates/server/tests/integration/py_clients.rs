@@ -162,7 +162,11 @@ async fn readme_aws_cli(s: TestServer) {
         venv_bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let run = tokio::process::Command::new("bash")
+    let mut command = tokio::process::Command::new("bash");
+    for var in crate::js_clients::AWS_PROFILE_VARS {
+        command.env_remove(var);
+    }
+    let run = command
         .args(["-e", "-u", "-o", "pipefail", "-c", &script])
         .env("PATH", path)
         .env("HOME", s.cfg.data_dir.as_os_str())
