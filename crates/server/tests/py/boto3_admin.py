@@ -14,7 +14,7 @@ import sys
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from report import report
+from report import error_code, report
 
 ENDPOINT, KEY_ID, SECRET = sys.argv[1:4]
 
@@ -65,13 +65,12 @@ def main(run):
     )
 
     run.step = "username_exists"
-    try:
-        c.admin_create_user(
+    run.out["duplicate"] = error_code(
+        lambda: c.admin_create_user(
             UserPoolId=pool_id, Username="user0@example.com", MessageAction="SUPPRESS"
-        )
-        run.out["duplicate"] = None
-    except c.exceptions.UsernameExistsException as e:
-        run.out["duplicate"] = e.response["Error"]["Code"]
+        ),
+        c.exceptions.UsernameExistsException,
+    )
 
     run.step = "admin_get_user"
     got = c.admin_get_user(UserPoolId=pool_id, Username="user3@example.com")
@@ -118,19 +117,17 @@ def main(run):
     run.out["renamed"] = {a["Name"]: a["Value"] for a in attrs}.get("name")
 
     run.step = "invalid_parameter"
-    try:
-        c.list_users(UserPoolId=pool_id, Filter='nickname = "x"')
-        run.out["bad_filter"] = None
-    except c.exceptions.InvalidParameterException as e:
-        run.out["bad_filter"] = e.response["Error"]["Code"]
+    run.out["bad_filter"] = error_code(
+        lambda: c.list_users(UserPoolId=pool_id, Filter='nickname = "x"'),
+        c.exceptions.InvalidParameterException,
+    )
 
     run.step = "admin_delete_user"
     c.admin_delete_user(UserPoolId=pool_id, Username="user4@example.com")
-    try:
-        c.admin_get_user(UserPoolId=pool_id, Username="user4@example.com")
-        run.out["deleted"] = None
-    except c.exceptions.UserNotFoundException as e:
-        run.out["deleted"] = e.response["Error"]["Code"]
+    run.out["deleted"] = error_code(
+        lambda: c.admin_get_user(UserPoolId=pool_id, Username="user4@example.com"),
+        c.exceptions.UserNotFoundException,
+    )
 
     run.step = "wrong_secret"
     try:

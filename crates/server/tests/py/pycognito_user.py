@@ -12,9 +12,8 @@ Reports as report.py says.
 import sys
 
 import requests
-from botocore.exceptions import ClientError
 from pycognito import Cognito
-from report import report
+from report import error_code, report
 
 ENDPOINT, POOL, CLIENT = sys.argv[1:4]
 USER = "quinn"
@@ -44,15 +43,6 @@ def latest_code():
     )
     r.raise_for_status()
     return r.json()["code"]
-
-
-def error_code(f):
-    """The Cognito error code f() fails with (None if it does not)."""
-    try:
-        f()
-    except ClientError as e:
-        return e.response["Error"]["Code"]
-    return None
 
 
 def main(run):

@@ -29,6 +29,17 @@ def report(main):
     print(json.dumps(run.out, default=str))
 
 
+def error_code(f, expected=ClientError):
+    """The Cognito error code f() fails with, as the exception class
+    `expected` (botocore's modeled one, say); None if it does not fail. Any
+    other exception propagates."""
+    try:
+        f()
+    except expected as e:
+        return e.response["Error"]["Code"]
+    return None
+
+
 def fail(code, message, step):
     print(json.dumps({"error": code, "message": message, "step": step}))
     sys.exit(1)
