@@ -166,7 +166,8 @@ async fn sqlite_connections_are_configured() {
         }
     }
     // The library is built as .cargo/config.toml asks: no global page-cache
-    // group and no memory statistics, which serialize every connection.
+    // group and no memory statistics, which serialize every connection, and
+    // plans that do not depend on bound values (lite::tests has why).
     let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
         .fetch_all(&s.read)
         .await
@@ -179,6 +180,7 @@ async fn sqlite_connections_are_configured() {
         !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
         "{options:?}"
     );
+    assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
     s.close().await;
 }
 
