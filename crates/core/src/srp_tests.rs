@@ -110,6 +110,20 @@ fn verifier_matches_plain_modpow() {
 }
 
 #[test]
+fn powers_of_g_match_plain_modpow() {
+    // The edge digits (all 0, all F, one digit in each row) and random exponents.
+    let mut exponents = vec![[0u8; 32], [0xFF; 32], [0x11; 32], [0xF0; 32]];
+    exponents[0][31] = 1;
+    exponents.extend((0..8).map(|_| <[u8; 32]>::try_from(random_bytes(32)).unwrap()));
+    exponents.push([0; 32]);
+    for e in exponents {
+        let expected = BigUint::from(2u8).modpow(&BigUint::from_bytes_be(&e), &big_n());
+        let got = pow_g(&U256::from_be_slice(&e)).retrieve().to_be_bytes();
+        assert_eq!(BigUint::from_bytes_be(&got), expected, "{}", hex::encode(e));
+    }
+}
+
+#[test]
 fn srp_secret_bytes_round_trip() {
     let s = SrpSecret::new("AbC123", "user-1", "Passw0rd!");
     assert_eq!(
