@@ -61,7 +61,7 @@ impl Service {
                 let email = doc.mfa.email.is_some();
                 if mode != "OFF" && !(totp || sms || email) {
                     return Err(Error::invalid_parameter(
-                        "At least one MFA method must be enabled when MFA is ON or OPTIONAL.",
+                        "At least one of [SmsMfaConfiguration] or [SoftwareTokenMfaConfiguration] must be provided.",
                     ));
                 }
                 Ok(())

@@ -120,17 +120,20 @@ fn adjust_standard(attr: &mut SchemaAttributeType, req: &SchemaAttributeType) ->
     if let Some(r) = req.required {
         attr.required = Some(r);
     }
-    if let Some(c) = &req.string_attribute_constraints {
-        attr.string_attribute_constraints = Some(c.clone());
+    let data_type = attr.attribute_data_type.clone().unwrap_or_default();
+    let (string, number) = constraints(&name, &data_type, req)?;
+    if string.is_some() {
+        attr.string_attribute_constraints = string;
     }
-    if let Some(c) = &req.number_attribute_constraints {
-        attr.number_attribute_constraints = Some(c.clone());
+    if number.is_some() {
+        attr.number_attribute_constraints = number;
     }
     Ok(())
 }
 
 /// Appends custom attributes to a schema with Cognito's rules: `custom:` prefix,
-/// unique names, never required, at most 50, constraints that parse.
+/// a data type, unique names, never required, at most 50, constraints that
+/// parse and agree (the name's length and characters are the model's).
 pub fn add_custom(
     schema: &mut Vec<SchemaAttributeType>,
     requested: &[SchemaAttributeType],
@@ -148,32 +151,34 @@ pub fn add_custom(
         } else {
             format!("custom:{bare}")
         };
+        let Some(data_type) = req.attribute_data_type.clone() else {
+            return Err(Error::invalid_parameter(
+                "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.",
+            ));
+        };
         if req.required == Some(true) {
             return Err(Error::invalid_parameter(
                 "Required custom attributes are not supported currently.",
             ));
         }
-        if schema.iter().any(|a| {
+        let plain = format!("custom:{bare}");
+        if let Some(existing) = schema.iter().find_map(|a| {
             let n = a.name.as_deref().unwrap_or_default();
-            n == name || n.strip_prefix("dev:") == Some(name.as_str())
+            (n == plain || n.strip_prefix("dev:") == Some(plain.as_str())).then_some(n)
         }) {
             return Err(Error::invalid_parameter(format!(
-                "{name}: Existing attribute already has name {name}."
+                "{plain}: Existing attribute already has name {existing}."
             )));
         }
-        let data_type = req
-            .attribute_data_type
-            .clone()
-            .unwrap_or_else(|| "String".into());
-        check_constraints(&name, &data_type, req)?;
+        let (string, number) = constraints(&name, &data_type, req)?;
         schema.push(SchemaAttributeType {
             name: Some(name),
             attribute_data_type: Some(data_type),
             developer_only_attribute: Some(req.developer_only_attribute.unwrap_or(false)),
             mutable: Some(req.mutable.unwrap_or(true)),
             required: Some(false),
-            string_attribute_constraints: req.string_attribute_constraints.clone(),
-            number_attribute_constraints: req.number_attribute_constraints.clone(),
+            string_attribute_constraints: string,
+            number_attribute_constraints: number,
         });
     }
     let customs = schema
@@ -189,49 +194,76 @@ pub fn add_custom(
     Ok(())
 }
 
-fn parse_bound(name: &str, what: &str, v: Option<&String>) -> Result<Option<i64>> {
+/// A constraint bound: a whole number, or Cognito's "Invalid
+/// {StringAttributeConstraints|NumberAttributeConstraints} for schema
+/// attribute {name}".
+fn parse_bound(name: &str, kind: &str, v: Option<&String>) -> Result<Option<i64>> {
     v.map(|s| {
         s.trim().parse::<i64>().map_err(|_| {
-            Error::invalid_parameter(format!("Invalid {what} for attribute {name}: {s}"))
+            Error::invalid_parameter(format!("Invalid {kind} for schema attribute {name}"))
         })
     })
     .transpose()
 }
 
-fn check_constraints(name: &str, data_type: &str, req: &SchemaAttributeType) -> Result<()> {
-    if let Some(c) = &req.string_attribute_constraints {
-        let min = parse_bound(name, "MinLength", c.min_length.as_ref())?;
-        let max = parse_bound(name, "MaxLength", c.max_length.as_ref())?;
-        if min.is_some_and(|m| m < 0) || max.is_some_and(|m| !(0..=2048).contains(&m)) {
-            return Err(Error::invalid_parameter(format!(
-                "Invalid StringAttributeConstraints for attribute {name}: lengths must be between 0 and 2048."
-            )));
+/// The constraints of an attribute of `data_type` as the request gives them,
+/// checked with Cognito's messages. Only the kind that fits the type is kept:
+/// Cognito accepts a String attribute with NumberAttributeConstraints (and
+/// the reverse) and describes it without them (moto's
+/// test_create_user_pool_attribute_with_schema); Boolean and DateTime keep none.
+fn constraints(
+    name: &str,
+    data_type: &str,
+    req: &SchemaAttributeType,
+) -> Result<(
+    Option<StringAttributeConstraintsType>,
+    Option<NumberAttributeConstraintsType>,
+)> {
+    const STRING: &str = "StringAttributeConstraints";
+    const NUMBER: &str = "NumberAttributeConstraints";
+    match data_type {
+        "String" => {
+            let Some(c) = &req.string_attribute_constraints else {
+                return Ok((None, None));
+            };
+            let min = parse_bound(name, STRING, c.min_length.as_ref())?;
+            let max = parse_bound(name, STRING, c.max_length.as_ref())?;
+            if min.is_some_and(|m| m < 0) || max.is_some_and(|m| m < 0) {
+                return Err(Error::invalid_parameter(format!(
+                    "Invalid {STRING} for schema attribute {name}"
+                )));
+            }
+            if min.is_some_and(|m| m > 2048) || max.is_some_and(|m| m > 2048) {
+                return Err(Error::invalid_parameter(format!(
+                    "user.{name}: String attributes cannot have a length of more than 2048"
+                )));
+            }
+            if let (Some(a), Some(b)) = (min, max)
+                && a > b
+            {
+                return Err(Error::invalid_parameter(format!(
+                    "user.{name}: Max length cannot be less than min length."
+                )));
+            }
+            Ok((Some(c.clone()), None))
         }
-        if let (Some(a), Some(b)) = (min, max)
-            && a > b
-        {
-            return Err(Error::invalid_parameter(format!(
-                "Invalid StringAttributeConstraints for attribute {name}: MinLength is greater than MaxLength."
-            )));
+        "Number" => {
+            let Some(c) = &req.number_attribute_constraints else {
+                return Ok((None, None));
+            };
+            let min = parse_bound(name, NUMBER, c.min_value.as_ref())?;
+            let max = parse_bound(name, NUMBER, c.max_value.as_ref())?;
+            if let (Some(a), Some(b)) = (min, max)
+                && a > b
+            {
+                return Err(Error::invalid_parameter(format!(
+                    "user.{name}: Max value cannot be less than min value."
+                )));
+            }
+            Ok((None, Some(c.clone())))
         }
+        _ => Ok((None, None)),
     }
-    if let Some(c) = &req.number_attribute_constraints {
-        let min = parse_bound(name, "MinValue", c.min_value.as_ref())?;
-        let max = parse_bound(name, "MaxValue", c.max_value.as_ref())?;
-        if let (Some(a), Some(b)) = (min, max)
-            && a > b
-        {
-            return Err(Error::invalid_parameter(format!(
-                "Invalid NumberAttributeConstraints for attribute {name}: MinValue is greater than MaxValue."
-            )));
-        }
-    }
-    if data_type != "Number" && req.number_attribute_constraints.is_some() {
-        return Err(Error::invalid_parameter(format!(
-            "NumberAttributeConstraints are only valid for attributes of type Number: {name}"
-        )));
-    }
-    Ok(())
 }
 
 /// The names of every attribute in a schema (`custom:` names included).
@@ -250,11 +282,36 @@ mod tests {
         }
     }
 
+    fn typed(name: &str, data_type: &str) -> SchemaAttributeType {
+        SchemaAttributeType {
+            attribute_data_type: Some(data_type.into()),
+            ..attr(name)
+        }
+    }
+
+    fn message(r: Result<Vec<SchemaAttributeType>>) -> String {
+        r.unwrap_err().to_string()
+    }
+
+    fn strings(min: Option<&str>, max: Option<&str>) -> Option<StringAttributeConstraintsType> {
+        Some(StringAttributeConstraintsType {
+            min_length: min.map(Into::into),
+            max_length: max.map(Into::into),
+        })
+    }
+
+    fn numbers(min: Option<&str>, max: Option<&str>) -> Option<NumberAttributeConstraintsType> {
+        Some(NumberAttributeConstraintsType {
+            min_value: min.map(Into::into),
+            max_value: max.map(Into::into),
+        })
+    }
+
     #[test]
     fn standard_schema_and_customs() {
         let mut email = attr("email");
         email.required = Some(true);
-        let s = initial_schema(&[email, attr("team")]).unwrap();
+        let s = initial_schema(&[email, typed("team", "String")]).unwrap();
         assert_eq!(s.len(), STANDARD.len() + 1);
         assert_eq!(s[10].name.as_deref(), Some("email"));
         assert_eq!(s[10].required, Some(true));
@@ -263,14 +320,88 @@ mod tests {
 
     #[test]
     fn refusals() {
-        let mut req = attr("x");
+        let mut req = typed("x", "String");
         req.required = Some(true);
         assert!(initial_schema(&[req]).is_err());
-        assert!(initial_schema(&[attr("x"), attr("x")]).is_err());
+        assert!(initial_schema(&[typed("x", "String"), typed("x", "Number")]).is_err());
         let mut sub = attr("sub");
         sub.mutable = Some(true);
         assert!(initial_schema(&[sub]).is_err());
-        let many: Vec<_> = (0..51).map(|i| attr(&format!("a{i}"))).collect();
+        let many: Vec<_> = (0..51).map(|i| typed(&format!("a{i}"), "String")).collect();
         assert!(initial_schema(&many).is_err());
+        let fifty: Vec<_> = (0..50).map(|i| typed(&format!("a{i}"), "String")).collect();
+        assert!(initial_schema(&fifty).is_ok());
+    }
+
+    #[test]
+    fn custom_attributes_need_a_data_type() {
+        assert!(message(initial_schema(&[attr("x")])).contains(
+            "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
+        ));
+    }
+
+    #[test]
+    fn constraints_with_cognitos_messages() {
+        let mut email = typed("email", "String");
+        email.string_attribute_constraints = strings(Some("invalid_value"), None);
+        assert!(
+            message(initial_schema(&[email.clone()]))
+                .contains("Invalid StringAttributeConstraints for schema attribute email")
+        );
+        email.string_attribute_constraints = strings(None, Some("2049"));
+        assert!(
+            message(initial_schema(&[email.clone()]))
+                .contains("user.email: String attributes cannot have a length of more than 2048")
+        );
+        email.string_attribute_constraints = strings(Some("2"), Some("1"));
+        assert!(
+            message(initial_schema(&[email]))
+                .contains("user.email: Max length cannot be less than min length.")
+        );
+        let mut n = typed("n", "Number");
+        n.number_attribute_constraints = numbers(Some("2"), Some("1"));
+        assert!(
+            message(initial_schema(&[n.clone()]))
+                .contains("user.custom:n: Max value cannot be less than min value.")
+        );
+        n.number_attribute_constraints = numbers(Some("x"), None);
+        assert!(
+            message(initial_schema(&[n.clone()]))
+                .contains("Invalid NumberAttributeConstraints for schema attribute custom:n")
+        );
+        n.number_attribute_constraints = numbers(Some("-5"), Some("5"));
+        assert!(initial_schema(&[n]).is_ok());
+    }
+
+    #[test]
+    fn constraints_of_another_type_are_dropped() {
+        let mut s = typed("s", "String");
+        s.number_attribute_constraints = numbers(Some("10"), Some("20"));
+        s.string_attribute_constraints = strings(Some("1"), Some("5"));
+        let mut b = typed("b", "Boolean");
+        b.number_attribute_constraints = numbers(Some("10"), Some("20"));
+        b.string_attribute_constraints = strings(Some("1"), Some("5"));
+        let schema = initial_schema(&[s, b]).unwrap();
+        let s = &schema[schema.len() - 2];
+        assert!(s.number_attribute_constraints.is_none());
+        assert_eq!(
+            s.string_attribute_constraints,
+            strings(Some("1"), Some("5"))
+        );
+        let b = &schema[schema.len() - 1];
+        assert!(b.number_attribute_constraints.is_none());
+        assert!(b.string_attribute_constraints.is_none());
+    }
+
+    #[test]
+    fn an_existing_name_is_named() {
+        let mut dev = typed("banana", "String");
+        dev.developer_only_attribute = Some(true);
+        let mut schema = initial_schema(std::slice::from_ref(&dev)).unwrap();
+        let err = add_custom(&mut schema, &[dev]).unwrap_err().to_string();
+        assert!(
+            err.contains("custom:banana: Existing attribute already has name dev:custom:banana."),
+            "{err}"
+        );
     }
 }

@@ -57,7 +57,17 @@ pub(crate) fn valid_phone(v: &str) -> bool {
         .is_some_and(|d| (2..=15).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()))
 }
 
-fn check_value(attr: &SchemaAttributeType, name: &str, value: &str) -> Result<()> {
+/// Checks a value against its attribute's type and returns it as stored:
+/// Booleans in any case (Cognito accepts `"True"`, moto's `aws_verified`
+/// test_forgot_password_with_email_delivery_details) are kept as `true` or
+/// `false`, the spelling Cognito returns.
+fn check_value(attr: &SchemaAttributeType, name: &str, value: String) -> Result<String> {
+    let value = match attr.attribute_data_type.as_deref() {
+        Some("Boolean") if value.eq_ignore_ascii_case("true") => "true".to_owned(),
+        Some("Boolean") if value.eq_ignore_ascii_case("false") => "false".to_owned(),
+        _ => value,
+    };
+    let value = value.as_str();
     match attr.attribute_data_type.as_deref().unwrap_or("String") {
         "Number" => {
             let n: f64 = value
@@ -118,7 +128,7 @@ fn check_value(attr: &SchemaAttributeType, name: &str, value: &str) -> Result<()
         "phone_number" if !valid_phone(value) => {
             Err(Error::invalid_parameter("Invalid phone number format."))
         }
-        _ => Ok(()),
+        _ => Ok(value.to_owned()),
     }
 }
 
@@ -159,7 +169,7 @@ pub(crate) fn check_write(
                 "A client attempted to write unauthorized attribute",
             ));
         }
-        check_value(attr, &name, &value)?;
+        let value = check_value(attr, &name, value)?;
         out.insert(name, value);
     }
     if why == Write::SignUp {

@@ -43,6 +43,7 @@ pub(crate) fn resolve_username(
     given: &str,
     sub: &str,
     attrs: &mut Attrs,
+    why: Write,
 ) -> Result<String> {
     let username_attrs = pool.username_attributes();
     if !username_attrs.is_empty() {
@@ -53,7 +54,13 @@ pub(crate) fn resolve_username(
         } else if phone_ok && valid_phone(given) {
             attrs.insert("phone_number".into(), given.to_owned());
         } else {
+            // SignUp names the one attribute the pool takes; AdminCreateUser
+            // says "either" whatever the pool takes (moto's
+            // test_admin_create_user_with_incorrect_username_attribute_type_fails).
             return Err(Error::invalid_parameter(match (email_ok, phone_ok) {
+                _ if why == Write::Create => {
+                    "Username should be either an email or a phone number."
+                }
                 (true, false) => "Username should be an email.",
                 (false, true) => "Username should be a phone number.",
                 _ => "Username should be either an email or a phone number.",
@@ -191,7 +198,7 @@ impl Service {
         attrs.remove("email_verified");
         attrs.remove("phone_number_verified");
         let sub = uuid::Uuid::new_v4().to_string();
-        let username = resolve_username(&pool, &given, &sub, &mut attrs)?;
+        let username = resolve_username(&pool, &given, &sub, &mut attrs, Write::SignUp)?;
         check_required(&pool, &attrs)?;
         let mut rec = new_user(&pool, &username, sub.clone(), status::UNCONFIRMED, now);
         set_attrs(&mut rec, &attrs)?;

@@ -25,3 +25,13 @@ pub async fn reset(State(state): State<AppState>) -> impl IntoResponse {
         }
     }
 }
+
+/// `POST /moto-api/reset-auth`, for suites written for moto's server mode:
+/// moto's `set_initial_no_auth_action_count` posts the number of requests
+/// to let through before IAM checks start, and reads back the previous one.
+/// `kognit dev` checks no IAM policies (any credentials are accepted), so the
+/// number changes nothing; the answer has the shape moto's helper reads.
+pub async fn reset_auth(body: String) -> impl IntoResponse {
+    let count = body.trim().parse::<f64>().ok();
+    axum::Json(serde_json::json!({ "PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT": count }))
+}

@@ -100,7 +100,8 @@ pub fn router(state: AppState) -> Router {
     if state.mode == Mode::Dev {
         app = app
             .route("/_dev/reset", post(dev::reset))
-            .route("/moto-api/reset", post(dev::reset));
+            .route("/moto-api/reset", post(dev::reset))
+            .route("/moto-api/reset-auth", post(dev::reset_auth));
     }
     app.fallback(not_found).layer(cors()).with_state(state)
 }

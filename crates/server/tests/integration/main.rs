@@ -21,6 +21,7 @@ mod js_amplify;
 mod js_clients;
 mod js_mfa;
 mod keys;
+mod lenient;
 mod mfa;
 mod mfa_codes;
 mod mfa_devices;
