@@ -191,13 +191,25 @@ pub(crate) fn check_required(pool: &Pool, attrs: &Attrs) -> Result<()> {
 }
 
 /// Names that may be deleted: in the schema, not `sub`, not required.
+///
+/// Names not in the schema are reported all at once, in Cognito's words for
+/// deletions (moto's test_admin_delete_user_attributes_non_existing_attribute):
+/// `Invalid user attributes: user.<name>: Attribute does not exist in the
+/// schema.` and a line break after each.
 pub(crate) fn check_delete(pool: &Pool, names: &[String]) -> Result<()> {
+    let unknown: String = names
+        .iter()
+        .filter(|n| find(pool, n).is_none())
+        .map(|n| format!("user.{n}: Attribute does not exist in the schema.\n"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::invalid_parameter(format!(
+            "Invalid user attributes: {unknown}"
+        )));
+    }
     for name in names {
         let Some(attr) = find(pool, name) else {
-            return Err(schema_error(
-                name,
-                "Attribute does not exist in the schema.",
-            ));
+            continue;
         };
         if name == "sub" || attr.required == Some(true) {
             return Err(schema_error(name, "The attribute is required"));

@@ -362,9 +362,17 @@ impl Service {
                 }
                 Err(StoreError::Conflict(c)) if c.contains("alias") => {
                     if !force_alias || attempt == 2 {
+                        // Cognito names the attribute that clashed: the first
+                        // alias this write adds (moto's
+                        // test_use_existing_email__when_email_is_login).
+                        let before_aliases = pool.aliases(&attrs_of(before)?);
+                        let kind = aliases
+                            .iter()
+                            .find(|a| !before_aliases.contains(a))
+                            .map_or("email", |a| a.kind.as_str());
                         return Err(Error::new(
                             ErrorCode::AliasExistsException,
-                            "An account with the given email or phone number already exists.",
+                            format!("An account with the given {kind} already exists."),
                         ));
                     }
                     self.release_aliases(pool, rec, &aliases, now).await?;

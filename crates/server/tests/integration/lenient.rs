@@ -587,6 +587,63 @@ async fn messages_as_cognito_words_them(s: TestServer) {
         message(&err),
         "Username should be either an email or a phone number."
     );
+    // Two users whose username is their email; one takes the other's.
+    for user in ["one@example.com", "two@example.com"] {
+        c.admin_create_user()
+            .user_pool_id(&pool)
+            .username(user)
+            .message_action(MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
+    }
+    let one = c
+        .list_users()
+        .user_pool_id(&pool)
+        .filter("email = \"one@example.com\"")
+        .send()
+        .await
+        .unwrap()
+        .users
+        .unwrap()[0]
+        .username
+        .clone()
+        .unwrap();
+    let err = c
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username(&one)
+        .user_attributes(attr("email", "two@example.com"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "AliasExistsException");
+    assert_eq!(
+        message(&err),
+        "An account with the given email already exists."
+    );
+    assert_eq!(
+        attr_of(&c, &pool, &one, "email").await.as_deref(),
+        Some("one@example.com")
+    );
+
+    // Unknown names in a deletion are listed together.
+    let err = c
+        .admin_delete_user_attributes()
+        .user_pool_id(&pool)
+        .username(&one)
+        .user_attribute_names("nickname")
+        .user_attribute_names("custom:foo")
+        .user_attribute_names("custom:bar")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+    assert_eq!(
+        message(&err),
+        "Invalid user attributes: user.custom:foo: Attribute does not exist in the schema.\nuser.custom:bar: Attribute does not exist in the schema.\n"
+    );
+
     let err = c
         .set_user_pool_mfa_config()
         .user_pool_id(&pool)
