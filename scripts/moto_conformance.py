@@ -1,18 +1,17 @@
 """moto's Cognito tests against kognit: a pytest plugin and the report.
 
 As a pytest plugin (`-p moto_conformance`, used by scripts/moto-conformance)
-it records every test's outcome, whether moto marks it `aws_verified` (its
-authors ran it against AWS) and whether it talks only the cognito-idp JSON
-API, into the JSON file named by KOGNIT_MOTO_RESULTS.
+it records every test's outcome and whether moto marks it `aws_verified`
+(its authors ran it against AWS) into the JSON file named by
+KOGNIT_MOTO_RESULTS.
 
 As a script (`moto_conformance.py RESULTS DOC`) it prints "N passed, N
 failed" and checks the results against the doc, whose table rows start with
 the test's name in backquotes. It exits 1 when a failed or skipped test has
-no row, when an aws_verified test that talks only the JSON API fails, or when
-a row names a test that passed.
+no row, when a test marked aws_verified fails, or when a row names a test
+that passed.
 """
 
-import inspect
 import json
 import os
 import re
@@ -21,14 +20,6 @@ import sys
 _results = {}
 
 
-def _talks_only_json_api(item):
-    """False for tests that also call IAM (moto's fixture `with_mfa` makes an
-    IAM role for SNS) or other services, which kognit does not serve."""
-    try:
-        src = inspect.getsource(item.function)
-    except (OSError, TypeError):
-        return True
-    return not re.search(r"with_mfa=|client\(\s*\"(iam|sts|sns|lambda)\"", src)
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -36,7 +27,6 @@ def pytest_collection_modifyitems(session, config, items):
         _results[item.name] = {
             "outcome": "not run",
             "aws_verified": item.get_closest_marker("aws_verified") is not None,
-            "json_only": _talks_only_json_api(item),
             "message": "",
         }
 
@@ -44,7 +34,7 @@ def pytest_collection_modifyitems(session, config, items):
 def pytest_runtest_logreport(report):
     name = report.nodeid.split("::")[-1]
     entry = _results.setdefault(
-        name, {"aws_verified": False, "json_only": True, "message": ""}
+        name, {"aws_verified": False, "message": ""}
     )
     if report.when == "call" or report.outcome != "passed":
         if entry.get("outcome") in (None, "not run", "passed"):
@@ -89,11 +79,10 @@ def main(results_path, doc_path):
         f"{len(by['passed'])} passed, {len(by['failed'])} failed, "
         f"{len(by['skipped'])} skipped"
     )
-    verified = [n for n, r in results.items() if r["aws_verified"]]
-    verified_json = [n for n in verified if results[n]["json_only"]]
+    verified = sorted(n for n, r in results.items() if r["aws_verified"])
     print(
         f"aws_verified: {sum(results[n]['outcome'] == 'passed' for n in verified)} "
-        f"of {len(verified)} passed ({len(verified_json)} talk only the JSON API)"
+        f"of {len(verified)} passed"
     )
     problems = []
     for name in by["failed"] + by["skipped"] + by["not run"]:
@@ -102,10 +91,10 @@ def main(results_path, doc_path):
                 f"no entry in {doc_path}: {name} ({results[name]['outcome']}): "
                 f"{results[name]['message']}"
             )
-    for name in verified_json:
+    for name in verified:
         if results[name]["outcome"] != "passed":
             problems.append(
-                f"aws_verified and JSON-only, but {results[name]['outcome']}: {name}: "
+                f"aws_verified, but {results[name]['outcome']}: {name}: "
                 f"{results[name]['message']}"
             )
     for name in sorted(documented):

@@ -36,6 +36,19 @@ pub(crate) struct Step {
     pub result: Option<AuthenticationResultType>,
 }
 
+impl Step {
+    /// The ChallengeParameters to answer: with tokens, an empty map, as
+    /// Cognito answers (moto's aws_verified
+    /// test_initiate_mfa_auth_USER_PASSWORD_AUTH_with_FORCE_CHANGE_PASSWORD_status
+    /// asserts `ChallengeParameters == {}` beside the AuthenticationResult).
+    fn parameters(&mut self) -> Option<BTreeMap<String, String>> {
+        match self.challenge_parameters.take() {
+            None if self.result.is_some() => Some(BTreeMap::new()),
+            cp => cp,
+        }
+    }
+}
+
 /// Where a request came from: the public operations or the admin ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Via {
@@ -325,13 +338,14 @@ impl Service {
             .app_client(req.client_id.as_deref().unwrap_or_default())
             .await?;
         let flow = req.auth_flow.as_deref().unwrap_or_default();
-        let s = self
+        let mut s = self
             .initiate(&client, Via::Public, flow, &req.auth_parameters, now)
             .await?;
+        let challenge_parameters = s.parameters();
         Ok(InitiateAuthResponse {
             challenge_name: s.challenge_name,
             session: s.session,
-            challenge_parameters: s.challenge_parameters,
+            challenge_parameters,
             authentication_result: s.result,
             available_challenges: None,
         })
@@ -351,13 +365,14 @@ impl Service {
             )
             .await?;
         let flow = req.auth_flow.as_deref().unwrap_or_default();
-        let s = self
+        let mut s = self
             .initiate(&client, Via::Admin, flow, &req.auth_parameters, now)
             .await?;
+        let challenge_parameters = s.parameters();
         Ok(AdminInitiateAuthResponse {
             challenge_name: s.challenge_name,
             session: s.session,
-            challenge_parameters: s.challenge_parameters,
+            challenge_parameters,
             authentication_result: s.result,
             available_challenges: None,
         })
@@ -373,7 +388,7 @@ impl Service {
             .app_client(req.client_id.as_deref().unwrap_or_default())
             .await?;
         let challenge = req.challenge_name.as_deref().unwrap_or_default();
-        let s = self
+        let mut s = self
             .respond(
                 &client,
                 challenge,
@@ -382,10 +397,11 @@ impl Service {
                 now,
             )
             .await?;
+        let challenge_parameters = s.parameters();
         Ok(RespondToAuthChallengeResponse {
             challenge_name: s.challenge_name,
             session: s.session,
-            challenge_parameters: s.challenge_parameters,
+            challenge_parameters,
             authentication_result: s.result,
             available_challenges: None,
         })
@@ -405,7 +421,7 @@ impl Service {
             )
             .await?;
         let challenge = req.challenge_name.as_deref().unwrap_or_default();
-        let s = self
+        let mut s = self
             .respond(
                 &client,
                 challenge,
@@ -414,10 +430,11 @@ impl Service {
                 now,
             )
             .await?;
+        let challenge_parameters = s.parameters();
         Ok(AdminRespondToAuthChallengeResponse {
             challenge_name: s.challenge_name,
             session: s.session,
-            challenge_parameters: s.challenge_parameters,
+            challenge_parameters,
             authentication_result: s.result,
             available_challenges: None,
         })

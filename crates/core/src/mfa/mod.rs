@@ -177,9 +177,12 @@ impl Service {
                 let Some(step) = crate::totp::matching_step(&secret, code, now_ms / 1000) else {
                     return Err(code_mismatch());
                 };
+                // A code already spent answers ExpiredCodeException, as the
+                // authors of moto's aws_verified
+                // test_user_authentication_flow_mfa_on saw from AWS.
                 if mfa.totp_last_step.is_some_and(|last| step <= last) {
                     return Err(Error::new(
-                        ErrorCode::CodeMismatchException,
+                        ErrorCode::ExpiredCodeException,
                         "Your software token has already been used once.",
                     ));
                 }

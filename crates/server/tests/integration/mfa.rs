@@ -380,7 +380,7 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
     let again = answer(&c, &st, "pat", totp.clone(), &session2, key, &fresh).await;
     assert_eq!(
         again.unwrap_err(),
-        "CodeMismatchException: Your software token has already been used once."
+        "ExpiredCodeException: Your software token has already been used once."
     );
     // A session for another user is refused.
     create_user(&c, &st.pool, "sam").await;
