@@ -331,6 +331,22 @@ impl Service {
         let (pool, mut rec) = self
             .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
+        // A disabled user, or one that never set a password of its own, has
+        // no password to reset (moto's test_admin_reset_password_disabled_user
+        // and test_admin_reset_password_unconfirmed_user; the second message
+        // is the one Cognito gives for FORCE_CHANGE_PASSWORD users).
+        if !rec.enabled {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "User is disabled.",
+            ));
+        }
+        if rec.status == status::FORCE_CHANGE_PASSWORD {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "User password cannot be reset in the current state.",
+            ));
+        }
         let before = rec.clone();
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;

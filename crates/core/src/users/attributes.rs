@@ -73,7 +73,9 @@ fn check_value(attr: &SchemaAttributeType, name: &str, value: String) -> Result<
             let n: f64 = value
                 .trim()
                 .parse()
-                .map_err(|_| schema_error(name, "Number must be a valid number"))?;
+                .ok()
+                .filter(|n: &f64| n.is_finite())
+                .ok_or_else(|| schema_error(name, "Number must be a valid number"))?;
             let c = attr.number_attribute_constraints.as_ref();
             if let Some(min) = parse_bound(c.and_then(|c| c.min_value.as_ref()))
                 && n < min

@@ -54,6 +54,13 @@ fn mismatch() -> Error {
     )
 }
 
+fn no_live_code() -> Error {
+    Error::new(
+        ErrorCode::ExpiredCodeException,
+        "Invalid code provided, please request a code again.",
+    )
+}
+
 impl Service {
     fn code_hash(&self, pool_id: &str, username_key: &str, purpose: &str, code: &str) -> Vec<u8> {
         self.codes.tag(&[
@@ -113,8 +120,19 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let key = purpose.key();
+        // No live code (never sent, or already spent) is an expired one to
+        // Cognito: "Invalid code provided, please request a code again."
+        // (seen for a code used twice in amazon-cognito-identity-js#380, and
+        // for ConfirmForgotPassword without ForgotPassword in moto's
+        // test_confirm_forgot_password_opt_in_verification_invalid_confirmation_code).
+        // An MFA code belongs to its sign-in session: without one it is
+        // simply wrong, as a wrong code is.
+        let spent = || match purpose {
+            Purpose::Mfa => mismatch(),
+            _ => no_live_code(),
+        };
         let Some(stored) = self.store.get_code(pool_id, username_key, &key).await? else {
-            return Err(mismatch());
+            return Err(spent());
         };
         if stored.attempts >= MAX_ATTEMPTS {
             return Err(Error::new(
@@ -137,10 +155,7 @@ impl Service {
             return Err(mismatch());
         }
         if now > stored.expires_ms {
-            return Err(Error::new(
-                ErrorCode::ExpiredCodeException,
-                "Invalid code provided, please request a code again.",
-            ));
+            return Err(no_live_code());
         }
         if !self
             .store
@@ -148,7 +163,7 @@ impl Service {
             .await?
         {
             // Redeemed concurrently: a code works once.
-            return Err(mismatch());
+            return Err(spent());
         }
         Ok(())
     }

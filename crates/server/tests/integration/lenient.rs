@@ -22,6 +22,9 @@ on_both_backends!(
     boolean_spellings,
     schema_checks,
     messages_as_cognito_words_them,
+    admin_reset_states,
+    codes_without_a_live_one,
+    challenge_parameters_beside_tokens,
     moto_reset_auth,
 );
 
@@ -389,6 +392,18 @@ async fn boolean_spellings(s: TestServer) {
             .as_deref(),
         Some("true")
     );
+    // A Number is a finite number.
+    for bad in ["NaN", "inf", "twelve"] {
+        let err = c
+            .admin_update_user_attributes()
+            .user_pool_id(&pool)
+            .username("tess")
+            .user_attributes(attr("updated_at", bad))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(code(&err), "InvalidParameterException", "{bad}");
+    }
 }
 
 fn custom(
@@ -673,4 +688,170 @@ async fn moto_reset_auth(s: TestServer) {
             .unwrap()
             .contains_key("PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT")
     );
+}
+
+/// AdminResetUserPassword refuses a disabled user and one that never set a
+/// password of its own (moto's test_admin_reset_password_disabled_user and
+/// test_admin_reset_password_unconfirmed_user), and changes neither.
+async fn admin_reset_states(s: TestServer) {
+    let c = s.client();
+    let pool = create_pool(&c, "resets").await;
+    for user in ["fresh", "off"] {
+        c.admin_create_user()
+            .user_pool_id(&pool)
+            .username(user)
+            .user_attributes(attr("email", &format!("{user}@example.com")))
+            .user_attributes(attr("email_verified", "true"))
+            .message_action(MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
+    }
+    let err = c
+        .admin_reset_user_password()
+        .user_pool_id(&pool)
+        .username("fresh")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "NotAuthorizedException");
+    assert_eq!(
+        message(&err),
+        "User password cannot be reset in the current state."
+    );
+    assert_eq!(
+        status_of(&c, &pool, "fresh").await,
+        UserStatusType::ForceChangePassword
+    );
+
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("off")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    c.admin_disable_user()
+        .user_pool_id(&pool)
+        .username("off")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .admin_reset_user_password()
+        .user_pool_id(&pool)
+        .username("off")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "NotAuthorizedException");
+    assert_eq!(message(&err), "User is disabled.");
+    assert_eq!(status_of(&c, &pool, "off").await, UserStatusType::Confirmed);
+    assert!(s.latest_message(&pool, "off").await.is_none());
+}
+
+/// A code never sent, or already spent, answers ExpiredCodeException with
+/// Cognito's "Invalid code provided, please request a code again."
+async fn codes_without_a_live_one(s: TestServer) {
+    let c = s.client();
+    let pool = create_pool(&c, "codes").await;
+    let client = admin_password_client(&c, &pool).await;
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("cody")
+        .user_attributes(attr("email", "cody@example.com"))
+        .user_attributes(attr("email_verified", "true"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("cody")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let confirm = |code: String, password: &'static str| {
+        c.confirm_forgot_password()
+            .client_id(&client)
+            .username("cody")
+            .confirmation_code(code)
+            .password(password)
+            .send()
+    };
+    let err = confirm("123456".into(), "N3w-Password!").await.unwrap_err();
+    assert_eq!(code(&err), "ExpiredCodeException");
+    assert_eq!(
+        message(&err),
+        "Invalid code provided, please request a code again."
+    );
+
+    c.forgot_password()
+        .client_id(&client)
+        .username("cody")
+        .send()
+        .await
+        .unwrap();
+    let sent = s.latest_code(&pool, "cody").await;
+    let wrong = if sent == "000000" { "111111" } else { "000000" };
+    let err = confirm(wrong.into(), "N3w-Password!").await.unwrap_err();
+    assert_eq!(code(&err), "CodeMismatchException");
+    confirm(sent.clone(), "N3w-Password!").await.unwrap();
+    let err = confirm(sent, "An0ther-Password!").await.unwrap_err();
+    assert_eq!(code(&err), "ExpiredCodeException");
+}
+
+/// Tokens come with `ChallengeParameters: {}`, as Cognito answers (moto's
+/// aws_verified test_initiate_mfa_auth_USER_PASSWORD_AUTH_with_FORCE_CHANGE_PASSWORD_status).
+async fn challenge_parameters_beside_tokens(s: TestServer) {
+    let c = s.client();
+    let pool = create_pool(&c, "params").await;
+    let client = admin_password_client(&c, &pool).await;
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("pam")
+        .temporary_password(PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let first = s
+        .raw(
+            Some("AWSCognitoIdentityProviderService.AdminInitiateAuth"),
+            serde_json::json!({
+                "UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": "pam", "PASSWORD": PASSWORD},
+            })
+            .to_string(),
+        )
+        .await;
+    assert_eq!(first.json["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    let done = s
+        .raw(
+            Some("AWSCognitoIdentityProviderService.AdminRespondToAuthChallenge"),
+            serde_json::json!({
+                "UserPoolId": pool, "ClientId": client, "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                "Session": first.json["Session"],
+                "ChallengeResponses": {"USERNAME": "pam", "NEW_PASSWORD": "N3w-Password!"},
+            })
+            .to_string(),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.json);
+    assert_eq!(done.json["ChallengeParameters"], serde_json::json!({}));
+    assert!(done.json["AuthenticationResult"]["AccessToken"].is_string());
+    let again = s
+        .raw(
+            Some("AWSCognitoIdentityProviderService.AdminInitiateAuth"),
+            serde_json::json!({
+                "UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": "pam", "PASSWORD": "N3w-Password!"},
+            })
+            .to_string(),
+        )
+        .await;
+    assert_eq!(again.json["ChallengeParameters"], serde_json::json!({}));
+    assert!(again.json.get("ChallengeName").is_none());
 }

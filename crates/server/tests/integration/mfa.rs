@@ -328,7 +328,7 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
         &app.last_code(),
     )
     .await;
-    assert!(reused.unwrap_err().starts_with("CodeMismatchException"));
+    assert!(reused.unwrap_err().starts_with("ExpiredCodeException"));
     let stale = answer(&c, &st, "pat", totp.clone(), &session, key, &app.stale()).await;
     assert!(stale.unwrap_err().starts_with("CodeMismatchException"));
     let fresh = app.fresh().await;
