@@ -201,7 +201,7 @@ impl Service {
         };
         match self.store.insert_device(&record).await {
             Ok(()) => {}
-            Err(StoreError::Conflict(name)) if name == "devices_pkey" => {
+            Err(StoreError::Conflict(crate::store::Conflict::Device)) => {
                 return Err(Error::new(
                     ErrorCode::DeviceKeyExistsException,
                     "Device key already exists.",

@@ -119,7 +119,7 @@ impl Service {
             Ok(false) => Err(limit_exceeded(format!(
                 "A user pool can have at most {MAX_GROUPS_PER_POOL} groups."
             ))),
-            Err(StoreError::Conflict(c)) if c == "user_groups_pkey" => Err(Error::new(
+            Err(StoreError::Conflict(crate::store::Conflict::Group)) => Err(Error::new(
                 ErrorCode::GroupExistsException,
                 format!("A group with the name {} already exists.", rec.group_name),
             )),

@@ -5,6 +5,7 @@
 //! and calls one function of `Service`; the service applies Cognito's rules and
 //! talks to a [`store::Store`]. Nothing here knows HTTP or SQL.
 
+pub mod admins;
 pub mod app_client;
 pub mod auth;
 mod auth_events;
@@ -37,5 +38,6 @@ pub mod tokens;
 pub mod totp;
 pub mod users;
 
+pub use admins::{AccessKey, AdminCheck};
 pub use error::{Error, Result};
 pub use service::{Admin, Millis, Service, Settings};

@@ -69,7 +69,8 @@ impl Deliver for NoDelivery {
 }
 
 /// Proof that the caller is an administrator: made only by the protocol layer
-/// after it verified a SigV4 signature (or, in `kognit dev`, accepted any).
+/// after it verified a SigV4 signature (or, in `kognit dev`, accepted any);
+/// only [`Service::authenticate_admin`] makes one.
 /// Admin operations take `&Admin`, so calling one without it does not compile.
 #[derive(Debug, Clone)]
 pub struct Admin {
@@ -78,8 +79,8 @@ pub struct Admin {
 }
 
 impl Admin {
-    /// Vouches for a caller; call only after authenticating the request.
-    pub fn authenticated(access_key_id: impl Into<String>) -> Self {
+    /// Vouches for a caller: only [`Service::authenticate_admin`] does.
+    pub(crate) fn new(access_key_id: impl Into<String>) -> Self {
         Self {
             access_key_id: access_key_id.into(),
         }

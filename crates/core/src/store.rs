@@ -20,13 +20,65 @@ pub use users::*;
 /// A failure of the storage backend.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A unique or foreign-key constraint refused the write; carries the
-    /// constraint's name (the index name, e.g. `user_pools_pkey`) when known.
-    #[error("constraint violated: {0}")]
-    Conflict(String),
+    /// A unique or foreign-key constraint refused the write; what it
+    /// clashed with, named by the store for both engines.
+    #[error("constraint violated: {0:?}")]
+    Conflict(Conflict),
     /// The database could not be reached or answered with an error.
     #[error("storage backend error: {0}")]
     Backend(String),
+}
+
+/// What a write the database refused clashed with: a key another row holds,
+/// or a row a reference needs that is missing. The store maps its
+/// constraints onto these for both engines; core never sees SQL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// A pool with this id exists.
+    Pool,
+    /// The pool has an app client with this id.
+    Client,
+    /// The client has a secret with this id.
+    ClientSecret,
+    /// An access key with this id exists.
+    AccessKey,
+    /// The pool has a user with this username (key).
+    Username,
+    /// The pool has a user with this `sub`.
+    Sub,
+    /// Another user of the pool holds one of the aliases (which one the
+    /// store cannot tell from a multi-row insert; core reads it back).
+    Alias,
+    /// The user has a code for this purpose.
+    Code,
+    /// The pool has a signing key with this id.
+    SigningKey,
+    /// A refresh token with this hash exists.
+    RefreshToken,
+    /// The session is revoked already.
+    RevokedOrigin,
+    /// The pool has a group with this name.
+    Group,
+    /// The user is a member of the group already.
+    GroupMember,
+    /// The user has a device with this key.
+    Device,
+    /// The pool has a token session with this id.
+    TokenSession,
+    /// The pool has an auth event with this id.
+    AuthEvent,
+    /// The migration is recorded already.
+    Migration,
+    /// The pool the row belongs to does not exist.
+    MissingPool,
+    /// The app client the row belongs to does not exist.
+    MissingClient,
+    /// The user the row belongs to does not exist.
+    MissingUser,
+    /// The group the row belongs to does not exist.
+    MissingGroup,
+    /// A constraint the store does not name (the driver's description).
+    Other(String),
 }
 
 /// Result of a storage call.

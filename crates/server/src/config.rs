@@ -19,13 +19,7 @@ pub enum Mode {
 }
 
 /// A configured administrator access key (SigV4 credentials).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccessKey {
-    /// The access key id.
-    pub id: String,
-    /// The secret access key.
-    pub secret: String,
-}
+pub use kognit_core::AccessKey;
 
 /// The whole configuration of one kognit process.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

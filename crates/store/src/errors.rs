@@ -1,12 +1,14 @@
 //! Mapping of sqlx errors onto [`StoreError`].
 //!
-//! Unique and foreign-key violations become [`StoreError::Conflict`] carrying
-//! the constraint's name; everything else is [`StoreError::Backend`] with a
-//! one-line message. PostgreSQL names the violated constraint itself; SQLite
-//! does not, so its messages are translated to the same names (the schemas
-//! spell them identically) and both engines answer alike.
+//! Unique and foreign-key violations become [`StoreError::Conflict`] naming
+//! what clashed ([`Conflict`]); everything else is [`StoreError::Backend`]
+//! with a one-line message. PostgreSQL names the violated constraint itself;
+//! SQLite does not, so its messages are translated to the same names (the
+//! schemas spell them identically), and [`conflict_of`] maps the names onto
+//! [`Conflict`] in this one place, so both engines answer alike and no SQL
+//! name leaves this crate.
 
-use kognit_core::store::StoreError;
+use kognit_core::store::{Conflict, StoreError};
 use sqlx::error::{DatabaseError, ErrorKind};
 
 /// Unique constraints as SQLite reports them (`UNIQUE constraint failed:
@@ -65,6 +67,35 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 
+/// What the constraint `name` (as the PostgreSQL schema names it) guards.
+/// Extend this when a migration adds a constraint.
+pub(crate) fn conflict_of(name: &str) -> Conflict {
+    match name {
+        "user_pools_pkey" => Conflict::Pool,
+        "user_pool_clients_pkey" => Conflict::Client,
+        "client_secrets_pkey" => Conflict::ClientSecret,
+        "access_keys_pkey" => Conflict::AccessKey,
+        "users_pkey" => Conflict::Username,
+        "users_sub_key" => Conflict::Sub,
+        "user_aliases_pkey" => Conflict::Alias,
+        "user_codes_pkey" => Conflict::Code,
+        "signing_keys_pkey" => Conflict::SigningKey,
+        "refresh_tokens_pkey" => Conflict::RefreshToken,
+        "revoked_origins_pkey" => Conflict::RevokedOrigin,
+        "user_groups_pkey" => Conflict::Group,
+        "group_members_pkey" => Conflict::GroupMember,
+        "devices_pkey" => Conflict::Device,
+        "token_sessions_pkey" => Conflict::TokenSession,
+        "auth_events_event_key" => Conflict::AuthEvent,
+        "kognit_migrations_pkey" => Conflict::Migration,
+        "client_secrets_client_fkey" => Conflict::MissingClient,
+        "group_members_group_fkey" => Conflict::MissingGroup,
+        n if n.ends_with("_pool_id_fkey") => Conflict::MissingPool,
+        n if n.ends_with("_user_fkey") => Conflict::MissingUser,
+        other => Conflict::Other(other.to_owned()),
+    }
+}
+
 /// Maps an error of a statement that cannot violate a foreign key (or whose
 /// foreign key SQLite need not name).
 pub(crate) fn db(e: sqlx::Error) -> StoreError {
@@ -82,7 +113,7 @@ fn map(e: sqlx::Error, fk: Option<&'static str>) -> StoreError {
     if let sqlx::Error::Database(d) = &e
         && let Some(name) = conflict_name(d.as_ref(), fk)
     {
-        return StoreError::Conflict(name);
+        return StoreError::Conflict(conflict_of(&name));
     }
     StoreError::Backend(one_line(&e))
 }

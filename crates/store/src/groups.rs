@@ -81,7 +81,7 @@ impl GroupStore for SqlStore {
             .map_err(errors::db)?;
         if pool.is_none() {
             // What the insert's foreign key would say, without trying it.
-            return Err(StoreError::Conflict(POOL_FKEY.into()));
+            return Err(StoreError::Conflict(crate::errors::conflict_of(POOL_FKEY)));
         }
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_groups WHERE pool_id = $1")
             .bind(g.pool_id.as_str())
@@ -210,7 +210,7 @@ impl GroupStore for SqlStore {
             // Checked under the lock, so the insert's only foreign key that
             // can fail below is the group's, and SQLite (which never names
             // the failed key) is still answered precisely.
-            return Err(StoreError::Conflict(USER_FKEY.into()));
+            return Err(StoreError::Conflict(crate::errors::conflict_of(USER_FKEY)));
         }
         // The user's memberships and whether this is one of them, from one
         // range of group_members_user_idx (at most the limit's rows).

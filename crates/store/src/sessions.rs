@@ -121,7 +121,7 @@ impl SessionStore for SqlStore {
             .await
             .map_err(errors::db)?;
         if user.is_none() {
-            return Err(StoreError::Conflict(USER_FKEY.into()));
+            return Err(StoreError::Conflict(crate::errors::conflict_of(USER_FKEY)));
         }
         // Records of ended sessions are of no further use.
         sqlx::query(concat!(

@@ -12,7 +12,7 @@ use crate::app_client::AppClient;
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
 use crate::users::attributes::{Write, check_required, check_write};
-use crate::users::{Pool, attrs_of, status};
+use crate::users::{Pool, Target, attrs_of, status};
 use crate::{Error, Result};
 
 /// The prefix of attribute answers (amazon-cognito-identity-js uses it).
@@ -87,12 +87,11 @@ impl Service {
         )?;
         let pool = self.pool(&client.pool_id).await?;
         let username_key = state.username_key.unwrap_or_default();
-        let mut rec = self
+        let rec = self
             .store
             .get_user(&pool.id, &username_key)
             .await?
             .ok_or_else(crate::users::user_not_found)?;
-        let before = rec.clone();
         if let Some(secret_hash) = responses.as_ref().and_then(|m| m.get("SECRET_HASH")) {
             self.check_secret_hash(client, &rec.username, Some(secret_hash))
                 .await?;
@@ -116,12 +115,18 @@ impl Service {
             .collect();
         let new_values = check_write(&pool, &given, Write::Update, client.write_attributes())?;
         let mut attrs = attrs_of(&rec)?;
-        attrs.extend(new_values);
+        attrs.extend(new_values.clone());
         check_required(&pool, &attrs)?;
-        self.set_password(&pool, &mut rec, new_password, false, now)
+        let password = self
+            .new_password(&pool, &rec, new_password, false, now)
             .await?;
-        rec.status = status::CONFIRMED.into();
-        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+        let (rec, ()) = self
+            .modify_user(&pool, Target::read(rec), false, now, |rec, attrs| {
+                attrs.extend(new_values.clone());
+                password.apply(rec);
+                rec.status = status::CONFIRMED.into();
+                Ok(())
+            })
             .await?;
         self.mfa_or_grant(&pool, client, &rec, None, now).await
     }

@@ -35,7 +35,7 @@ impl Service {
                 "A user can belong to at most {MAX_GROUPS_PER_USER} groups."
             ))),
             // The user was deleted after it was read.
-            Err(StoreError::Conflict(c)) if c == "group_members_user_fkey" => Err(user_not_found()),
+            Err(StoreError::Conflict(crate::store::Conflict::MissingUser)) => Err(user_not_found()),
             Err(StoreError::Conflict(_)) => Err(group_not_found()),
             Err(e) => Err(e.into()),
         }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::service::Service;
 use crate::store::UserRecord;
-use crate::users::{Attrs, Pool, extra_of, set_extra};
+use crate::users::{Attrs, Pool, Target, extra_of, set_extra};
 use crate::{Error, Result};
 
 /// The challenge and factor names Cognito uses.
@@ -193,9 +193,9 @@ impl Service {
         Ok(rec)
     }
 
-    /// Loads the user, applies `change` to its MFA state and saves it (again,
-    /// on a fresh read, when a concurrent writer got there first). Returns
-    /// what `change` answered and the saved record.
+    /// Applies `change` to the user's MFA state through the one user-write
+    /// path ([`Service::modify_user`]). Returns what `change` answered and the
+    /// saved record.
     pub(crate) async fn modify_mfa<T>(
         &self,
         pool: &Pool,
@@ -203,40 +203,22 @@ impl Service {
         now_ms: i64,
         change: impl Fn(&UserRecord, &mut UserMfa) -> Result<T>,
     ) -> Result<(T, UserRecord)> {
-        self.write_user(&pool.id, username_key, || async {
-            let mut rec = self
-                .store
-                .get_user(&pool.id, username_key)
-                .await?
-                .ok_or_else(crate::users::user_not_found)?;
-            let before = rec.clone();
-            let mut mfa = UserMfa::of(&rec);
-            let out = change(&rec, &mut mfa)?;
-            mfa.store_in(&mut rec)?;
-            self.save_extra(&before, &mut rec, now_ms).await?;
-            Ok((out, rec))
-        })
-        .await
-    }
-
-    /// Saves a record whose `extra` changed from `before` (optimistic: a concurrent change
-    /// answers ConcurrentModificationException, which `write_user` retries).
-    async fn save_extra(
-        &self,
-        before: &UserRecord,
-        rec: &mut UserRecord,
-        now_ms: i64,
-    ) -> Result<()> {
-        rec.version += 1;
-        rec.updated_ms = now_ms;
-        if self.store.update_user(before, rec, None).await? {
-            Ok(())
-        } else {
-            Err(Error::new(
-                ErrorCode::ConcurrentModificationException,
-                "The user was modified concurrently; try again.",
-            ))
-        }
+        let (rec, out) = self
+            .modify_user(
+                pool,
+                Target::Key(username_key),
+                false,
+                now_ms,
+                |rec, attrs| {
+                    let mut mfa = UserMfa::of(rec);
+                    let out = change(rec, &mut mfa)?;
+                    mfa.store_in(rec)?;
+                    *attrs = crate::users::attrs_of(rec)?;
+                    Ok(out)
+                },
+            )
+            .await?;
+        Ok((out, rec))
     }
 }
 

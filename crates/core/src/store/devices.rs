@@ -11,7 +11,7 @@ pub struct DeviceRecord {
     pub pool_id: String,
     /// The owner's username key.
     pub username_key: String,
-    /// `<region>_<uuid>`; unique per user (constraint `devices_pkey`).
+    /// `<region>_<uuid>`; unique per user ([`Conflict::Device`](crate::store::Conflict)).
     pub device_key: String,
     /// The device group key the device's SRP identity was made with.
     pub device_group_key: String,
@@ -32,8 +32,8 @@ pub struct DeviceRecord {
 /// Devices.
 #[async_trait]
 pub trait DeviceStore: Send + Sync {
-    /// Inserts a confirmed device. `Conflict` names `devices_pkey` (the key
-    /// is confirmed already) or `devices_user_fkey` (no such user).
+    /// Inserts a confirmed device. `Conflict` is `Device` (the key
+    /// is confirmed already) or `MissingUser` (no such user).
     async fn insert_device(&self, device: &DeviceRecord) -> StoreResult<()>;
     /// The device, if the user has it.
     async fn get_device(

@@ -9,7 +9,7 @@ use super::{StoreResult, UserRecord};
 pub struct GroupRecord {
     /// The owning pool.
     pub pool_id: String,
-    /// The group's name; unique per pool (constraint `user_groups_pkey`).
+    /// The group's name; unique per pool ([`Conflict::Group`](crate::store::Conflict)).
     pub group_name: String,
     /// The description, if any.
     pub description: Option<String>,
@@ -39,8 +39,8 @@ pub struct GroupChange {
 pub trait GroupStore: Send + Sync {
     /// Inserts a group unless its pool already holds `max_per_pool` groups
     /// (counted and written in one transaction); false at the limit.
-    /// `Conflict` names `user_groups_pkey` (the name is taken) or
-    /// `user_groups_pool_id_fkey` (no such pool).
+    /// `Conflict` is `Group` (the name is taken) or `MissingPool`
+    /// (no such pool).
     async fn insert_group(&self, group: &GroupRecord, max_per_pool: u32) -> StoreResult<bool>;
     /// The group, if any.
     async fn get_group(&self, pool_id: &str, group_name: &str) -> StoreResult<Option<GroupRecord>>;
@@ -66,8 +66,8 @@ pub trait GroupStore: Send + Sync {
     /// Makes a user a member of a group. Already a member: true, nothing
     /// changes. Otherwise false when the user already belongs to
     /// `max_per_user` groups (counted and written in one transaction).
-    /// `Conflict` names `group_members_user_fkey` (no such user) or
-    /// `group_members_group_fkey` (no such group).
+    /// `Conflict` is `MissingUser` (no such user) or `MissingGroup`
+    /// (no such group).
     async fn add_member(
         &self,
         pool_id: &str,

@@ -12,7 +12,7 @@ pub struct TokenSessionRecord {
     /// The pool.
     pub pool_id: String,
     /// `tkn` and 25 lowercase alphanumerics, derived from the origin; unique
-    /// per pool (primary key `token_sessions_pkey`).
+    /// per pool ([`Conflict::TokenSession`](crate::store::Conflict)).
     pub session_id: String,
     /// The `origin_jti` of the sign-in that began the session.
     pub origin_jti: String,
@@ -53,7 +53,7 @@ pub struct AuthEventRecord {
     pub pool_id: String,
     /// The user's username key.
     pub username_key: String,
-    /// The event id (a UUID); unique per pool (`auth_events_event_key`).
+    /// The event id (a UUID); unique per pool ([`Conflict::AuthEvent`](crate::store::Conflict)).
     pub event_id: String,
     /// Cognito's EventType: `SignIn`, `SignUp`, ….
     pub event_type: String,

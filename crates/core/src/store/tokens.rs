@@ -10,7 +10,7 @@ pub struct SigningKeyRecord {
     /// The pool.
     pub pool_id: String,
     /// The key id (`kid` in token headers and the JWKS); unique per pool
-    /// (constraint `signing_keys_pkey`).
+    /// ([`Conflict::SigningKey`](crate::store::Conflict)).
     pub kid: String,
     /// `id` or `access`: Cognito signs the two token kinds with different keys.
     pub token_use: String,
@@ -27,7 +27,7 @@ pub struct SigningKeyRecord {
 /// A refresh token, stored only as a hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshTokenRecord {
-    /// SHA-256 of the opaque token (primary key, `refresh_tokens_pkey`).
+    /// SHA-256 of the opaque token (primary key; [`Conflict::RefreshToken`](crate::store::Conflict)).
     pub token_hash: Vec<u8>,
     /// The pool.
     pub pool_id: String,

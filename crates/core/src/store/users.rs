@@ -13,9 +13,9 @@ pub struct UserRecord {
     /// attributes are email/phone, this is the internal name (a UUID).
     pub username: String,
     /// The username as compared: lower-cased when the pool is case-insensitive.
-    /// Unique per pool (constraint `users_pkey`).
+    /// Unique per pool ([`Conflict::Username`](crate::store::Conflict)).
     pub username_key: String,
-    /// The `sub` attribute, a UUID; unique per pool (constraint `users_sub_key`).
+    /// The `sub` attribute, a UUID; unique per pool ([`Conflict::Sub`](crate::store::Conflict)).
     pub sub: String,
     /// UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, …
     pub status: String,
@@ -57,7 +57,7 @@ pub struct UserRecord {
 
 /// One unique sign-in alias of a user: a verified email/phone/preferred
 /// username in alias pools, or the email/phone in username-attribute pools.
-/// Unique per (pool, kind, value_key) (constraint `user_aliases_pkey`).
+/// Unique per (pool, kind, value_key) ([`Conflict::Alias`](crate::store::Conflict)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AliasRecord {
     /// `email`, `phone_number` or `preferred_username`.
@@ -144,9 +144,9 @@ pub struct UserCursor {
 /// Users.
 #[async_trait]
 pub trait UserStore: Send + Sync {
-    /// Inserts a user and its aliases in one transaction. `Conflict` names the
-    /// constraint: `users_pkey` (username taken), `users_sub_key`,
-    /// `user_aliases_pkey` (an alias value is taken), `users_pool_id_fkey`.
+    /// Inserts a user and its aliases in one transaction. `Conflict` says what
+    /// clashed: `Username` (username taken), `Sub`, `Alias` (an alias value
+    /// is taken), `MissingPool`.
     async fn insert_user(&self, user: &UserRecord, aliases: &[AliasRecord]) -> StoreResult<()>;
     /// The user with this username key.
     async fn get_user(&self, pool_id: &str, username_key: &str) -> StoreResult<Option<UserRecord>>;
@@ -174,7 +174,7 @@ pub trait UserStore: Send + Sync {
     /// the columns in which `after` differs from it are written (so the
     /// indexes of unchanged columns are left alone), and `version` always.
     /// Ok(false) when the user is gone or the version moved on; `Conflict`
-    /// (`user_aliases_pkey`) when a new alias is held by another user.
+    /// (`Alias`) when a new alias is held by another user.
     async fn update_user(
         &self,
         before: &UserRecord,

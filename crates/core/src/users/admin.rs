@@ -10,10 +10,10 @@ use super::attributes::{Write, check_write};
 use super::codes::Purpose;
 use super::messages::{Content, recovery_channel};
 use super::signup::{new_user, resolve_username};
-use super::{Attrs, Pool, set_attrs, status, user_type};
+use super::{Attrs, Pool, Target, set_attrs, status, user_type};
 use crate::delivery::Channel;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
-use crate::store::{StoreError, UserRecord};
+use crate::store::{Conflict, StoreError, UserRecord};
 use crate::{Error, Result, passwords};
 
 /// The media an invitation goes by, as AdminCreateUser asks for them.
@@ -134,8 +134,7 @@ impl Service {
             None => passwords::temporary_password(&Self::password_policy(&pool)),
         };
         if action == Some("RESEND") {
-            let mut rec = self.user(&pool, &given).await?;
-            let before = rec.clone();
+            let rec = self.user(&pool, &given).await?;
             if rec.status != status::FORCE_CHANGE_PASSWORD {
                 return Err(Error::new(
                     ErrorCode::UnsupportedUserStateException,
@@ -145,10 +144,13 @@ impl Service {
                     ),
                 ));
             }
-            let attrs = super::attrs_of(&rec)?;
-            let channels = invitation_channels(&mediums, &attrs)?;
-            self.set_password(&pool, &mut rec, &temp, true, now).await?;
-            self.save_user(&pool, &before, &mut rec, &attrs, false, now)
+            let channels = invitation_channels(&mediums, &super::attrs_of(&rec)?)?;
+            let password = self.new_password(&pool, &rec, &temp, true, now).await?;
+            let (rec, attrs) = self
+                .modify_user(&pool, Target::read(rec), false, now, |rec, attrs| {
+                    password.apply(rec);
+                    Ok(attrs.clone())
+                })
                 .await?;
             self.invite(&pool, &rec, &attrs, &channels, &given, &temp)
                 .await?;
@@ -179,11 +181,13 @@ impl Service {
         let aliases = pool.aliases(&attrs);
         match self.store.insert_user(&rec, &aliases).await {
             Ok(()) => {}
-            Err(StoreError::Conflict(c)) if c.contains("alias") && force => {
+            Err(StoreError::Conflict(Conflict::Alias)) if force => {
                 self.release_aliases(&pool, &rec, &aliases, now).await?;
                 self.insert_new_user(&pool, &rec, &attrs).await?;
             }
-            Err(StoreError::Conflict(c)) => return Err(super::conflict_error(&pool, &c, &attrs)),
+            Err(StoreError::Conflict(c)) => {
+                return Err(self.insert_conflict(&pool, &rec, &aliases, c).await);
+            }
             Err(e) => return Err(e.into()),
         }
         if let Err(e) = self
@@ -232,15 +236,15 @@ impl Service {
     ) -> Result<()> {
         let pool = self.pool(pool_id.unwrap_or_default()).await?;
         let name = username.unwrap_or_default();
-        self.write_user(&pool.id, name, || async {
-            let mut rec = self.user(&pool, name).await?;
-            let before = rec.clone();
-            change(&mut rec)?;
-            let attrs = super::attrs_of(&rec)?;
-            self.save_user(&pool, &before, &mut rec, &attrs, false, now)
-                .await
+        // `change` may write the record's attributes itself: the map saved
+        // is read back from the record.
+        self.modify_user(&pool, Target::Named(name), false, now, |rec, attrs| {
+            change(rec)?;
+            *attrs = super::attrs_of(rec)?;
+            Ok(())
         })
-        .await
+        .await?;
+        Ok(())
     }
 
     /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code.
@@ -328,7 +332,7 @@ impl Service {
         req: AdminResetUserPasswordRequest,
         now: Millis,
     ) -> Result<()> {
-        let (pool, mut rec) = self
+        let (pool, rec) = self
             .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
         // A disabled user, or one that never set a password of its own, has
@@ -347,14 +351,16 @@ impl Service {
                 "User password cannot be reset in the current state.",
             ));
         }
-        let before = rec.clone();
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
         self.send_code(&pool, &rec, &attrs, channel, Purpose::Forgot, now)
             .await?;
-        rec.status = status::RESET_REQUIRED.into();
-        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
-            .await
+        self.modify_user(&pool, Target::read(rec), false, now, |rec, _| {
+            rec.status = status::RESET_REQUIRED.into();
+            Ok(())
+        })
+        .await?;
+        Ok(())
     }
 
     /// AdminSetUserPassword: Permanent → CONFIRMED, else FORCE_CHANGE_PASSWORD.
@@ -364,27 +370,30 @@ impl Service {
         req: AdminSetUserPasswordRequest,
         now: Millis,
     ) -> Result<()> {
-        let (pool, mut rec) = self
+        let (pool, rec) = self
             .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
-        let before = rec.clone();
         let permanent = req.permanent.unwrap_or(false);
-        self.set_password(
-            &pool,
-            &mut rec,
-            req.password.as_deref().unwrap_or_default(),
-            !permanent,
-            now,
-        )
+        let password = self
+            .new_password(
+                &pool,
+                &rec,
+                req.password.as_deref().unwrap_or_default(),
+                !permanent,
+                now,
+            )
+            .await?;
+        self.modify_user(&pool, Target::read(rec), false, now, |rec, _| {
+            password.apply(rec);
+            rec.status = if permanent {
+                status::CONFIRMED
+            } else {
+                status::FORCE_CHANGE_PASSWORD
+            }
+            .into();
+            Ok(())
+        })
         .await?;
-        rec.status = if permanent {
-            status::CONFIRMED
-        } else {
-            status::FORCE_CHANGE_PASSWORD
-        }
-        .into();
-        let attrs = super::attrs_of(&rec)?;
-        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
-            .await
+        Ok(())
     }
 }

@@ -2,7 +2,8 @@
 
 use kognit_wire::types::*;
 
-use super::attributes::{Write, check_delete, check_write, reset_verification};
+use super::Target;
+use super::attributes::{Write, check_delete, check_write, remove_attributes, reset_and_merge};
 use super::codes::Purpose;
 use crate::Result;
 use crate::delivery::Channel;
@@ -57,19 +58,12 @@ impl Service {
             None,
         )?;
         let username = req.username.as_deref().unwrap_or_default();
-        let (rec, old, merged, held) = self
-            .write_user(&pool.id, username, || async {
-                let mut rec = self.user(&pool, username).await?;
-                let before = rec.clone();
-                let old = super::attrs_of(&rec)?;
-                let mut merged = old.clone();
-                merged.extend(new_values.clone());
-                reset_verification(&old, &new_values, &mut merged);
-                let held =
-                    super::pending::hold_back(&pool, &mut rec, &old, &new_values, &mut merged)?;
-                self.save_user(&pool, &before, &mut rec, &merged, false, now)
-                    .await?;
-                Ok((rec, old, merged, held))
+        let (rec, (old, merged, held)) = self
+            .modify_user(&pool, Target::Named(username), false, now, |rec, attrs| {
+                let old = attrs.clone();
+                reset_and_merge(attrs, &new_values);
+                let held = super::pending::hold_back(&pool, rec, &old, &new_values, attrs)?;
+                Ok((old, attrs.clone(), held))
             })
             .await?;
         self.send_verification_codes(&pool, &rec, &old, &new_values, &merged, now)
@@ -86,20 +80,16 @@ impl Service {
         req: AdminDeleteUserAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let (pool, mut rec) = self
+        let (pool, rec) = self
             .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
             .await?;
-        let before = rec.clone();
         let names = req.user_attribute_names.unwrap_or_default();
         check_delete(&pool, &names)?;
-        let mut attrs = super::attrs_of(&rec)?;
-        for n in &names {
-            attrs.remove(n);
-            if n == "email" || n == "phone_number" {
-                attrs.remove(&format!("{n}_verified"));
-            }
-        }
-        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
-            .await
+        self.modify_user(&pool, Target::read(rec), false, now, |_, attrs| {
+            remove_attributes(attrs, &names);
+            Ok(())
+        })
+        .await?;
+        Ok(())
     }
 }

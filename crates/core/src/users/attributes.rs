@@ -226,6 +226,25 @@ pub(crate) fn check_delete(pool: &Pool, names: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Merges `new_values` into a user's attributes: a changed email or phone
+/// number becomes unverified unless `new_values` sets its flag.
+pub(crate) fn reset_and_merge(attrs: &mut Attrs, new_values: &Attrs) {
+    let old = attrs.clone();
+    attrs.extend(new_values.clone());
+    reset_verification(&old, new_values, attrs);
+}
+
+/// Removes attributes by name; an email or phone number takes its verified
+/// flag with it.
+pub(crate) fn remove_attributes(attrs: &mut Attrs, names: &[String]) {
+    for n in names {
+        attrs.remove(n);
+        if n == "email" || n == "phone_number" {
+            attrs.remove(&format!("{n}_verified"));
+        }
+    }
+}
+
 /// When an email or phone number changes, its verified flag falls back to
 /// false unless the same write sets it (admins may mark it verified).
 pub(crate) fn reset_verification(old: &Attrs, new_values: &Attrs, merged: &mut Attrs) {

@@ -21,20 +21,21 @@ impl Service {
         format!("srp\0{pool_id}\0{username_key}").into_bytes()
     }
 
-    /// Checks `password` against the pool's policy and stores its hash and SRP
-    /// verifier in `rec` (not yet saved). A temporary password expires after
-    /// the policy's TemporaryPasswordValidityDays.
-    pub(crate) async fn set_password(
+    /// Checks `password` against the pool's policy and computes what storing
+    /// it takes: the Argon2id hash and the sealed SRP verifier (the costly
+    /// part, done once), and the expiry of a temporary password (after the
+    /// policy's TemporaryPasswordValidityDays).
+    pub(crate) async fn new_password(
         &self,
         pool: &Pool,
-        rec: &mut UserRecord,
+        rec: &UserRecord,
         password: &str,
         temporary: bool,
         now: Millis,
-    ) -> Result<()> {
+    ) -> Result<NewPassword> {
         let policy = Self::password_policy(pool);
         passwords::check_policy(password, &policy)?;
-        rec.password_hash = Some(self.hasher.hash(password).await?);
+        let hash = self.hasher.hash(password).await?;
         let salt = srp::new_salt();
         let pool_name = srp::pool_name(&pool.id).to_owned();
         let (user, pw, s) = (rec.username.clone(), password.to_owned(), salt.clone());
@@ -44,16 +45,50 @@ impl Service {
                 .await
                 .map_err(crate::Error::internal)?;
         let secret = srp::SrpSecret { salt, verifier };
-        rec.srp_sealed = Some(self.secrets.seal(
+        let srp_sealed = self.secrets.seal(
             &secret.to_bytes(),
             &Self::srp_aad(&pool.id, &rec.username_key),
-        ));
-        rec.temp_password_expires_ms = if temporary {
+        );
+        let expires_ms = temporary.then(|| {
             let days = i64::from(policy.temporary_password_validity_days.unwrap_or(7));
-            Some(now + days * 86_400_000)
-        } else {
-            None
-        };
+            now + days * 86_400_000
+        });
+        Ok(NewPassword {
+            hash,
+            srp_sealed,
+            expires_ms,
+        })
+    }
+
+    /// [`Service::new_password`] applied to `rec` (not yet saved).
+    pub(crate) async fn set_password(
+        &self,
+        pool: &Pool,
+        rec: &mut UserRecord,
+        password: &str,
+        temporary: bool,
+        now: Millis,
+    ) -> Result<()> {
+        self.new_password(pool, rec, password, temporary, now)
+            .await?
+            .apply(rec);
         Ok(())
+    }
+}
+
+/// A password ready to store, applied to whichever fresh copy of the user a
+/// write attempt holds (see [`Service::modify_user`]).
+pub(crate) struct NewPassword {
+    hash: String,
+    srp_sealed: Vec<u8>,
+    expires_ms: Option<Millis>,
+}
+
+impl NewPassword {
+    /// Puts the password into `rec`.
+    pub(crate) fn apply(&self, rec: &mut UserRecord) {
+        rec.password_hash = Some(self.hash.clone());
+        rec.srp_sealed = Some(self.srp_sealed.clone());
+        rec.temp_password_expires_ms = self.expires_ms;
     }
 }

@@ -20,8 +20,8 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::{AttributeType, UserPoolType, UserType};
 
 use crate::pools::PoolDoc;
-use crate::service::{Service, epoch_seconds};
-use crate::store::{AliasRecord, StoreError, UserRecord};
+use crate::service::{Millis, Service, epoch_seconds};
+use crate::store::{AliasRecord, Conflict, StoreError, UserRecord};
 use crate::{Error, Result};
 
 /// A user's attributes by name (everything but `sub`), values as strings.
@@ -158,6 +158,77 @@ impl Service {
     }
 }
 
+/// The user a [`Service::modify_user`] starts from.
+pub(crate) enum Target<'a> {
+    /// The user as the caller already read it (a token's or a public call's
+    /// user): the first attempt changes it without another read.
+    Read(Box<UserRecord>),
+    /// A name an administrator gave (username or alias): read once this
+    /// node's queue for the user is reached, so queued writers do not start
+    /// from a stale copy.
+    Named(&'a str),
+    /// The user's stored key (`username_key`), read in the queue likewise.
+    Key(&'a str),
+}
+
+impl Target<'_> {
+    /// [`Target::Read`] of a record.
+    pub(crate) fn read(rec: UserRecord) -> Self {
+        Target::Read(Box::new(rec))
+    }
+}
+
+impl Service {
+    /// The one path by which a stored user changes. `change` is applied to
+    /// the user and the result saved; when another writer changed the user in
+    /// between, it is applied again to a fresh read, behind this node's queue
+    /// for the user (see [`Service::write_user`]), so no caller sees a
+    /// conflict Cognito would not answer. `change` gets the record and its
+    /// attribute map (saved from the map) and may refuse; costly or one-time
+    /// work (hashing a password, redeeming a code) belongs before it, since
+    /// it may run more than once. Returns the saved user and what `change`
+    /// returned.
+    pub(crate) async fn modify_user<T>(
+        &self,
+        pool: &Pool,
+        target: Target<'_>,
+        force_alias: bool,
+        now: Millis,
+        change: impl Fn(&mut UserRecord, &mut Attrs) -> Result<T>,
+    ) -> Result<(UserRecord, T)> {
+        // The queue is chosen by the stored key where it is known.
+        let (name, key, first): (String, Option<String>, Option<UserRecord>) = match target {
+            Target::Read(rec) => (
+                rec.username_key.clone(),
+                Some(rec.username_key.clone()),
+                Some(*rec),
+            ),
+            Target::Named(name) => (name.to_owned(), None, None),
+            Target::Key(key) => (key.to_owned(), Some(key.to_owned()), None),
+        };
+        let slot = std::sync::Mutex::new(first);
+        self.write_user(&pool.id, &name, || async {
+            let taken = slot.lock().ok().and_then(|mut s| s.take());
+            let mut rec = match (taken, &key) {
+                (Some(rec), _) => rec,
+                (None, Some(key)) => self
+                    .store
+                    .get_user(&pool.id, key)
+                    .await?
+                    .ok_or_else(user_not_found)?,
+                (None, None) => self.user(pool, &name).await?,
+            };
+            let before = rec.clone();
+            let mut attrs = attrs_of(&rec)?;
+            let out = change(&mut rec, &mut attrs)?;
+            self.save_user(pool, &before, &mut rec, &attrs, force_alias, now)
+                .await?;
+            Ok((rec, out))
+        })
+        .await
+    }
+}
+
 /// A user's `extra` document (other per-user state: lockout counters, MFA,
 /// pending attribute values); an empty object when unreadable.
 pub(crate) fn extra_of(rec: &UserRecord) -> serde_json::Value {
@@ -238,28 +309,29 @@ pub(crate) fn user_not_found() -> Error {
     Error::new(ErrorCode::UserNotFoundException, "User does not exist.")
 }
 
-/// The Cognito error for a unique-constraint refusal of a user write.
-pub(crate) fn conflict_error(pool: &Pool, constraint: &str, attrs: &Attrs) -> Error {
-    if constraint.contains("alias") {
-        let kind = ["email", "phone_number", "preferred_username"]
-            .into_iter()
-            .find(|k| attrs.contains_key(*k))
-            .unwrap_or("email");
-        if pool.username_attributes().iter().any(|a| a == kind) {
-            return Error::new(
+/// The Cognito error for a refused insert of a new user; `alias_kind` names
+/// the alias that clashed (see [`Service::clashing_alias`]).
+pub(crate) fn conflict_error(pool: &Pool, conflict: &Conflict, alias_kind: &str) -> Error {
+    match conflict {
+        Conflict::Alias if pool.username_attributes().iter().any(|a| a == alias_kind) => {
+            Error::new(
                 ErrorCode::UsernameExistsException,
-                format!("An account with the given {kind} already exists."),
-            );
+                format!("An account with the given {alias_kind} already exists."),
+            )
         }
-        return Error::new(
+        Conflict::Alias => Error::new(
             ErrorCode::AliasExistsException,
             "An account with the given email or phone number already exists.",
-        );
+        ),
+        Conflict::MissingPool => Error::new(
+            ErrorCode::ResourceNotFoundException,
+            format!("User pool {} does not exist.", pool.id),
+        ),
+        _ => Error::new(
+            ErrorCode::UsernameExistsException,
+            "User account already exists",
+        ),
     }
-    Error::new(
-        ErrorCode::UsernameExistsException,
-        "User account already exists",
-    )
 }
 
 impl Service {
@@ -322,6 +394,46 @@ impl Service {
         self.find_user(pool, name).await?.ok_or_else(user_not_found)
     }
 
+    /// The kind of the first of `aliases` that another user of the pool
+    /// holds: what a [`Conflict::Alias`] clashed with (`email` when the
+    /// holder is gone by now).
+    pub(crate) async fn clashing_alias(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        aliases: &[AliasRecord],
+    ) -> Result<String> {
+        for a in aliases {
+            if let Some(holder) = self
+                .store
+                .get_user_by_alias(&pool.id, &a.kind, &a.value_key)
+                .await?
+                && holder.username_key != rec.username_key
+            {
+                return Ok(a.kind.clone());
+            }
+        }
+        Ok("email".into())
+    }
+
+    /// The Cognito error for a refused insert of `rec` (see [`conflict_error`]).
+    pub(crate) async fn insert_conflict(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        aliases: &[AliasRecord],
+        conflict: Conflict,
+    ) -> Error {
+        let kind = match conflict {
+            Conflict::Alias => match self.clashing_alias(pool, rec, aliases).await {
+                Ok(kind) => kind,
+                Err(e) => return e,
+            },
+            _ => String::new(),
+        };
+        conflict_error(pool, &conflict, &kind)
+    }
+
     /// Stores a changed user (version bumped here). `before` is the user as
     /// read from the store, before the caller changed `rec`: only what differs
     /// from it is written, and the alias set is replaced only when it changed.
@@ -360,16 +472,11 @@ impl Service {
                         "The user was modified concurrently; try again.",
                     ));
                 }
-                Err(StoreError::Conflict(c)) if c.contains("alias") => {
+                Err(StoreError::Conflict(Conflict::Alias)) => {
                     if !force_alias || attempt == 2 {
-                        // Cognito names the attribute that clashed: the first
-                        // alias this write adds (moto's
+                        // Cognito names the attribute that clashed (moto's
                         // test_use_existing_email__when_email_is_login).
-                        let before_aliases = pool.aliases(&attrs_of(before)?);
-                        let kind = aliases
-                            .iter()
-                            .find(|a| !before_aliases.contains(a))
-                            .map_or("email", |a| a.kind.as_str());
+                        let kind = self.clashing_alias(pool, rec, &aliases).await?;
                         return Err(Error::new(
                             ErrorCode::AliasExistsException,
                             format!("An account with the given {kind} already exists."),

@@ -9,7 +9,7 @@ use super::messages::recovery_channel;
 use super::signup::{
     PublicCall, hides_users, simulated_delivery, unknown_user_by_client, unknown_user_for_code,
 };
-use super::status;
+use super::{Target, status};
 use crate::service::{Millis, Service};
 use crate::{Error, Result, passwords};
 
@@ -74,10 +74,9 @@ impl Service {
                 req.secret_hash.as_deref(),
             )
             .await?;
-        let Some(mut rec) = user else {
+        let Some(rec) = user else {
             return Err(unknown_user_for_code(&client));
         };
-        let before = rec.clone();
         if !rec.enabled {
             return Err(Error::new(
                 ErrorCode::NotAuthorizedException,
@@ -90,14 +89,17 @@ impl Service {
         let code = req.confirmation_code.as_deref().unwrap_or_default();
         self.redeem_code(&pool.id, &rec.username_key, Purpose::Forgot, code, now)
             .await?;
-        self.set_password(&pool, &mut rec, &password, false, now)
+        let password = self
+            .new_password(&pool, &rec, &password, false, now)
             .await?;
-        if rec.status == status::RESET_REQUIRED || rec.status == status::FORCE_CHANGE_PASSWORD {
-            rec.status = status::CONFIRMED.into();
-        }
-        let attrs = super::attrs_of(&rec)?;
-        self.save_user(&pool, &before, &mut rec, &attrs, false, now)
-            .await?;
+        self.modify_user(&pool, Target::read(rec), false, now, |rec, _| {
+            password.apply(rec);
+            if rec.status == status::RESET_REQUIRED || rec.status == status::FORCE_CHANGE_PASSWORD {
+                rec.status = status::CONFIRMED.into();
+            }
+            Ok(())
+        })
+        .await?;
         Ok(ConfirmForgotPasswordResponse {})
     }
 }

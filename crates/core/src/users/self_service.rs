@@ -6,10 +6,10 @@
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
-use super::attributes::{Write, check_delete, check_write, reset_verification};
+use super::attributes::{Write, check_delete, check_write, remove_attributes, reset_and_merge};
 use super::codes::Purpose;
 use super::pending::{hold_back, pending_of, take_pending};
-use super::{Pool, attrs_of};
+use super::{Pool, Target, attrs_of};
 use crate::app_client::AppClient;
 use crate::delivery::Channel;
 use crate::service::{Admin, Millis, Service};
@@ -94,10 +94,9 @@ impl Service {
         req: UpdateUserAttributesRequest,
         now: Millis,
     ) -> Result<UpdateUserAttributesResponse> {
-        let mut t = self
+        let t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
-        let before = t.user.clone();
         let client: AppClient = self.app_client(&t.claims.client_id).await?;
         let new_values = check_write(
             &t.pool,
@@ -113,21 +112,22 @@ impl Service {
                 "A client attempted to write unauthorized attribute",
             ));
         }
-        let old = attrs_of(&t.user)?;
-        let mut merged = old.clone();
-        merged.extend(new_values.clone());
-        reset_verification(&old, &new_values, &mut merged);
-        let held = hold_back(&t.pool, &mut t.user, &old, &new_values, &mut merged)?;
-        self.save_user(&t.pool, &before, &mut t.user, &merged, false, now)
+        let (user, (old, merged, held)) = self
+            .modify_user(&t.pool, Target::read(t.user), false, now, |user, attrs| {
+                let old = attrs.clone();
+                reset_and_merge(attrs, &new_values);
+                let held = hold_back(&t.pool, user, &old, &new_values, attrs)?;
+                Ok((old, attrs.clone(), held))
+            })
             .await?;
         // Self-service cannot mark values verified, so every changed email or
         // phone number is unverified here (or held back, still verified,
         // until its new value is).
         let mut details = self
-            .send_verification_codes(&t.pool, &t.user, &old, &new_values, &merged, now)
+            .send_verification_codes(&t.pool, &user, &old, &new_values, &merged, now)
             .await?;
         details.extend(
-            self.send_pending_codes(&t.pool, &t.user, &held, &merged, now)
+            self.send_pending_codes(&t.pool, &user, &held, &merged, now)
                 .await?,
         );
         Ok(UpdateUserAttributesResponse {
@@ -141,21 +141,17 @@ impl Service {
         req: DeleteUserAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let mut t = self
+        let t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
-        let before = t.user.clone();
         let names = req.user_attribute_names.unwrap_or_default();
         check_delete(&t.pool, &names)?;
-        let mut attrs = attrs_of(&t.user)?;
-        for n in &names {
-            attrs.remove(n);
-            if n == "email" || n == "phone_number" {
-                attrs.remove(&format!("{n}_verified"));
-            }
-        }
-        self.save_user(&t.pool, &before, &mut t.user, &attrs, false, now)
-            .await
+        self.modify_user(&t.pool, Target::read(t.user), false, now, |_, attrs| {
+            remove_attributes(attrs, &names);
+            Ok(())
+        })
+        .await?;
+        Ok(())
     }
 
     /// DeleteUser: the user deletes themself (sessions end with them).
@@ -171,10 +167,9 @@ impl Service {
 
     /// ChangePassword: the previous password must be right.
     pub async fn change_password(&self, req: ChangePasswordRequest, now: Millis) -> Result<()> {
-        let mut t = self
+        let t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
-        let before = t.user.clone();
         crate::auth::lockout::check(&t.user, now)?;
         let previous = req.previous_password.as_deref().unwrap_or_default();
         let ok = match &t.user.password_hash {
@@ -185,11 +180,15 @@ impl Service {
             return Err(self.count_failure(&t.pool, &t.user, now).await);
         }
         let proposed = req.proposed_password.as_deref().unwrap_or_default();
-        self.set_password(&t.pool, &mut t.user, proposed, false, now)
+        let password = self
+            .new_password(&t.pool, &t.user, proposed, false, now)
             .await?;
-        let attrs = attrs_of(&t.user)?;
-        self.save_user(&t.pool, &before, &mut t.user, &attrs, false, now)
-            .await
+        self.modify_user(&t.pool, Target::read(t.user), false, now, |user, _| {
+            password.apply(user);
+            Ok(())
+        })
+        .await?;
+        Ok(())
     }
 
     /// GetUserAttributeVerificationCode.
@@ -224,10 +223,9 @@ impl Service {
         req: VerifyUserAttributeRequest,
         now: Millis,
     ) -> Result<()> {
-        let mut t = self
+        let t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
-        let before = t.user.clone();
         let attr = req.attribute_name.as_deref().unwrap_or_default();
         let (_, purpose) = channel_of(attr)?;
         self.redeem_code(
@@ -238,11 +236,13 @@ impl Service {
             now,
         )
         .await?;
-        let mut attrs = attrs_of(&t.user)?;
-        take_pending(&mut t.user, &mut attrs, attr)?;
-        attrs.insert(format!("{attr}_verified"), "true".into());
-        self.save_user(&t.pool, &before, &mut t.user, &attrs, false, now)
-            .await
+        self.modify_user(&t.pool, Target::read(t.user), false, now, |user, attrs| {
+            take_pending(user, attrs, attr)?;
+            attrs.insert(format!("{attr}_verified"), "true".into());
+            Ok(())
+        })
+        .await?;
+        Ok(())
     }
 
     /// Ends every session of a user: refresh tokens revoked, and the access

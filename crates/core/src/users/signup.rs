@@ -7,7 +7,7 @@ use kognit_wire::types::*;
 use super::attributes::{Write, check_required, check_write, valid_email, valid_phone};
 use super::codes::Purpose;
 use super::messages::signup_channel;
-use super::{Attrs, Pool, set_attrs, status};
+use super::{Attrs, Pool, Target, set_attrs, status};
 use crate::app_client::AppClient;
 use crate::delivery::Channel;
 use crate::service::{Millis, Service};
@@ -168,9 +168,10 @@ impl Service {
         rec: &UserRecord,
         attrs: &Attrs,
     ) -> Result<()> {
-        match self.store.insert_user(rec, &pool.aliases(attrs)).await {
+        let aliases = pool.aliases(attrs);
+        match self.store.insert_user(rec, &aliases).await {
             Ok(()) => Ok(()),
-            Err(StoreError::Conflict(c)) => Err(super::conflict_error(pool, &c, attrs)),
+            Err(StoreError::Conflict(c)) => Err(self.insert_conflict(pool, rec, &aliases, c).await),
             Err(e) => Err(e.into()),
         }
     }
@@ -255,10 +256,9 @@ impl Service {
                 req.secret_hash.as_deref(),
             )
             .await?;
-        let Some(mut rec) = user else {
+        let Some(rec) = user else {
             return Err(unknown_user_for_code(&client));
         };
-        let before = rec.clone();
         if rec.status != status::UNCONFIRMED {
             return Err(Error::new(
                 ErrorCode::NotAuthorizedException,
@@ -274,15 +274,16 @@ impl Service {
             now,
         )
         .await?;
-        let mut attrs = super::attrs_of(&rec)?;
-        if let Some(channel) = signup_channel(&pool, &attrs) {
-            let attr = super::messages::attribute_of(channel);
-            attrs.insert(format!("{attr}_verified"), "true".into());
-        }
-        rec.status = status::CONFIRMED.into();
         let force = req.force_alias_creation.unwrap_or(false);
-        self.save_user(&pool, &before, &mut rec, &attrs, force, now)
-            .await?;
+        self.modify_user(&pool, Target::read(rec), force, now, |rec, attrs| {
+            if let Some(channel) = signup_channel(&pool, attrs) {
+                let attr = super::messages::attribute_of(channel);
+                attrs.insert(format!("{attr}_verified"), "true".into());
+            }
+            rec.status = status::CONFIRMED.into();
+            Ok(())
+        })
+        .await?;
         Ok(ConfirmSignUpResponse { session: None })
     }
 

@@ -2,10 +2,8 @@
 //! every other operation needs a valid SigV4 signature in `serve` (any
 //! credentials are accepted in `dev`).
 
-use kognit_core::Admin;
-use kognit_core::Error;
-use kognit_core::error::ErrorCode;
-use kognit_core::sigv4::{self, Expectation, SigError, SignedRequest};
+use kognit_core::sigv4::{Expectation, SignedRequest};
+use kognit_core::{Admin, AdminCheck, Error};
 use kognit_wire::ops::Operation;
 
 use super::Incoming;
@@ -18,11 +16,6 @@ pub enum Caller {
     Admin(Admin),
     /// An unsigned operation's caller.
     Anonymous,
-}
-
-fn sig_error(e: SigError) -> Error {
-    let code = ErrorCode::from_name(e.code()).unwrap_or(ErrorCode::AccessDeniedException);
-    Error::new(code, e.message())
 }
 
 /// The access key id of an Authorization header, if one can be read (dev).
@@ -48,10 +41,17 @@ pub async fn authenticate(
     authenticate_admin(state, req).await.map(Caller::Admin)
 }
 
-/// Authenticates an administrator: SigV4 in `serve`, anyone in `dev`.
+/// Authenticates an administrator: SigV4 in `serve`, anyone in `dev`; core
+/// decides and makes the proof.
 pub async fn authenticate_admin(state: &AppState, req: &Incoming) -> Result<Admin, Error> {
     if state.mode == Mode::Dev {
-        return Ok(Admin::authenticated(claimed_key(req)));
+        let claimed_key = claimed_key(req);
+        return state
+            .service
+            .authenticate_admin(AdminCheck::AnyCaller {
+                claimed_key: &claimed_key,
+            })
+            .await;
     }
     let headers: Vec<(String, String)> = req
         .headers
@@ -71,11 +71,12 @@ pub async fn authenticate_admin(state: &AppState, req: &Incoming) -> Result<Admi
         now: time::OffsetDateTime::now_utc(),
         max_skew: time::Duration::minutes(5),
     };
-    let parsed = sigv4::parse(&signed, &exp).map_err(sig_error)?;
-    let secret =
-        crate::keys::secret_for(&state.service, &state.access_keys, parsed.access_key_id())
-            .await?
-            .ok_or_else(|| sig_error(SigError::UnknownKey))?;
-    parsed.check(&signed, &secret).map_err(sig_error)?;
-    Ok(Admin::authenticated(parsed.access_key_id()))
+    state
+        .service
+        .authenticate_admin(AdminCheck::SigV4 {
+            request: &signed,
+            expect: &exp,
+            configured: &state.access_keys,
+        })
+        .await
 }

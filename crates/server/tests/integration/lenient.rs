@@ -25,6 +25,7 @@ on_both_backends!(
     admin_reset_states,
     codes_without_a_live_one,
     challenge_parameters_beside_tokens,
+    alias_clash_names_the_attribute,
     moto_reset_auth,
 );
 
@@ -854,4 +855,74 @@ async fn challenge_parameters_beside_tokens(s: TestServer) {
         .await;
     assert_eq!(again.json["ChallengeParameters"], serde_json::json!({}));
     assert!(again.json.get("ChallengeName").is_none());
+}
+
+/// A refused write names the attribute that clashed, found through the
+/// store's typed conflict and a read of the holder, not guessed from the
+/// attributes written.
+async fn alias_clash_names_the_attribute(s: TestServer) {
+    let c = s.client();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("two-ways")
+            .username_attributes(UsernameAttributeType::Email)
+            .username_attributes(UsernameAttributeType::PhoneNumber),
+    )
+    .await;
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("first@example.com")
+        .user_attributes(attr("phone_number", "+15550111"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    // A new email, and the first user's phone number.
+    let err = c
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("second@example.com")
+        .user_attributes(attr("phone_number", "+15550111"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "UsernameExistsException");
+    assert_eq!(
+        message(&err),
+        "An account with the given phone_number already exists."
+    );
+    assert!(!user_exists(&c, &pool, "second@example.com").await);
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("second@example.com")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let second = c
+        .list_users()
+        .user_pool_id(&pool)
+        .filter("email = \"second@example.com\"")
+        .send()
+        .await
+        .unwrap()
+        .users
+        .unwrap()[0]
+        .username
+        .clone()
+        .unwrap();
+    let err = c
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username(&second)
+        .user_attributes(attr("phone_number", "+15550111"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "AliasExistsException");
+    assert_eq!(
+        message(&err),
+        "An account with the given phone_number already exists."
+    );
 }

@@ -131,7 +131,7 @@ impl Lane {
 }
 
 /// Maps a rusqlite error as `errors` maps sqlx's: a unique violation becomes
-/// `Conflict` with the constraint's name, a foreign-key violation `Conflict`
+/// `Conflict` naming what clashed, a foreign-key violation `Conflict`
 /// with `fk` (SQLite names neither).
 fn conflict(fk: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
     move |e| {
@@ -141,10 +141,10 @@ fn conflict(fk: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
             && f.code == rusqlite::ErrorCode::ConstraintViolation
         {
             if message.starts_with("UNIQUE constraint failed") {
-                return StoreError::Conflict(errors::sqlite_unique(message));
+                return StoreError::Conflict(errors::conflict_of(&errors::sqlite_unique(message)));
             }
             if message.starts_with("FOREIGN KEY constraint failed") {
-                return StoreError::Conflict(fk.to_owned());
+                return StoreError::Conflict(errors::conflict_of(fk));
             }
         }
         db(e)

@@ -7,7 +7,7 @@ use kognit_core::store::{
 };
 
 use super::harness::Ctx;
-use super::{client, key, pool, secret, user};
+use super::{client, key, named, pool, secret, user};
 use crate::{Engine, SqlStore, connect, migrate};
 
 /// How many versions `kognit_migrations` records.
@@ -30,7 +30,7 @@ store_test!(access_keys, |ctx: Ctx| async move {
     );
     assert_eq!(s.count_access_keys().await.unwrap(), 2);
     match s.insert_access_key(&key("AKIAOTHER")).await {
-        Err(StoreError::Conflict(name)) => assert_eq!(name, "access_keys_pkey"),
+        Err(StoreError::Conflict(name)) => assert_eq!(name, named("access_keys_pkey")),
         other => panic!("expected Conflict, got {other:?}"),
     }
 });

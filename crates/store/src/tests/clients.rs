@@ -3,10 +3,10 @@
 use kognit_core::store::{ClientStore, PoolStore, StoreError};
 
 use super::harness::Ctx;
-use super::{client, pool, secret};
+use super::{client, named, pool, secret};
 
-/// The Conflict's constraint name, or a panic.
-fn conflict<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
+/// The Conflict, or a panic.
+fn conflict<T: std::fmt::Debug>(r: Result<T, StoreError>) -> kognit_core::store::Conflict {
     match r {
         Err(StoreError::Conflict(name)) => name,
         other => panic!("expected Conflict, got {other:?}"),
@@ -81,23 +81,23 @@ store_test!(conflicts_roll_back, |ctx: Ctx| async move {
     let s = &ctx.store;
     // No such pool: the foreign key refuses.
     let name = conflict(s.insert_client(&client("missing", "c"), &[]).await);
-    assert_eq!(name, "user_pool_clients_pool_id_fkey");
+    assert_eq!(name, named("user_pool_clients_pool_id_fkey"));
 
     s.insert_pool(&pool("p")).await.unwrap();
     s.insert_client(&client("p", "c"), &[]).await.unwrap();
     let name = conflict(s.insert_client(&client("p", "c"), &[]).await);
-    assert_eq!(name, "user_pool_clients_pkey");
+    assert_eq!(name, named("user_pool_clients_pkey"));
 
     // A failing secret undoes the whole insert, client included.
     let dup = [secret("p", "d", "s", 1), secret("p", "d", "s", 2)];
     let name = conflict(s.insert_client(&client("p", "d"), &dup).await);
-    assert_eq!(name, "client_secrets_pkey");
+    assert_eq!(name, named("client_secrets_pkey"));
     assert_eq!(s.get_client("p", "d").await.unwrap(), None);
 
     // A secret of some other (missing) client.
     let stray = [secret("p", "elsewhere", "s", 1)];
     let name = conflict(s.insert_client(&client("p", "e"), &stray).await);
-    assert_eq!(name, "client_secrets_client_fkey");
+    assert_eq!(name, named("client_secrets_client_fkey"));
     assert_eq!(s.get_client("p", "e").await.unwrap(), None);
 
     // add_client_secret with a taken id.
@@ -107,7 +107,7 @@ store_test!(conflicts_roll_back, |ctx: Ctx| async move {
             .unwrap()
     );
     let name = conflict(s.add_client_secret(&secret("p", "c", "x", 2), 5).await);
-    assert_eq!(name, "client_secrets_pkey");
+    assert_eq!(name, named("client_secrets_pkey"));
     assert_eq!(s.list_client_secrets("p", "c").await.unwrap().len(), 1);
 });
 

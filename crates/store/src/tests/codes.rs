@@ -3,7 +3,7 @@
 use kognit_core::store::{CodeRecord, CodeStore, OutboxRecord, OutboxStore, PoolStore, UserStore};
 
 use super::harness::Ctx;
-use super::{code, conflict, message, pool, user};
+use super::{code, conflict, message, named, pool, user};
 
 store_test!(put_get_replace_take, |ctx: Ctx| async move {
     let s = &ctx.store;
@@ -80,7 +80,7 @@ store_test!(put_get_replace_take, |ctx: Ctx| async move {
 
     // A code needs its user.
     let name = conflict(s.put_code(&code("p", "ghost", "SIGNUP")).await);
-    assert_eq!(name, "user_codes_user_fkey");
+    assert_eq!(name, named("user_codes_user_fkey"));
 });
 
 store_test!(single_use_under_concurrency, |ctx: Ctx| async move {

@@ -7,7 +7,7 @@ use kognit_core::store::{
 };
 
 use super::harness::Ctx;
-use super::{conflict, pool, refresh, user};
+use super::{conflict, named, pool, refresh, user};
 
 /// A device of `key` whose sealed secret holds NUL and 0xFF and whose name
 /// is not ASCII.
@@ -62,11 +62,11 @@ store_test!(crud_and_paging, |ctx: Ctx| async move {
         .await
         .unwrap();
     let dup = s.insert_device(&device("p", "a", "us-east-1_01")).await;
-    assert_eq!(conflict(dup), "devices_pkey");
+    assert_eq!(conflict(dup), named("devices_pkey"));
     let orphan = s
         .insert_device(&device("p", "nobody", "us-east-1_09"))
         .await;
-    assert_eq!(conflict(orphan), "devices_user_fkey");
+    assert_eq!(conflict(orphan), named("devices_user_fkey"));
 
     let first = s.list_devices("p", "a", None, 2).await.unwrap();
     assert_eq!(keys(&first), ["us-east-1_01", "us-east-1_02"]);

@@ -6,7 +6,7 @@
 use kognit_core::store::{AdminStore, GroupChange, GroupRecord, GroupStore, PoolStore, UserStore};
 
 use super::harness::Ctx;
-use super::{conflict, pool, user};
+use super::{conflict, named, pool, user};
 use crate::SqlStore;
 
 /// A group whose optional members all hold something, including non-ASCII.
@@ -56,7 +56,7 @@ store_test!(crud_and_paging, |ctx: Ctx| async move {
     assert_eq!(s.get_group("p", "bare").await.unwrap(), Some(bare.clone()));
     // Names are unique per pool, compared bytewise.
     let dup = s.insert_group(&group("p", "admins", Some(3)), 10).await;
-    assert_eq!(conflict(dup), "user_groups_pkey");
+    assert_eq!(conflict(dup), named("user_groups_pkey"));
     assert!(
         s.insert_group(&group("p", "Admins", None), 10)
             .await
@@ -68,7 +68,7 @@ store_test!(crud_and_paging, |ctx: Ctx| async move {
             .unwrap()
     );
     let orphan = s.insert_group(&group("missing", "g", None), 10).await;
-    assert_eq!(conflict(orphan), "user_groups_pool_id_fkey");
+    assert_eq!(conflict(orphan), named("user_groups_pool_id_fkey"));
     assert_eq!(s.get_group("p", "nobody").await.unwrap(), None);
     assert_eq!(s.get_group("q", "bare").await.unwrap(), None);
 
@@ -158,9 +158,9 @@ store_test!(memberships_and_paging, |ctx: Ctx| async move {
     assert_eq!(memberships(s).await, 5);
 
     let missing_group = s.add_member("p", "nope", "alice", 10).await;
-    assert_eq!(conflict(missing_group), "group_members_group_fkey");
+    assert_eq!(conflict(missing_group), named("group_members_group_fkey"));
     let missing_user = s.add_member("p", "z", "nobody", 10).await;
-    assert_eq!(conflict(missing_user), "group_members_user_fkey");
+    assert_eq!(conflict(missing_user), named("group_members_user_fkey"));
 
     // A user's groups by name, whole records, paged.
     let mine = s.list_user_groups("p", "alice", None, 10).await.unwrap();
@@ -261,5 +261,5 @@ store_test!(cascades_and_reset, |ctx: Ctx| async move {
     assert!(s.list_groups("q", None, 10).await.unwrap().is_empty());
     // The pool went with the reset too.
     let orphan = s.insert_group(&group("q", "g", None), 10).await;
-    assert_eq!(conflict(orphan), "user_groups_pool_id_fkey");
+    assert_eq!(conflict(orphan), named("user_groups_pool_id_fkey"));
 });

@@ -47,12 +47,18 @@ mod users;
 mod users_concurrent;
 
 use kognit_core::store::{
-    AccessKeyRecord, AliasRecord, ClientRecord, ClientSecretRecord, CodeRecord, OutboxRecord,
-    PoolRecord, RefreshTokenRecord, SigningKeyRecord, StoreError, UserRecord,
+    AccessKeyRecord, AliasRecord, ClientRecord, ClientSecretRecord, CodeRecord, Conflict,
+    OutboxRecord, PoolRecord, RefreshTokenRecord, SigningKeyRecord, StoreError, UserRecord,
 };
 
-/// The Conflict's constraint name, or a panic.
-fn conflict<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
+/// What the constraint named as in the PostgreSQL schema guards: the tests
+/// say which constraint they expect to fire by its name.
+fn named(constraint: &str) -> Conflict {
+    crate::errors::conflict_of(constraint)
+}
+
+/// The Conflict, or a panic.
+fn conflict<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Conflict {
     match r {
         Err(StoreError::Conflict(name)) => name,
         other => panic!("expected Conflict, got {other:?}"),

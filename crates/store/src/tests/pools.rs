@@ -3,7 +3,7 @@
 use kognit_core::store::{PoolStore, StoreError};
 
 use super::harness::Ctx;
-use super::pool;
+use super::{named, pool};
 
 store_test!(insert_get_update_delete, |ctx: Ctx| async move {
     let s = &ctx.store;
@@ -46,7 +46,7 @@ store_test!(duplicate_id_is_conflict, |ctx: Ctx| async move {
     let mut other = pool("eu-west-1_dup");
     other.name = "other".into();
     match s.insert_pool(&other).await {
-        Err(StoreError::Conflict(name)) => assert_eq!(name, "user_pools_pkey"),
+        Err(StoreError::Conflict(name)) => assert_eq!(name, named("user_pools_pkey")),
         other => panic!("expected Conflict, got {other:?}"),
     }
     assert_eq!(

@@ -7,7 +7,7 @@ use kognit_core::store::{
 };
 
 use super::harness::Ctx;
-use super::{conflict, pool, refresh, user};
+use super::{conflict, named, pool, refresh, user};
 use crate::SqlStore;
 
 /// Session `n` of user `key`, begun at `n` ms past the base time.
@@ -93,9 +93,9 @@ store_test!(sessions_insert_list_touch_revoke, |ctx: Ctx| async move {
         .unwrap();
     assert_eq!(page, std::slice::from_ref(&s2));
     let dup = s.insert_token_session(&s1, 20, NOW).await;
-    assert_eq!(conflict(dup), "token_sessions_pkey");
+    assert_eq!(conflict(dup), named("token_sessions_pkey"));
     let orphan = s.insert_token_session(&session("zed", 1), 20, NOW).await;
-    assert_eq!(conflict(orphan), "token_sessions_user_fkey");
+    assert_eq!(conflict(orphan), named("token_sessions_user_fkey"));
 
     let activity = SessionActivity {
         at_ms: NOW,
@@ -251,9 +251,9 @@ store_test!(
         }
         s.insert_auth_event(&event("b", 0, "Pass")).await.unwrap();
         let dup = s.insert_auth_event(&event("a", 1, "Pass")).await;
-        assert_eq!(conflict(dup), "auth_events_event_key");
+        assert_eq!(conflict(dup), named("auth_events_event_key"));
         let orphan = s.insert_auth_event(&event("zed", 0, "Pass")).await;
-        assert_eq!(conflict(orphan), "auth_events_user_fkey");
+        assert_eq!(conflict(orphan), named("auth_events_user_fkey"));
 
         let all = s.list_auth_events("p", "a", None, 10).await.unwrap();
         let ids: Vec<&str> = all.iter().map(|(_, e)| e.event_id.as_str()).collect();

@@ -4,7 +4,7 @@
 use kognit_core::store::{PoolStore, SigningKeyRecord, SigningKeyStore, TokenStore, UserStore};
 
 use super::harness::Ctx;
-use super::{conflict, pool, refresh, signing_key, user};
+use super::{conflict, named, pool, refresh, signing_key, user};
 use crate::SqlStore;
 
 /// The kids of a pool's keys with their retirement, in list order.
@@ -100,7 +100,7 @@ store_test!(duplicate_kid_and_missing_pool, |ctx: Ctx| async move {
     let again = s
         .insert_signing_key(&signing_key("p", "k", "access", 2))
         .await;
-    assert_eq!(conflict(again), "signing_keys_pkey");
+    assert_eq!(conflict(again), named("signing_keys_pkey"));
     assert_eq!(
         s.list_signing_keys("p").await.unwrap(),
         vec![signing_key("p", "k", "id", 1)]
@@ -108,7 +108,7 @@ store_test!(duplicate_kid_and_missing_pool, |ctx: Ctx| async move {
     let orphan = s
         .insert_signing_key(&signing_key("missing", "k", "id", 1))
         .await;
-    assert_eq!(conflict(orphan), "signing_keys_pool_id_fkey");
+    assert_eq!(conflict(orphan), named("signing_keys_pool_id_fkey"));
     // token_use is `id` or `access`, nothing else.
     let odd = signing_key("p", "k2", "refresh", 1);
     assert!(s.insert_signing_key(&odd).await.is_err());

@@ -6,7 +6,7 @@ use kognit_core::store::{
 };
 
 use super::harness::Ctx;
-use super::{conflict, pool, refresh, signing_key, user};
+use super::{conflict, named, pool, refresh, signing_key, user};
 use crate::SqlStore;
 
 /// The stored `revoked_ms` of the token `refresh(.., n)`; panics if gone.
@@ -57,11 +57,11 @@ store_test!(insert_get_revoke, |ctx: Ctx| async move {
     assert_eq!(s.get_refresh_token(&other.token_hash).await.unwrap(), None);
 
     let dup = s.insert_refresh_token(&refresh("p", "a", "o9", 1)).await;
-    assert_eq!(conflict(dup), "refresh_tokens_pkey");
+    assert_eq!(conflict(dup), named("refresh_tokens_pkey"));
     let orphan = s
         .insert_refresh_token(&refresh("p", "nobody", "o1", 3))
         .await;
-    assert_eq!(conflict(orphan), "refresh_tokens_user_fkey");
+    assert_eq!(conflict(orphan), named("refresh_tokens_user_fkey"));
 
     assert!(s.revoke_refresh_token(&t.token_hash, 500).await.unwrap());
     // The second revocation changes nothing, not even the time.
@@ -126,7 +126,7 @@ store_test!(revoke_origin_ends_one_session, |ctx: Ctx| async move {
     assert!(s.is_origin_revoked("p", "o3").await.unwrap());
     // A missing pool is refused, naming the foreign key, and records nothing.
     let orphan = s.revoke_origin("missing", "o1", 1, 1).await;
-    assert_eq!(conflict(orphan), "revoked_origins_pool_id_fkey");
+    assert_eq!(conflict(orphan), named("revoked_origins_pool_id_fkey"));
     assert!(!s.is_origin_revoked("missing", "o1").await.unwrap());
 });
 

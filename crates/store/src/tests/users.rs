@@ -3,7 +3,7 @@
 use kognit_core::store::{AdminStore, CodeStore, OutboxStore, PoolStore, UserRecord, UserStore};
 
 use super::harness::Ctx;
-use super::{alias, code, conflict, message, pool, user};
+use super::{alias, code, conflict, message, named, pool, user};
 
 store_test!(insert_get_update_delete, |ctx: Ctx| async move {
     let s = &ctx.store;
@@ -98,36 +98,36 @@ store_test!(conflicts_change_nothing, |ctx: Ctx| async move {
     let s = &ctx.store;
     // No such pool.
     let name = conflict(s.insert_user(&user("missing", "a"), &[]).await);
-    assert_eq!(name, "users_pool_id_fkey");
+    assert_eq!(name, named("users_pool_id_fkey"));
     let with_alias = [alias("email", "x")];
     let name = conflict(s.insert_user(&user("missing", "a"), &with_alias).await);
-    assert_eq!(name, "users_pool_id_fkey");
+    assert_eq!(name, named("users_pool_id_fkey"));
 
     s.insert_pool(&pool("p")).await.unwrap();
     s.insert_pool(&pool("q")).await.unwrap();
     let a = user("p", "a");
     s.insert_user(&a, &[alias("email", "a@x")]).await.unwrap();
     let name = conflict(s.insert_user(&user("p", "a"), &[]).await);
-    assert_eq!(name, "users_pkey");
+    assert_eq!(name, named("users_pkey"));
     let same_sub = UserRecord {
         sub: a.sub.clone(),
         ..user("p", "b")
     };
     let name = conflict(s.insert_user(&same_sub, &[]).await);
-    assert_eq!(name, "users_sub_key");
+    assert_eq!(name, named("users_sub_key"));
 
     // A taken alias rolls the new user back.
     let name = conflict(
         s.insert_user(&user("p", "b"), &[alias("email", "a@x")])
             .await,
     );
-    assert_eq!(name, "user_aliases_pkey");
+    assert_eq!(name, named("user_aliases_pkey"));
     assert_eq!(s.get_user("p", "b").await.unwrap(), None);
     // Two aliases of one kind in one insert: the second collides.
     let dup = [alias("email", "b@x"), alias("email", "b@x")];
     assert_eq!(
         conflict(s.insert_user(&user("p", "b"), &dup).await),
-        "user_aliases_pkey"
+        named("user_aliases_pkey")
     );
     assert_eq!(s.get_user("p", "b").await.unwrap(), None);
     // Same key, sub and alias in another pool are fine.
@@ -149,7 +149,7 @@ store_test!(conflicts_change_nothing, |ctx: Ctx| async move {
     };
     let claim = [alias("phone_number", "+1"), alias("email", "a@x")];
     let name = conflict(s.update_user(&b, &b2, Some(&claim)).await);
-    assert_eq!(name, "user_aliases_pkey");
+    assert_eq!(name, named("user_aliases_pkey"));
     assert_eq!(s.get_user("p", "b").await.unwrap(), Some(b.clone()));
     let holder = |kind: &'static str, v: &'static str| {
         let s = s.clone();
@@ -179,7 +179,7 @@ store_test!(conflicts_change_nothing, |ctx: Ctx| async move {
     };
     assert_eq!(
         conflict(s.update_user(&b2, &b3, None).await),
-        "users_sub_key"
+        named("users_sub_key")
     );
     assert_eq!(s.get_user("p", "b").await.unwrap(), Some(b2));
 });

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use kognit_core::store::{GroupStore, PoolStore, StoreResult, UserRecord, UserStore};
+use kognit_core::store::{Conflict, GroupStore, PoolStore, StoreResult, UserRecord, UserStore};
 use tokio::sync::Barrier;
 
 use super::harness::Ctx;
-use super::{alias, conflict, pool, user};
+use super::{alias, conflict, named, pool, user};
 use crate::SqlStore;
 
 /// Runs `f(i)` for i in 0..16 at once (released together by a barrier) and
@@ -37,14 +37,14 @@ where
 
 /// Asserts exactly one Ok, every other result Conflict(`name`), and
 /// returns the index of the winner.
-fn one_winner<T: std::fmt::Debug>(results: Vec<StoreResult<T>>, name: &str) -> usize {
+fn one_winner<T: std::fmt::Debug>(results: Vec<StoreResult<T>>, name: Conflict) -> usize {
     let mut winner = None;
     for (i, r) in results.into_iter().enumerate() {
         if r.is_ok() {
             assert_eq!(winner, None, "two winners: {winner:?} and {i}");
             winner = Some(i);
         } else {
-            assert_eq!(conflict(r), name);
+            assert_eq!(conflict(r), name.clone());
         }
     }
     winner.expect("no winner")
@@ -63,7 +63,7 @@ store_test!(one_username_one_winner, |ctx: Ctx| async move {
             .await
     })
     .await;
-    let winner = one_winner(results, "users_pkey");
+    let winner = one_winner(results, named("users_pkey"));
     let stored = s.get_user("p", "same").await.unwrap().unwrap();
     assert_eq!(stored.sub, format!("sub-{winner}"));
     assert_eq!(s.count_users("p").await.unwrap(), 1);
@@ -89,7 +89,7 @@ store_test!(one_alias_one_holder_on_insert, |ctx: Ctx| async move {
             .await
     })
     .await;
-    let winner = one_winner(results, "user_aliases_pkey");
+    let winner = one_winner(results, named("user_aliases_pkey"));
     let holder = s.get_user_by_alias("p", "email", "shared@x").await.unwrap();
     assert_eq!(holder.unwrap().username_key, format!("u{winner:02}"));
     // Losing users were not created at all.
@@ -124,7 +124,7 @@ store_test!(one_alias_one_holder_on_update, |ctx: Ctx| async move {
                 assert_eq!(winner, None);
                 winner = Some(i);
             }
-            other => assert_eq!(conflict(other), "user_aliases_pkey"),
+            other => assert_eq!(conflict(other), named("user_aliases_pkey")),
         }
     }
     let winner = winner.expect("no winner");
@@ -180,12 +180,12 @@ store_test!(
             let stored = s.get_user("p", &format!("u{i}")).await.unwrap().unwrap();
             match (i, r) {
                 (14, r) => {
-                    assert_eq!(conflict(r), "user_aliases_pkey");
+                    assert_eq!(conflict(r), named("user_aliases_pkey"));
                     assert_eq!(stored.name.as_deref(), Some("ünïcødé ✓"), "u14 unchanged");
                     assert_eq!(stored.version, 1);
                 }
                 (12, r) => {
-                    assert_eq!(conflict(r), "users_sub_key");
+                    assert_eq!(conflict(r), named("users_sub_key"));
                     assert_eq!(stored.name.as_deref(), Some("ünïcødé ✓"), "u12 unchanged");
                     assert_eq!(stored.version, 1);
                 }
