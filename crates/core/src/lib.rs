@@ -11,6 +11,7 @@ pub mod auth;
 mod auth_events;
 pub mod client_rules;
 pub mod clients;
+pub mod clock;
 pub mod crypto;
 pub mod delivery;
 pub mod devices;

@@ -11,9 +11,13 @@ use crate::startup::StartError;
 pub type NewKey = kognit_core::AccessKey;
 
 /// Creates the first admin key when none is configured or stored.
-pub async fn bootstrap(service: &Service, cfg: &Config) -> Result<Option<NewKey>, StartError> {
+pub async fn bootstrap(
+    service: &Service,
+    cfg: &Config,
+    now_ms: i64,
+) -> Result<Option<NewKey>, StartError> {
     service
-        .bootstrap_access_key(&cfg.access_keys, crate::ops::now_ms())
+        .bootstrap_access_key(&cfg.access_keys, now_ms)
         .await
         .map_err(|e| StartError(format!("cannot create the first access key: {e}")))
 }

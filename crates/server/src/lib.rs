@@ -10,4 +10,4 @@ mod protocol;
 mod purge;
 mod startup;
 
-pub use startup::{Running, StartError, start};
+pub use startup::{Running, StartError, start, start_with_clock};

@@ -9,7 +9,7 @@ use std::time::Duration;
 use kognit_core::store::{PurgeCut, Store};
 
 use crate::config::Retention;
-use crate::ops::now_ms;
+use kognit_core::clock::Clock;
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -25,7 +25,7 @@ pub fn cut(retention: &Retention, now_ms: i64) -> PurgeCut {
 }
 
 /// Purges now and then for ever (never returns when the purge is on).
-pub async fn run(store: Arc<dyn Store>, retention: Retention) {
+pub async fn run(store: Arc<dyn Store>, retention: Retention, clock: Arc<dyn Clock>) {
     if retention.purge_interval_seconds == 0 {
         return std::future::pending().await;
     }
@@ -33,7 +33,7 @@ pub async fn run(store: Arc<dyn Store>, retention: Retention) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match store.purge(&cut(&retention, now_ms())).await {
+        match store.purge(&cut(&retention, clock.now_ms())).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(rows = n, "purged expired records"),
             Err(e) => tracing::warn!(error = %e, "purge failed; trying again next time"),

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use kognit_core::clock::{Clock, SystemClock};
 use kognit_core::crypto::MasterKey;
 use kognit_core::{Service, Settings};
 use tokio::net::TcpListener;
@@ -90,6 +91,16 @@ pub async fn start(
     cfg: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, StartError> {
+    start_with_clock(cfg, shutdown, Arc::new(SystemClock)).await
+}
+
+/// [`start`], reading the time from `clock` (tests move it forward instead
+/// of sleeping).
+pub async fn start_with_clock(
+    cfg: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    clock: Arc<dyn Clock>,
+) -> Result<Running, StartError> {
     if cfg.uses_data_dir() {
         std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
             StartError(format!(
@@ -133,20 +144,21 @@ pub async fn start(
     } else {
         None
     };
-    let delivery = crate::delivery::build(cfg.smtp.as_ref(), cfg.sms.as_ref(), outbox)
-        .map_err(|e| StartError(format!("cannot set up message delivery: {e}")))?;
+    let delivery =
+        crate::delivery::build(cfg.smtp.as_ref(), cfg.sms.as_ref(), outbox, clock.clone())
+            .map_err(|e| StartError(format!("cannot set up message delivery: {e}")))?;
     let service = Arc::new(
         Service::new(store, settings, &master)
             .with_hash_params(cfg.password_hashing.into())
             .with_delivery(delivery),
     );
     let created_key = if cfg.mode == Mode::Serve {
-        keys::bootstrap(&service, &cfg).await?
+        keys::bootstrap(&service, &cfg, clock.now_ms()).await?
     } else {
         None
     };
-    let purge = crate::purge::run(service.store().clone(), cfg.retention);
-    let state = AppState::new(service, &cfg);
+    let purge = crate::purge::run(service.store().clone(), cfg.retention, clock.clone());
+    let state = AppState::new(service, &cfg, clock);
     let app = ops::router(state);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

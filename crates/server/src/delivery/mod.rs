@@ -2,9 +2,9 @@
 //! and the developer outbox, combined behind one [`Deliver`] by [`Router`].
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
+use kognit_core::clock::{Clock, SystemClock};
 use kognit_core::delivery::{Channel, Deliver, DeliveryError, Message};
 use kognit_core::store::{OutboxRecord, OutboxStore};
 
@@ -22,6 +22,7 @@ pub struct Router {
     email: Option<Arc<dyn Deliver>>,
     sms: Option<Arc<dyn Deliver>>,
     outbox: Option<Arc<dyn OutboxStore>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Router {
@@ -31,7 +32,18 @@ impl Router {
         sms: Option<Arc<dyn Deliver>>,
         outbox: Option<Arc<dyn OutboxStore>>,
     ) -> Self {
-        Self { email, sms, outbox }
+        Self {
+            email,
+            sms,
+            outbox,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The same router, stamping outbox records with `clock`'s time.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 }
 
@@ -41,6 +53,7 @@ pub fn build(
     smtp: Option<&SmtpConfig>,
     sms: Option<&SmsConfig>,
     outbox: Option<Arc<dyn OutboxStore>>,
+    clock: Arc<dyn Clock>,
 ) -> Result<Arc<dyn Deliver>, String> {
     let email = match smtp {
         Some(c) => Some(Arc::new(SmtpDelivery::new(c)?) as Arc<dyn Deliver>),
@@ -50,7 +63,7 @@ pub fn build(
         Some(c) => Some(Arc::new(SmsWebhookDelivery::new(c)?) as Arc<dyn Deliver>),
         None => None,
     };
-    Ok(Arc::new(Router::new(email, sms, outbox)))
+    Ok(Arc::new(Router::new(email, sms, outbox).with_clock(clock)))
 }
 
 #[async_trait]
@@ -61,7 +74,7 @@ impl Deliver for Router {
         // is not sent either, so the outbox stays a complete account.
         if let Some(outbox) = &self.outbox {
             outbox
-                .add_message(&record(msg, now_ms()))
+                .add_message(&record(msg, self.clock.now_ms()))
                 .await
                 .map_err(|e| DeliveryError(format!("outbox: {e}")))?;
         }
@@ -95,17 +108,13 @@ fn record(msg: &Message, created_ms: i64) -> OutboxRecord {
     }
 }
 
-/// Wall-clock time for the outbox stamp; the domain's clock does not reach
-/// this adapter, and the stamp only orders messages for a developer.
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn now_ms() -> i64 {
+        SystemClock.now_ms()
+    }
     use kognit_core::store::{StoreError, StoreResult};
     use std::sync::Mutex;
 
@@ -247,7 +256,7 @@ mod tests {
             password: None,
             from: "no-reply@kognit.test".into(),
         };
-        let delivery = build(Some(&smtp), None, None).unwrap();
+        let delivery = build(Some(&smtp), None, None, Arc::new(SystemClock)).unwrap();
         delivery.deliver(&message(Channel::Email)).await.unwrap();
         let got = sink.wait_for(1, std::time::Duration::from_secs(5)).await;
         assert_eq!(got.len(), 1);
@@ -259,11 +268,11 @@ mod tests {
             from: "nobody".into(),
             ..smtp
         };
-        assert!(build(Some(&bad), None, None).is_err());
+        assert!(build(Some(&bad), None, None, Arc::new(SystemClock)).is_err());
         let bad_sms = SmsConfig {
             webhook_url: "nope".into(),
             bearer_token: None,
         };
-        assert!(build(None, Some(&bad_sms), None).is_err());
+        assert!(build(None, Some(&bad_sms), None, Arc::new(SystemClock)).is_err());
     }
 }

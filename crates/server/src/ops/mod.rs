@@ -6,7 +6,6 @@ mod outbox;
 mod wellknown;
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::extract::State;
@@ -14,6 +13,7 @@ use axum::http::{HeaderName, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use kognit_core::Service;
+use kognit_core::clock::Clock;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::config::{AccessKey, Config, Mode};
@@ -37,11 +37,13 @@ pub struct AppState {
     pub limits: Arc<crate::protocol::Limits>,
     /// The proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[crate::protocol::IpRange]>,
+    /// What time it is, for every request.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
     /// State for this configuration.
-    pub fn new(service: Arc<Service>, cfg: &Config) -> Self {
+    pub fn new(service: Arc<Service>, cfg: &Config, clock: Arc<dyn Clock>) -> Self {
         crate::metrics::handle();
         Self {
             service,
@@ -54,16 +56,14 @@ impl AppState {
             // Validated with the configuration; one built in code and not
             // validated trusts no proxy if an entry does not parse.
             trusted_proxies: cfg.trusted_proxy_ranges().unwrap_or_default().into(),
+            clock,
         }
     }
-}
 
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    /// Milliseconds since the Unix epoch, now, by the process's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
 }
 
 /// CORS for browser SDKs (amazon-cognito-identity-js, Amplify) on other origins.

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{AppState, now_ms};
+use super::AppState;
 
 fn answer(result: Result<serde_json::Value, kognit_core::Error>) -> Response {
     match result {
@@ -25,7 +25,7 @@ fn answer(result: Result<serde_json::Value, kognit_core::Error>) -> Response {
 
 /// `GET /<poolId>/.well-known/jwks.json`.
 pub async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
-    answer(state.service.jwks(&pool_id, now_ms()).await)
+    answer(state.service.jwks(&pool_id, state.now_ms()).await)
 }
 
 /// `GET /<poolId>/.well-known/openid-configuration`.

@@ -68,7 +68,10 @@ pub async fn authenticate_admin(state: &AppState, req: &Incoming) -> Result<Admi
     let exp = Expectation {
         region: &state.region,
         service: "cognito-idp",
-        now: time::OffsetDateTime::now_utc(),
+        now: time::OffsetDateTime::from_unix_timestamp_nanos(
+            i128::from(state.now_ms()) * 1_000_000,
+        )
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
         max_skew: time::Duration::minutes(5),
     };
     state

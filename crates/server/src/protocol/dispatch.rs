@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::auth::Caller;
-use crate::ops::{AppState, now_ms};
+use crate::ops::AppState;
 
 /// Decodes the request, runs the service call, encodes the result (straight
 /// to JSON text: no intermediate `serde_json::Value` of the answer, which for
@@ -62,8 +62,8 @@ pub async fn dispatch(
 ) -> Result<String, Error> {
     let svc: &Service = &state.service;
     match caller {
-        Caller::Admin(admin) => admin_op(svc, &admin, op, body).await,
-        Caller::Anonymous => public_op(svc, op, body).await,
+        Caller::Admin(admin) => admin_op(svc, &admin, op, body, state.now_ms()).await,
+        Caller::Anonymous => public_op(svc, op, body, state.now_ms()).await,
     }
 }
 
@@ -72,8 +72,8 @@ async fn public_op(
     svc: &Service,
     op: &Operation,
     body: serde_json::Value,
+    now: i64,
 ) -> Result<String, Error> {
-    let now = now_ms();
     match op.name {
         "SignUp" => call(body, |r| svc.sign_up(r, now)).await,
         "ConfirmSignUp" => call(body, |r| svc.confirm_sign_up(r, now)).await,
@@ -156,8 +156,8 @@ async fn admin_op(
     admin: &Admin,
     op: &Operation,
     body: serde_json::Value,
+    now: i64,
 ) -> Result<String, Error> {
-    let now = now_ms();
     let a = admin;
     match op.name {
         "CreateUserPool" => call(body, |r| svc.create_user_pool(a, r, now)).await,
@@ -361,7 +361,7 @@ pub async fn extension(
     body: serde_json::Value,
 ) -> Result<String, Error> {
     let svc: &Service = &state.service;
-    let now = now_ms();
+    let now = state.now_ms();
     match name {
         "ChangeUserPoolFixedSettings" => {
             call(body, |r| async {

@@ -2,7 +2,7 @@
 //! alias, leave exactly one user, on both stores.
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AliasAttributeType, AttributeType, AuthFlowType, ExplicitAuthFlowsType, MessageActionType,
+    AliasAttributeType, AttributeType, MessageActionType,
 };
 
 use crate::harness::{TestServer, code};
@@ -195,48 +195,9 @@ async fn many_updates_of_one_user(s: TestServer) {
 /// lost, as admin updates (self-service goes through the same write path).
 async fn many_self_service_updates_of_one_user(s: TestServer) {
     let c = s.client();
-    let (pool, _) = email_pool(&c, false).await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("self")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
+    let st = crate::auth::setup(&c).await;
+    let token = crate::auth::password_login(&c, &st, "pat", PASSWORD)
         .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("self")
-        .user_attributes(attribute("email", "self@example.com"))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("self")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-    let token = c
-        .admin_initiate_auth()
-        .user_pool_id(&pool)
-        .client_id(&client)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", "self")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap()
-        .authentication_result
-        .unwrap()
         .access_token
         .unwrap();
     const NAMES: [&str; 12] = [
@@ -270,8 +231,8 @@ async fn many_self_service_updates_of_one_user(s: TestServer) {
     }
     let attrs = c
         .admin_get_user()
-        .user_pool_id(&pool)
-        .username("self")
+        .user_pool_id(&st.pool)
+        .username("pat")
         .send()
         .await
         .unwrap()

@@ -139,13 +139,13 @@ async fn failure_leaves_no_user(backend: Backend) {
     assert!(users.is_empty());
 }
 
-/// The periodic purge deletes outbox messages past their retention (here 0
-/// hours, purging every 3 seconds: the first purge runs at start, so the
-/// message sent just after is there until the second).
+/// The periodic purge deletes outbox messages past their retention (here an
+/// hour, by the server's clock, which the test moves two hours on instead of
+/// waiting; the purge runs every second, and the poll waits for its tick).
 async fn outbox_messages_are_purged(backend: Backend) {
     let Some(s) = TestServer::with_mode(backend, Mode::Dev, |c| {
-        c.retention.purge_interval_seconds = 3;
-        c.retention.outbox_hours = 0;
+        c.retention.purge_interval_seconds = 1;
+        c.retention.outbox_hours = 1;
     })
     .await
     else {
@@ -168,6 +168,10 @@ async fn outbox_messages_are_purged(backend: Backend) {
         .await
         .unwrap();
     assert!(s.latest_message(&pool, "pia").await.is_some());
+    // Younger than its retention, the message outlives a purge.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(s.latest_message(&pool, "pia").await.is_some());
+    s.clock.advance(2 * 3_600_000);
     let mut gone = false;
     for _ in 0..60 {
         if s.latest_message(&pool, "pia").await.is_none() {

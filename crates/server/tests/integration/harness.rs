@@ -5,7 +5,10 @@
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::config::{BehaviorVersion, Credentials, Region};
 use kognit::config::{AccessKey, Config, Mode};
-use kognit::{Running, start};
+use std::sync::Arc;
+
+use kognit::{Running, start_with_clock};
+use kognit_core::clock::SkewedClock;
 
 /// Which store a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +49,9 @@ pub async fn fresh_pg_database() -> Option<String> {
 pub struct TestServer {
     pub url: String,
     pub cfg: Config,
+    /// The server's clock: a test that waits for an expiry moves it forward
+    /// instead of sleeping.
+    pub clock: Arc<SkewedClock>,
     running: Option<Running>,
     _dir: tempfile::TempDir,
 }
@@ -81,12 +87,14 @@ impl TestServer {
             cfg.database_url = Some(fresh_pg_database().await?);
         }
         tweak(&mut cfg);
-        let running = start(cfg.clone(), std::future::pending())
+        let clock = Arc::new(SkewedClock::new());
+        let running = start_with_clock(cfg.clone(), std::future::pending(), clock.clone())
             .await
             .expect("server starts");
         Some(Self {
             url: format!("http://{}", running.addr),
             cfg,
+            clock,
             running: Some(running),
             _dir: dir,
         })
@@ -102,9 +110,10 @@ impl TestServer {
         if let Some(r) = self.running.take() {
             r.stop().await;
         }
-        let running = start(self.cfg.clone(), std::future::pending())
-            .await
-            .expect("server restarts");
+        let running =
+            start_with_clock(self.cfg.clone(), std::future::pending(), self.clock.clone())
+                .await
+                .expect("server restarts");
         self.url = format!("http://{}", running.addr);
         self.running = Some(running);
     }

@@ -305,17 +305,7 @@ async fn boolean_spellings(s: TestServer) {
         ),
     )
     .await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let client = crate::users::email_pool_client(&c, &pool).await;
     c.admin_create_user()
         .user_pool_id(&pool)
         .username("tess")
@@ -697,17 +687,16 @@ async fn moto_reset_auth(s: TestServer) {
 async fn admin_reset_states(s: TestServer) {
     let c = s.client();
     let pool = create_pool(&c, "resets").await;
-    for user in ["fresh", "off"] {
-        c.admin_create_user()
-            .user_pool_id(&pool)
-            .username(user)
-            .user_attributes(attr("email", &format!("{user}@example.com")))
-            .user_attributes(attr("email_verified", "true"))
-            .message_action(MessageActionType::Suppress)
-            .send()
-            .await
-            .unwrap();
-    }
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("fresh")
+        .user_attributes(attr("email", "fresh@example.com"))
+        .user_attributes(attr("email_verified", "true"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    crate::auth::create_user(&c, &pool, "off").await;
     let err = c
         .admin_reset_user_password()
         .user_pool_id(&pool)
@@ -725,14 +714,6 @@ async fn admin_reset_states(s: TestServer) {
         UserStatusType::ForceChangePassword
     );
 
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("off")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
     c.admin_disable_user()
         .user_pool_id(&pool)
         .username("off")
@@ -758,23 +739,7 @@ async fn codes_without_a_live_one(s: TestServer) {
     let c = s.client();
     let pool = create_pool(&c, "codes").await;
     let client = admin_password_client(&c, &pool).await;
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("cody")
-        .user_attributes(attr("email", "cody@example.com"))
-        .user_attributes(attr("email_verified", "true"))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("cody")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    crate::auth::create_user(&c, &pool, "cody").await;
     let confirm = |code: String, password: &'static str| {
         c.confirm_forgot_password()
             .client_id(&client)

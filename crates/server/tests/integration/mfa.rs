@@ -4,7 +4,7 @@
 //! operations' checks, on both stores. The test's own TOTP generator (HMAC-SHA1
 //! from the `hmac`/`sha1` crates) stands in for an authenticator app.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -13,6 +13,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     VerifySoftwareTokenResponseType,
 };
 use hmac::{Hmac, KeyInit, Mac};
+use kognit_core::clock::{Clock, SkewedClock};
 
 use crate::auth::{Setup, create_user, password_login, setup, srp_exchange};
 use crate::harness::{TestServer, code, message};
@@ -24,19 +25,13 @@ on_both_backends!(
     mfa_setup_when_the_pool_requires_mfa,
 );
 
-/// An authenticator app: RFC 6238 codes from a base32 secret.
+/// An authenticator app: RFC 6238 codes from a base32 secret, at the
+/// server's time.
 pub struct Authenticator {
     secret: Vec<u8>,
     /// The last step a code was taken from (a code is accepted once).
     last: i64,
-}
-
-fn now_step() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        / 30
+    clock: Arc<SkewedClock>,
 }
 
 fn base32_decode(s: &str) -> Vec<u8> {
@@ -57,11 +52,17 @@ fn base32_decode(s: &str) -> Vec<u8> {
 }
 
 impl Authenticator {
-    pub fn new(secret_code: &str) -> Self {
+    pub fn new(secret_code: &str, clock: Arc<SkewedClock>) -> Self {
         Authenticator {
             secret: base32_decode(secret_code),
             last: i64::MIN,
+            clock,
         }
+    }
+
+    /// The current 30-second step.
+    pub fn now_step(&self) -> i64 {
+        self.clock.now_ms() / 1000 / 30
     }
 
     /// The code of one step.
@@ -75,16 +76,16 @@ impl Authenticator {
     }
 
     /// A code not used before: the current step's, or the next one's (the
-    /// server accepts one step of drift), waiting for the clock when both
-    /// are spent.
+    /// server accepts one step of drift), moving the server's clock to the
+    /// next step when both are spent.
     pub async fn fresh(&mut self) -> String {
         loop {
-            let step = now_step().max(self.last + 1);
-            if step <= now_step() + 1 {
+            let step = self.now_step().max(self.last + 1);
+            if step <= self.now_step() + 1 {
                 self.last = step;
                 return self.code_at(step);
             }
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            self.clock.advance(30_000);
         }
     }
 
@@ -95,7 +96,7 @@ impl Authenticator {
 
     /// A code from three steps ago: past the accepted drift.
     pub fn stale(&self) -> String {
-        self.code_at(now_step() - 3)
+        self.code_at(self.now_step() - 3)
     }
 }
 
@@ -189,7 +190,7 @@ pub async fn answer(
 }
 
 /// Enrols a TOTP authenticator for a signed-in user and makes it preferred.
-pub async fn enrol(c: &Client, access: &str) -> Authenticator {
+pub async fn enrol(c: &Client, clock: &Arc<SkewedClock>, access: &str) -> Authenticator {
     let secret = c
         .associate_software_token()
         .access_token(access)
@@ -199,7 +200,7 @@ pub async fn enrol(c: &Client, access: &str) -> Authenticator {
         .secret_code
         .unwrap();
     assert_eq!(secret.len(), 52, "a 32-byte secret in base32");
-    let mut app = Authenticator::new(&secret);
+    let mut app = Authenticator::new(&secret, clock.clone());
     let verified = c
         .verify_software_token()
         .access_token(access)
@@ -267,10 +268,10 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
         .unwrap()
         .secret_code
         .unwrap();
-    let mut app = Authenticator::new(&secret);
+    let mut app = Authenticator::new(&secret, s.clock.clone());
     let wrong_code = format!(
         "{:06}",
-        (app.code_at(now_step()).parse::<u32>().unwrap() + 1) % 1_000_000
+        (app.code_at(app.now_step()).parse::<u32>().unwrap() + 1) % 1_000_000
     );
     let wrong = c
         .verify_software_token()
@@ -389,7 +390,7 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
 
     // After USER_SRP_AUTH too (a second user with its own authenticator).
     let sam = password_login(&c, &st, "sam", PASSWORD).await;
-    let mut sam_app = enrol(&c, sam.access_token.as_deref().unwrap()).await;
+    let mut sam_app = enrol(&c, &s.clock, sam.access_token.as_deref().unwrap()).await;
     let after_srp = srp_exchange(&c, &st.pool, &st.client, "sam", PASSWORD)
         .await
         .unwrap();
@@ -462,7 +463,7 @@ async fn mfa_setup_when_the_pool_requires_mfa(s: TestServer) {
         .send()
         .await
         .unwrap();
-    let mut app = Authenticator::new(assoc.secret_code.as_deref().unwrap());
+    let mut app = Authenticator::new(assoc.secret_code.as_deref().unwrap(), s.clock.clone());
     // Both an access token and a session: refused.
     let both = c
         .associate_software_token()

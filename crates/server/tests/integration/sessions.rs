@@ -168,7 +168,7 @@ async fn sessions_listed_refreshed_revoked(s: TestServer) {
     assert!(admin.iter().all(|x| x["IsCurrentSession"] == false));
 
     // A refresh is activity on its session, from wherever it came.
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    s.clock.advance(5);
     let r = refresh(&s, &st.client, &b["RefreshToken"], CHROME).await;
     assert_eq!(r.status, 200, "{}", r.json);
     let refreshed_access = r.json["AuthenticationResult"]["AccessToken"].clone();
@@ -248,7 +248,7 @@ async fn admin_sessions_and_limit(s: TestServer) {
     let second = sign_in(&s, &st.client, "pat", PASSWORD, FIREFOX).await;
     // A refresh makes the first session the more recently active one, so
     // the third sign-in evicts the second (least recently used).
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    s.clock.advance(5);
     let r = refresh(&s, &st.client, &first["RefreshToken"], CHROME).await;
     assert_eq!(r.status, 200, "{}", r.json);
     let third = sign_in(&s, &st.client, "pat", PASSWORD, "curl/8.5.0").await;
