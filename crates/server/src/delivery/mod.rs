@@ -10,8 +10,6 @@ use kognit_core::store::{OutboxRecord, OutboxStore};
 
 mod sms;
 mod smtp;
-#[cfg(test)]
-pub mod smtp_sink;
 
 pub use sms::{SmsConfig, SmsWebhookDelivery};
 pub use smtp::{SmtpConfig, SmtpDelivery, SmtpTls};
@@ -247,7 +245,7 @@ mod tests {
 
     #[tokio::test]
     async fn build_wires_smtp_to_the_email_channel() {
-        let sink = smtp_sink::SmtpSink::start().await;
+        let sink = kognit_testkit::smtp_sink::SmtpSink::start().await;
         let smtp = SmtpConfig {
             host: "127.0.0.1".into(),
             port: sink.port(),

@@ -126,7 +126,7 @@ impl Deliver for SmtpDelivery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::smtp_sink::SmtpSink;
+    use kognit_testkit::smtp_sink::SmtpSink;
 
     fn config(port: u16) -> SmtpConfig {
         SmtpConfig {

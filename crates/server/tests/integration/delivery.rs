@@ -9,8 +9,8 @@ use kognit::config::Mode;
 use kognit::delivery::{SmtpConfig, SmtpTls};
 
 use crate::harness::{Backend, TestServer, code};
-use crate::smtp_sink::SmtpSink;
 use crate::users::{PASSWORD, email_pool};
+use kognit_testkit::smtp_sink::SmtpSink;
 
 use crate::on_both_backends;
 

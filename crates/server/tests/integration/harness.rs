@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use kognit::{Running, start_with_clock};
 use kognit_core::clock::SkewedClock;
+use kognit_testkit::pg::TestDatabase;
 
 /// Which store a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,27 +23,10 @@ pub const KEY_ID: &str = "AKIAKOGNITTEST000001";
 /// Its secret.
 pub const KEY_SECRET: &str = "kognit-test-secret-access-key-0000000000";
 
-/// A fresh PostgreSQL database for one test, or None when PostgreSQL tests are
-/// not configured (which fails the test in CI).
-pub async fn fresh_pg_database() -> Option<String> {
-    let Ok(base) = std::env::var("KOGNIT_TEST_DATABASE_URL") else {
-        if std::env::var_os("CI").is_some() {
-            panic!("KOGNIT_TEST_DATABASE_URL must be set in CI: the PostgreSQL tests must run");
-        }
-        eprintln!("skipped: KOGNIT_TEST_DATABASE_URL is not set");
-        return None;
-    };
-    use sqlx::Connection as _;
-    let mut conn = sqlx::PgConnection::connect(&base)
-        .await
-        .expect("connect to PostgreSQL");
-    let name = format!("kognit_t_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
-    let (prefix, _) = base.rsplit_once('/').expect("database url has a path");
-    Some(format!("{prefix}/{name}"))
+/// A fresh PostgreSQL database for one test (dropped with the guard), or
+/// None when PostgreSQL tests are not configured (which fails the test in CI).
+pub async fn fresh_pg_database() -> Option<TestDatabase> {
+    TestDatabase::fresh().await
 }
 
 /// One running server and what is needed to restart it on the same store.
@@ -54,6 +38,8 @@ pub struct TestServer {
     pub clock: Arc<SkewedClock>,
     running: Option<Running>,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL database, dropped after the server (fields drop in order).
+    _db: Option<TestDatabase>,
 }
 
 impl TestServer {
@@ -83,9 +69,11 @@ impl TestServer {
         let mut cfg = Config::defaults(mode);
         cfg.listen = "127.0.0.1:0".into();
         cfg.data_dir = dir.path().to_path_buf();
-        if backend == Backend::Postgres {
-            cfg.database_url = Some(fresh_pg_database().await?);
-        }
+        let db = match backend {
+            Backend::Postgres => Some(fresh_pg_database().await?),
+            Backend::Sqlite => None,
+        };
+        cfg.database_url = db.as_ref().map(|d| d.url.clone()).or(cfg.database_url);
         tweak(&mut cfg);
         let clock = Arc::new(SkewedClock::new());
         let running = start_with_clock(cfg.clone(), std::future::pending(), clock.clone())
@@ -97,6 +85,7 @@ impl TestServer {
             clock,
             running: Some(running),
             _dir: dir,
+            _db: db,
         })
     }
 

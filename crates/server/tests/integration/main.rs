@@ -32,8 +32,6 @@ mod rotation;
 mod serve;
 mod sessions;
 mod settings_cache;
-#[path = "../../src/delivery/smtp_sink.rs"]
-mod smtp_sink;
 mod users;
 mod users_admin;
 mod users_attributes;

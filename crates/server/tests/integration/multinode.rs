@@ -30,8 +30,8 @@ async fn two_nodes_act_as_one() {
         return;
     };
     let master = kognit_core::crypto::MasterKey::generate().to_base64();
-    let a = node(&db, &master).await;
-    let b = node(&db, &master).await;
+    let a = node(&db.url, &master).await;
+    let b = node(&db.url, &master).await;
     let (ca, cb) = (a.client(), b.client());
     let st = setup(&ca).await;
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sqlx::{AnyConnection, AssertSqlSafe, Connection};
+use kognit_testkit::pg::{base_url, create_database, drop_database, url_of};
 
 use crate::SqlStore;
 
@@ -42,7 +42,7 @@ impl Ctx {
             Fresh::Postgres { base, created } => {
                 let name = create_database(base).await;
                 created.lock().unwrap().push(name.clone());
-                with_database(base, &name)
+                url_of(base, &name)
             }
         }
     }
@@ -73,16 +73,16 @@ where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(base) = postgres_base_url() else {
+    let Some(base) = base_url() else {
         return;
     };
     let name = create_database(&base).await;
     let created = Arc::new(Mutex::new(vec![name.clone()]));
-    let url = with_database(&base, &name);
+    let url = url_of(&base, &name);
     let store = match SqlStore::open(&url).await {
         Ok(store) => Arc::new(store),
         Err(e) => {
-            drop_databases(&base, &[name]).await;
+            drop_database(&base, &name).await;
             panic!("cannot open {url}: {e}");
         }
     };
@@ -97,64 +97,10 @@ where
     let outcome = tokio::spawn(body(ctx)).await;
     store.close().await;
     let names = created.lock().unwrap().clone();
-    drop_databases(&base, &names).await;
+    for name in &names {
+        drop_database(&base, name).await;
+    }
     rethrow(outcome);
-}
-
-/// The PostgreSQL server to test against, if any.
-fn postgres_base_url() -> Option<String> {
-    match std::env::var("KOGNIT_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but KOGNIT_TEST_DATABASE_URL is not: the PostgreSQL tests must run")
-        }
-        _ => {
-            eprintln!(
-                "note: PostgreSQL variant skipped; set KOGNIT_TEST_DATABASE_URL=postgres://… to run it"
-            );
-            None
-        }
-    }
-}
-
-/// Creates an empty database on the server of `base` and returns its name.
-async fn create_database(base: &str) -> String {
-    sqlx::any::install_default_drivers();
-    let name = format!("kognit_t_{}", random_hex());
-    let mut admin = AnyConnection::connect(base).await.unwrap();
-    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    name
-}
-
-/// Drops the test's databases, best-effort (a leftover is only clutter).
-async fn drop_databases(base: &str, names: &[String]) {
-    let Ok(mut admin) = AnyConnection::connect(base).await else {
-        return;
-    };
-    for name in names {
-        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut admin).await {
-            eprintln!("note: could not drop test database {name}: {e}");
-        }
-    }
-    let _ = admin.close().await;
-}
-
-/// `base` with its database name replaced by `db` (query kept).
-fn with_database(base: &str, db: &str) -> String {
-    let (scheme, rest) = base.split_once("://").unwrap();
-    let (path, query) = rest
-        .split_once('?')
-        .map_or((rest, None), |(p, q)| (p, Some(q)));
-    let authority = path.split('/').next().unwrap();
-    match query {
-        Some(q) => format!("{scheme}://{authority}/{db}?{q}"),
-        None => format!("{scheme}://{authority}/{db}"),
-    }
 }
 
 /// 16 hex digits, distinct across tests, runs and processes.

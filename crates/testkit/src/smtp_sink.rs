@@ -1,9 +1,5 @@
-//! Test support: a real, minimal SMTP server on `127.0.0.1:0` that accepts
-//! every message and keeps it, so tests see exactly what kognit put on the wire.
-//! The integration tests compile this same file (`#[path]` in
-//! `tests/integration/main.rs`), as they cannot reach `#[cfg(test)]` items.
-// Each test binary uses the helpers it needs; the rest are unused there.
-#![allow(dead_code)]
+//! A real, minimal SMTP server on `127.0.0.1:0` that accepts every message
+//! and keeps it, so tests see exactly what kognit put on the wire.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
