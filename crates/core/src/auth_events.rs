@@ -7,12 +7,10 @@
 //! RiskDecision is `NoRisk` (no action was taken) with no RiskLevel.
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html#user-pool-settings-adaptive-authentication-event-user-history>
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
-use crate::pools::decode_token;
+use crate::page_token::decode as decode_token;
 use crate::request::RequestContext;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::store::{AuthEventRecord, EventFeedback};
@@ -133,7 +131,7 @@ impl Service {
         let next_token = more
             .then(|| {
                 rows.last()
-                    .map(|(seq, _)| B64URL.encode(seq.to_string().as_bytes()))
+                    .map(|(seq, _)| crate::page_token::encode(&seq.to_string()))
             })
             .flatten();
         Ok(AdminListUserAuthEventsResponse {

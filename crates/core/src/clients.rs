@@ -1,13 +1,11 @@
 //! App clients: create, describe, update, delete, list, and secret rotation.
 //! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use kognit_wire::types::*;
 
 use crate::client_rules as rules;
+use crate::page_token::decode as decode_token;
 use crate::pool_defaults::from_request;
-use crate::pools::decode_token;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::store::{ClientRecord, ClientSecretRecord, StoreError};
 use crate::{Error, Result, ids};
@@ -241,7 +239,7 @@ impl Service {
         let more = recs.len() > limit as usize;
         recs.truncate(limit as usize);
         let next_token = more
-            .then(|| recs.last().map(|r| B64URL.encode(r.client_id.as_bytes())))
+            .then(|| recs.last().map(|r| crate::page_token::encode(&r.client_id)))
             .flatten();
         Ok(ListUserPoolClientsResponse {
             user_pool_clients: Some(

@@ -9,7 +9,7 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
 use crate::groups::{page, page_limit};
-use crate::pools::decode_token;
+use crate::page_token::decode as decode_token;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::srp::{self, SrpSecret};
 use crate::store::{DeviceRecord, StoreError};

@@ -6,12 +6,11 @@
 mod claims;
 mod members;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
-use crate::pools::{decode_token, no_pool};
+use crate::page_token::decode as decode_token;
+use crate::pools::no_pool;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::store::{GroupChange, GroupRecord, StoreError};
 use crate::{Error, Result};
@@ -77,7 +76,7 @@ pub(crate) fn page<T>(
     let more = recs.len() > limit as usize;
     recs.truncate(limit as usize);
     let token = if more {
-        recs.last().map(|r| B64URL.encode(key(r).as_bytes()))
+        recs.last().map(|r| crate::page_token::encode(key(r)))
     } else {
         None
     };

@@ -23,6 +23,7 @@ pub mod ids;
 mod mfa;
 mod mfa_config;
 mod node_cache;
+mod page_token;
 pub mod passwords;
 mod pool_defaults;
 pub mod pools;

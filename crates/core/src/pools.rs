@@ -2,8 +2,6 @@
 //! pool's MFA configuration and tags.
 //! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 use serde::{Deserialize, Serialize};
@@ -245,14 +243,14 @@ impl Service {
     ) -> Result<ListUserPoolsResponse> {
         let limit = req.max_results.unwrap_or(60).clamp(1, 60) as u32;
         let after = match &req.next_token {
-            Some(t) => Some(decode_token(t)?),
+            Some(t) => Some(crate::page_token::decode(t)?),
             None => None,
         };
         let mut recs = self.store.list_pools(after.as_deref(), limit + 1).await?;
         let more = recs.len() > limit as usize;
         recs.truncate(limit as usize);
         let next_token = if more {
-            recs.last().map(|r| B64URL.encode(r.id.as_bytes()))
+            recs.last().map(|r| crate::page_token::encode(&r.id))
         } else {
             None
         };
@@ -293,15 +291,6 @@ impl Service {
         .await?;
         Ok(())
     }
-}
-
-/// Decodes a pagination token made by this module.
-pub(crate) fn decode_token(token: &str) -> Result<String> {
-    B64URL
-        .decode(token)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| Error::invalid_parameter("Invalid pagination token."))
 }
 
 /// Checks the rules that span several members of a pool's configuration.

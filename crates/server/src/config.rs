@@ -258,7 +258,7 @@ impl Config {
     }
 
     /// `trusted_proxies`, parsed.
-    pub fn trusted_proxy_ranges(&self) -> Result<Vec<crate::protocol::IpRange>, String> {
+    pub fn trusted_proxy_ranges(&self) -> Result<Vec<crate::client_ip::IpRange>, String> {
         self.trusted_proxies
             .iter()
             .map(|r| r.parse().map_err(|e| format!("trusted_proxies: {e}")))

@@ -5,7 +5,6 @@
 use kognit_core::Service;
 
 use crate::config::Config;
-use crate::startup::StartError;
 
 /// A key created at start-up, to be shown to the operator once.
 pub type NewKey = kognit_core::AccessKey;
@@ -15,9 +14,6 @@ pub async fn bootstrap(
     service: &Service,
     cfg: &Config,
     now_ms: i64,
-) -> Result<Option<NewKey>, StartError> {
-    service
-        .bootstrap_access_key(&cfg.access_keys, now_ms)
-        .await
-        .map_err(|e| StartError(format!("cannot create the first access key: {e}")))
+) -> Result<Option<NewKey>, kognit_core::Error> {
+    service.bootstrap_access_key(&cfg.access_keys, now_ms).await
 }

@@ -1,13 +1,16 @@
 //! kognit's server: configuration, start-up, the HTTP router and the Cognito
 //! JSON 1.1 protocol layer in front of `kognit_core::Service`.
 
+mod client_ip;
 pub mod config;
 pub mod delivery;
 mod keys;
+mod limits;
 mod metrics;
 mod ops;
 mod protocol;
 mod purge;
 mod startup;
+mod state;
 
 pub use startup::{Running, StartError, start, start_with_clock};

@@ -12,7 +12,8 @@ use tokio::sync::oneshot;
 
 use crate::config::{Config, Mode};
 use crate::keys::{self, NewKey};
-use crate::ops::{self, AppState};
+use crate::ops;
+use crate::state::AppState;
 
 /// Why the server could not start: one line for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -153,7 +154,9 @@ pub async fn start_with_clock(
             .with_delivery(delivery),
     );
     let created_key = if cfg.mode == Mode::Serve {
-        keys::bootstrap(&service, &cfg, clock.now_ms()).await?
+        keys::bootstrap(&service, &cfg, clock.now_ms())
+            .await
+            .map_err(|e| StartError(format!("cannot create the first access key: {e}")))?
     } else {
         None
     };

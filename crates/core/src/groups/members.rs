@@ -6,7 +6,7 @@ use kognit_wire::types::*;
 
 use super::{MAX_GROUPS_PER_USER, group_not_found, group_type, limit_exceeded, page, page_limit};
 use crate::Result;
-use crate::pools::decode_token;
+use crate::page_token::decode as decode_token;
 use crate::service::{Admin, Service};
 use crate::store::StoreError;
 use crate::users::{user_not_found, user_type};

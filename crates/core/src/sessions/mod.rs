@@ -10,15 +10,13 @@
 
 mod config;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
 pub use config::SessionsDoc;
 
 use crate::app_client::AppClient;
-use crate::pools::decode_token;
+use crate::page_token::decode as decode_token;
 use crate::request::RequestContext;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::store::{SessionActivity, TokenSessionRecord, UserRecord};
@@ -157,7 +155,10 @@ impl Service {
         let more = recs.len() > PAGE as usize;
         recs.truncate(PAGE as usize);
         let next = more
-            .then(|| recs.last().map(|r| B64URL.encode(r.session_id.as_bytes())))
+            .then(|| {
+                recs.last()
+                    .map(|r| crate::page_token::encode(&r.session_id))
+            })
             .flatten();
         Ok((
             recs.into_iter().map(|r| describe(r, current)).collect(),

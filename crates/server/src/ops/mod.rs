@@ -5,66 +5,15 @@ mod dev;
 mod outbox;
 mod wellknown;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderName, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use kognit_core::Service;
-use kognit_core::clock::Clock;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
-use crate::config::{AccessKey, Config, Mode};
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    /// The user-pool service.
-    pub service: Arc<Service>,
-    /// Dev or serve.
-    pub mode: Mode,
-    /// Configured access keys (serve).
-    pub access_keys: Arc<Vec<AccessKey>>,
-    /// Largest body accepted.
-    pub max_body_bytes: usize,
-    /// The region SigV4 scopes must name.
-    pub region: Arc<str>,
-    /// Whether the developer outbox is readable.
-    pub outbox: bool,
-    /// Request-rate limits.
-    pub limits: Arc<crate::protocol::Limits>,
-    /// The proxies whose `X-Forwarded-For` names the client.
-    pub trusted_proxies: Arc<[crate::protocol::IpRange]>,
-    /// What time it is, for every request.
-    pub clock: Arc<dyn Clock>,
-}
-
-impl AppState {
-    /// State for this configuration.
-    pub fn new(service: Arc<Service>, cfg: &Config, clock: Arc<dyn Clock>) -> Self {
-        crate::metrics::handle();
-        Self {
-            service,
-            mode: cfg.mode,
-            access_keys: Arc::new(cfg.access_keys.clone()),
-            max_body_bytes: cfg.max_body_bytes,
-            region: cfg.region.as_str().into(),
-            outbox: cfg.outbox,
-            limits: Arc::new(crate::protocol::Limits::new(&cfg.rate_limits)),
-            // Validated with the configuration; one built in code and not
-            // validated trusts no proxy if an entry does not parse.
-            trusted_proxies: cfg.trusted_proxy_ranges().unwrap_or_default().into(),
-            clock,
-        }
-    }
-
-    /// Milliseconds since the Unix epoch, now, by the process's clock.
-    pub fn now_ms(&self) -> i64 {
-        self.clock.now_ms()
-    }
-}
+use crate::config::Mode;
+pub use crate::state::AppState;
 
 /// CORS for browser SDKs (amazon-cognito-identity-js, Amplify) on other origins.
 fn cors() -> CorsLayer {

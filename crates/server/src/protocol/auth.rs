@@ -8,7 +8,7 @@ use kognit_wire::ops::Operation;
 
 use super::Incoming;
 use crate::config::Mode;
-use crate::ops::AppState;
+use crate::state::AppState;
 
 /// The authenticated caller of one request.
 pub enum Caller {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::auth::Caller;
-use crate::ops::AppState;
+use crate::state::AppState;
 
 /// Decodes the request, runs the service call, encodes the result (straight
 /// to JSON text: no intermediate `serde_json::Value` of the answer, which for

@@ -3,9 +3,7 @@
 //! calls one service function and encodes the answer. No business rules here.
 
 pub(crate) mod auth;
-mod client_ip;
 mod dispatch;
-mod limits;
 mod reply;
 
 use std::time::Instant;
@@ -21,9 +19,8 @@ use kognit_wire::ops::{self, Operation};
 use kognit_wire::validate::{Invalid, validate};
 use tracing::Instrument as _;
 
-use crate::ops::AppState;
-pub use client_ip::IpRange;
-pub use limits::Limits;
+use crate::client_ip;
+use crate::state::AppState;
 pub use reply::{error_response, success_response};
 
 /// What every request handler gets from the HTTP layer.
