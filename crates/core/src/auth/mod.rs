@@ -37,14 +37,15 @@ pub(crate) struct Step {
 }
 
 impl Step {
-    /// The ChallengeParameters to answer: with tokens, an empty map, as
-    /// Cognito answers (moto's aws_verified
+    /// The last step: tokens, with empty ChallengeParameters, as Cognito
+    /// answers (moto's aws_verified
     /// test_initiate_mfa_auth_USER_PASSWORD_AUTH_with_FORCE_CHANGE_PASSWORD_status
     /// asserts `ChallengeParameters == {}` beside the AuthenticationResult).
-    fn parameters(&mut self) -> Option<BTreeMap<String, String>> {
-        match self.challenge_parameters.take() {
-            None if self.result.is_some() => Some(BTreeMap::new()),
-            cp => cp,
+    pub(crate) fn tokens(result: AuthenticationResultType) -> Self {
+        Step {
+            challenge_parameters: Some(BTreeMap::new()),
+            result: Some(result),
+            ..Default::default()
         }
     }
 }
@@ -246,17 +247,14 @@ impl Service {
             .await?;
         self.signed_in(pool, client, rec, &sign_in, mfa, now)
             .await?;
-        Ok(Step {
-            result: Some(AuthenticationResultType {
-                access_token: Some(issued.access_token),
-                expires_in: Some(issued.expires_in),
-                token_type: Some("Bearer".into()),
-                refresh_token: Some(refresh),
-                id_token: Some(issued.id_token),
-                new_device_metadata: new_device,
-            }),
-            ..Default::default()
-        })
+        Ok(Step::tokens(AuthenticationResultType {
+            access_token: Some(issued.access_token),
+            expires_in: Some(issued.expires_in),
+            token_type: Some("Bearer".into()),
+            refresh_token: Some(refresh),
+            id_token: Some(issued.id_token),
+            new_device_metadata: new_device,
+        }))
     }
 
     async fn initiate(
@@ -338,14 +336,13 @@ impl Service {
             .app_client(req.client_id.as_deref().unwrap_or_default())
             .await?;
         let flow = req.auth_flow.as_deref().unwrap_or_default();
-        let mut s = self
+        let s = self
             .initiate(&client, Via::Public, flow, &req.auth_parameters, now)
             .await?;
-        let challenge_parameters = s.parameters();
         Ok(InitiateAuthResponse {
             challenge_name: s.challenge_name,
             session: s.session,
-            challenge_parameters,
+            challenge_parameters: s.challenge_parameters,
             authentication_result: s.result,
             available_challenges: None,
         })
@@ -365,14 +362,13 @@ impl Service {
             )
             .await?;
         let flow = req.auth_flow.as_deref().unwrap_or_default();
-        let mut s = self
+        let s = self
             .initiate(&client, Via::Admin, flow, &req.auth_parameters, now)
             .await?;
-        let challenge_parameters = s.parameters();
         Ok(AdminInitiateAuthResponse {
             challenge_name: s.challenge_name,
             session: s.session,
-            challenge_parameters,
+            challenge_parameters: s.challenge_parameters,
             authentication_result: s.result,
             available_challenges: None,
         })
@@ -388,7 +384,7 @@ impl Service {
             .app_client(req.client_id.as_deref().unwrap_or_default())
             .await?;
         let challenge = req.challenge_name.as_deref().unwrap_or_default();
-        let mut s = self
+        let s = self
             .respond(
                 &client,
                 challenge,
@@ -397,11 +393,10 @@ impl Service {
                 now,
             )
             .await?;
-        let challenge_parameters = s.parameters();
         Ok(RespondToAuthChallengeResponse {
             challenge_name: s.challenge_name,
             session: s.session,
-            challenge_parameters,
+            challenge_parameters: s.challenge_parameters,
             authentication_result: s.result,
             available_challenges: None,
         })
@@ -421,7 +416,7 @@ impl Service {
             )
             .await?;
         let challenge = req.challenge_name.as_deref().unwrap_or_default();
-        let mut s = self
+        let s = self
             .respond(
                 &client,
                 challenge,
@@ -430,11 +425,10 @@ impl Service {
                 now,
             )
             .await?;
-        let challenge_parameters = s.parameters();
         Ok(AdminRespondToAuthChallengeResponse {
             challenge_name: s.challenge_name,
             session: s.session,
-            challenge_parameters,
+            challenge_parameters: s.challenge_parameters,
             authentication_result: s.result,
             available_challenges: None,
         })

@@ -198,10 +198,7 @@ impl Service {
                 now,
             )
             .await?;
-        Ok(Step {
-            result: Some(result),
-            ..Default::default()
-        })
+        Ok(Step::tokens(result))
     }
 
     /// GetTokensFromRefreshToken (rotates the refresh token when the client

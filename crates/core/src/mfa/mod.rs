@@ -204,19 +204,12 @@ impl Service {
         change: impl Fn(&UserRecord, &mut UserMfa) -> Result<T>,
     ) -> Result<(T, UserRecord)> {
         let (rec, out) = self
-            .modify_user(
-                pool,
-                Target::Key(username_key),
-                false,
-                now_ms,
-                |rec, attrs| {
-                    let mut mfa = UserMfa::of(rec);
-                    let out = change(rec, &mut mfa)?;
-                    mfa.store_in(rec)?;
-                    *attrs = crate::users::attrs_of(rec)?;
-                    Ok(out)
-                },
-            )
+            .modify_user(pool, Target::Key(username_key), false, now_ms, |rec, _| {
+                let mut mfa = UserMfa::of(rec);
+                let out = change(rec, &mut mfa)?;
+                mfa.store_in(rec)?;
+                Ok(out)
+            })
             .await?;
         Ok((out, rec))
     }

@@ -247,7 +247,7 @@ pub(crate) fn remove_attributes(attrs: &mut Attrs, names: &[String]) {
 
 /// When an email or phone number changes, its verified flag falls back to
 /// false unless the same write sets it (admins may mark it verified).
-pub(crate) fn reset_verification(old: &Attrs, new_values: &Attrs, merged: &mut Attrs) {
+fn reset_verification(old: &Attrs, new_values: &Attrs, merged: &mut Attrs) {
     for kind in ["email", "phone_number"] {
         let flag = format!("{kind}_verified");
         let changed = new_values

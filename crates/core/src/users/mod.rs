@@ -123,12 +123,7 @@ impl Service {
     /// node's other writes of that user, and run again (after a short pause)
     /// when another node changed the user in between, so callers never see a
     /// conflict Cognito would not answer.
-    pub(crate) async fn write_user<T, F, Fut>(
-        &self,
-        pool_id: &str,
-        name: &str,
-        mut attempt: F,
-    ) -> Result<T>
+    async fn write_user<T, F, Fut>(&self, pool_id: &str, name: &str, mut attempt: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
@@ -311,7 +306,7 @@ pub(crate) fn user_not_found() -> Error {
 
 /// The Cognito error for a refused insert of a new user; `alias_kind` names
 /// the alias that clashed (see [`Service::clashing_alias`]).
-pub(crate) fn conflict_error(pool: &Pool, conflict: &Conflict, alias_kind: &str) -> Error {
+fn conflict_error(pool: &Pool, conflict: &Conflict, alias_kind: &str) -> Error {
     match conflict {
         Conflict::Alias if pool.username_attributes().iter().any(|a| a == alias_kind) => {
             Error::new(
@@ -439,7 +434,7 @@ impl Service {
     /// from it is written, and the alias set is replaced only when it changed.
     /// With `force_alias`, an alias another user holds moves to this user,
     /// as Cognito's ForceAliasCreation does; otherwise AliasExistsException.
-    pub(crate) async fn save_user(
+    async fn save_user(
         &self,
         pool: &Pool,
         before: &UserRecord,
