@@ -45,9 +45,15 @@ pub async fn setup(c: &Client) -> Setup {
             .auto_verified_attributes(VerifiedAttributeType::Email),
     )
     .await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
+    let client = password_client(c, &pool).await;
+    create_user(c, &pool, "pat").await;
+    Setup { pool, client }
+}
+
+/// A client of `pool` allowing every password flow, SRP and refresh.
+pub async fn password_client(c: &Client, pool: &str) -> String {
+    c.create_user_pool_client()
+        .user_pool_id(pool)
         .client_name("app")
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
@@ -59,9 +65,7 @@ pub async fn setup(c: &Client) -> Setup {
         .user_pool_client
         .unwrap()
         .client_id
-        .unwrap();
-    create_user(c, &pool, "pat").await;
-    Setup { pool, client }
+        .unwrap()
 }
 
 pub async fn create_user(c: &Client, pool: &str, name: &str) {
