@@ -34,7 +34,7 @@ pub(crate) struct AuthEvent<'a> {
 fn record_to_type(r: AuthEventRecord) -> AuthEventType {
     let challenges: Vec<(String, String)> = serde_json::from_str(&r.challenges).unwrap_or_default();
     let feedback = r.feedback_value.map(|v| EventFeedbackType {
-        feedback_value: Some(v),
+        feedback_value: FeedbackValueType::parse(&v),
         provider: r.feedback_provider,
         feedback_date: r.feedback_ms.map(epoch_seconds),
     });
@@ -107,7 +107,7 @@ impl Service {
         req: AdminListUserAuthEventsRequest,
     ) -> Result<AdminListUserAuthEventsResponse> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let limit = match req.max_results.unwrap_or(0) {
             n if n <= 0 => DEFAULT_PAGE,
@@ -149,10 +149,10 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let feedback = EventFeedback {
-            value: req.feedback_value.as_deref().unwrap_or_default(),
+            value: req.feedback_value.as_str(),
             provider: "Admin",
             at_ms: now,
         };
@@ -161,7 +161,7 @@ impl Service {
             .set_auth_event_feedback(
                 &pool.id,
                 &user.username_key,
-                req.event_id.as_deref().unwrap_or_default(),
+                req.event_id.as_str(),
                 &feedback,
             )
             .await?;

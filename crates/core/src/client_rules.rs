@@ -2,7 +2,10 @@
 //! units, auth flows, OAuth settings, attribute permissions.
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html>
 
-use kognit_wire::types::{SchemaAttributeType, TokenValidityUnitsType, UserPoolClientType};
+use kognit_wire::types::{
+    ExplicitAuthFlowsType, OAuthFlowType, PreventUserExistenceErrorTypes, SchemaAttributeType,
+    TimeUnitsType, TokenValidityUnitsType, UserPoolClientType,
+};
 
 use crate::{Error, Result};
 
@@ -10,17 +13,17 @@ const MINUTE: i64 = 60;
 const HOUR: i64 = 3600;
 const DAY: i64 = 86400;
 
-fn unit_seconds(unit: &str) -> i64 {
+fn unit_seconds(unit: TimeUnitsType) -> i64 {
     match unit {
-        "seconds" => 1,
-        "minutes" => MINUTE,
-        "days" => DAY,
-        _ => HOUR,
+        TimeUnitsType::Seconds => 1,
+        TimeUnitsType::Minutes => MINUTE,
+        TimeUnitsType::Hours => HOUR,
+        TimeUnitsType::Days => DAY,
     }
 }
 
 /// A token validity in seconds, given its value and unit.
-pub fn validity_seconds(value: i32, unit: &str) -> i64 {
+pub fn validity_seconds(value: i32, unit: TimeUnitsType) -> i64 {
     i64::from(value) * unit_seconds(unit)
 }
 
@@ -30,13 +33,13 @@ pub fn refresh_validity_ms(c: &UserPoolClientType) -> i64 {
     let unit = c
         .token_validity_units
         .as_ref()
-        .and_then(|u| u.refresh_token.as_deref())
-        .unwrap_or("days");
+        .and_then(|u| u.refresh_token)
+        .unwrap_or(TimeUnitsType::Days);
     validity_seconds(c.refresh_token_validity.unwrap_or(30), unit) * 1000
 }
 
 /// `default_secs` expressed in `unit`, when it divides evenly.
-fn in_unit(default_secs: i64, unit: &str) -> Option<i32> {
+fn in_unit(default_secs: i64, unit: TimeUnitsType) -> Option<i32> {
     let u = unit_seconds(unit);
     (default_secs % u == 0).then(|| i32::try_from(default_secs / u).ok())?
 }
@@ -48,36 +51,31 @@ pub fn token_validity(c: &mut UserPoolClientType) -> Result<()> {
     let units = c
         .token_validity_units
         .get_or_insert_with(TokenValidityUnitsType::default);
-    let au = units
-        .access_token
-        .get_or_insert_with(|| "hours".into())
-        .clone();
-    let iu = units.id_token.get_or_insert_with(|| "hours".into()).clone();
-    let ru = units
-        .refresh_token
-        .get_or_insert_with(|| "days".into())
-        .clone();
-    let fill = |v: &mut Option<i32>, unit: &str, secs: i64| {
+    let au = *units.access_token.get_or_insert(TimeUnitsType::Hours);
+    let iu = *units.id_token.get_or_insert(TimeUnitsType::Hours);
+    let ru = *units.refresh_token.get_or_insert(TimeUnitsType::Days);
+    let fill = |v: &mut Option<i32>, unit: TimeUnitsType, secs: i64| {
         if v.is_none() || *v == Some(0) {
             *v = Some(in_unit(secs, unit).unwrap_or(1));
         }
     };
-    fill(&mut c.access_token_validity, &au, HOUR);
-    fill(&mut c.id_token_validity, &iu, HOUR);
-    fill(&mut c.refresh_token_validity, &ru, 30 * DAY);
-    let check = |name: &str, v: Option<i32>, unit: &str, min: i64, max: i64, range: &str| {
-        let s = validity_seconds(v.unwrap_or(0), unit);
-        if s < min || s > max {
-            return Err(Error::invalid_parameter(format!(
-                "{name} must be between {range}."
-            )));
-        }
-        Ok(())
-    };
+    fill(&mut c.access_token_validity, au, HOUR);
+    fill(&mut c.id_token_validity, iu, HOUR);
+    fill(&mut c.refresh_token_validity, ru, 30 * DAY);
+    let check =
+        |name: &str, v: Option<i32>, unit: TimeUnitsType, min: i64, max: i64, range: &str| {
+            let s = validity_seconds(v.unwrap_or(0), unit);
+            if s < min || s > max {
+                return Err(Error::invalid_parameter(format!(
+                    "{name} must be between {range}."
+                )));
+            }
+            Ok(())
+        };
     check(
         "AccessTokenValidity",
         c.access_token_validity,
-        &au,
+        au,
         5 * MINUTE,
         DAY,
         "5 minutes and 1 day",
@@ -85,7 +83,7 @@ pub fn token_validity(c: &mut UserPoolClientType) -> Result<()> {
     check(
         "IdTokenValidity",
         c.id_token_validity,
-        &iu,
+        iu,
         5 * MINUTE,
         DAY,
         "5 minutes and 1 day",
@@ -93,7 +91,7 @@ pub fn token_validity(c: &mut UserPoolClientType) -> Result<()> {
     check(
         "RefreshTokenValidity",
         c.refresh_token_validity,
-        &ru,
+        ru,
         HOUR,
         3650 * DAY,
         "60 minutes and 10 years",
@@ -101,17 +99,17 @@ pub fn token_validity(c: &mut UserPoolClientType) -> Result<()> {
     Ok(())
 }
 
-const LEGACY_FLOWS: &[&str] = &[
-    "ADMIN_NO_SRP_AUTH",
-    "CUSTOM_AUTH_FLOW_ONLY",
-    "USER_PASSWORD_AUTH",
+const LEGACY_FLOWS: &[ExplicitAuthFlowsType] = &[
+    ExplicitAuthFlowsType::AdminNoSrpAuth,
+    ExplicitAuthFlowsType::CustomAuthFlowOnly,
+    ExplicitAuthFlowsType::UserPasswordAuth,
 ];
 
 /// ExplicitAuthFlows: legacy names and `ALLOW_` names cannot be mixed.
 pub fn auth_flows(c: &UserPoolClientType) -> Result<()> {
-    let flows = c.explicit_auth_flows.clone().unwrap_or_default();
-    let legacy = flows.iter().any(|f| LEGACY_FLOWS.contains(&f.as_str()));
-    let modern = flows.iter().any(|f| f.starts_with("ALLOW_"));
+    let flows = c.explicit_auth_flows.as_deref().unwrap_or_default();
+    let legacy = flows.iter().any(|f| LEGACY_FLOWS.contains(f));
+    let modern = flows.iter().any(|f| f.as_str().starts_with("ALLOW_"));
     if legacy && modern {
         return Err(Error::invalid_parameter(
             "ExplicitAuthFlows can not have both legacy and ALLOW_ prefixed auth flow types.",
@@ -152,8 +150,10 @@ pub fn oauth(c: &UserPoolClientType, pool_id: &str, has_secret: bool) -> Result<
     let scopes = c.allowed_o_auth_scopes.clone().unwrap_or_default();
     let callbacks = c.callback_urls.clone().unwrap_or_default();
     let logouts = c.logout_urls.clone().unwrap_or_default();
-    let interactive = flows.iter().any(|f| f == "code" || f == "implicit");
-    if flows.iter().any(|f| f == "client_credentials") {
+    let interactive = flows
+        .iter()
+        .any(|f| matches!(f, OAuthFlowType::Code | OAuthFlowType::Implicit));
+    if flows.contains(&OAuthFlowType::ClientCredentials) {
         if interactive {
             return Err(Error::invalid_parameter(
                 "client_credentials flow can not be selected if authorization code or implicit flow is selected.",
@@ -245,7 +245,7 @@ pub fn attribute_permissions(
 pub fn fill_defaults(c: &mut UserPoolClientType) {
     c.allowed_o_auth_flows_user_pool_client.get_or_insert(false);
     c.prevent_user_existence_errors
-        .get_or_insert_with(|| "LEGACY".into());
+        .get_or_insert(PreventUserExistenceErrorTypes::Legacy);
     c.enable_token_revocation.get_or_insert(true);
     c.enable_propagate_additional_user_context_data
         .get_or_insert(false);
@@ -265,7 +265,7 @@ mod tests {
         let mut c = UserPoolClientType {
             access_token_validity: Some(2),
             token_validity_units: Some(TokenValidityUnitsType {
-                access_token: Some("minutes".into()),
+                access_token: Some(TimeUnitsType::Minutes),
                 ..Default::default()
             }),
             ..Default::default()

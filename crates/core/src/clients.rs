@@ -80,7 +80,7 @@ impl Service {
         req: CreateUserPoolClientRequest,
         now: Millis,
     ) -> Result<CreateUserPoolClientResponse> {
-        let pool_id = req.user_pool_id.clone().unwrap_or_default();
+        let pool_id = req.user_pool_id.clone();
         let (_, pool) = self.load_pool(&pool_id).await?;
         if req.generate_secret == Some(true) && req.client_secret.is_some() {
             return Err(Error::invalid_parameter(
@@ -153,8 +153,8 @@ impl Service {
         _admin: &Admin,
         req: DescribeUserPoolClientRequest,
     ) -> Result<DescribeUserPoolClientResponse> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
-        let client_id = req.client_id.unwrap_or_default();
+        let pool_id = req.user_pool_id;
+        let client_id = req.client_id;
         let (_, mut c) = self.load_client(&pool_id, &client_id).await?;
         c.client_secret = self
             .client_secrets(&pool_id, &client_id)
@@ -174,8 +174,8 @@ impl Service {
         req: UpdateUserPoolClientRequest,
         now: Millis,
     ) -> Result<UpdateUserPoolClientResponse> {
-        let pool_id = req.user_pool_id.clone().unwrap_or_default();
-        let client_id = req.client_id.clone().unwrap_or_default();
+        let pool_id = req.user_pool_id.clone();
+        let client_id = req.client_id.clone();
         for _ in 0..8 {
             let (pool_rec, pool) = self.load_pool(&pool_id).await?;
             let _ = pool_rec;
@@ -185,7 +185,7 @@ impl Service {
             c.client_id = old.client_id.clone();
             c.client_name = req.client_name.clone().or(old.client_name.clone());
             c.creation_date = old.creation_date;
-            c.client_type = old.client_type.clone();
+            c.client_type = old.client_type;
             c.last_modified_date = Some(epoch_seconds(now));
             self.check_client(&mut c, &pool, !secrets.is_empty(), false)?;
             rec.name = c.client_name.clone().unwrap_or_default();
@@ -211,8 +211,8 @@ impl Service {
         _admin: &Admin,
         req: DeleteUserPoolClientRequest,
     ) -> Result<()> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
-        let client_id = req.client_id.unwrap_or_default();
+        let pool_id = req.user_pool_id;
+        let client_id = req.client_id;
         self.load_pool(&pool_id).await?;
         let deleted = self.store.delete_client(&pool_id, &client_id).await?;
         self.app_clients.forget(&client_id);
@@ -228,7 +228,7 @@ impl Service {
         _admin: &Admin,
         req: ListUserPoolClientsRequest,
     ) -> Result<ListUserPoolClientsResponse> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
+        let pool_id = req.user_pool_id;
         self.load_pool(&pool_id).await?;
         let limit = req.max_results.unwrap_or(60).clamp(1, 60) as u32;
         let after = req.next_token.as_deref().map(decode_token).transpose()?;
@@ -262,8 +262,8 @@ impl Service {
         req: AddUserPoolClientSecretRequest,
         now: Millis,
     ) -> Result<AddUserPoolClientSecretResponse> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
-        let client_id = req.client_id.unwrap_or_default();
+        let pool_id = req.user_pool_id;
+        let client_id = req.client_id;
         self.load_client(&pool_id, &client_id).await?;
         if self
             .store
@@ -298,8 +298,8 @@ impl Service {
         _admin: &Admin,
         req: ListUserPoolClientSecretsRequest,
     ) -> Result<ListUserPoolClientSecretsResponse> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
-        let client_id = req.client_id.unwrap_or_default();
+        let pool_id = req.user_pool_id;
+        let client_id = req.client_id;
         self.load_client(&pool_id, &client_id).await?;
         let recs = self.store.list_client_secrets(&pool_id, &client_id).await?;
         Ok(ListUserPoolClientSecretsResponse {
@@ -322,9 +322,9 @@ impl Service {
         _admin: &Admin,
         req: DeleteUserPoolClientSecretRequest,
     ) -> Result<()> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
-        let client_id = req.client_id.unwrap_or_default();
-        let secret_id = req.client_secret_id.unwrap_or_default();
+        let pool_id = req.user_pool_id;
+        let client_id = req.client_id;
+        let secret_id = req.client_secret_id;
         self.load_client(&pool_id, &client_id).await?;
         let recs = self.store.list_client_secrets(&pool_id, &client_id).await?;
         if !recs.iter().any(|r| r.secret_id == secret_id) {

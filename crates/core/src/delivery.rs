@@ -2,6 +2,7 @@
 //! by the SMTP and SMS-webhook adapters and the developer outbox.
 
 use async_trait::async_trait;
+use kognit_wire::types::DeliveryMediumType;
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,22 @@ impl Channel {
         match self {
             Channel::Email => "EMAIL",
             Channel::Sms => "SMS",
+        }
+    }
+
+    /// The delivery medium the API names this channel by.
+    pub fn medium(self) -> DeliveryMediumType {
+        match self {
+            Channel::Email => DeliveryMediumType::Email,
+            Channel::Sms => DeliveryMediumType::Sms,
+        }
+    }
+
+    /// The channel of a delivery medium.
+    pub fn of(medium: DeliveryMediumType) -> Self {
+        match medium {
+            DeliveryMediumType::Email => Channel::Email,
+            DeliveryMediumType::Sms => Channel::Sms,
         }
     }
 }

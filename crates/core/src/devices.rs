@@ -39,7 +39,7 @@ pub(crate) fn device_aad(pool_id: &str, username_key: &str, device_key: &str) ->
 /// A device as the API shows it.
 fn device_type(d: &DeviceRecord) -> DeviceType {
     let attr = |name: &str, value: &str| AttributeType {
-        name: Some(name.to_owned()),
+        name: name.to_owned(),
         value: Some(value.to_owned()),
     };
     let mut attributes = vec![attr("device_status", "valid")];
@@ -59,14 +59,12 @@ fn device_type(d: &DeviceRecord) -> DeviceType {
 
 /// UpdateDeviceStatus's new status: one of the two enum values (the protocol
 /// checked the value; absence is refused here).
-fn remembered_status(status: Option<&str>) -> Result<&'static str> {
-    match status {
-        Some(REMEMBERED) => Ok(REMEMBERED),
-        Some(NOT_REMEMBERED) => Ok(NOT_REMEMBERED),
-        _ => Err(Error::invalid_parameter(
-            "DeviceRememberedStatus must be remembered or not_remembered.",
-        )),
-    }
+fn remembered_status(status: Option<DeviceRememberedStatusType>) -> Result<&'static str> {
+    status
+        .map(DeviceRememberedStatusType::as_str)
+        .ok_or_else(|| {
+            Error::invalid_parameter("DeviceRememberedStatus must be remembered or not_remembered.")
+        })
 }
 
 /// ConfirmDevice's salt and verifier, decoded and checked.
@@ -130,7 +128,7 @@ impl Service {
         pool: &Pool,
         username_key: &str,
         device_key: &str,
-        status: Option<&str>,
+        status: Option<DeviceRememberedStatusType>,
         now: Millis,
     ) -> Result<()> {
         let status = remembered_status(status)?;
@@ -170,10 +168,8 @@ impl Service {
         req: ConfirmDeviceRequest,
         now: Millis,
     ) -> Result<ConfirmDeviceResponse> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
-        let device_key = req.device_key.as_deref().unwrap_or_default();
+        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let device_key = req.device_key.as_str();
         // Only the device of this token's sign-in can be confirmed with it.
         if t.claims.device_key.as_deref() != Some(device_key) {
             return Err(Error::invalid_parameter("Invalid device key given."));
@@ -224,7 +220,7 @@ impl Service {
         let t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
-        let key = req.device_key.as_deref().unwrap_or_default();
+        let key = req.device_key.as_str();
         let d = self
             .device_of_user(&t.pool, &t.user.username_key, key)
             .await?;
@@ -239,9 +235,7 @@ impl Service {
         req: ListDevicesRequest,
         now: Millis,
     ) -> Result<ListDevicesResponse> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
+        let t = self.token_user(req.access_token.as_str(), now).await?;
         let (devices, pagination_token) = self
             .list_user_devices(
                 &t.pool,
@@ -262,15 +256,13 @@ impl Service {
         req: UpdateDeviceStatusRequest,
         now: Millis,
     ) -> Result<()> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
-        let key = req.device_key.as_deref().unwrap_or_default();
+        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let key = req.device_key.as_str();
         self.set_device_status(
             &t.pool,
             &t.user.username_key,
             key,
-            req.device_remembered_status.as_deref(),
+            req.device_remembered_status,
             now,
         )
         .await
@@ -281,7 +273,7 @@ impl Service {
         let t = self
             .token_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
-        let key = req.device_key.as_deref().unwrap_or_default();
+        let key = req.device_key.as_str();
         self.forget(&t.pool, &t.user.username_key, key, now).await
     }
 
@@ -292,9 +284,9 @@ impl Service {
         req: AdminGetDeviceRequest,
     ) -> Result<AdminGetDeviceResponse> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let key = req.device_key.as_deref().unwrap_or_default();
+        let key = req.device_key.as_str();
         let d = self.device_of_user(&pool, &user.username_key, key).await?;
         Ok(AdminGetDeviceResponse {
             device: Some(device_type(&d)),
@@ -308,7 +300,7 @@ impl Service {
         req: AdminListDevicesRequest,
     ) -> Result<AdminListDevicesResponse> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let (devices, pagination_token) = self
             .list_user_devices(
@@ -332,14 +324,14 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let key = req.device_key.as_deref().unwrap_or_default();
+        let key = req.device_key.as_str();
         self.set_device_status(
             &pool,
             &user.username_key,
             key,
-            req.device_remembered_status.as_deref(),
+            req.device_remembered_status,
             now,
         )
         .await
@@ -353,9 +345,9 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let key = req.device_key.as_deref().unwrap_or_default();
+        let key = req.device_key.as_str();
         self.forget(&pool, &user.username_key, key, now).await
     }
 }

@@ -6,7 +6,9 @@
 //! Called as `X-Amz-Target: Kognit.ChangeUserPoolFixedSettings` (signed like an
 //! admin operation); documented in the README.
 
-use kognit_wire::types::{UserPoolType, UsernameConfigurationType};
+use kognit_wire::types::{
+    AliasAttributeType, UserPoolType, UsernameAttributeType, UsernameConfigurationType,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::service::{Admin, Millis, Service};
@@ -87,20 +89,22 @@ impl Service {
             .modify_pool(&req.user_pool_id, now, |doc| {
                 let p = &mut doc.pool;
                 if let Some(a) = &req.alias_attributes {
-                    p.alias_attributes = Some(a.clone());
+                    p.alias_attributes = Some(parsed(a, AliasAttributeType::parse));
                 }
                 if let Some(u) = &req.username_attributes {
-                    p.username_attributes = Some(u.clone());
+                    p.username_attributes = Some(parsed(u, UsernameAttributeType::parse));
                 }
-                let has = |v: &Option<Vec<String>>| v.as_ref().is_some_and(|v| !v.is_empty());
-                if has(&p.alias_attributes) && has(&p.username_attributes) {
+                let has = |v: Option<usize>| v.is_some_and(|n| n > 0);
+                if has(p.alias_attributes.as_ref().map(Vec::len))
+                    && has(p.username_attributes.as_ref().map(Vec::len))
+                {
                     return Err(Error::invalid_parameter(
                         "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
                     ));
                 }
                 if let Some(cs) = req.case_sensitive {
                     p.username_configuration = Some(UsernameConfigurationType {
-                        case_sensitive: Some(cs),
+                        case_sensitive: cs,
                     });
                 }
                 if let Some(required) = &req.required_attributes {
@@ -115,7 +119,10 @@ impl Service {
                     a.name.as_deref() == Some("preferred_username") && a.required == Some(true)
                 });
                 if preferred_required
-                    && p.alias_attributes.iter().flatten().any(|a| a == "preferred_username")
+                    && p.alias_attributes
+                        .iter()
+                        .flatten()
+                        .any(|a| *a == AliasAttributeType::PreferredUsername)
                 {
                     return Err(Error::invalid_parameter(
                         "preferred_username can not be both an alias and a required attribute.",
@@ -173,9 +180,14 @@ fn required_now(pool: &UserPoolType) -> Vec<&str> {
         .collect()
 }
 
+/// The enum values of names `check_names` accepted.
+fn parsed<T>(names: &[String], parse: fn(&str) -> Option<T>) -> Vec<T> {
+    names.iter().filter_map(|n| parse(n)).collect()
+}
+
 /// The same names, in any order (absent counts as none).
-fn same_set(now: Option<&Vec<String>>, asked: &[String]) -> bool {
-    let mut a: Vec<&str> = now.into_iter().flatten().map(String::as_str).collect();
+fn same_set<'a>(now: impl Iterator<Item = &'a str>, asked: &[String]) -> bool {
+    let mut a: Vec<&str> = now.collect();
     let mut b: Vec<&str> = asked.iter().map(String::as_str).collect();
     a.sort_unstable();
     a.dedup();
@@ -192,20 +204,28 @@ fn keys_unchanged(pool: &UserPoolType, req: &ChangeFixedSettingsRequest) -> Resu
         )))
     };
     if let Some(a) = &req.alias_attributes
-        && !same_set(pool.alias_attributes.as_ref(), a)
+        && !same_set(
+            pool.alias_attributes.iter().flatten().map(|a| a.as_str()),
+            a,
+        )
     {
         return refuse("AliasAttributes");
     }
     if let Some(u) = &req.username_attributes
-        && !same_set(pool.username_attributes.as_ref(), u)
+        && !same_set(
+            pool.username_attributes
+                .iter()
+                .flatten()
+                .map(|a| a.as_str()),
+            u,
+        )
     {
         return refuse("UsernameAttributes");
     }
     let case_sensitive = pool
         .username_configuration
         .as_ref()
-        .and_then(|c| c.case_sensitive)
-        .unwrap_or(true);
+        .is_none_or(|c| c.case_sensitive);
     if req.case_sensitive.is_some_and(|cs| cs != case_sensitive) {
         return refuse("CaseSensitive");
     }

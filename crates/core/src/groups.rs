@@ -103,8 +103,8 @@ impl Service {
         now: Millis,
     ) -> Result<CreateGroupResponse> {
         let rec = GroupRecord {
-            pool_id: req.user_pool_id.unwrap_or_default(),
-            group_name: req.group_name.unwrap_or_default(),
+            pool_id: req.user_pool_id,
+            group_name: req.group_name,
             description: req.description,
             role_arn: req.role_arn,
             precedence: precedence(req.precedence)?,
@@ -133,8 +133,8 @@ impl Service {
         _admin: &Admin,
         req: GetGroupRequest,
     ) -> Result<GetGroupResponse> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
-        let name = req.group_name.unwrap_or_default();
+        let pool_id = req.user_pool_id;
+        let name = req.group_name;
         match self.store.get_group(&pool_id, &name).await? {
             Some(rec) => Ok(GetGroupResponse {
                 group: Some(group_type(&rec)),
@@ -153,8 +153,8 @@ impl Service {
         req: UpdateGroupRequest,
         now: Millis,
     ) -> Result<UpdateGroupResponse> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
-        let name = req.group_name.unwrap_or_default();
+        let pool_id = req.user_pool_id;
+        let name = req.group_name;
         let change = GroupChange {
             description: req.description,
             role_arn: req.role_arn,
@@ -174,8 +174,8 @@ impl Service {
 
     /// DeleteGroup; its members stay users, only the membership ends.
     pub async fn delete_group(&self, _admin: &Admin, req: DeleteGroupRequest) -> Result<()> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
-        let name = req.group_name.unwrap_or_default();
+        let pool_id = req.user_pool_id;
+        let name = req.group_name;
         if self.store.delete_group(&pool_id, &name).await? {
             Ok(())
         } else {
@@ -189,7 +189,7 @@ impl Service {
         _admin: &Admin,
         req: ListGroupsRequest,
     ) -> Result<ListGroupsResponse> {
-        let pool_id = req.user_pool_id.unwrap_or_default();
+        let pool_id = req.user_pool_id;
         // An empty page must tell a pool without groups from no pool at all.
         if self.store.get_pool(&pool_id).await?.is_none() {
             return Err(no_pool(&pool_id));

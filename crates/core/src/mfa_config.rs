@@ -14,9 +14,7 @@ impl Service {
         _admin: &Admin,
         req: GetUserPoolMfaConfigRequest,
     ) -> Result<GetUserPoolMfaConfigResponse> {
-        let (_, doc) = self
-            .load_pool(&req.user_pool_id.unwrap_or_default())
-            .await?;
+        let (_, doc) = self.load_pool(&req.user_pool_id).await?;
         Ok(GetUserPoolMfaConfigResponse {
             sms_mfa_configuration: doc.mfa.sms,
             software_token_mfa_configuration: doc.mfa.software_token,
@@ -33,7 +31,7 @@ impl Service {
         req: SetUserPoolMfaConfigRequest,
         now: Millis,
     ) -> Result<SetUserPoolMfaConfigResponse> {
-        let id = req.user_pool_id.clone().unwrap_or_default();
+        let id = req.user_pool_id.clone();
         let (doc, ()) = self
             .modify_pool(&id, now, |doc| {
                 if let Some(sms) = &req.sms_mfa_configuration {
@@ -49,9 +47,9 @@ impl Service {
                     doc.mfa.web_authn = Some(w.clone());
                 }
                 if let Some(m) = &req.mfa_configuration {
-                    doc.pool.mfa_configuration = Some(m.clone());
+                    doc.pool.mfa_configuration = Some(*m);
                 }
-                let mode = doc.pool.mfa_configuration.as_deref().unwrap_or("OFF");
+                let mode = doc.pool.mfa_configuration.unwrap_or(UserPoolMfaType::Off);
                 let totp = doc
                     .mfa
                     .software_token
@@ -59,7 +57,7 @@ impl Service {
                     .is_some_and(|t| t.enabled == Some(true));
                 let sms = doc.mfa.sms.is_some();
                 let email = doc.mfa.email.is_some();
-                if mode != "OFF" && !(totp || sms || email) {
+                if mode != UserPoolMfaType::Off && !(totp || sms || email) {
                     return Err(Error::invalid_parameter(
                         "At least one of [SmsMfaConfiguration] or [SoftwareTokenMfaConfiguration] must be provided.",
                     ));

@@ -44,7 +44,7 @@ pub(crate) fn fill_defaults(p: &mut UserPoolType) {
     policies
         .sign_in_policy
         .get_or_insert_with(|| SignInPolicyType {
-            allowed_first_auth_factors: Some(vec!["PASSWORD".into()]),
+            allowed_first_auth_factors: Some(vec![AuthFactorType::Password]),
         });
     let temp_days = policies
         .password_policy
@@ -52,16 +52,16 @@ pub(crate) fn fill_defaults(p: &mut UserPoolType) {
         .and_then(|pp| pp.temporary_password_validity_days)
         .unwrap_or(7);
     p.deletion_protection
-        .get_or_insert_with(|| "INACTIVE".into());
+        .get_or_insert(DeletionProtectionType::Inactive);
     p.lambda_config.get_or_insert_with(Default::default);
-    p.mfa_configuration.get_or_insert_with(|| "OFF".into());
+    p.mfa_configuration.get_or_insert(UserPoolMfaType::Off);
     p.email_configuration
         .get_or_insert_with(|| EmailConfigurationType {
-            email_sending_account: Some("COGNITO_DEFAULT".into()),
+            email_sending_account: Some(EmailSendingAccountType::CognitoDefault),
             ..Default::default()
         })
         .email_sending_account
-        .get_or_insert_with(|| "COGNITO_DEFAULT".into());
+        .get_or_insert(EmailSendingAccountType::CognitoDefault);
     let acu = p
         .admin_create_user_config
         .get_or_insert_with(Default::default);
@@ -74,11 +74,11 @@ pub(crate) fn fill_defaults(p: &mut UserPoolType) {
         .attributes_require_verification_before_update
         .get_or_insert_with(Vec::new);
     p.user_pool_tags.get_or_insert_with(Default::default);
-    p.user_pool_tier.get_or_insert_with(|| "ESSENTIALS".into());
+    p.user_pool_tier.get_or_insert(UserPoolTierType::Essentials);
     p.verification_message_template
         .get_or_insert_with(Default::default)
         .default_email_option
-        .get_or_insert_with(|| "CONFIRM_WITH_CODE".into());
+        .get_or_insert(DefaultEmailOptionType::ConfirmWithCode);
 }
 
 /// Keeps the legacy top-level message members and VerificationMessageTemplate in

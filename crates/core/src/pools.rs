@@ -119,7 +119,7 @@ impl Service {
         }
         let requested_schema = req.schema.clone().unwrap_or_default();
         let mut pool: UserPoolType = from_request(&req)?;
-        pool.name = req.pool_name.clone();
+        pool.name = Some(req.pool_name.clone());
         pool.schema_attributes = Some(schema::initial_schema(&requested_schema)?);
         pool.creation_date = Some(epoch_seconds(now));
         pool.last_modified_date = Some(epoch_seconds(now));
@@ -172,9 +172,7 @@ impl Service {
         _admin: &Admin,
         req: DescribeUserPoolRequest,
     ) -> Result<DescribeUserPoolResponse> {
-        let (_, doc) = self
-            .load_pool(&req.user_pool_id.unwrap_or_default())
-            .await?;
+        let (_, doc) = self.load_pool(&req.user_pool_id).await?;
         Ok(DescribeUserPoolResponse {
             user_pool: Some(self.present(doc).await?.pool),
         })
@@ -189,7 +187,7 @@ impl Service {
         req: UpdateUserPoolRequest,
         now: Millis,
     ) -> Result<UpdateUserPoolResponse> {
-        let id = req.user_pool_id.clone().unwrap_or_default();
+        let id = req.user_pool_id.clone();
         let mut fresh: UserPoolType = from_request(&req)?;
         self.modify_pool(&id, now, |doc| {
             let old = &doc.pool;
@@ -219,9 +217,9 @@ impl Service {
 
     /// DeleteUserPool; refused while deletion protection is active.
     pub async fn delete_user_pool(&self, _admin: &Admin, req: DeleteUserPoolRequest) -> Result<()> {
-        let id = req.user_pool_id.unwrap_or_default();
+        let id = req.user_pool_id;
         let (_, doc) = self.load_pool(&id).await?;
-        if doc.pool.deletion_protection.as_deref() == Some("ACTIVE") {
+        if doc.pool.deletion_protection == Some(DeletionProtectionType::Active) {
             return Err(Error::invalid_parameter(
                 "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.",
             ));
@@ -241,7 +239,7 @@ impl Service {
         _admin: &Admin,
         req: ListUserPoolsRequest,
     ) -> Result<ListUserPoolsResponse> {
-        let limit = req.max_results.unwrap_or(60).clamp(1, 60) as u32;
+        let limit = req.max_results.clamp(1, 60) as u32;
         let after = match &req.next_token {
             Some(t) => Some(crate::page_token::decode(t)?),
             None => None,
@@ -280,8 +278,8 @@ impl Service {
         req: AddCustomAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let id = req.user_pool_id.unwrap_or_default();
-        let attrs = req.custom_attributes.unwrap_or_default();
+        let id = req.user_pool_id;
+        let attrs = req.custom_attributes;
         self.modify_pool(&id, now, |doc| {
             let mut schema = doc.pool.schema_attributes.clone().unwrap_or_default();
             schema::add_custom(&mut schema, &attrs)?;
@@ -297,7 +295,7 @@ impl Service {
 fn check_pool(pool: &UserPoolType) -> Result<()> {
     let aliases = pool.alias_attributes.clone().unwrap_or_default();
     let schema = pool.schema_attributes.clone().unwrap_or_default();
-    if aliases.iter().any(|a| a == "preferred_username")
+    if aliases.contains(&AliasAttributeType::PreferredUsername)
         && schema
             .iter()
             .any(|a| a.name.as_deref() == Some("preferred_username") && a.required == Some(true))
@@ -335,7 +333,7 @@ fn check_pool(pool: &UserPoolType) -> Result<()> {
         if mechs.len() > 1
             && mechs
                 .iter()
-                .any(|m| m.name.as_deref() == Some("admin_only"))
+                .any(|m| m.name == RecoveryOptionNameType::AdminOnly)
         {
             return Err(Error::invalid_parameter(
                 "admin_only can not be combined with another recovery mechanism.",

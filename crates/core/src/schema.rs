@@ -3,7 +3,8 @@
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html>
 
 use kognit_wire::types::{
-    NumberAttributeConstraintsType, SchemaAttributeType, StringAttributeConstraintsType,
+    AttributeDataType, NumberAttributeConstraintsType, SchemaAttributeType,
+    StringAttributeConstraintsType,
 };
 
 use crate::{Error, Result};
@@ -12,27 +13,27 @@ use crate::{Error, Result};
 pub const MAX_CUSTOM_ATTRIBUTES: usize = 50;
 
 /// The standard attributes in the order Cognito lists them, with their type.
-const STANDARD: &[(&str, &str)] = &[
-    ("sub", "String"),
-    ("name", "String"),
-    ("given_name", "String"),
-    ("family_name", "String"),
-    ("middle_name", "String"),
-    ("nickname", "String"),
-    ("preferred_username", "String"),
-    ("profile", "String"),
-    ("picture", "String"),
-    ("website", "String"),
-    ("email", "String"),
-    ("email_verified", "Boolean"),
-    ("gender", "String"),
-    ("birthdate", "String"),
-    ("zoneinfo", "String"),
-    ("locale", "String"),
-    ("phone_number", "String"),
-    ("phone_number_verified", "Boolean"),
-    ("address", "String"),
-    ("updated_at", "Number"),
+const STANDARD: &[(&str, AttributeDataType)] = &[
+    ("sub", AttributeDataType::String),
+    ("name", AttributeDataType::String),
+    ("given_name", AttributeDataType::String),
+    ("family_name", AttributeDataType::String),
+    ("middle_name", AttributeDataType::String),
+    ("nickname", AttributeDataType::String),
+    ("preferred_username", AttributeDataType::String),
+    ("profile", AttributeDataType::String),
+    ("picture", AttributeDataType::String),
+    ("website", AttributeDataType::String),
+    ("email", AttributeDataType::String),
+    ("email_verified", AttributeDataType::Boolean),
+    ("gender", AttributeDataType::String),
+    ("birthdate", AttributeDataType::String),
+    ("zoneinfo", AttributeDataType::String),
+    ("locale", AttributeDataType::String),
+    ("phone_number", AttributeDataType::String),
+    ("phone_number_verified", AttributeDataType::Boolean),
+    ("address", AttributeDataType::String),
+    ("updated_at", AttributeDataType::Number),
 ];
 
 /// Whether `name` is one of Cognito's standard attributes.
@@ -48,10 +49,10 @@ fn string_constraints(min: &str, max: &str) -> Option<StringAttributeConstraints
 }
 
 /// The standard attribute as Cognito describes it in a new pool.
-fn standard_attribute(name: &str, data_type: &str) -> SchemaAttributeType {
+fn standard_attribute(name: &str, data_type: AttributeDataType) -> SchemaAttributeType {
     let mut a = SchemaAttributeType {
         name: Some(name.into()),
-        attribute_data_type: Some(data_type.into()),
+        attribute_data_type: Some(data_type),
         developer_only_attribute: Some(false),
         mutable: Some(name != "sub"),
         required: Some(name == "sub"),
@@ -60,8 +61,10 @@ fn standard_attribute(name: &str, data_type: &str) -> SchemaAttributeType {
     match (name, data_type) {
         ("sub", _) => a.string_attribute_constraints = string_constraints("1", "2048"),
         ("birthdate", _) => a.string_attribute_constraints = string_constraints("10", "10"),
-        (_, "String") => a.string_attribute_constraints = string_constraints("0", "2048"),
-        (_, "Number") => {
+        (_, AttributeDataType::String) => {
+            a.string_attribute_constraints = string_constraints("0", "2048")
+        }
+        (_, AttributeDataType::Number) => {
             a.number_attribute_constraints = Some(NumberAttributeConstraintsType {
                 min_value: Some("0".into()),
                 max_value: None,
@@ -77,7 +80,7 @@ fn standard_attribute(name: &str, data_type: &str) -> SchemaAttributeType {
 pub fn initial_schema(requested: &[SchemaAttributeType]) -> Result<Vec<SchemaAttributeType>> {
     let mut schema: Vec<SchemaAttributeType> = STANDARD
         .iter()
-        .map(|(n, t)| standard_attribute(n, t))
+        .map(|(n, t)| standard_attribute(n, *t))
         .collect();
     let mut custom = Vec::new();
     for req in requested {
@@ -120,8 +123,7 @@ fn adjust_standard(attr: &mut SchemaAttributeType, req: &SchemaAttributeType) ->
     if let Some(r) = req.required {
         attr.required = Some(r);
     }
-    let data_type = attr.attribute_data_type.clone().unwrap_or_default();
-    let (string, number) = constraints(&name, &data_type, req)?;
+    let (string, number) = constraints(&name, attr.attribute_data_type, req)?;
     if string.is_some() {
         attr.string_attribute_constraints = string;
     }
@@ -151,7 +153,7 @@ pub fn add_custom(
         } else {
             format!("custom:{bare}")
         };
-        let Some(data_type) = req.attribute_data_type.clone() else {
+        let Some(data_type) = req.attribute_data_type else {
             return Err(Error::invalid_parameter(
                 "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.",
             ));
@@ -170,7 +172,7 @@ pub fn add_custom(
                 "{plain}: Existing attribute already has name {existing}."
             )));
         }
-        let (string, number) = constraints(&name, &data_type, req)?;
+        let (string, number) = constraints(&name, Some(data_type), req)?;
         schema.push(SchemaAttributeType {
             name: Some(name),
             attribute_data_type: Some(data_type),
@@ -213,7 +215,7 @@ fn parse_bound(name: &str, kind: &str, v: Option<&String>) -> Result<Option<i64>
 /// test_create_user_pool_attribute_with_schema); Boolean and DateTime keep none.
 fn constraints(
     name: &str,
-    data_type: &str,
+    data_type: Option<AttributeDataType>,
     req: &SchemaAttributeType,
 ) -> Result<(
     Option<StringAttributeConstraintsType>,
@@ -222,7 +224,7 @@ fn constraints(
     const STRING: &str = "StringAttributeConstraints";
     const NUMBER: &str = "NumberAttributeConstraints";
     match data_type {
-        "String" => {
+        Some(AttributeDataType::String) => {
             let Some(c) = &req.string_attribute_constraints else {
                 return Ok((None, None));
             };
@@ -247,7 +249,7 @@ fn constraints(
             }
             Ok((Some(c.clone()), None))
         }
-        "Number" => {
+        Some(AttributeDataType::Number) => {
             let Some(c) = &req.number_attribute_constraints else {
                 return Ok((None, None));
             };
@@ -284,7 +286,7 @@ mod tests {
 
     fn typed(name: &str, data_type: &str) -> SchemaAttributeType {
         SchemaAttributeType {
-            attribute_data_type: Some(data_type.into()),
+            attribute_data_type: AttributeDataType::parse(data_type),
             ..attr(name)
         }
     }

@@ -22,8 +22,8 @@ impl Service {
         req: TagResourceRequest,
         now: Millis,
     ) -> Result<()> {
-        let id = self.pool_of_arn(req.resource_arn.as_deref().unwrap_or_default())?;
-        let tags = req.tags.unwrap_or_default();
+        let id = self.pool_of_arn(req.resource_arn.as_str())?;
+        let tags = req.tags;
         self.modify_pool(&id, now, |doc| {
             let t = doc.pool.user_pool_tags.get_or_insert_with(Default::default);
             t.extend(tags.clone());
@@ -45,8 +45,8 @@ impl Service {
         req: UntagResourceRequest,
         now: Millis,
     ) -> Result<()> {
-        let id = self.pool_of_arn(req.resource_arn.as_deref().unwrap_or_default())?;
-        let keys = req.tag_keys.unwrap_or_default();
+        let id = self.pool_of_arn(req.resource_arn.as_str())?;
+        let keys = req.tag_keys;
         self.modify_pool(&id, now, |doc| {
             if let Some(t) = &mut doc.pool.user_pool_tags {
                 for k in &keys {
@@ -65,7 +65,7 @@ impl Service {
         _admin: &Admin,
         req: ListTagsForResourceRequest,
     ) -> Result<ListTagsForResourceResponse> {
-        let id = self.pool_of_arn(req.resource_arn.as_deref().unwrap_or_default())?;
+        let id = self.pool_of_arn(req.resource_arn.as_str())?;
         let (_, doc) = self.load_pool(&id).await?;
         Ok(ListTagsForResourceResponse {
             tags: Some(doc.pool.user_pool_tags.unwrap_or_default()),

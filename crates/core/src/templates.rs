@@ -269,7 +269,7 @@ mod tests {
             email_message: Some("Code: {####}".into()),
             email_subject: Some("Welcome".into()),
             sms_message: Some("SMS {####}".into()),
-            default_email_option: Some("CONFIRM_WITH_LINK".into()),
+            default_email_option: Some(kognit_wire::types::DefaultEmailOptionType::ConfirmWithLink),
             ..Default::default()
         });
         let (s, b) = verification_message(&pool, Channel::Email, "9");

@@ -7,11 +7,111 @@ use serde_json::{Map, Value};
 
 use crate::names::{check_ident, field_name, flag, members, shape_type, target};
 
-/// Renders every structure shape as a Rust struct.
+/// What the generator knows about the model beyond its shapes: which shapes
+/// a request can carry.
+struct Model<'a> {
+    shapes: &'a Map<String, Value>,
+    /// Every shape reachable from an operation's input shape.
+    in_requests: BTreeSet<&'a str>,
+}
+
+impl Model<'_> {
+    /// Request shapes are typed as tightly as validation guarantees: their
+    /// required members are plain fields, and their enum strings are Rust
+    /// enums. Shapes only ever in responses are built by kognit itself and
+    /// keep the loose form (every member `Option`, enums `String`).
+    fn typed(&self, name: &str) -> bool {
+        self.in_requests.contains(name)
+    }
+
+    /// True when shape `name` (a field's type) implements `Default`.
+    fn has_default(&self, name: &str) -> Result<bool, String> {
+        let shape = self
+            .shapes
+            .get(name)
+            .ok_or_else(|| format!("unknown shape `{name}`"))?;
+        Ok(match shape_type(name, shape)? {
+            "string" => !is_enum(name, shape, self),
+            "structure" if flag(shape, "document") => true,
+            "structure" => self.derives_default(name, shape)?,
+            _ => true,
+        })
+    }
+
+    /// A structure derives `Default` unless a plain (required) field's type
+    /// has none: an enum has no honest default value.
+    fn derives_default(&self, name: &str, shape: &Value) -> Result<bool, String> {
+        if !self.typed(name) {
+            return Ok(true);
+        }
+        for member in required(shape) {
+            let field_shape = members(shape)
+                .and_then(|m| m.get(member))
+                .and_then(|r| r.get("shape"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("required member `{name}.{member}` is not a member"))?;
+            if !self.has_default(field_shape)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// True when a string shape is generated as a Rust enum.
+fn is_enum(name: &str, shape: &Value, model: &Model<'_>) -> bool {
+    shape.get("enum").is_some() && model.typed(name)
+}
+
+/// The names of a structure's required members.
+fn required(shape: &Value) -> BTreeSet<&str> {
+    shape
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Every shape reachable from `roots` through members, list items and map
+/// values.
+fn reachable<'a>(
+    shapes: &'a Map<String, Value>,
+    roots: impl IntoIterator<Item = &'a str>,
+) -> Result<BTreeSet<&'a str>, String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&str> = roots.into_iter().collect();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let shape = shapes
+            .get(name)
+            .ok_or_else(|| format!("unknown shape `{name}`"))?;
+        match shape_type(name, shape)? {
+            "structure" => {
+                for (member, mref) in members(shape).into_iter().flatten() {
+                    let to = mref
+                        .get("shape")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| format!("member `{name}.{member}` has no shape"))?;
+                    todo.push(to);
+                }
+            }
+            "list" => todo.push(target(name, shape, "member")?),
+            "map" => todo.push(target(name, shape, "value")?),
+            _ => {}
+        }
+    }
+    Ok(seen)
+}
+
+/// Renders every structure shape as a Rust struct, and every enum shape a
+/// request can carry as a Rust enum.
 ///
-/// All fields are `Option` so that deserialization never enforces `required`:
-/// the `validate` module reports missing members with AWS's exact messages,
-/// which serde's own errors could not reproduce.
+/// Deserialization runs after `validate` (which reports missing members and
+/// values outside an enum with AWS's exact messages, which serde's own errors
+/// could not reproduce), so a required member of a request shape is a plain
+/// field and an enum a Rust enum: what validation guarantees, the type says.
 pub fn generate(
     shapes: &Map<String, Value>,
     operations: &Map<String, Value>,
@@ -25,8 +125,18 @@ pub fn generate(
     for (op, def) in operations {
         input_shapes.insert(target(op, def, "input")?);
     }
+    let model = Model {
+        shapes,
+        in_requests: reachable(shapes, input_shapes.iter().copied())?,
+    };
     for (name, shape) in shapes {
-        if shape_type(name, shape)? != "structure" {
+        let kind = shape_type(name, shape)?;
+        if kind == "string" && is_enum(name, shape, &model) {
+            check_ident(name)?;
+            enum_def(&mut out, name, shape)?;
+            continue;
+        }
+        if kind != "structure" {
             continue;
         }
         check_ident(name)?;
@@ -38,31 +148,116 @@ pub fn generate(
             );
             continue;
         }
-        struct_def(&mut out, shapes, name, shape)?;
+        struct_def(&mut out, &model, name, shape)?;
     }
     deserialize_check(&mut out, &input_shapes);
     Ok(out)
 }
 
+/// An enum shape: one unit variant per value, serialized as the value.
+fn enum_def(out: &mut String, name: &str, shape: &Value) -> Result<(), String> {
+    let values: Vec<&str> = shape
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|v| v.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for value in &values {
+        let variant = variant_name(value)?;
+        if let Some(other) = variants.insert(variant.clone(), value) {
+            return Err(format!(
+                "values `{other}` and `{value}` of enum `{name}` both map to variant `{variant}`"
+            ));
+        }
+        rows.push((variant, *value));
+    }
+    let _ = writeln!(out, "/// Cognito enum shape `{name}`.");
+    out.push_str(
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]\n",
+    );
+    let _ = writeln!(out, "pub enum {name} {{");
+    for (variant, value) in &rows {
+        let _ = writeln!(out, "    /// `{value}`");
+        let _ = writeln!(out, "    #[serde(rename = \"{value}\")]");
+        let _ = writeln!(out, "    {variant},");
+    }
+    out.push_str("}\n\n");
+    let _ = writeln!(out, "impl {name} {{");
+    out.push_str("    /// Every value, in model order.\n");
+    let _ = writeln!(out, "    pub const ALL: &'static [Self] = &[");
+    for (variant, _) in &rows {
+        let _ = writeln!(out, "        Self::{variant},");
+    }
+    out.push_str("    ];\n\n");
+    out.push_str("    /// The value as the wire spells it.\n");
+    out.push_str("    pub const fn as_str(self) -> &'static str {\n        match self {\n");
+    for (variant, value) in &rows {
+        let _ = writeln!(out, "            Self::{variant} => \"{value}\",");
+    }
+    out.push_str("        }\n    }\n\n");
+    out.push_str("    /// The variant spelled `value` on the wire (exact case).\n");
+    out.push_str(
+        "    pub fn parse(value: &str) -> ::std::option::Option<Self> {\n        \
+         Self::ALL.iter().copied().find(|v| v.as_str() == value)\n    }\n}\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "impl ::std::fmt::Display for {name} {{\n    \
+         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n        \
+         f.write_str(self.as_str())\n    }}\n}}\n"
+    );
+    Ok(())
+}
+
+/// `ADMIN_NO_SRP_AUTH` -> `AdminNoSrpAuth`, `phone_number` -> `PhoneNumber`,
+/// `CustomSMSSender` -> `CustomSMSSender`: words split at `_`, each one
+/// capitalized; an all-caps or all-lowercase word is lowercased after its
+/// first letter, a mixed-case word kept.
+pub fn variant_name(value: &str) -> Result<String, String> {
+    let mut out = String::new();
+    for word in value.split(['_', '-', '.', ' ']).filter(|w| !w.is_empty()) {
+        let mixed = word.chars().any(|c| c.is_ascii_uppercase())
+            && word.chars().any(|c| c.is_ascii_lowercase());
+        for (i, c) in word.chars().enumerate() {
+            if i == 0 {
+                out.push(c.to_ascii_uppercase());
+            } else if mixed {
+                out.push(c);
+            } else {
+                out.push(c.to_ascii_lowercase());
+            }
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'V');
+    }
+    check_ident(&out).map_err(|_| format!("enum value `{value}` gives no identifier"))?;
+    Ok(out)
+}
+
 fn struct_def(
     out: &mut String,
-    shapes: &Map<String, Value>,
+    model: &Model<'_>,
     name: &str,
     shape: &Value,
 ) -> Result<(), String> {
-    let required: BTreeSet<&str> = shape
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required = required(shape);
+    let plain = model.typed(name);
     let kind = if flag(shape, "exception") {
         "exception shape"
     } else {
         "wire shape"
     };
     let _ = writeln!(out, "/// Cognito {kind} `{name}`.");
-    out.push_str(
-        "#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]\n",
+    let default = if model.derives_default(name, shape)? {
+        " Default,"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone,{default} PartialEq, ::serde::Serialize, ::serde::Deserialize)]"
     );
     let _ = writeln!(out, "pub struct {name} {{");
     let mut fields: BTreeMap<String, &str> = BTreeMap::new();
@@ -72,7 +267,7 @@ fn struct_def(
             .get("shape")
             .and_then(Value::as_str)
             .ok_or_else(|| format!("member `{name}.{member}` has no shape"))?;
-        let ty = rust_type(shapes, shape_name)?;
+        let ty = rust_type(model, shape_name)?;
         let field = field_name(member);
         if let Some(other) = fields.insert(field.clone(), member) {
             return Err(format!(
@@ -88,24 +283,29 @@ fn struct_def(
             out,
             "    /// Member `{member}` (shape `{shape_name}`).{req}"
         );
-        let _ = writeln!(
-            out,
-            "    #[serde(rename = \"{member}\", default, skip_serializing_if = \"::std::option::Option::is_none\")]"
-        );
-        let _ = writeln!(out, "    pub {field}: ::std::option::Option<{ty}>,");
+        if plain && required.contains(member.as_str()) {
+            let _ = writeln!(out, "    #[serde(rename = \"{member}\")]");
+            let _ = writeln!(out, "    pub {field}: {ty},");
+        } else {
+            let _ = writeln!(
+                out,
+                "    #[serde(rename = \"{member}\", default, skip_serializing_if = \"::std::option::Option::is_none\")]"
+            );
+            let _ = writeln!(out, "    pub {field}: ::std::option::Option<{ty}>,");
+        }
     }
     out.push_str("}\n\n");
     Ok(())
 }
 
 /// The Rust type for a value of shape `name`.
-fn rust_type(shapes: &Map<String, Value>, name: &str) -> Result<String, String> {
+fn rust_type(model: &Model<'_>, name: &str) -> Result<String, String> {
+    let shapes = model.shapes;
     let shape = shapes
         .get(name)
         .ok_or_else(|| format!("unknown shape `{name}`"))?;
     let ty = match shape_type(name, shape)? {
-        // Enums stay strings: AWS adds values over time and clients may send
-        // any string; `validate` reports the enum constraint AWS-style.
+        "string" if is_enum(name, shape, model) => name.to_owned(),
         "string" | "blob" => "::std::string::String".to_owned(),
         "integer" => "i32".to_owned(),
         "long" => "i64".to_owned(),
@@ -114,7 +314,7 @@ fn rust_type(shapes: &Map<String, Value>, name: &str) -> Result<String, String> 
         "timestamp" => "f64".to_owned(),
         "list" => format!(
             "::std::vec::Vec<{}>",
-            rust_type(shapes, target(name, shape, "member")?)?
+            rust_type(model, target(name, shape, "member")?)?
         ),
         "map" => {
             let key = target(name, shape, "key")?;
@@ -124,7 +324,7 @@ fn rust_type(shapes: &Map<String, Value>, name: &str) -> Result<String, String> 
             if shape_type(key, key_shape)? != "string" {
                 return Err(format!("map `{name}` has a non-string key shape `{key}`"));
             }
-            let value = rust_type(shapes, target(name, shape, "value")?)?;
+            let value = rust_type(model, target(name, shape, "value")?)?;
             format!("::std::collections::BTreeMap<::std::string::String, {value}>")
         }
         "structure" if flag(shape, "document") => "::serde_json::Value".to_owned(),

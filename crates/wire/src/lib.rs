@@ -11,13 +11,20 @@
 //! reads the same model at runtime so its constraint texts (patterns, enum
 //! sets) are byte-for-byte the model's.
 
-/// Generated wire types: one struct per structure shape in the model.
+/// Generated wire types: one struct per structure shape in the model, and
+/// one enum per enum shape that a request can carry.
 ///
-/// Every field is `Option<T>` and serialized under the model's member name;
-/// `required` is not enforced here (see [`crate::validate`]). Strings, enums
-/// and blobs (base64 text) are `String`, integers `i32`, longs `i64`,
-/// timestamps `f64` epoch seconds, lists `Vec`, maps `BTreeMap<String, _>`,
-/// and the free-form `Document` shape is `serde_json::Value`.
+/// Fields are serialized under the model's member name. A shape a request
+/// can carry (reachable from an operation's input) is typed as tightly as
+/// [`crate::validate`] guarantees, since bodies are validated before they
+/// are decoded: its required members are plain fields, its enum members
+/// Rust enums (`ExplicitAuthFlowsType::AllowUserSrpAuth`, spelled
+/// `ALLOW_USER_SRP_AUTH` on the wire). Shapes only ever in responses, which
+/// kognit builds itself, have every member `Option<T>` and enums as
+/// `String`. Strings and blobs (base64 text) are `String`, integers `i32`,
+/// longs `i64`, timestamps `f64` epoch seconds, lists `Vec`, maps
+/// `BTreeMap<String, _>`, and the free-form `Document` shape is
+/// `serde_json::Value`.
 #[allow(clippy::all, missing_docs)]
 pub mod types {
     include!(concat!(env!("OUT_DIR"), "/types.rs"));

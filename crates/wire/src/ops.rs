@@ -6,6 +6,8 @@ pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService";
 /// One operation of the service model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Operation {
+    /// The operation, as a value to match on.
+    pub id: Op,
     /// Operation name, e.g. `"CreateUserPool"`.
     pub name: &'static str,
     /// Input structure shape, e.g. `"CreateUserPoolRequest"`; pass it to
@@ -44,6 +46,7 @@ mod tests {
         assert!(OPERATIONS.windows(2).all(|w| w[0].name < w[1].name));
         for op in OPERATIONS {
             assert_eq!(find(op.name), Some(op));
+            assert_eq!(format!("{:?}", op.id), op.name);
         }
     }
 

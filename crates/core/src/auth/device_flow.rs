@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use kognit_wire::error::ErrorCode;
-use kognit_wire::types::NewDeviceMetadataType;
+use kognit_wire::types::{ChallengeNameType, NewDeviceMetadataType};
 
 use super::session::SessionState;
 use super::srp_flow::{Claim, claim_holds, incorrect, public_a, start_exchange};
@@ -89,7 +89,7 @@ impl Service {
         let mut cp = BTreeMap::new();
         cp.insert("USERNAME".into(), rec.username.clone());
         Ok(Some(Step {
-            challenge_name: Some(DEVICE_SRP_AUTH.into()),
+            challenge_name: Some(ChallengeNameType::DeviceSrpAuth),
             session: Some(session),
             challenge_parameters: Some(cp),
             result: None,
@@ -168,7 +168,7 @@ impl Service {
         cp.insert("USERNAME".into(), rec.username);
         cp.insert("DEVICE_KEY".into(), device.device_key);
         Ok(Step {
-            challenge_name: Some(DEVICE_PASSWORD_VERIFIER.into()),
+            challenge_name: Some(ChallengeNameType::DevicePasswordVerifier),
             session: Some(sealed),
             challenge_parameters: Some(cp),
             result: None,

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use kognit_wire::error::ErrorCode;
+use kognit_wire::types::{ChallengeNameType, UserPoolMfaType};
 
 use super::session::SessionState;
 use super::{Step, param, session_validity_ms};
@@ -36,7 +37,7 @@ enum Next {
 /// Decides the MFA step for a user of a pool.
 fn next_step(pool: &Pool, rec: &UserRecord) -> Result<Next> {
     let mode = pool_mode(pool);
-    if mode == "OFF" {
+    if mode == UserPoolMfaType::Off {
         return Ok(Next::Tokens);
     }
     let offered = PoolFactors::of(pool);
@@ -53,7 +54,7 @@ fn next_step(pool: &Pool, rec: &UserRecord) -> Result<Next> {
         })
         .collect();
     if usable.is_empty() {
-        if mode != "ON" {
+        if mode != UserPoolMfaType::On {
             return Ok(Next::Tokens);
         }
         // MFA is required: a registered authenticator, else the phone number,
@@ -158,7 +159,7 @@ impl Service {
 
     fn challenge_step(&self, state: &SessionState, cp: BTreeMap<String, String>) -> Result<Step> {
         Ok(Step {
-            challenge_name: Some(state.challenge.clone()),
+            challenge_name: ChallengeNameType::parse(&state.challenge),
             session: Some(self.seal_session(state)?),
             challenge_parameters: Some(cp),
             result: None,
@@ -193,7 +194,10 @@ impl Service {
                 .await?;
             cp.insert(
                 "CODE_DELIVERY_DELIVERY_MEDIUM".into(),
-                details.delivery_medium.unwrap_or_default(),
+                details
+                    .delivery_medium
+                    .map(|m| m.as_str().to_owned())
+                    .unwrap_or_default(),
             );
             cp.insert(
                 "CODE_DELIVERY_DESTINATION".into(),
@@ -352,7 +356,7 @@ impl Service {
         address: &str,
         now: Millis,
     ) -> Result<UserRecord> {
-        self.change_user(Some(&pool.id), Some(&rec.username), now, |user| {
+        self.change_user(&pool.id, &rec.username, now, |user| {
             let mut attrs = attrs_of(user)?;
             attrs.insert("email".into(), address.to_owned());
             attrs.insert("email_verified".into(), "true".into());

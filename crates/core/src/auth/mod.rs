@@ -30,7 +30,7 @@ use crate::{Error, Result};
 /// The answer of every sign-in step (the four operations share it).
 #[derive(Debug, Default)]
 pub(crate) struct Step {
-    pub challenge_name: Option<String>,
+    pub challenge_name: Option<ChallengeNameType>,
     pub session: Option<String>,
     pub challenge_parameters: Option<BTreeMap<String, String>>,
     pub result: Option<AuthenticationResultType>,
@@ -58,32 +58,34 @@ pub(crate) enum Via {
 }
 
 /// The flows a client allows when it names none (Cognito's default).
-const DEFAULT_FLOWS: &[&str] = &[
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_CUSTOM_AUTH",
+const DEFAULT_FLOWS: &[ExplicitAuthFlowsType] = &[
+    ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+    ExplicitAuthFlowsType::AllowUserSrpAuth,
+    ExplicitAuthFlowsType::AllowCustomAuth,
 ];
 
-/// Whether the client's ExplicitAuthFlows allow this flow.
-pub(crate) fn flow_allowed(client: &AppClient, flow: &str) -> bool {
-    let flows: Vec<String> = client
+/// Whether the client's ExplicitAuthFlows allow this flow. The legacy values
+/// (without `ALLOW_`) count only while the client names no `ALLOW_` value,
+/// as in Cognito.
+pub(crate) fn flow_allowed(client: &AppClient, flow: AuthFlowType) -> bool {
+    use ExplicitAuthFlowsType as F;
+    let flows = client
         .config
         .explicit_auth_flows
-        .clone()
-        .unwrap_or_else(|| DEFAULT_FLOWS.iter().map(|s| (*s).to_owned()).collect());
-    let has = |f: &str| flows.iter().any(|x| x == f);
+        .as_deref()
+        .unwrap_or(DEFAULT_FLOWS);
+    let has = |f: F| flows.contains(&f);
+    let legacy_only = !flows.iter().any(|f| f.as_str().starts_with("ALLOW_"));
     match flow {
-        "USER_PASSWORD_AUTH" => has("ALLOW_USER_PASSWORD_AUTH") || has("USER_PASSWORD_AUTH"),
-        "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
-            has("ALLOW_ADMIN_USER_PASSWORD_AUTH") || has("ADMIN_NO_SRP_AUTH")
+        AuthFlowType::UserPasswordAuth => has(F::AllowUserPasswordAuth) || has(F::UserPasswordAuth),
+        AuthFlowType::AdminUserPasswordAuth | AuthFlowType::AdminNoSrpAuth => {
+            has(F::AllowAdminUserPasswordAuth) || has(F::AdminNoSrpAuth)
         }
-        "USER_SRP_AUTH" => {
-            has("ALLOW_USER_SRP_AUTH") || !flows.iter().any(|f| f.starts_with("ALLOW_"))
+        AuthFlowType::UserSrpAuth => has(F::AllowUserSrpAuth) || legacy_only,
+        AuthFlowType::RefreshTokenAuth | AuthFlowType::RefreshToken => {
+            has(F::AllowRefreshTokenAuth) || legacy_only
         }
-        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
-            has("ALLOW_REFRESH_TOKEN_AUTH") || !flows.iter().any(|f| f.starts_with("ALLOW_"))
-        }
-        _ => false,
+        AuthFlowType::CustomAuth | AuthFlowType::UserAuth => false,
     }
 }
 
@@ -99,7 +101,7 @@ pub(crate) fn session_validity_ms(client: &AppClient) -> Millis {
     ) * 60_000
 }
 
-fn flow_not_enabled(flow: &str) -> Error {
+fn flow_not_enabled(flow: AuthFlowType) -> Error {
     Error::invalid_parameter(format!("{flow} flow not enabled for this client"))
 }
 
@@ -261,22 +263,23 @@ impl Service {
         &self,
         client: &AppClient,
         via: Via,
-        flow: &str,
+        flow: AuthFlowType,
         params: &Option<BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
-        let admin_flow = matches!(flow, "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH");
+        use AuthFlowType as F;
+        let admin_flow = matches!(flow, F::AdminUserPasswordAuth | F::AdminNoSrpAuth);
         if admin_flow && via == Via::Public {
             return Err(Error::invalid_parameter(format!(
                 "{flow} is only available through AdminInitiateAuth."
             )));
         }
-        if flow == "USER_PASSWORD_AUTH" && via == Via::Admin {
+        if flow == F::UserPasswordAuth && via == Via::Admin {
             return Err(Error::invalid_parameter(
                 "USER_PASSWORD_AUTH is only available through InitiateAuth.",
             ));
         }
-        if matches!(flow, "CUSTOM_AUTH" | "USER_AUTH") {
+        if matches!(flow, F::CustomAuth | F::UserAuth) {
             return Err(Error::new(
                 ErrorCode::UnsupportedOperationException,
                 format!("kognit does not implement the {flow} flow yet."),
@@ -286,38 +289,37 @@ impl Service {
             return Err(flow_not_enabled(flow));
         }
         match flow {
-            "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
+            F::UserPasswordAuth | F::AdminUserPasswordAuth | F::AdminNoSrpAuth => {
                 self.password_auth(client, params, now).await
             }
-            "USER_SRP_AUTH" => self.srp_start(client, params, now).await,
-            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => self.refresh_auth(client, params, now).await,
-            _ => Err(Error::invalid_parameter(format!(
-                "Unsupported auth flow {flow}"
-            ))),
+            F::UserSrpAuth => self.srp_start(client, params, now).await,
+            F::RefreshTokenAuth | F::RefreshToken => self.refresh_auth(client, params, now).await,
+            F::CustomAuth | F::UserAuth => unreachable!("refused above"),
         }
     }
 
     async fn respond(
         &self,
         client: &AppClient,
-        challenge: &str,
+        challenge: ChallengeNameType,
         session: Option<&str>,
         responses: &Option<BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
+        use ChallengeNameType as C;
         match challenge {
-            "PASSWORD_VERIFIER" => self.srp_verify(client, responses, now).await,
-            "DEVICE_SRP_AUTH" => self.device_srp_start(client, session, responses, now).await,
-            "DEVICE_PASSWORD_VERIFIER" => self.device_srp_verify(client, responses, now).await,
-            "NEW_PASSWORD_REQUIRED" => {
+            C::PasswordVerifier => self.srp_verify(client, responses, now).await,
+            C::DeviceSrpAuth => self.device_srp_start(client, session, responses, now).await,
+            C::DevicePasswordVerifier => self.device_srp_verify(client, responses, now).await,
+            C::NewPasswordRequired => {
                 let session = session.ok_or_else(|| {
                     Error::invalid_parameter("Missing required parameter Session")
                 })?;
                 self.new_password_respond(client, session, responses, now)
                     .await
             }
-            "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SELECT_MFA_TYPE" | "MFA_SETUP" => {
-                self.mfa_respond(client, challenge, session, responses, now)
+            C::SmsMfa | C::SoftwareTokenMfa | C::EmailOtp | C::SelectMfaType | C::MfaSetup => {
+                self.mfa_respond(client, challenge.as_str(), session, responses, now)
                     .await
             }
             other => Err(Error::invalid_parameter(format!(
@@ -332,10 +334,8 @@ impl Service {
         req: InitiateAuthRequest,
         now: Millis,
     ) -> Result<InitiateAuthResponse> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
-            .await?;
-        let flow = req.auth_flow.as_deref().unwrap_or_default();
+        let client = self.app_client(req.client_id.as_str()).await?;
+        let flow = req.auth_flow;
         let s = self
             .initiate(&client, Via::Public, flow, &req.auth_parameters, now)
             .await?;
@@ -356,12 +356,9 @@ impl Service {
         now: Millis,
     ) -> Result<AdminInitiateAuthResponse> {
         let client = self
-            .admin_client(
-                req.user_pool_id.as_deref().unwrap_or_default(),
-                req.client_id.as_deref().unwrap_or_default(),
-            )
+            .admin_client(req.user_pool_id.as_str(), req.client_id.as_str())
             .await?;
-        let flow = req.auth_flow.as_deref().unwrap_or_default();
+        let flow = req.auth_flow;
         let s = self
             .initiate(&client, Via::Admin, flow, &req.auth_parameters, now)
             .await?;
@@ -380,10 +377,8 @@ impl Service {
         req: RespondToAuthChallengeRequest,
         now: Millis,
     ) -> Result<RespondToAuthChallengeResponse> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
-            .await?;
-        let challenge = req.challenge_name.as_deref().unwrap_or_default();
+        let client = self.app_client(req.client_id.as_str()).await?;
+        let challenge = req.challenge_name;
         let s = self
             .respond(
                 &client,
@@ -410,12 +405,9 @@ impl Service {
         now: Millis,
     ) -> Result<AdminRespondToAuthChallengeResponse> {
         let client = self
-            .admin_client(
-                req.user_pool_id.as_deref().unwrap_or_default(),
-                req.client_id.as_deref().unwrap_or_default(),
-            )
+            .admin_client(req.user_pool_id.as_str(), req.client_id.as_str())
             .await?;
-        let challenge = req.challenge_name.as_deref().unwrap_or_default();
+        let challenge = req.challenge_name;
         let s = self
             .respond(
                 &client,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use kognit_wire::types::AttributeType;
+use kognit_wire::types::{AttributeType, ChallengeNameType};
 
 use super::session::SessionState;
 use super::{Step, param, session_validity_ms};
@@ -63,7 +63,7 @@ impl Service {
             serde_json::to_string(&shown).map_err(Error::internal)?,
         );
         Ok(Step {
-            challenge_name: Some("NEW_PASSWORD_REQUIRED".into()),
+            challenge_name: Some(ChallengeNameType::NewPasswordRequired),
             session: Some(session),
             challenge_parameters: Some(cp),
             result: None,
@@ -108,7 +108,7 @@ impl Service {
             .flatten()
             .filter_map(|(k, v)| {
                 k.strip_prefix(ATTR_PREFIX).map(|n| AttributeType {
-                    name: Some(n.to_owned()),
+                    name: n.to_owned(),
                     value: Some(v.clone()),
                 })
             })

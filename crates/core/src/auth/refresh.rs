@@ -167,8 +167,7 @@ impl Service {
             .config
             .refresh_token_rotation
             .as_ref()
-            .and_then(|r| r.feature.as_deref())
-            == Some("ENABLED")
+            .is_some_and(|r| r.feature == FeatureType::Enabled)
     }
 
     pub(super) async fn refresh_auth(
@@ -209,10 +208,8 @@ impl Service {
         req: GetTokensFromRefreshTokenRequest,
         now: Millis,
     ) -> Result<GetTokensFromRefreshTokenResponse> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
-            .await?;
-        if !super::flow_allowed(&client, "REFRESH_TOKEN_AUTH") {
+        let client = self.app_client(req.client_id.as_str()).await?;
+        if !super::flow_allowed(&client, AuthFlowType::RefreshTokenAuth) {
             return Err(Error::invalid_parameter(
                 "REFRESH_TOKEN_AUTH flow not enabled for this client",
             ));
@@ -230,7 +227,7 @@ impl Service {
                 ));
             }
         }
-        let token = req.refresh_token.as_deref().unwrap_or_default();
+        let token = req.refresh_token.as_str();
         let result = self
             .refresh(
                 &client,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use kognit_wire::error::ErrorCode;
+use kognit_wire::types::ChallengeNameType;
 
 use super::session::SessionState;
 use super::{Step, lockout, param, unknown_user};
@@ -118,7 +119,7 @@ impl Service {
         cp.insert("USER_ID_FOR_SRP".into(), user_id.clone());
         cp.insert("USERNAME".into(), user_id);
         Ok(Step {
-            challenge_name: Some("PASSWORD_VERIFIER".into()),
+            challenge_name: Some(ChallengeNameType::PasswordVerifier),
             challenge_parameters: Some(cp),
             ..Default::default()
         })

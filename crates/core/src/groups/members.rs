@@ -20,9 +20,9 @@ impl Service {
         req: AdminAddUserToGroupRequest,
     ) -> Result<()> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let group = req.group_name.as_deref().unwrap_or_default();
+        let group = req.group_name.as_str();
         // The group's existence is checked by the insert's foreign key, so a
         // successful addition costs no separate read of the group.
         match self
@@ -49,9 +49,9 @@ impl Service {
         req: AdminRemoveUserFromGroupRequest,
     ) -> Result<()> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let group = req.group_name.as_deref().unwrap_or_default();
+        let group = req.group_name.as_str();
         if self
             .store
             .remove_member(&pool.id, group, &user.username_key)
@@ -73,7 +73,7 @@ impl Service {
         req: AdminListGroupsForUserRequest,
     ) -> Result<AdminListGroupsForUserResponse> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let limit = page_limit(req.limit);
         let after = req.next_token.as_deref().map(decode_token).transpose()?;
@@ -94,10 +94,8 @@ impl Service {
         _admin: &Admin,
         req: ListUsersInGroupRequest,
     ) -> Result<ListUsersInGroupResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let group = req.group_name.as_deref().unwrap_or_default();
+        let pool = self.pool(req.user_pool_id.as_str()).await?;
+        let group = req.group_name.as_str();
         let limit = page_limit(req.limit);
         let after = req.next_token.as_deref().map(decode_token).transpose()?;
         let recs = self

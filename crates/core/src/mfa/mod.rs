@@ -11,7 +11,7 @@ mod software_token;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use kognit_wire::error::ErrorCode;
-use kognit_wire::types::MFAOptionType;
+use kognit_wire::types::{DeliveryMediumType, MFAOptionType, UserPoolMfaType};
 use serde::{Deserialize, Serialize};
 
 use crate::service::Service;
@@ -97,7 +97,7 @@ impl UserMfa {
     pub(crate) fn mfa_options(&self) -> Option<Vec<MFAOptionType>> {
         self.legacy_sms.then(|| {
             vec![MFAOptionType {
-                delivery_medium: Some("SMS".into()),
+                delivery_medium: Some(DeliveryMediumType::Sms),
                 attribute_name: Some("phone_number".into()),
             }]
         })
@@ -133,8 +133,8 @@ impl PoolFactors {
 }
 
 /// The pool's MfaConfiguration: OFF, ON or OPTIONAL.
-pub(crate) fn pool_mode(pool: &Pool) -> &str {
-    pool.p().mfa_configuration.as_deref().unwrap_or("OFF")
+pub(crate) fn pool_mode(pool: &Pool) -> UserPoolMfaType {
+    pool.p().mfa_configuration.unwrap_or(UserPoolMfaType::Off)
 }
 
 pub(crate) fn has_attr(attrs: &Attrs, name: &str) -> bool {

@@ -121,12 +121,12 @@ fn set_on(mfa: &mut UserMfa, name: &str, on: bool) {
 fn apply_options(options: &[MFAOptionType], rec: &UserRecord, mfa: &mut UserMfa) -> Result<()> {
     let mut sms = false;
     for o in options {
-        match (o.delivery_medium.as_deref(), o.attribute_name.as_deref()) {
-            (Some("SMS"), Some("phone_number") | None) => sms = true,
+        match (o.delivery_medium, o.attribute_name.as_deref()) {
+            (Some(DeliveryMediumType::Sms), Some("phone_number") | None) => sms = true,
             (medium, _) => {
                 return Err(Error::invalid_parameter(format!(
                     "Only SMS on phone_number is a valid MFA option, not {}.",
-                    medium.unwrap_or("(none)")
+                    medium.map_or("(none)", DeliveryMediumType::as_str)
                 )));
             }
         }
@@ -151,9 +151,7 @@ impl Service {
         req: SetUserMFAPreferenceRequest,
         now: Millis,
     ) -> Result<SetUserMFAPreferenceResponse> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
+        let t = self.token_user(req.access_token.as_str(), now).await?;
         let prefs = Preferences::new(
             req.sms_mfa_settings.as_ref(),
             req.software_token_mfa_settings.as_ref(),
@@ -174,7 +172,7 @@ impl Service {
         now: Millis,
     ) -> Result<AdminSetUserMFAPreferenceResponse> {
         let (pool, rec) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let prefs = Preferences::new(
             req.sms_mfa_settings.as_ref(),
@@ -194,10 +192,8 @@ impl Service {
         req: SetUserSettingsRequest,
         now: Millis,
     ) -> Result<SetUserSettingsResponse> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
-        let options = req.mfa_options.unwrap_or_default();
+        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let options = req.mfa_options;
         self.modify_mfa(&t.pool, &t.user.username_key, now, |rec, mfa| {
             apply_options(&options, rec, mfa)
         })
@@ -213,9 +209,9 @@ impl Service {
         now: Millis,
     ) -> Result<AdminSetUserSettingsResponse> {
         let (pool, rec) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let options = req.mfa_options.unwrap_or_default();
+        let options = req.mfa_options;
         self.modify_mfa(&pool, &rec.username_key, now, |rec, mfa| {
             apply_options(&options, rec, mfa)
         })

@@ -123,7 +123,7 @@ impl Service {
         let caller = self
             .enrolment_caller(req.access_token.as_deref(), req.session.as_deref(), now)
             .await?;
-        let code = req.user_code.unwrap_or_default();
+        let code = req.user_code;
         let device_name = req.friendly_device_name.filter(|n| !n.is_empty());
         let setup = matches!(caller, Caller::Setup(..));
         self.change_enrolment(&caller, now, |mfa| {
@@ -177,7 +177,7 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let caller = Caller::Token(pool, user);
         self.change_enrolment(&caller, now, |mfa| {

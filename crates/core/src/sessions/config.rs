@@ -34,13 +34,17 @@ impl SessionsDoc {
             .unsigned_abs()
     }
 
-    fn tracking_name(&self) -> String {
-        if self.tracking { "ENABLED" } else { "DISABLED" }.into()
+    fn tracking_name(&self) -> UserSessionTrackingType {
+        if self.tracking {
+            UserSessionTrackingType::Enabled
+        } else {
+            UserSessionTrackingType::Disabled
+        }
     }
 
     fn token_session(&self) -> UserPoolTokenSessionConfigType {
         UserPoolTokenSessionConfigType {
-            max_per_user: Some(self.max_per_user() as i32),
+            max_per_user: self.max_per_user() as i32,
         }
     }
 }
@@ -52,7 +56,7 @@ impl Service {
         _admin: &Admin,
         req: GetUserPoolSessionConfigurationRequest,
     ) -> Result<GetUserPoolSessionConfigurationResponse> {
-        let id = req.user_pool_id.unwrap_or_default();
+        let id = req.user_pool_id;
         let (_, doc) = self.load_pool(&id).await?;
         Ok(GetUserPoolSessionConfigurationResponse {
             user_pool_id: Some(id),
@@ -70,10 +74,10 @@ impl Service {
         req: SetUserPoolSessionConfigurationRequest,
         now: Millis,
     ) -> Result<SetUserPoolSessionConfigurationResponse> {
-        let id = req.user_pool_id.clone().unwrap_or_default();
+        let id = req.user_pool_id.clone();
         let wanted = SessionsDoc {
-            tracking: req.user_session_tracking.as_deref() == Some("ENABLED"),
-            max_per_user: req.token_session.as_ref().and_then(|t| t.max_per_user),
+            tracking: req.user_session_tracking == UserSessionTrackingType::Enabled,
+            max_per_user: Some(req.token_session.max_per_user),
         };
         let (doc, ()) = self
             .modify_pool(&id, now, |doc| {

@@ -214,9 +214,7 @@ impl Service {
         req: ListUserSessionsRequest,
         now: Millis,
     ) -> Result<ListUserSessionsResponse> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
+        let t = self.token_user(req.access_token.as_str(), now).await?;
         let (sessions, next_token) = self
             .sessions_page(
                 &t.pool,
@@ -240,7 +238,7 @@ impl Service {
         now: Millis,
     ) -> Result<AdminListUserSessionsResponse> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let (sessions, next_token) = self
             .sessions_page(&pool, &user, req.next_token.as_deref(), None, now)
@@ -259,10 +257,8 @@ impl Service {
         req: RevokeUserSessionRequest,
         now: Millis,
     ) -> Result<()> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
-        let id = req.session_id.as_deref().unwrap_or_default();
+        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let id = req.session_id.as_str();
         self.revoke_session(&t.pool, &t.user, id, Some(&t.claims.origin_jti), now)
             .await
     }
@@ -275,9 +271,9 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let id = req.session_id.as_deref().unwrap_or_default();
+        let id = req.session_id.as_str();
         self.revoke_session(&pool, &user, id, None, now).await
     }
 }

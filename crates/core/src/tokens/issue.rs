@@ -3,7 +3,7 @@
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html>
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html>
 
-use kognit_wire::types::UserPoolClientType;
+use kognit_wire::types::{TimeUnitsType, UserPoolClientType};
 use serde_json::{Map, Value, json};
 
 use super::{PoolKeys, TokenUse};
@@ -111,10 +111,7 @@ pub fn id_claims(
 ) -> Result<Map<String, Value>> {
     let client_id = client_id(client)?;
     let units = client.token_validity_units.as_ref();
-    let validity = validity_s(
-        client.id_token_validity,
-        units.and_then(|u| u.id_token.as_deref()),
-    );
+    let validity = validity_s(client.id_token_validity, units.and_then(|u| u.id_token));
     let mut c = readable_attributes(client, user)?;
     c.insert("sub".into(), json!(user.sub));
     // Absent, not empty, when there is nothing to say (as Cognito does).
@@ -185,20 +182,20 @@ fn client_id(client: &UserPoolClientType) -> Result<&str> {
         .ok_or_else(|| Error::internal("app client without ClientId"))
 }
 
-fn access_validity(client: &UserPoolClientType) -> (Option<i32>, Option<&str>) {
+fn access_validity(client: &UserPoolClientType) -> (Option<i32>, Option<TimeUnitsType>) {
     let unit = client
         .token_validity_units
         .as_ref()
-        .and_then(|u| u.access_token.as_deref());
+        .and_then(|u| u.access_token);
     (client.access_token_validity, unit)
 }
 
 /// A validity in seconds; an absent value is Cognito's default of one hour,
 /// an absent unit Cognito's API default of hours.
 /// <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html>
-fn validity_s(value: Option<i32>, unit: Option<&str>) -> i64 {
+fn validity_s(value: Option<i32>, unit: Option<TimeUnitsType>) -> i64 {
     match value {
-        Some(v) if v > 0 => validity_seconds(v, unit.unwrap_or("hours")),
+        Some(v) if v > 0 => validity_seconds(v, unit.unwrap_or(TimeUnitsType::Hours)),
         _ => DEFAULT_VALIDITY_S,
     }
 }

@@ -250,8 +250,8 @@ fn validities_come_from_the_client() {
         access_token_validity: Some(5),
         id_token_validity: Some(2),
         token_validity_units: Some(TokenValidityUnitsType {
-            access_token: Some("minutes".into()),
-            id_token: Some("hours".into()),
+            access_token: Some(kognit_wire::types::TimeUnitsType::Minutes),
+            id_token: Some(kognit_wire::types::TimeUnitsType::Hours),
             ..Default::default()
         }),
         ..client()

@@ -29,17 +29,9 @@ fn mediums(req: &AdminCreateUserRequest) -> Result<Mediums> {
     let Some(given) = &req.desired_delivery_mediums else {
         return Ok(Mediums::Default);
     };
-    given
-        .iter()
-        .map(|m| match m.as_str() {
-            "EMAIL" => Ok(Channel::Email),
-            "SMS" => Ok(Channel::Sms),
-            other => Err(Error::invalid_parameter(format!(
-                "Delivery medium {other} is not supported."
-            ))),
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Mediums::Asked)
+    Ok(Mediums::Asked(
+        given.iter().copied().map(Channel::of).collect(),
+    ))
 }
 
 /// Where an invitation goes, or why it cannot go there.
@@ -123,17 +115,15 @@ impl Service {
         req: AdminCreateUserRequest,
         now: Millis,
     ) -> Result<AdminCreateUserResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let given = req.username.clone().unwrap_or_default();
+        let pool = self.pool(req.user_pool_id.as_str()).await?;
+        let given = req.username.clone();
         let mediums = mediums(&req)?;
-        let action = req.message_action.as_deref();
+        let action = req.message_action;
         let temp = match &req.temporary_password {
             Some(p) => p.clone(),
             None => passwords::temporary_password(&Self::password_policy(&pool)),
         };
-        if action == Some("RESEND") {
+        if action == Some(MessageActionType::Resend) {
             let rec = self.user(&pool, &given).await?;
             if rec.status != status::FORCE_CHANGE_PASSWORD {
                 return Err(Error::new(
@@ -171,7 +161,7 @@ impl Service {
         )?;
         attrs.extend(from_username);
         let channels = match action {
-            Some("SUPPRESS") => Vec::new(),
+            Some(MessageActionType::Suppress) => Vec::new(),
             _ => invitation_channels(&mediums, &attrs)?,
         };
         let mut rec = new_user(&pool, &username, sub, status::FORCE_CHANGE_PASSWORD, now);
@@ -209,7 +199,7 @@ impl Service {
         req: AdminGetUserRequest,
     ) -> Result<AdminGetUserResponse> {
         let (_, rec) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let mfa = crate::mfa::UserMfa::of(&rec);
         Ok(AdminGetUserResponse {
@@ -229,13 +219,12 @@ impl Service {
     /// writer got there first).
     pub(crate) async fn change_user(
         &self,
-        pool_id: Option<&str>,
-        username: Option<&str>,
+        pool_id: &str,
+        name: &str,
         now: Millis,
         change: impl Fn(&mut UserRecord) -> Result<()>,
     ) -> Result<()> {
-        let pool = self.pool(pool_id.unwrap_or_default()).await?;
-        let name = username.unwrap_or_default();
+        let pool = self.pool(pool_id).await?;
         // `change` may write the record's attributes itself: the map saved
         // is read back from the record.
         self.modify_user(&pool, Target::Named(name), false, now, |rec, attrs| {
@@ -255,8 +244,8 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         self.change_user(
-            req.user_pool_id.as_deref(),
-            req.username.as_deref(),
+            req.user_pool_id.as_str(),
+            req.username.as_str(),
             now,
             |rec| {
                 if rec.status != status::UNCONFIRMED {
@@ -280,8 +269,8 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         self.change_user(
-            req.user_pool_id.as_deref(),
-            req.username.as_deref(),
+            req.user_pool_id.as_str(),
+            req.username.as_str(),
             now,
             |rec| {
                 rec.enabled = false;
@@ -299,8 +288,8 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         self.change_user(
-            req.user_pool_id.as_deref(),
-            req.username.as_deref(),
+            req.user_pool_id.as_str(),
+            req.username.as_str(),
             now,
             |rec| {
                 rec.enabled = true;
@@ -317,7 +306,7 @@ impl Service {
         req: AdminDeleteUserRequest,
     ) -> Result<()> {
         let (pool, rec) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         if !self.store.delete_user(&pool.id, &rec.username_key).await? {
             return Err(super::user_not_found());
@@ -333,7 +322,7 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, rec) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         // A disabled user, or one that never set a password of its own, has
         // no password to reset (moto's test_admin_reset_password_disabled_user
@@ -371,17 +360,11 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, rec) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         let permanent = req.permanent.unwrap_or(false);
         let password = self
-            .new_password(
-                &pool,
-                &rec,
-                req.password.as_deref().unwrap_or_default(),
-                !permanent,
-                now,
-            )
+            .new_password(&pool, &rec, req.password.as_str(), !permanent, now)
             .await?;
         self.modify_user(&pool, Target::read(rec), false, now, |rec, _| {
             password.apply(rec);

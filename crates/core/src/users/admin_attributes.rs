@@ -48,16 +48,9 @@ impl Service {
         req: AdminUpdateUserAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
-        let new_values = check_write(
-            &pool,
-            req.user_attributes.as_deref().unwrap_or_default(),
-            Write::Update,
-            None,
-        )?;
-        let username = req.username.as_deref().unwrap_or_default();
+        let pool = self.pool(req.user_pool_id.as_str()).await?;
+        let new_values = check_write(&pool, req.user_attributes.as_slice(), Write::Update, None)?;
+        let username = req.username.as_str();
         let (rec, (old, merged, held)) = self
             .modify_user(&pool, Target::Named(username), false, now, |rec, attrs| {
                 let old = attrs.clone();
@@ -81,9 +74,9 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, rec) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let names = req.user_attribute_names.unwrap_or_default();
+        let names = req.user_attribute_names;
         check_delete(&pool, &names)?;
         self.modify_user(&pool, Target::read(rec), false, now, |_, attrs| {
             remove_attributes(attrs, &names);

@@ -4,7 +4,7 @@
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html>
 
 use kognit_wire::error::ErrorCode;
-use kognit_wire::types::{AttributeType, SchemaAttributeType};
+use kognit_wire::types::{AttributeDataType, AttributeType, SchemaAttributeType};
 
 use super::{Attrs, Pool};
 use crate::{Error, Result};
@@ -62,14 +62,18 @@ pub(crate) fn valid_phone(v: &str) -> bool {
 /// test_forgot_password_with_email_delivery_details) are kept as `true` or
 /// `false`, the spelling Cognito returns.
 fn check_value(attr: &SchemaAttributeType, name: &str, value: String) -> Result<String> {
-    let value = match attr.attribute_data_type.as_deref() {
-        Some("Boolean") if value.eq_ignore_ascii_case("true") => "true".to_owned(),
-        Some("Boolean") if value.eq_ignore_ascii_case("false") => "false".to_owned(),
-        _ => value,
+    let data_type = attr
+        .attribute_data_type
+        .unwrap_or(AttributeDataType::String);
+    let boolean = data_type == AttributeDataType::Boolean;
+    let value = match value {
+        v if boolean && v.eq_ignore_ascii_case("true") => "true".to_owned(),
+        v if boolean && v.eq_ignore_ascii_case("false") => "false".to_owned(),
+        v => v,
     };
     let value = value.as_str();
-    match attr.attribute_data_type.as_deref().unwrap_or("String") {
-        "Number" => {
+    match data_type {
+        AttributeDataType::Number => {
             let n: f64 = value
                 .trim()
                 .parse()
@@ -94,17 +98,17 @@ fn check_value(attr: &SchemaAttributeType, name: &str, value: String) -> Result<
                 ));
             }
         }
-        "Boolean" => {
+        AttributeDataType::Boolean => {
             if value != "true" && value != "false" {
                 return Err(schema_error(name, "Boolean must be true or false"));
             }
         }
-        "DateTime" => {
+        AttributeDataType::DateTime => {
             if value.trim().is_empty() {
                 return Err(schema_error(name, "DateTime must not be empty"));
             }
         }
-        _ => {
+        AttributeDataType::String => {
             let len = value.chars().count() as f64;
             let c = attr.string_attribute_constraints.as_ref();
             let max = parse_bound(c.and_then(|c| c.max_length.as_ref())).unwrap_or(2048.0);
@@ -143,7 +147,7 @@ pub(crate) fn check_write(
 ) -> Result<Attrs> {
     let mut out = Attrs::new();
     for a in list {
-        let name = a.name.clone().unwrap_or_default();
+        let name = a.name.clone();
         let value = a.value.clone().unwrap_or_default();
         if name == "sub" {
             return Err(schema_error(

@@ -50,9 +50,7 @@ impl Service {
         _admin: &Admin,
         req: ListUsersRequest,
     ) -> Result<ListUsersResponse> {
-        let pool = self
-            .pool(req.user_pool_id.as_deref().unwrap_or_default())
-            .await?;
+        let pool = self.pool(req.user_pool_id.as_str()).await?;
         let f = filter::parse_filter(req.filter.as_deref().unwrap_or_default())?;
         let limit = match req.limit {
             Some(n) if n > 0 => n.min(60) as u32,

@@ -2,7 +2,7 @@
 //! Cognito answers with.
 
 use kognit_wire::error::ErrorCode;
-use kognit_wire::types::CodeDeliveryDetailsType;
+use kognit_wire::types::{CodeDeliveryDetailsType, RecoveryOptionNameType};
 
 use super::codes::Purpose;
 use super::{Attrs, Pool};
@@ -53,27 +53,31 @@ pub(crate) fn recovery_channel(pool: &Pool, attrs: &Attrs) -> Result<Channel> {
         attrs.get(a).is_some_and(|v| !v.is_empty())
             && attrs.get(&format!("{a}_verified")).map(String::as_str) == Some("true")
     };
-    let mut mechanisms: Vec<(i32, String)> = pool
+    let mut mechanisms: Vec<(i32, RecoveryOptionNameType)> = pool
         .p()
         .account_recovery_setting
         .as_ref()
-        .and_then(|s| s.recovery_mechanisms.clone())
+        .and_then(|s| s.recovery_mechanisms.as_deref())
         .unwrap_or_default()
-        .into_iter()
-        .map(|m| (m.priority.unwrap_or(1), m.name.unwrap_or_default()))
+        .iter()
+        .map(|m| (m.priority, m.name))
         .collect();
     if mechanisms.is_empty() {
         mechanisms = vec![
-            (1, "verified_phone_number".into()),
-            (2, "verified_email".into()),
+            (1, RecoveryOptionNameType::VerifiedPhoneNumber),
+            (2, RecoveryOptionNameType::VerifiedEmail),
         ];
     }
     mechanisms.sort();
     for (_, name) in &mechanisms {
-        match name.as_str() {
-            "verified_phone_number" if verified("phone_number") => return Ok(Channel::Sms),
-            "verified_email" if verified("email") => return Ok(Channel::Email),
-            "admin_only" => {
+        match name {
+            RecoveryOptionNameType::VerifiedPhoneNumber if verified("phone_number") => {
+                return Ok(Channel::Sms);
+            }
+            RecoveryOptionNameType::VerifiedEmail if verified("email") => {
+                return Ok(Channel::Email);
+            }
+            RecoveryOptionNameType::AdminOnly => {
                 return Err(Error::new(
                     ErrorCode::NotAuthorizedException,
                     "User password cannot be reset in the current state.",
@@ -162,7 +166,7 @@ impl Service {
         }
         Ok(CodeDeliveryDetailsType {
             destination: Some(templates::mask_destination(channel, &destination)),
-            delivery_medium: Some(channel.as_str().to_owned()),
+            delivery_medium: Some(channel.medium()),
             attribute_name: Some(attribute.to_owned()),
         })
     }

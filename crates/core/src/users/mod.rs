@@ -53,23 +53,19 @@ impl Pool {
         self.p()
             .username_configuration
             .as_ref()
-            .and_then(|c| c.case_sensitive)
-            .unwrap_or(true)
+            .is_none_or(|c| c.case_sensitive)
     }
 
     pub fn username_attributes(&self) -> Vec<String> {
-        self.p().username_attributes.clone().unwrap_or_default()
+        names(self.p().username_attributes.as_deref(), |a| a.as_str())
     }
 
     pub fn alias_attributes(&self) -> Vec<String> {
-        self.p().alias_attributes.clone().unwrap_or_default()
+        names(self.p().alias_attributes.as_deref(), |a| a.as_str())
     }
 
     pub fn auto_verified(&self) -> Vec<String> {
-        self.p()
-            .auto_verified_attributes
-            .clone()
-            .unwrap_or_default()
+        names(self.p().auto_verified_attributes.as_deref(), |a| a.as_str())
     }
 
     /// The key a username is stored and compared under.
@@ -272,14 +268,14 @@ pub(crate) fn attribute_list(
     let mut out = Vec::new();
     if wanted("sub") {
         out.push(AttributeType {
-            name: Some("sub".into()),
+            name: "sub".into(),
             value: Some(rec.sub.clone()),
         });
     }
     for (k, v) in attrs_of(rec)? {
         if wanted(&k) {
             out.push(AttributeType {
-                name: Some(k),
+                name: k,
                 value: Some(v),
             });
         }
@@ -376,11 +372,11 @@ impl Service {
     /// The pool and user an admin request names (UserPoolId, Username).
     pub(crate) async fn admin_user(
         &self,
-        pool_id: Option<&str>,
-        username: Option<&str>,
+        pool_id: &str,
+        username: &str,
     ) -> Result<(Pool, UserRecord)> {
-        let pool = self.pool(pool_id.unwrap_or_default()).await?;
-        let user = self.user(&pool, username.unwrap_or_default()).await?;
+        let pool = self.pool(pool_id).await?;
+        let user = self.user(&pool, username).await?;
         Ok((pool, user))
     }
 
@@ -536,4 +532,12 @@ impl Service {
         };
         Ok(self.find_user(&pool, name).await?.map(|u| u.username))
     }
+}
+
+/// The attribute names an enum list of the pool stands for.
+fn names<T: Copy>(list: Option<&[T]>, name: impl Fn(T) -> &'static str) -> Vec<String> {
+    list.unwrap_or_default()
+        .iter()
+        .map(|a| name(*a).to_owned())
+        .collect()
 }

@@ -23,8 +23,11 @@ fn held(pool: &Pool) -> Vec<String> {
     pool.p()
         .user_attribute_update_settings
         .as_ref()
-        .and_then(|s| s.attributes_require_verification_before_update.clone())
+        .and_then(|s| s.attributes_require_verification_before_update.as_deref())
         .unwrap_or_default()
+        .iter()
+        .map(|a| a.as_str().to_owned())
+        .collect()
 }
 
 /// The user's pending values (attribute → new value).

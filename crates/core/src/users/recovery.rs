@@ -27,8 +27,8 @@ impl Service {
             user,
         } = self
             .public_call(
-                req.client_id.as_deref(),
-                req.username.as_deref(),
+                req.client_id.as_str(),
+                req.username.as_str(),
                 req.secret_hash.as_deref(),
             )
             .await?;
@@ -69,8 +69,8 @@ impl Service {
             user,
         } = self
             .public_call(
-                req.client_id.as_deref(),
-                req.username.as_deref(),
+                req.client_id.as_str(),
+                req.username.as_str(),
                 req.secret_hash.as_deref(),
             )
             .await?;
@@ -83,10 +83,10 @@ impl Service {
                 "User is disabled.",
             ));
         }
-        let password = req.password.clone().unwrap_or_default();
+        let password = req.password.clone();
         // A password the policy refuses must not use up the code.
         passwords::check_policy(&password, &Self::password_policy(&pool))?;
-        let code = req.confirmation_code.as_deref().unwrap_or_default();
+        let code = req.confirmation_code.as_str();
         self.redeem_code(&pool.id, &rec.username_key, Purpose::Forgot, code, now)
             .await?;
         let password = self

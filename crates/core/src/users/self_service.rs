@@ -74,9 +74,7 @@ impl Service {
 
     /// GetUser.
     pub async fn get_user(&self, req: GetUserRequest, now: Millis) -> Result<GetUserResponse> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
+        let t = self.token_user(req.access_token.as_str(), now).await?;
         let mfa = crate::mfa::UserMfa::of(&t.user);
         Ok(GetUserResponse {
             username: Some(t.user.username.clone()),
@@ -94,13 +92,11 @@ impl Service {
         req: UpdateUserAttributesRequest,
         now: Millis,
     ) -> Result<UpdateUserAttributesResponse> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
+        let t = self.token_user(req.access_token.as_str(), now).await?;
         let client: AppClient = self.app_client(&t.claims.client_id).await?;
         let new_values = check_write(
             &t.pool,
-            req.user_attributes.as_deref().unwrap_or_default(),
+            req.user_attributes.as_slice(),
             Write::Update,
             client.write_attributes(),
         )?;
@@ -141,10 +137,8 @@ impl Service {
         req: DeleteUserAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
-        let names = req.user_attribute_names.unwrap_or_default();
+        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let names = req.user_attribute_names;
         check_delete(&t.pool, &names)?;
         self.modify_user(&t.pool, Target::read(t.user), false, now, |_, attrs| {
             remove_attributes(attrs, &names);
@@ -156,9 +150,7 @@ impl Service {
 
     /// DeleteUser: the user deletes themself (sessions end with them).
     pub async fn delete_user(&self, req: DeleteUserRequest, now: Millis) -> Result<()> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
+        let t = self.token_user(req.access_token.as_str(), now).await?;
         self.store
             .delete_user(&t.pool.id, &t.user.username_key)
             .await?;
@@ -167,9 +159,7 @@ impl Service {
 
     /// ChangePassword: the previous password must be right.
     pub async fn change_password(&self, req: ChangePasswordRequest, now: Millis) -> Result<()> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
+        let t = self.token_user(req.access_token.as_str(), now).await?;
         crate::auth::lockout::check(&t.user, now)?;
         let previous = req.previous_password.as_deref().unwrap_or_default();
         let ok = match &t.user.password_hash {
@@ -179,7 +169,7 @@ impl Service {
         if !ok {
             return Err(self.count_failure(&t.pool, &t.user, now).await);
         }
-        let proposed = req.proposed_password.as_deref().unwrap_or_default();
+        let proposed = req.proposed_password.as_str();
         let password = self
             .new_password(&t.pool, &t.user, proposed, false, now)
             .await?;
@@ -197,10 +187,8 @@ impl Service {
         req: GetUserAttributeVerificationCodeRequest,
         now: Millis,
     ) -> Result<GetUserAttributeVerificationCodeResponse> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
-        let attr = req.attribute_name.as_deref().unwrap_or_default();
+        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let attr = req.attribute_name.as_str();
         let (channel, purpose) = channel_of(attr)?;
         let mut attrs = attrs_of(&t.user)?;
         // A value waiting for verification is the one the code is for.
@@ -223,16 +211,14 @@ impl Service {
         req: VerifyUserAttributeRequest,
         now: Millis,
     ) -> Result<()> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
-        let attr = req.attribute_name.as_deref().unwrap_or_default();
+        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let attr = req.attribute_name.as_str();
         let (_, purpose) = channel_of(attr)?;
         self.redeem_code(
             &t.pool.id,
             &t.user.username_key,
             purpose,
-            req.code.as_deref().unwrap_or_default(),
+            req.code.as_str(),
             now,
         )
         .await?;
@@ -257,9 +243,7 @@ impl Service {
 
     /// GlobalSignOut.
     pub async fn global_sign_out(&self, req: GlobalSignOutRequest, now: Millis) -> Result<()> {
-        let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
-            .await?;
+        let t = self.token_user(req.access_token.as_str(), now).await?;
         self.sign_out_everywhere(&t.pool, &t.user, now).await
     }
 
@@ -271,17 +255,15 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         let (pool, user) = self
-            .admin_user(req.user_pool_id.as_deref(), req.username.as_deref())
+            .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
         self.sign_out_everywhere(&pool, &user, now).await
     }
 
     /// RevokeToken: revokes a refresh token and every token of its session.
     pub async fn revoke_token(&self, req: RevokeTokenRequest, now: Millis) -> Result<()> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
-            .await?;
-        let token = req.token.as_deref().unwrap_or_default();
+        let client = self.app_client(req.client_id.as_str()).await?;
+        let token = req.token.as_str();
         if token.split('.').count() == 3 {
             return Err(Error::new(
                 ErrorCode::UnsupportedTokenTypeException,

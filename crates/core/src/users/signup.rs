@@ -16,7 +16,7 @@ use crate::{Error, Result, templates};
 
 /// Whether a client hides which users exist (PreventUserExistenceErrors).
 pub(crate) fn hides_users(client: &AppClient) -> bool {
-    client.config.prevent_user_existence_errors.as_deref() == Some("ENABLED")
+    client.config.prevent_user_existence_errors == Some(PreventUserExistenceErrorTypes::Enabled)
 }
 
 /// A believable CodeDeliveryDetails for a user that does not exist.
@@ -30,7 +30,7 @@ pub(crate) fn simulated_delivery(username: &str) -> CodeDeliveryDetailsType {
     };
     CodeDeliveryDetailsType {
         destination: Some(templates::mask_destination(channel, &destination)),
-        delivery_medium: Some(channel.as_str().into()),
+        delivery_medium: Some(channel.medium()),
         attribute_name: Some(super::messages::attribute_of(channel).into()),
     }
 }
@@ -141,12 +141,12 @@ impl Service {
     /// loads the pool and looks the named user up.
     pub(crate) async fn public_call(
         &self,
-        client_id: Option<&str>,
-        username: Option<&str>,
+        client_id: &str,
+        username: &str,
         secret_hash: Option<&str>,
     ) -> Result<PublicCall> {
-        let client = self.app_client(client_id.unwrap_or_default()).await?;
-        let username = username.unwrap_or_default().to_owned();
+        let client = self.app_client(client_id).await?;
+        let username = username.to_owned();
         self.check_secret_hash(&client, &username, secret_hash)
             .await?;
         let pool = self.pool(&client.pool_id).await?;
@@ -178,10 +178,8 @@ impl Service {
 
     /// SignUp.
     pub async fn sign_up(&self, req: SignUpRequest, now: Millis) -> Result<SignUpResponse> {
-        let client = self
-            .app_client(req.client_id.as_deref().unwrap_or_default())
-            .await?;
-        let given = req.username.clone().unwrap_or_default();
+        let client = self.app_client(req.client_id.as_str()).await?;
+        let given = req.username.clone();
         self.check_secret_hash(&client, &given, req.secret_hash.as_deref())
             .await?;
         let pool = self.pool(&client.pool_id).await?;
@@ -251,8 +249,8 @@ impl Service {
             user,
         } = self
             .public_call(
-                req.client_id.as_deref(),
-                req.username.as_deref(),
+                req.client_id.as_str(),
+                req.username.as_str(),
                 req.secret_hash.as_deref(),
             )
             .await?;
@@ -265,7 +263,7 @@ impl Service {
                 format!("User cannot be confirmed. Current status is {}", rec.status),
             ));
         }
-        let code = req.confirmation_code.as_deref().unwrap_or_default();
+        let code = req.confirmation_code.as_str();
         self.redeem_code(
             &pool.id,
             &rec.username_key,
@@ -300,8 +298,8 @@ impl Service {
             user,
         } = self
             .public_call(
-                req.client_id.as_deref(),
-                req.username.as_deref(),
+                req.client_id.as_str(),
+                req.username.as_str(),
                 req.secret_hash.as_deref(),
             )
             .await?;

@@ -6,7 +6,7 @@ use std::future::Future;
 
 use kognit_core::error::ErrorCode;
 use kognit_core::{Admin, Error, Service};
-use kognit_wire::ops::Operation;
+use kognit_wire::ops::{Op, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -74,74 +74,74 @@ async fn public_op(
     body: serde_json::Value,
     now: i64,
 ) -> Result<String, Error> {
-    match op.name {
-        "SignUp" => call(body, |r| svc.sign_up(r, now)).await,
-        "ConfirmSignUp" => call(body, |r| svc.confirm_sign_up(r, now)).await,
-        "ResendConfirmationCode" => call(body, |r| svc.resend_confirmation_code(r, now)).await,
-        "ForgotPassword" => call(body, |r| svc.forgot_password(r, now)).await,
-        "ConfirmForgotPassword" => call(body, |r| svc.confirm_forgot_password(r, now)).await,
-        "InitiateAuth" => call(body, |r| svc.initiate_auth(r, now)).await,
-        "RespondToAuthChallenge" => call(body, |r| svc.respond_to_auth_challenge(r, now)).await,
-        "GetTokensFromRefreshToken" => {
+    match op.id {
+        Op::SignUp => call(body, |r| svc.sign_up(r, now)).await,
+        Op::ConfirmSignUp => call(body, |r| svc.confirm_sign_up(r, now)).await,
+        Op::ResendConfirmationCode => call(body, |r| svc.resend_confirmation_code(r, now)).await,
+        Op::ForgotPassword => call(body, |r| svc.forgot_password(r, now)).await,
+        Op::ConfirmForgotPassword => call(body, |r| svc.confirm_forgot_password(r, now)).await,
+        Op::InitiateAuth => call(body, |r| svc.initiate_auth(r, now)).await,
+        Op::RespondToAuthChallenge => call(body, |r| svc.respond_to_auth_challenge(r, now)).await,
+        Op::GetTokensFromRefreshToken => {
             call(body, |r| svc.get_tokens_from_refresh_token(r, now)).await
         }
-        "GetUser" => call(body, |r| svc.get_user(r, now)).await,
-        "UpdateUserAttributes" => call(body, |r| svc.update_user_attributes(r, now)).await,
-        "DeleteUserAttributes" => {
+        Op::GetUser => call(body, |r| svc.get_user(r, now)).await,
+        Op::UpdateUserAttributes => call(body, |r| svc.update_user_attributes(r, now)).await,
+        Op::DeleteUserAttributes => {
             call(body, |r| async {
                 svc.delete_user_attributes(r, now).await.map(empty)
             })
             .await
         }
-        "DeleteUser" => call(body, |r| async { svc.delete_user(r, now).await.map(empty) }).await,
-        "ChangePassword" => {
+        Op::DeleteUser => call(body, |r| async { svc.delete_user(r, now).await.map(empty) }).await,
+        Op::ChangePassword => {
             call(body, |r| async {
                 svc.change_password(r, now).await.map(empty)
             })
             .await
         }
-        "GetUserAttributeVerificationCode" => {
+        Op::GetUserAttributeVerificationCode => {
             call(body, |r| svc.get_user_attribute_verification_code(r, now)).await
         }
-        "VerifyUserAttribute" => {
+        Op::VerifyUserAttribute => {
             call(body, |r| async {
                 svc.verify_user_attribute(r, now).await.map(empty)
             })
             .await
         }
-        "GlobalSignOut" => {
+        Op::GlobalSignOut => {
             call(body, |r| async {
                 svc.global_sign_out(r, now).await.map(empty)
             })
             .await
         }
-        "RevokeToken" => {
+        Op::RevokeToken => {
             call(body, |r| async {
                 svc.revoke_token(r, now).await.map(empty)
             })
             .await
         }
-        "AssociateSoftwareToken" => call(body, |r| svc.associate_software_token(r, now)).await,
-        "VerifySoftwareToken" => call(body, |r| svc.verify_software_token(r, now)).await,
-        "SetUserMFAPreference" => call(body, |r| svc.set_user_mfa_preference(r, now)).await,
-        "SetUserSettings" => call(body, |r| svc.set_user_settings(r, now)).await,
-        "ConfirmDevice" => call(body, |r| svc.confirm_device(r, now)).await,
-        "GetDevice" => call(body, |r| svc.get_device(r, now)).await,
-        "ListDevices" => call(body, |r| svc.list_devices(r, now)).await,
-        "UpdateDeviceStatus" => {
+        Op::AssociateSoftwareToken => call(body, |r| svc.associate_software_token(r, now)).await,
+        Op::VerifySoftwareToken => call(body, |r| svc.verify_software_token(r, now)).await,
+        Op::SetUserMFAPreference => call(body, |r| svc.set_user_mfa_preference(r, now)).await,
+        Op::SetUserSettings => call(body, |r| svc.set_user_settings(r, now)).await,
+        Op::ConfirmDevice => call(body, |r| svc.confirm_device(r, now)).await,
+        Op::GetDevice => call(body, |r| svc.get_device(r, now)).await,
+        Op::ListDevices => call(body, |r| svc.list_devices(r, now)).await,
+        Op::UpdateDeviceStatus => {
             call(body, |r| async {
                 svc.update_device_status(r, now).await.map(empty)
             })
             .await
         }
-        "ForgetDevice" => {
+        Op::ForgetDevice => {
             call(body, |r| async {
                 svc.forget_device(r, now).await.map(empty)
             })
             .await
         }
-        "ListUserSessions" => call(body, |r| svc.list_user_sessions(r, now)).await,
-        "RevokeUserSession" => {
+        Op::ListUserSessions => call(body, |r| svc.list_user_sessions(r, now)).await,
+        Op::RevokeUserSession => {
             call(body, |r| async {
                 svc.revoke_user_session(r, now).await.map(empty)
             })
@@ -159,179 +159,179 @@ async fn admin_op(
     now: i64,
 ) -> Result<String, Error> {
     let a = admin;
-    match op.name {
-        "CreateUserPool" => call(body, |r| svc.create_user_pool(a, r, now)).await,
-        "DescribeUserPool" => call(body, |r| svc.describe_user_pool(a, r)).await,
-        "UpdateUserPool" => call(body, |r| svc.update_user_pool(a, r, now)).await,
-        "DeleteUserPool" => {
+    match op.id {
+        Op::CreateUserPool => call(body, |r| svc.create_user_pool(a, r, now)).await,
+        Op::DescribeUserPool => call(body, |r| svc.describe_user_pool(a, r)).await,
+        Op::UpdateUserPool => call(body, |r| svc.update_user_pool(a, r, now)).await,
+        Op::DeleteUserPool => {
             call(body, |r| async {
                 svc.delete_user_pool(a, r).await.map(empty)
             })
             .await
         }
-        "ListUserPools" => call(body, |r| svc.list_user_pools(a, r)).await,
-        "AddCustomAttributes" => {
+        Op::ListUserPools => call(body, |r| svc.list_user_pools(a, r)).await,
+        Op::AddCustomAttributes => {
             call(body, |r| async {
                 svc.add_custom_attributes(a, r, now).await.map(empty)
             })
             .await
         }
-        "GetUserPoolMfaConfig" => call(body, |r| svc.get_user_pool_mfa_config(a, r)).await,
-        "SetUserPoolMfaConfig" => call(body, |r| svc.set_user_pool_mfa_config(a, r, now)).await,
-        "AdminSetUserMFAPreference" => {
+        Op::GetUserPoolMfaConfig => call(body, |r| svc.get_user_pool_mfa_config(a, r)).await,
+        Op::SetUserPoolMfaConfig => call(body, |r| svc.set_user_pool_mfa_config(a, r, now)).await,
+        Op::AdminSetUserMFAPreference => {
             call(body, |r| svc.admin_set_user_mfa_preference(a, r, now)).await
         }
-        "AdminSetUserSettings" => call(body, |r| svc.admin_set_user_settings(a, r, now)).await,
-        "AdminDeleteSoftwareToken" => {
+        Op::AdminSetUserSettings => call(body, |r| svc.admin_set_user_settings(a, r, now)).await,
+        Op::AdminDeleteSoftwareToken => {
             call(body, |r| async {
                 svc.admin_delete_software_token(a, r, now).await.map(empty)
             })
             .await
         }
-        "TagResource" => {
+        Op::TagResource => {
             call(body, |r| async {
                 svc.tag_resource(a, r, now).await.map(empty)
             })
             .await
         }
-        "UntagResource" => {
+        Op::UntagResource => {
             call(body, |r| async {
                 svc.untag_resource(a, r, now).await.map(empty)
             })
             .await
         }
-        "ListTagsForResource" => call(body, |r| svc.list_tags_for_resource(a, r)).await,
-        "CreateUserPoolClient" => call(body, |r| svc.create_user_pool_client(a, r, now)).await,
-        "DescribeUserPoolClient" => call(body, |r| svc.describe_user_pool_client(a, r)).await,
-        "UpdateUserPoolClient" => call(body, |r| svc.update_user_pool_client(a, r, now)).await,
-        "DeleteUserPoolClient" => {
+        Op::ListTagsForResource => call(body, |r| svc.list_tags_for_resource(a, r)).await,
+        Op::CreateUserPoolClient => call(body, |r| svc.create_user_pool_client(a, r, now)).await,
+        Op::DescribeUserPoolClient => call(body, |r| svc.describe_user_pool_client(a, r)).await,
+        Op::UpdateUserPoolClient => call(body, |r| svc.update_user_pool_client(a, r, now)).await,
+        Op::DeleteUserPoolClient => {
             call(body, |r| async {
                 svc.delete_user_pool_client(a, r).await.map(empty)
             })
             .await
         }
-        "ListUserPoolClients" => call(body, |r| svc.list_user_pool_clients(a, r)).await,
-        "AddUserPoolClientSecret" => {
+        Op::ListUserPoolClients => call(body, |r| svc.list_user_pool_clients(a, r)).await,
+        Op::AddUserPoolClientSecret => {
             call(body, |r| svc.add_user_pool_client_secret(a, r, now)).await
         }
-        "ListUserPoolClientSecrets" => {
+        Op::ListUserPoolClientSecrets => {
             call(body, |r| svc.list_user_pool_client_secrets(a, r)).await
         }
-        "DeleteUserPoolClientSecret" => {
+        Op::DeleteUserPoolClientSecret => {
             call(body, |r| async {
                 svc.delete_user_pool_client_secret(a, r).await.map(empty)
             })
             .await
         }
-        "AdminCreateUser" => call(body, |r| svc.admin_create_user(a, r, now)).await,
-        "AdminGetUser" => call(body, |r| svc.admin_get_user(a, r)).await,
-        "AdminConfirmSignUp" => {
+        Op::AdminCreateUser => call(body, |r| svc.admin_create_user(a, r, now)).await,
+        Op::AdminGetUser => call(body, |r| svc.admin_get_user(a, r)).await,
+        Op::AdminConfirmSignUp => {
             call(body, |r| async {
                 svc.admin_confirm_sign_up(a, r, now).await.map(empty)
             })
             .await
         }
-        "AdminDisableUser" => {
+        Op::AdminDisableUser => {
             call(body, |r| async {
                 svc.admin_disable_user(a, r, now).await.map(empty)
             })
             .await
         }
-        "AdminEnableUser" => {
+        Op::AdminEnableUser => {
             call(body, |r| async {
                 svc.admin_enable_user(a, r, now).await.map(empty)
             })
             .await
         }
-        "AdminDeleteUser" => {
+        Op::AdminDeleteUser => {
             call(body, |r| async {
                 svc.admin_delete_user(a, r).await.map(empty)
             })
             .await
         }
-        "AdminUpdateUserAttributes" => {
+        Op::AdminUpdateUserAttributes => {
             call(body, |r| async {
                 svc.admin_update_user_attributes(a, r, now).await.map(empty)
             })
             .await
         }
-        "AdminDeleteUserAttributes" => {
+        Op::AdminDeleteUserAttributes => {
             call(body, |r| async {
                 svc.admin_delete_user_attributes(a, r, now).await.map(empty)
             })
             .await
         }
-        "AdminResetUserPassword" => {
+        Op::AdminResetUserPassword => {
             call(body, |r| async {
                 svc.admin_reset_user_password(a, r, now).await.map(empty)
             })
             .await
         }
-        "AdminSetUserPassword" => {
+        Op::AdminSetUserPassword => {
             call(body, |r| async {
                 svc.admin_set_user_password(a, r, now).await.map(empty)
             })
             .await
         }
-        "ListUsers" => call(body, |r| svc.list_users(a, r)).await,
-        "AdminInitiateAuth" => call(body, |r| svc.admin_initiate_auth(a, r, now)).await,
-        "AdminRespondToAuthChallenge" => {
+        Op::ListUsers => call(body, |r| svc.list_users(a, r)).await,
+        Op::AdminInitiateAuth => call(body, |r| svc.admin_initiate_auth(a, r, now)).await,
+        Op::AdminRespondToAuthChallenge => {
             call(body, |r| svc.admin_respond_to_auth_challenge(a, r, now)).await
         }
-        "AdminUserGlobalSignOut" => {
+        Op::AdminUserGlobalSignOut => {
             call(body, |r| async {
                 svc.admin_user_global_sign_out(a, r, now).await.map(empty)
             })
             .await
         }
-        "CreateGroup" => call(body, |r| svc.create_group(a, r, now)).await,
-        "GetGroup" => call(body, |r| svc.get_group(a, r)).await,
-        "UpdateGroup" => call(body, |r| svc.update_group(a, r, now)).await,
-        "DeleteGroup" => call(body, |r| async { svc.delete_group(a, r).await.map(empty) }).await,
-        "ListGroups" => call(body, |r| svc.list_groups(a, r)).await,
-        "AdminAddUserToGroup" => {
+        Op::CreateGroup => call(body, |r| svc.create_group(a, r, now)).await,
+        Op::GetGroup => call(body, |r| svc.get_group(a, r)).await,
+        Op::UpdateGroup => call(body, |r| svc.update_group(a, r, now)).await,
+        Op::DeleteGroup => call(body, |r| async { svc.delete_group(a, r).await.map(empty) }).await,
+        Op::ListGroups => call(body, |r| svc.list_groups(a, r)).await,
+        Op::AdminAddUserToGroup => {
             call(body, |r| async {
                 svc.admin_add_user_to_group(a, r).await.map(empty)
             })
             .await
         }
-        "AdminRemoveUserFromGroup" => {
+        Op::AdminRemoveUserFromGroup => {
             call(body, |r| async {
                 svc.admin_remove_user_from_group(a, r).await.map(empty)
             })
             .await
         }
-        "AdminListGroupsForUser" => call(body, |r| svc.admin_list_groups_for_user(a, r)).await,
-        "ListUsersInGroup" => call(body, |r| svc.list_users_in_group(a, r)).await,
-        "AdminGetDevice" => call(body, |r| svc.admin_get_device(a, r)).await,
-        "AdminListDevices" => call(body, |r| svc.admin_list_devices(a, r)).await,
-        "AdminUpdateDeviceStatus" => {
+        Op::AdminListGroupsForUser => call(body, |r| svc.admin_list_groups_for_user(a, r)).await,
+        Op::ListUsersInGroup => call(body, |r| svc.list_users_in_group(a, r)).await,
+        Op::AdminGetDevice => call(body, |r| svc.admin_get_device(a, r)).await,
+        Op::AdminListDevices => call(body, |r| svc.admin_list_devices(a, r)).await,
+        Op::AdminUpdateDeviceStatus => {
             call(body, |r| async {
                 svc.admin_update_device_status(a, r, now).await.map(empty)
             })
             .await
         }
-        "AdminForgetDevice" => {
+        Op::AdminForgetDevice => {
             call(body, |r| async {
                 svc.admin_forget_device(a, r, now).await.map(empty)
             })
             .await
         }
-        "AdminListUserSessions" => call(body, |r| svc.admin_list_user_sessions(a, r, now)).await,
-        "AdminRevokeUserSession" => {
+        Op::AdminListUserSessions => call(body, |r| svc.admin_list_user_sessions(a, r, now)).await,
+        Op::AdminRevokeUserSession => {
             call(body, |r| async {
                 svc.admin_revoke_user_session(a, r, now).await.map(empty)
             })
             .await
         }
-        "GetUserPoolSessionConfiguration" => {
+        Op::GetUserPoolSessionConfiguration => {
             call(body, |r| svc.get_user_pool_session_configuration(a, r)).await
         }
-        "SetUserPoolSessionConfiguration" => {
+        Op::SetUserPoolSessionConfiguration => {
             call(body, |r| svc.set_user_pool_session_configuration(a, r, now)).await
         }
-        "AdminListUserAuthEvents" => call(body, |r| svc.admin_list_user_auth_events(a, r)).await,
-        "AdminUpdateAuthEventFeedback" => {
+        Op::AdminListUserAuthEvents => call(body, |r| svc.admin_list_user_auth_events(a, r)).await,
+        Op::AdminUpdateAuthEventFeedback => {
             call(body, |r| async {
                 svc.admin_update_auth_event_feedback(a, r, now)
                     .await

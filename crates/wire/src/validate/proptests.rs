@@ -95,16 +95,17 @@ impl Rng {
 }
 
 /// A random but well-typed value for shape `id`: constraints may or may not
-/// hold, JSON types always do.
-fn synth(model: &Model, id: ShapeId, rng: &mut Rng, depth: usize) -> Value {
+/// hold, JSON types always do. `exact`: every required member is present and
+/// every enum value is one of the model's.
+fn synth(model: &Model, id: ShapeId, rng: &mut Rng, depth: usize, exact: bool) -> Value {
     let shape = &model.shapes[id];
     let nested = depth < 4;
     match &shape.kind {
         Kind::Structure(members) => {
             let mut obj = Map::new();
             for m in members {
-                if (m.required && rng.chance(95)) || (nested && rng.chance(30)) {
-                    obj.insert(m.wire.clone(), synth(model, m.shape, rng, depth + 1));
+                if (m.required && (exact || rng.chance(95))) || (nested && rng.chance(30)) {
+                    obj.insert(m.wire.clone(), synth(model, m.shape, rng, depth + 1, exact));
                 }
             }
             Value::Object(obj)
@@ -113,7 +114,7 @@ fn synth(model: &Model, id: ShapeId, rng: &mut Rng, depth: usize) -> Value {
             let n = if nested { rng.below(4) } else { 0 };
             Value::Array(
                 (0..n)
-                    .map(|_| synth(model, *elem, rng, depth + 1))
+                    .map(|_| synth(model, *elem, rng, depth + 1, exact))
                     .collect(),
             )
         }
@@ -122,12 +123,12 @@ fn synth(model: &Model, id: ShapeId, rng: &mut Rng, depth: usize) -> Value {
             let entries = (0..n).map(|_| {
                 (
                     SAMPLES[rng.below(SAMPLES.len())].to_owned(),
-                    synth(model, *value, rng, depth + 1),
+                    synth(model, *value, rng, depth + 1, exact),
                 )
             });
             Value::Object(entries.collect())
         }
-        Kind::String if !shape.enum_values.is_empty() && rng.chance(85) => {
+        Kind::String if !shape.enum_values.is_empty() && (exact || rng.chance(85)) => {
             json!(shape.enum_values[rng.below(shape.enum_values.len())])
         }
         Kind::String => json!(SAMPLES[rng.below(SAMPLES.len())]),
@@ -181,23 +182,41 @@ proptest! {
         let _ = validate(shape, &body);
     }
 
-    /// Well-typed requests are never serialization errors, always
-    /// deserialize into the generated struct, and whatever `validate`
-    /// reports about them is a well-formed AWS message.
+    /// Well-typed requests are never serialization errors, whatever
+    /// `validate` reports about them is a well-formed AWS message, and
+    /// every one it accepts deserializes into the generated struct (whose
+    /// required members are plain fields and enums Rust enums: validation
+    /// is what guarantees them).
     #[test]
     fn well_typed_requests(shape in prop::sample::select(input_names()), seed in any::<u64>()) {
         let mut rng = Rng(seed | 1);
         let id = model().index[shape];
-        let body = synth(model(), id, &mut rng, 0);
-        let typed = crate::types::deserialize_check(shape, &body);
-        prop_assert!(matches!(typed, Some(Ok(()))), "{shape}: {body} -> {typed:?}");
+        let body = synth(model(), id, &mut rng, 0, false);
         match validate(shape, &body) {
-            Ok(()) => {}
+            Ok(()) => {
+                let typed = crate::types::deserialize_check(shape, &body);
+                prop_assert!(matches!(typed, Some(Ok(()))), "{shape}: {body} -> {typed:?}");
+            }
             Err(Invalid::Constraint(m)) => prop_assert!(
                 m.contains(" validation error") && m.contains(" failed to satisfy constraint: "),
                 "{m}"
             ),
             Err(Invalid::Serialization(m)) => prop_assert!(false, "{shape}: {body} -> {m}"),
         }
+    }
+
+    /// A request with every required member present and every enum value
+    /// one of the model's deserializes, whatever else validation may say
+    /// of it (lengths, patterns, ranges): what the generated types demand
+    /// is exactly what validation guarantees about presence and enums.
+    #[test]
+    fn requests_with_their_required_members_deserialize(
+        shape in prop::sample::select(input_names()),
+        seed in any::<u64>(),
+    ) {
+        let mut rng = Rng(seed | 1);
+        let body = synth(model(), model().index[shape], &mut rng, 0, true);
+        let typed = crate::types::deserialize_check(shape, &body);
+        prop_assert!(matches!(typed, Some(Ok(()))), "{shape}: {body} -> {typed:?}");
     }
 }

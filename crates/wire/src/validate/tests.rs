@@ -372,7 +372,7 @@ fn generated_field_names() {
     // wire keeps the model's member names.
     let client = crate::types::UserPoolClientType {
         callback_urls: Some(vec!["https://x".to_owned()]),
-        allowed_o_auth_flows: Some(vec!["code".to_owned()]),
+        allowed_o_auth_flows: Some(vec![crate::types::OAuthFlowType::Code]),
         ..Default::default()
     };
     assert_eq!(
@@ -380,11 +380,11 @@ fn generated_field_names() {
         json!({"CallbackURLs": ["https://x"], "AllowedOAuthFlows": ["code"]})
     );
     let issuer = crate::types::IssuerConfigurationType {
-        r#type: Some("X".to_owned()),
+        r#type: Some(crate::types::IssuerType::Original),
     };
     assert_eq!(
         serde_json::to_value(&issuer).expect("serializes"),
-        json!({"Type": "X"})
+        json!({"Type": "ORIGINAL"})
     );
     let prefs = crate::types::AdminSetUserMFAPreferenceRequest {
         sms_mfa_settings: Some(Default::default()),
@@ -392,6 +392,57 @@ fn generated_field_names() {
     };
     assert_eq!(
         serde_json::to_value(&prefs).expect("serializes"),
-        json!({"SMSMfaSettings": {}})
+        json!({"SMSMfaSettings": {}, "UserPoolId": "", "Username": ""})
     );
+}
+
+#[test]
+fn request_shapes_are_typed_as_validation_guarantees() {
+    use crate::types::{
+        AdminInitiateAuthRequest, AuthFlowType, ExplicitAuthFlowsType, UserPoolClientType,
+    };
+    // Required members of request shapes are plain fields; enums are enums,
+    // spelled on the wire as the model spells them.
+    let body = json!({
+        "UserPoolId": "us-east-1_abc",
+        "ClientId": "c",
+        "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+    });
+    assert!(validate("AdminInitiateAuthRequest", &body).is_ok());
+    let req: AdminInitiateAuthRequest = serde_json::from_value(body).expect("decodes");
+    assert_eq!(req.user_pool_id, "us-east-1_abc");
+    assert_eq!(req.auth_flow, AuthFlowType::AdminUserPasswordAuth);
+    assert_eq!(req.auth_parameters, None);
+    assert_eq!(
+        AuthFlowType::parse("USER_SRP_AUTH"),
+        Some(AuthFlowType::UserSrpAuth)
+    );
+    assert_eq!(AuthFlowType::parse("user_srp_auth"), None);
+    assert_eq!(AuthFlowType::UserSrpAuth.to_string(), "USER_SRP_AUTH");
+    // A value outside the enum is validation's to report, with AWS's text.
+    let wrong = json!({"UserPoolId": "p", "ClientId": "c", "AuthFlow": "NOPE"});
+    assert!(validate("AdminInitiateAuthRequest", &wrong).is_err());
+    // Shapes only in responses keep every member optional.
+    let client = UserPoolClientType {
+        explicit_auth_flows: Some(vec![ExplicitAuthFlowsType::AllowUserSrpAuth]),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&client).expect("serializes"),
+        json!({"ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH"]})
+    );
+}
+
+#[test]
+fn every_enum_value_round_trips() {
+    use crate::types::{ChallengeNameType, UsernameAttributeType, VerifiedAttributeType};
+    for v in ChallengeNameType::ALL {
+        assert_eq!(ChallengeNameType::parse(v.as_str()), Some(*v));
+        assert_eq!(
+            serde_json::to_value(v).expect("serializes"),
+            json!(v.as_str())
+        );
+    }
+    assert_eq!(UsernameAttributeType::PhoneNumber.as_str(), "phone_number");
+    assert_eq!(VerifiedAttributeType::Email.as_str(), "email");
 }
