@@ -5,32 +5,10 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use kognit_wire::error::ErrorCode;
-use kognit_wire::types::UserPoolClientType;
 
+use crate::records::AppClient;
 use crate::service::Service;
 use crate::{Error, Result, crypto};
-
-/// An app client and the pool it belongs to.
-#[derive(Debug, Clone)]
-pub struct AppClient {
-    /// The owning pool's id.
-    pub pool_id: String,
-    /// The client's configuration.
-    pub config: UserPoolClientType,
-}
-
-impl AppClient {
-    /// The client id.
-    pub fn id(&self) -> &str {
-        self.config.client_id.as_deref().unwrap_or_default()
-    }
-
-    /// Whether self-service may write this attribute (all, when the client
-    /// sets no WriteAttributes).
-    pub fn write_attributes(&self) -> Option<&[String]> {
-        self.config.write_attributes.as_deref()
-    }
-}
 
 impl Service {
     /// The client named by a public operation, or ResourceNotFoundException;

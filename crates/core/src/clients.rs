@@ -132,7 +132,7 @@ impl Service {
     fn check_client(
         &self,
         c: &mut UserPoolClientType,
-        pool: &crate::pools::PoolDoc,
+        pool: &crate::records::PoolDoc,
         has_secret: bool,
         creating: bool,
     ) -> Result<()> {

@@ -58,7 +58,7 @@ impl Service {
         _admin: &Admin,
         req: ChangeFixedSettingsRequest,
         now: Millis,
-    ) -> Result<crate::pools::PoolDoc> {
+    ) -> Result<crate::records::PoolDoc> {
         if let Some(a) = &req.alias_attributes {
             check_names("AliasAttributes", a, ALIASES)?;
         }

@@ -2,41 +2,14 @@
 //! pool's MFA configuration and tags.
 //! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
 
+use crate::records::{MfaDoc, PoolDoc};
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
-use serde::{Deserialize, Serialize};
 
 use crate::pool_defaults::{fill_defaults, from_request, sync_messages};
 use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::store::PoolRecord;
 use crate::{Error, Result, ids, schema};
-
-/// What kognit stores for a pool: Cognito's `UserPoolType` and the parts of the
-/// MFA configuration that `UserPoolType` has no member for.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct PoolDoc {
-    /// The pool as DescribeUserPool returns it (dates and counts refreshed on read).
-    pub pool: UserPoolType,
-    /// SetUserPoolMfaConfig's settings.
-    #[serde(default)]
-    pub mfa: MfaDoc,
-    /// SetUserPoolSessionConfiguration's settings.
-    #[serde(default)]
-    pub sessions: crate::sessions::SessionsDoc,
-}
-
-/// The factor settings of SetUserPoolMfaConfig.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct MfaDoc {
-    /// SMS one-time codes.
-    pub sms: Option<SmsMfaConfigType>,
-    /// TOTP authenticators.
-    pub software_token: Option<SoftwareTokenMfaConfigType>,
-    /// Email one-time codes.
-    pub email: Option<EmailMfaConfigType>,
-    /// Passkeys.
-    pub web_authn: Option<WebAuthnConfigurationType>,
-}
 
 /// How often an update is retried when another writer changed the pool meanwhile.
 const UPDATE_RETRIES: usize = 8;

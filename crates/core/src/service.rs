@@ -40,16 +40,16 @@ pub struct Service {
     pub(crate) hasher: Hasher,
     pub(crate) delivery: Arc<dyn Deliver>,
     /// Pools' signing keys, cached briefly on this node.
-    pub(crate) token_keys: crate::tokens::KeyCache,
+    pub(crate) token_keys: crate::signing::KeyCache,
     /// Striped locks that queue this node's read-modify-writes of one user,
     /// so concurrent updates of a user do not keep losing the optimistic
     /// version check (it still guards against other nodes).
     pub(crate) user_locks: Box<[tokio::sync::Mutex<()>]>,
     /// Parsed pool documents, cached for a second on this node (see
     /// `node_cache` for the consistency this gives).
-    pub(crate) pool_docs: crate::node_cache::TtlCache<crate::pools::PoolDoc>,
+    pub(crate) pool_docs: crate::node_cache::TtlCache<crate::records::PoolDoc>,
     /// App clients by client id, cached likewise.
-    pub(crate) app_clients: crate::node_cache::TtlCache<crate::app_client::AppClient>,
+    pub(crate) app_clients: crate::node_cache::TtlCache<crate::records::AppClient>,
 }
 
 /// Delivery used until one is configured: refuses every message.
@@ -106,7 +106,7 @@ impl Service {
             codes: KeyedHash::new(master_key, b"kognit one-time codes v1"),
             hasher: Hasher::new(HashParams::SERVE),
             delivery: Arc::new(NoDelivery),
-            token_keys: crate::tokens::KeyCache::default(),
+            token_keys: crate::signing::KeyCache::default(),
             user_locks: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
             pool_docs: Default::default(),
             app_clients: Default::default(),

@@ -141,7 +141,7 @@ pub const DEFAULT_AUTHENTICATION_SUBJECT: &str = "Your sign-in code";
 /// `EmailMfaConfiguration` subject and message; Cognito's defaults otherwise.
 pub fn authentication_message(
     pool: &UserPoolType,
-    mfa: &crate::pools::MfaDoc,
+    mfa: &crate::records::MfaDoc,
     channel: Channel,
     code: &str,
 ) -> (Option<String>, String) {

@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::{ChallengeNameType, NewDeviceMetadataType};
 
-use super::session::SessionState;
 use super::srp_flow::{Claim, claim_holds, incorrect, public_a, start_exchange};
 use super::{Step, param};
-use crate::app_client::AppClient;
 use crate::devices::device_not_found;
+use crate::records::AppClient;
 use crate::service::{Millis, Service};
+use crate::sign_in_session::SessionState;
 use crate::store::{DeviceRecord, UserRecord};
 use crate::users::Pool;
 use crate::{Error, Result, ids};

@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::{ChallengeNameType, UserPoolMfaType};
 
-use super::session::SessionState;
 use super::{Step, param, session_validity_ms};
-use crate::app_client::AppClient;
 use crate::delivery::Channel;
 use crate::mfa::{PoolFactors, UserMfa, code_mismatch, factor, has_attr, pool_mode};
+use crate::records::AppClient;
 use crate::service::{Millis, Service};
+use crate::sign_in_session::SessionState;
 use crate::store::UserRecord;
 use crate::users::codes::Purpose;
 use crate::users::messages::Content;
@@ -254,7 +254,7 @@ impl Service {
         let mut rec = named.ok_or_else(crate::users::user_not_found)?;
         // Wrong codes count towards lockout like wrong passwords, so a
         // second factor cannot be guessed at speed.
-        super::lockout::check(&rec, now)?;
+        crate::users::lockout::check(&rec, now)?;
         if !rec.enabled {
             return Err(Error::new(
                 ErrorCode::NotAuthorizedException,

@@ -6,13 +6,11 @@
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html>
 
 mod device_flow;
-pub(crate) mod lockout;
 mod mfa_flow;
 mod new_password;
 mod password;
 mod record;
 mod refresh;
-pub(crate) mod session;
 mod srp_flow;
 
 use std::collections::BTreeMap;
@@ -20,7 +18,7 @@ use std::collections::BTreeMap;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
-use crate::app_client::AppClient;
+use crate::records::AppClient;
 use crate::service::{Admin, Millis, Service};
 use crate::store::UserRecord;
 use crate::tokens::SignIn;

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use kognit_wire::types::{AttributeType, ChallengeNameType};
 
-use super::session::SessionState;
 use super::{Step, param, session_validity_ms};
-use crate::app_client::AppClient;
+use crate::records::AppClient;
 use crate::service::{Millis, Service};
+use crate::sign_in_session::SessionState;
 use crate::store::UserRecord;
 use crate::users::attributes::{Write, check_required, check_write};
 use crate::users::{Pool, Target, attrs_of, status};

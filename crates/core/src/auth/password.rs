@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{Step, lockout, param, unknown_user};
+use super::{Step, param, unknown_user};
 use crate::Result;
-use crate::app_client::AppClient;
+use crate::records::AppClient;
 use crate::service::{Millis, Service};
+use crate::users::lockout;
 
 impl Service {
     pub(super) async fn password_auth(

@@ -4,8 +4,8 @@
 //! through challenges is recorded when it completes or fails.
 
 use crate::Result;
-use crate::app_client::AppClient;
 use crate::auth_events::AuthEvent;
+use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
 use crate::tokens::SignIn;

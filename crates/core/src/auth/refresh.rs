@@ -9,8 +9,8 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
 use super::{Step, param};
-use crate::app_client::AppClient;
 use crate::client_rules::refresh_validity_ms;
+use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::store::{RefreshTokenRecord, UserRecord};
 use crate::tokens::{self, SignIn};

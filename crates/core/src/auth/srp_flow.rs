@@ -9,11 +9,12 @@ use base64::engine::general_purpose::STANDARD as B64;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::ChallengeNameType;
 
-use super::session::SessionState;
-use super::{Step, lockout, param, unknown_user};
-use crate::app_client::AppClient;
+use super::{Step, param, unknown_user};
+use crate::records::AppClient;
 use crate::service::{Millis, Service};
+use crate::sign_in_session::SessionState;
 use crate::srp::{self, ServerChallenge, SrpSecret};
+use crate::users::lockout;
 use crate::{Error, Result, crypto};
 
 pub(super) fn incorrect() -> Error {

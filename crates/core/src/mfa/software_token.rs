@@ -7,8 +7,8 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
 use super::{UserMfa, factor};
-use crate::auth::session::SessionState;
 use crate::service::{Admin, Millis, Service};
+use crate::sign_in_session::SessionState;
 use crate::store::UserRecord;
 use crate::users::Pool;
 use crate::{Error, Result, crypto, totp};

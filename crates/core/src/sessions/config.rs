@@ -6,34 +6,12 @@
 //! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
 
 use kognit_wire::types::*;
-use serde::{Deserialize, Serialize};
 
 use crate::Result;
+use crate::records::SessionsDoc;
 use crate::service::{Admin, Millis, Service};
 
-/// Cognito's default MaxPerUser.
-const DEFAULT_MAX_PER_USER: i32 = 20;
-
-/// What the pool document keeps of SetUserPoolSessionConfiguration.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct SessionsDoc {
-    /// Whether sign-ins record token sessions (UserSessionTracking ENABLED).
-    #[serde(default)]
-    pub tracking: bool,
-    /// MaxPerUser, when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_per_user: Option<i32>,
-}
-
 impl SessionsDoc {
-    /// The most live sessions a user may hold (1 to 100).
-    pub fn max_per_user(&self) -> u32 {
-        self.max_per_user
-            .unwrap_or(DEFAULT_MAX_PER_USER)
-            .clamp(1, 100)
-            .unsigned_abs()
-    }
-
     fn tracking_name(&self) -> UserSessionTrackingType {
         if self.tracking {
             UserSessionTrackingType::Enabled

@@ -13,10 +13,8 @@ mod config;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
-pub use config::SessionsDoc;
-
-use crate::app_client::AppClient;
 use crate::page_token::decode as decode_token;
+use crate::records::AppClient;
 use crate::request::RequestContext;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::store::{SessionActivity, TokenSessionRecord, UserRecord};

@@ -1,59 +1,18 @@
-//! The per-node key cache and the store-backed key operations: loading a
-//! pool's keys (creating its first ones), the JWKS, and rotation.
+//! The store-backed key operations: loading a pool's keys into the node's
+//! cache (creating its first ones), the JWKS, and rotation.
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html>
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::keys::{PoolKeys, new_key_record, newest_active};
-use super::rsa::PrivateKey;
 use super::{RETIRED_KEY_RETENTION_MS, TokenUse};
 use crate::service::{Admin, Service};
+use crate::signing::keys::newest_active;
+use crate::signing::rsa::PrivateKey;
+use crate::signing::{PoolKeys, new_key_record};
 use crate::store::{SigningKeyRecord, StoreError};
 use crate::{Error, Result};
-
-/// How long a node trusts its cached copy of a pool's keys: verification stays
-/// cheap, and a rotation made on another node is seen within this time (a
-/// token with an unknown `kid` forces a reload at once anyway).
-const CACHE_TTL: Duration = Duration::from_secs(30);
-
-/// Cached pools beyond which stale entries are swept on insert.
-const CACHE_SWEEP_AT: usize = 1024;
-
-/// The per-node cache of pools' keys (held by `Service`).
-#[derive(Default)]
-pub struct KeyCache {
-    entries: RwLock<HashMap<String, (Arc<PoolKeys>, Instant)>>,
-    /// Serialises key creation on this node, so a burst of first sign-ins to a
-    /// new pool makes one key pair, not one per request.
-    creating: tokio::sync::Mutex<()>,
-}
-
-impl KeyCache {
-    fn get(&self, pool_id: &str) -> Option<Arc<PoolKeys>> {
-        // A poisoned lock only means a panic elsewhere; the map is still whole.
-        let map = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        map.get(pool_id)
-            .filter(|(_, at)| at.elapsed() < CACHE_TTL)
-            .map(|(k, _)| Arc::clone(k))
-    }
-
-    fn put(&self, keys: Arc<PoolKeys>) {
-        let mut map = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= CACHE_SWEEP_AT {
-            map.retain(|_, (_, at)| at.elapsed() < CACHE_TTL);
-        }
-        map.insert(keys.pool_id.clone(), (keys, Instant::now()));
-    }
-
-    fn forget(&self, pool_id: &str) {
-        let mut map = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        map.remove(pool_id);
-    }
-}
 
 impl Service {
     /// The pool's keys, from the node's cache when fresh; creates the pool's

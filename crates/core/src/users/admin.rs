@@ -201,7 +201,7 @@ impl Service {
         let (_, rec) = self
             .admin_user(req.user_pool_id.as_str(), req.username.as_str())
             .await?;
-        let mfa = crate::mfa::UserMfa::of(&rec);
+        let mfa = super::mfa_state::UserMfa::of(&rec);
         Ok(AdminGetUserResponse {
             username: Some(rec.username.clone()),
             user_attributes: Some(super::attribute_list(&rec, None)?),

@@ -8,7 +8,9 @@ pub(crate) mod attributes;
 pub(crate) mod codes;
 mod credentials;
 mod list;
+pub(crate) mod lockout;
 pub(crate) mod messages;
+pub(crate) mod mfa_state;
 mod pending;
 mod recovery;
 mod self_service;
@@ -19,7 +21,7 @@ use std::collections::BTreeMap;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::{AttributeType, UserPoolType, UserType};
 
-use crate::pools::PoolDoc;
+use crate::records::PoolDoc;
 use crate::service::{Millis, Service, epoch_seconds};
 use crate::store::{AliasRecord, Conflict, StoreError, UserRecord};
 use crate::{Error, Result};

@@ -10,8 +10,8 @@ use super::attributes::{Write, check_delete, check_write, remove_attributes, res
 use super::codes::Purpose;
 use super::pending::{hold_back, pending_of, take_pending};
 use super::{Pool, Target, attrs_of};
-use crate::app_client::AppClient;
 use crate::delivery::Channel;
+use crate::records::AppClient;
 use crate::service::{Admin, Millis, Service};
 use crate::store::UserRecord;
 use crate::tokens::{self, AccessClaims};
@@ -75,7 +75,7 @@ impl Service {
     /// GetUser.
     pub async fn get_user(&self, req: GetUserRequest, now: Millis) -> Result<GetUserResponse> {
         let t = self.token_user(req.access_token.as_str(), now).await?;
-        let mfa = crate::mfa::UserMfa::of(&t.user);
+        let mfa = super::mfa_state::UserMfa::of(&t.user);
         Ok(GetUserResponse {
             username: Some(t.user.username.clone()),
             user_attributes: Some(super::attribute_list(&t.user, None)?),
@@ -160,7 +160,7 @@ impl Service {
     /// ChangePassword: the previous password must be right.
     pub async fn change_password(&self, req: ChangePasswordRequest, now: Millis) -> Result<()> {
         let t = self.token_user(req.access_token.as_str(), now).await?;
-        crate::auth::lockout::check(&t.user, now)?;
+        crate::users::lockout::check(&t.user, now)?;
         let previous = req.previous_password.as_deref().unwrap_or_default();
         let ok = match &t.user.password_hash {
             Some(h) => self.hasher.verify(previous, h).await?,

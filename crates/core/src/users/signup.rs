@@ -8,8 +8,8 @@ use super::attributes::{Write, check_required, check_write, valid_email, valid_p
 use super::codes::Purpose;
 use super::messages::signup_channel;
 use super::{Attrs, Pool, Target, set_attrs, status};
-use crate::app_client::AppClient;
 use crate::delivery::Channel;
+use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::store::{StoreError, UserRecord};
 use crate::{Error, Result, templates};

@@ -6,9 +6,9 @@
 use kognit_wire::error::ErrorCode;
 use serde_json::json;
 
+use super::{Pool, extra_of};
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
-use crate::users::{Pool, extra_of};
 use crate::{Error, Result};
 
 /// Failures allowed before lockout starts.

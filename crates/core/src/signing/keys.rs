@@ -151,7 +151,7 @@ fn still_verifies(retired_ms: Option<i64>, now_ms: i64) -> bool {
 
 /// The newest unretired key of a kind; ties (equal clocks on two nodes) go to
 /// the greater kid so every node picks the same one.
-pub(super) fn newest_active(
+pub(crate) fn newest_active(
     records: &[SigningKeyRecord],
     token_use: TokenUse,
 ) -> Option<&SigningKeyRecord> {
