@@ -9,7 +9,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::args::Arg;
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// The foreign key from an event to its user.
 const USER_FKEY: &str = "auth_events_user_fkey";
@@ -47,7 +48,7 @@ const INSERT_EVENT: &str = "INSERT INTO auth_events (pool_id, username_key, even
      feedback_provider, feedback_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 #[async_trait]
-impl AuthEventStore for SqlStore {
+impl<B: Backend> AuthEventStore for Sql<B> {
     async fn insert_auth_event(&self, e: &AuthEventRecord) -> StoreResult<()> {
         let args = vec![
             Arg::Text(&e.pool_id),
@@ -63,7 +64,7 @@ impl AuthEventStore for SqlStore {
             Arg::OptText(e.feedback_provider.as_deref()),
             Arg::OptInt(e.feedback_ms),
         ];
-        self.execute(INSERT_EVENT, args, USER_FKEY).await?;
+        self.backend.execute(INSERT_EVENT, args, USER_FKEY).await?;
         Ok(())
     }
 
@@ -79,7 +80,7 @@ impl AuthEventStore for SqlStore {
             .bind(username_key)
             .bind(before.unwrap_or(i64::MAX))
             .bind(i64::from(limit))
-            .fetch_all(&self.read)
+            .fetch_all(&self.db.read)
             .await
             .map_err(errors::db)?;
         rows.iter()
@@ -106,7 +107,7 @@ impl AuthEventStore for SqlStore {
         .bind(f.value)
         .bind(f.provider)
         .bind(f.at_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() == 1)

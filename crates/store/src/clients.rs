@@ -8,7 +8,8 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 
 use crate::args::Arg;
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// The foreign key from a client to its pool.
 const POOL_FKEY: &str = "user_pool_clients_pool_id_fkey";
@@ -52,15 +53,16 @@ fn insert_secret(s: &ClientSecretRecord) -> Query<'static, Any, AnyArguments> {
 }
 
 #[async_trait]
-impl ClientStore for SqlStore {
+impl<B: Backend> ClientStore for Sql<B> {
     async fn insert_client(
         &self,
         client: &ClientRecord,
         secrets: &[ClientSecretRecord],
     ) -> StoreResult<()> {
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
         sqlx::query(
@@ -96,7 +98,7 @@ impl ClientStore for SqlStore {
              FROM user_pool_clients WHERE client_id = $1 ORDER BY pool_id LIMIT 1",
         )
         .bind(client_id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(errors::db)?;
         row.as_ref().map(client).transpose().map_err(errors::db)
@@ -113,7 +115,7 @@ impl ClientStore for SqlStore {
         )
         .bind(pool_id)
         .bind(client_id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(errors::db)?;
         row.as_ref().map(client).transpose().map_err(errors::db)
@@ -131,7 +133,7 @@ impl ClientStore for SqlStore {
         .bind(c.pool_id.as_str())
         .bind(c.client_id.as_str())
         .bind(c.version.wrapping_sub(1))
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() == 1)
@@ -143,7 +145,7 @@ impl ClientStore for SqlStore {
             sqlx::query("DELETE FROM user_pool_clients WHERE pool_id = $1 AND client_id = $2")
                 .bind(pool_id)
                 .bind(client_id)
-                .execute(&self.write)
+                .execute(&self.db.write)
                 .await
                 .map_err(errors::db)?;
         Ok(done.rows_affected() > 0)
@@ -156,6 +158,7 @@ impl ClientStore for SqlStore {
         limit: u32,
     ) -> StoreResult<Vec<ClientRecord>> {
         let rows = self
+            .db
             .read_page(
                 "SELECT pool_id, client_id, name, config, created_ms, version \
              FROM user_pool_clients WHERE pool_id = $1 AND client_id > $2 \
@@ -177,11 +180,12 @@ impl ClientStore for SqlStore {
         // from the start. PostgreSQL: the client row is locked FOR UPDATE,
         // and READ COMMITTED gives the COUNT a snapshot taken after the lock.
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
-        let exists = sqlx::query(self.dialect.lock_client)
+        let exists = sqlx::query(self.db.dialect.lock_client)
             .bind(s.pool_id.as_str())
             .bind(s.client_id.as_str())
             .fetch_optional(&mut *tx)
@@ -224,7 +228,7 @@ impl ClientStore for SqlStore {
         )
         .bind(pool_id)
         .bind(client_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.db.read)
         .await
         .map_err(errors::db)?;
         rows.iter()
@@ -245,7 +249,7 @@ impl ClientStore for SqlStore {
         .bind(pool_id)
         .bind(client_id)
         .bind(secret_id)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() > 0)

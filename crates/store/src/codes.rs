@@ -7,7 +7,8 @@ use kognit_core::store::{CodeRecord, CodeStore, StoreResult};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// The foreign key from a code to its user.
 const USER_FKEY: &str = "user_codes_user_fkey";
@@ -28,7 +29,7 @@ fn record(row: &AnyRow) -> Result<CodeRecord, sqlx::Error> {
 }
 
 #[async_trait]
-impl CodeStore for SqlStore {
+impl<B: Backend> CodeStore for Sql<B> {
     async fn put_code(&self, c: &CodeRecord) -> StoreResult<()> {
         // An upsert rather than delete + insert: one statement, and no
         // window in which a concurrent redemption sees no code.
@@ -48,7 +49,7 @@ impl CodeStore for SqlStore {
         .bind(c.attempts)
         .bind(c.sends)
         .bind(c.window_start_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::fk(USER_FKEY))?;
         Ok(())
@@ -68,7 +69,7 @@ impl CodeStore for SqlStore {
         .bind(pool_id)
         .bind(username_key)
         .bind(purpose)
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(errors::db)?;
         row.as_ref().map(record).transpose().map_err(errors::db)
@@ -89,7 +90,7 @@ impl CodeStore for SqlStore {
         .bind(pool_id)
         .bind(username_key)
         .bind(purpose)
-        .fetch_optional(&self.write)
+        .fetch_optional(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(attempts.unwrap_or(0))
@@ -114,7 +115,7 @@ impl CodeStore for SqlStore {
         .bind(username_key)
         .bind(purpose)
         .bind(code_hash)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() == 1)

@@ -11,7 +11,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::args::Arg;
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// The foreign key from a device to its user.
 const USER_FKEY: &str = "devices_user_fkey";
@@ -41,7 +42,7 @@ fn device(row: &AnyRow) -> Result<DeviceRecord, sqlx::Error> {
 }
 
 #[async_trait]
-impl DeviceStore for SqlStore {
+impl<B: Backend> DeviceStore for Sql<B> {
     async fn insert_device(&self, d: &DeviceRecord) -> StoreResult<()> {
         sqlx::query(concat!(
             "INSERT INTO devices (",
@@ -58,7 +59,7 @@ impl DeviceStore for SqlStore {
         .bind(d.created_ms)
         .bind(d.updated_ms)
         .bind(d.last_auth_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::fk(USER_FKEY))?;
         Ok(())
@@ -78,7 +79,7 @@ impl DeviceStore for SqlStore {
         .bind(pool_id)
         .bind(username_key)
         .bind(device_key)
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(errors::db)?;
         row.as_ref().map(device).transpose().map_err(errors::db)
@@ -93,6 +94,7 @@ impl DeviceStore for SqlStore {
     ) -> StoreResult<Vec<DeviceRecord>> {
         // Keyset paging on the primary key, "" before every key.
         let rows = self
+            .db
             .read_page(
                 concat!(
                     "SELECT ",
@@ -128,7 +130,7 @@ impl DeviceStore for SqlStore {
         .bind(device_key)
         .bind(remembered_status)
         .bind(now_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() > 0)
@@ -149,7 +151,7 @@ impl DeviceStore for SqlStore {
         .bind(username_key)
         .bind(device_key)
         .bind(now_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() > 0)
@@ -163,8 +165,9 @@ impl DeviceStore for SqlStore {
         now_ms: i64,
     ) -> StoreResult<bool> {
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
         let done = sqlx::query(

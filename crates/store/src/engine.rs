@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Connection};
 
 use crate::StoreOptions;
 use crate::migrate::{self, Migration};
+use crate::sqlite;
 
 /// The database engine behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,47 +109,6 @@ static POSTGRES: Dialect = Dialect {
     migrations: migrate::POSTGRES,
 };
 
-/// Per-connection settings of every SQLite connection. foreign_keys is off by
-/// default in SQLite (sqlx turns it on, but the schema relies on it, so say
-/// it); busy_timeout makes a connection wait for a lock instead of failing.
-///
-/// synchronous=NORMAL in WAL mode: a commit is durable against a crash of
-/// kognit (it is in the WAL file, which the OS keeps), and the database can
-/// never be corrupted, but the WAL is fsynced only at checkpoints, so a power
-/// loss or OS crash may lose the transactions of the last moments (those
-/// since the last checkpoint). FULL would fsync every commit; for a
-/// single-file dev and small-deployment store NORMAL is the usual choice,
-/// and PostgreSQL is the store for deployments that need more.
-///
-/// wal_autocheckpoint: the writer checkpoints the WAL itself only when it
-/// has grown past 100,000 pages (400 MiB). Normally [`spawn_checkpointer`]
-/// copies the WAL back in the background, so that the copying and its
-/// fsyncs do not stall the single writer; but under a steady stream of
-/// writes it never quite catches up, and SQLite starts the WAL over only
-/// once all of it is copied back, so it takes the writer's own checkpoint
-/// to do that: the frames since the last background pass, and an fsync of
-/// each file, while every write waits. How often that happens is what this
-/// sets. At 10,000 pages it came every fraction of a second under load and
-/// was the p99 of every write: at 100,000, updates on a million users went
-/// from 6,749/s with p99 87.1 ms to 9,723/s with p99 5.33 ms at 16 clients,
-/// and on 10,000 users from 17,589 to 20,908/s (BENCHMARKS.md). The
-/// price: a busy server's WAL file can reach 400 MiB (SQLite reuses it
-/// rather than shrinking it until the lane empties it at close), and
-/// opening after a crash reads it back once.
-///
-/// cache_size: 32 MiB of page cache per connection (SQLite's default is
-/// 2 MiB): with a million users the file is over a gigabyte and the default
-/// re-read the same index pages with a system call each (48 `pread64` per
-/// update, BENCHMARKS.md). Five connections here and five of the `lite` lane:
-/// at most 320 MiB.
-const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 100000;";
-
-/// Reader connections additionally refuse writes, so a write sent to the
-/// wrong pool fails loudly instead of bypassing the single writer.
-const SQLITE_READER_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA query_only = ON;";
-
 /// SQLite reader connections: WAL lets them read while the writer writes.
 const SQLITE_READERS: u32 = 4;
 /// PostgreSQL connections (shared by reads and writes).
@@ -223,15 +183,10 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
         // Several processes may open a fresh file at once: wait for the
         // others' locks instead of failing with "database is locked", and
         // retry the switch to WAL, which needs the file to itself.
-        sqlx::query("PRAGMA busy_timeout = 5000")
-            .execute(&mut conn)
-            .await?;
+        sqlx::query(sqlite::BUSY_TIMEOUT).execute(&mut conn).await?;
         let mut tries = 0;
         loop {
-            match sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&mut conn)
-                .await
-            {
+            match sqlx::query(sqlite::JOURNAL_MODE).execute(&mut conn).await {
                 Ok(_) => break,
                 Err(sqlx::Error::Database(e)) if tries < 50 && e.message().contains("locked") => {
                     tries += 1;
@@ -267,7 +222,7 @@ pub(crate) async fn write_pool(
                 .acquire_timeout(ACQUIRE_TIMEOUT)
                 .after_connect(|conn, _| {
                     Box::pin(
-                        async move { sqlx::raw_sql(SQLITE_PRAGMAS).execute(conn).await.map(drop) },
+                        async move { sqlx::raw_sql(sqlite::WRITER).execute(conn).await.map(drop) },
                     )
                 })
                 .connect(url)
@@ -312,12 +267,7 @@ pub(crate) async fn read_pool(
         .test_before_acquire(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .after_connect(|conn, _| {
-            Box::pin(async move {
-                sqlx::raw_sql(SQLITE_READER_PRAGMAS)
-                    .execute(conn)
-                    .await
-                    .map(drop)
-            })
+            Box::pin(async move { sqlx::raw_sql(sqlite::READER).execute(conn).await.map(drop) })
         })
         .connect(url)
         .await

@@ -13,9 +13,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::args::Arg;
+use crate::backend::Backend;
 use crate::columns::Columns;
 use crate::users::{user_columns, users};
-use crate::{SqlStore, errors};
+use crate::{Sql, errors};
 
 /// The foreign key from a group to its pool.
 const POOL_FKEY: &str = "user_groups_pool_id_fkey";
@@ -59,7 +60,7 @@ pub(crate) fn group<R: Columns>(row: &R) -> Result<GroupRecord, R::Error> {
 }
 
 /// Decodes rows selected as [`group_columns!`].
-fn groups(rows: &[AnyRow]) -> StoreResult<Vec<GroupRecord>> {
+pub(crate) fn groups(rows: &[AnyRow]) -> StoreResult<Vec<GroupRecord>> {
     rows.iter()
         .map(group::<AnyRow>)
         .collect::<Result<_, _>>()
@@ -67,14 +68,15 @@ fn groups(rows: &[AnyRow]) -> StoreResult<Vec<GroupRecord>> {
 }
 
 #[async_trait]
-impl GroupStore for SqlStore {
+impl<B: Backend> GroupStore for Sql<B> {
     async fn insert_group(&self, g: &GroupRecord, max_per_pool: u32) -> StoreResult<bool> {
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
-        let pool = sqlx::query(self.dialect.lock_pool)
+        let pool = sqlx::query(self.db.dialect.lock_pool)
             .bind(g.pool_id.as_str())
             .fetch_optional(&mut *tx)
             .await
@@ -120,7 +122,7 @@ impl GroupStore for SqlStore {
         ))
         .bind(pool_id)
         .bind(group_name)
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(errors::db)?;
         row.as_ref().map(group).transpose().map_err(errors::db)
@@ -148,7 +150,7 @@ impl GroupStore for SqlStore {
         .bind(change.role_arn.as_deref())
         .bind(change.precedence)
         .bind(updated_ms)
-        .fetch_optional(&self.write)
+        .fetch_optional(&self.db.write)
         .await
         .map_err(errors::db)?;
         row.as_ref().map(group).transpose().map_err(errors::db)
@@ -159,7 +161,7 @@ impl GroupStore for SqlStore {
         let done = sqlx::query("DELETE FROM user_groups WHERE pool_id = $1 AND group_name = $2")
             .bind(pool_id)
             .bind(group_name)
-            .execute(&self.write)
+            .execute(&self.db.write)
             .await
             .map_err(errors::db)?;
         Ok(done.rows_affected() > 0)
@@ -173,6 +175,7 @@ impl GroupStore for SqlStore {
     ) -> StoreResult<Vec<GroupRecord>> {
         // Keyset paging on the primary key, "" before every name (as pools).
         let rows = self
+            .db
             .read_page(
                 concat!(
                     "SELECT ",
@@ -196,11 +199,12 @@ impl GroupStore for SqlStore {
         max_per_user: u32,
     ) -> StoreResult<bool> {
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
-        let user = sqlx::query(self.dialect.lock_user)
+        let user = sqlx::query(self.db.dialect.lock_user)
             .bind(pool_id)
             .bind(username_key)
             .fetch_optional(&mut *tx)
@@ -259,7 +263,7 @@ impl GroupStore for SqlStore {
         .bind(pool_id)
         .bind(group_name)
         .bind(username_key)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() > 0)
@@ -272,18 +276,9 @@ impl GroupStore for SqlStore {
         after: Option<&str>,
         limit: u32,
     ) -> StoreResult<Vec<GroupRecord>> {
-        if let Some(lane) = &self.lane {
-            return lane.list_user_groups(pool_id, username_key, after, limit);
-        }
-        let rows = self
-            .read_page(
-                LIST_USER_GROUPS,
-                vec![Arg::Text(pool_id), Arg::Text(username_key)],
-                after,
-                limit,
-            )
-            .await?;
-        groups(&rows)
+        self.backend
+            .list_user_groups(pool_id, username_key, after, limit)
+            .await
     }
 
     async fn list_group_members(
@@ -296,6 +291,7 @@ impl GroupStore for SqlStore {
         // The page of keys comes from the membership primary key in order;
         // the users are then found by theirs.
         let rows = self
+            .db
             .read_page(
                 concat!(
                     "SELECT ",

@@ -5,7 +5,8 @@ use kognit_core::store::{AccessKeyRecord, AccessKeyStore, StoreResult};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// Decodes a row selected as `id, sealed_secret, created_ms`.
 fn record(row: &AnyRow) -> Result<AccessKeyRecord, sqlx::Error> {
@@ -17,13 +18,13 @@ fn record(row: &AnyRow) -> Result<AccessKeyRecord, sqlx::Error> {
 }
 
 #[async_trait]
-impl AccessKeyStore for SqlStore {
+impl<B: Backend> AccessKeyStore for Sql<B> {
     async fn insert_access_key(&self, key: &AccessKeyRecord) -> StoreResult<()> {
         sqlx::query("INSERT INTO access_keys (id, sealed_secret, created_ms) VALUES ($1, $2, $3)")
             .bind(key.id.as_str())
             .bind(key.sealed_secret.as_slice())
             .bind(key.created_ms)
-            .execute(&self.write)
+            .execute(&self.db.write)
             .await
             .map_err(errors::db)?;
         Ok(())
@@ -33,7 +34,7 @@ impl AccessKeyStore for SqlStore {
         let row =
             sqlx::query("SELECT id, sealed_secret, created_ms FROM access_keys WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.read)
+                .fetch_optional(&self.db.read)
                 .await
                 .map_err(errors::db)?;
         row.as_ref().map(record).transpose().map_err(errors::db)
@@ -41,7 +42,7 @@ impl AccessKeyStore for SqlStore {
 
     async fn count_access_keys(&self) -> StoreResult<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_keys")
-            .fetch_one(&self.read)
+            .fetch_one(&self.db.read)
             .await
             .map_err(errors::db)?;
         // COUNT(*) is never negative.

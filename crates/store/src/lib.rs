@@ -9,9 +9,13 @@
 //! On a SQLite file, the hottest reads and writes (a user by key, user
 //! writes, refresh tokens, auth events, ListUsers pages) take a shorter way,
 //! the `lite` lane: rusqlite directly, with the same SQL texts and decoders.
+//! Those operations form the `Backend` trait; the store type `Sql<B>` is
+//! generic over it, and [`SqlStore::open_with`] picks its backend once, so
+//! no query branches on the engine or the lane.
 
 mod args;
 mod auth_events;
+mod backend;
 mod clients;
 mod codes;
 mod columns;
@@ -23,10 +27,12 @@ mod keys;
 mod lite;
 mod migrate;
 mod outbox;
+mod pooled;
 mod pools;
 mod purge;
 mod sessions;
 mod signing_keys;
+mod sqlite;
 #[cfg(test)]
 mod tests;
 mod tokens;
@@ -39,8 +45,10 @@ use async_trait::async_trait;
 use kognit_core::store::{AdminStore, PurgeCut, Store, StoreError, StoreResult};
 use sqlx::AnyPool;
 
+use backend::Backend;
 use engine::Dialect;
 pub use engine::Engine;
+use pooled::Pooled;
 
 /// Opens the database at `database_url` (`sqlite://path/to/file.db`, created
 /// if missing, or `postgres://…`), runs pending migrations and returns it as a
@@ -54,7 +62,7 @@ pub async fn connect_with(
     database_url: &str,
     options: &StoreOptions,
 ) -> Result<Arc<dyn Store>, StoreError> {
-    Ok(Arc::new(SqlStore::open_with(database_url, options).await?))
+    Ok(SqlStore::open_with(database_url, options).await?.store)
 }
 
 /// How a store runs its database.
@@ -67,28 +75,83 @@ pub struct StoreOptions {
     pub statement_timeout: Option<std::time::Duration>,
 }
 
-/// A [`Store`] on SQLite or PostgreSQL through sqlx's `Any` driver.
+/// The sqlx side of every store: the engine, its [`Dialect`] and the pools.
 ///
 /// On a SQLite file, writes go through a single connection (they serialize on
 /// the file lock anyway) and reads through a few read-only WAL connections;
 /// on PostgreSQL both use one pool.
 #[derive(Debug, Clone)]
-pub struct SqlStore {
+pub(crate) struct Db {
     engine: Engine,
     dialect: &'static Dialect,
     read: AnyPool,
     write: AnyPool,
-    /// SQLite file only: the synchronous point-read lane (`lite`).
-    lane: Option<Arc<lite::Lane>>,
+}
+
+impl Db {
+    /// One keyset page from the read pool: `sql` takes `keys` as its first
+    /// placeholders, then the last key of the previous page ("" sorts before
+    /// every key, so `None` starts at the beginning without a second SQL
+    /// text) and the page size.
+    pub(crate) async fn read_page<'q>(
+        &self,
+        sql: &'static str,
+        mut keys: Vec<args::Arg<'q>>,
+        after: Option<&'q str>,
+        limit: u32,
+    ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
+        keys.push(args::Arg::Text(after.unwrap_or("")));
+        keys.push(args::Arg::Int(i64::from(limit)));
+        args::bind(sql, keys)
+            .fetch_all(&self.read)
+            .await
+            .map_err(errors::db)
+    }
+}
+
+/// The [`Store`] implementation: every operation on the sqlx [`Db`],
+/// except those of [`Backend`], which the backend `B` runs. One type per
+/// backend, chosen at [`SqlStore::open_with`].
+#[derive(Debug)]
+pub(crate) struct Sql<B> {
+    db: Db,
+    backend: B,
+}
+
+/// A [`Store`] on SQLite or PostgreSQL, opened: the store itself (on a
+/// SQLite file with the `lite` lane for its hottest operations, elsewhere
+/// on sqlx alone) and its pools, to close them.
+///
+/// It dereferences to the [`Store`], so a caller uses it as one.
+#[derive(Clone)]
+pub struct SqlStore {
+    db: Db,
+    store: Arc<dyn Store>,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("db", &self.db)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for SqlStore {
+    type Target = dyn Store;
+
+    fn deref(&self) -> &(dyn Store + 'static) {
+        &*self.store
+    }
 }
 
 impl SqlStore {
-    /// Like [`connect`], but returns the concrete store.
+    /// Like [`connect`], but returns the store with its pools.
     pub async fn open(database_url: &str) -> Result<Self, StoreError> {
         Self::open_with(database_url, &StoreOptions::default()).await
     }
 
-    /// Like [`connect_with`], but returns the concrete store.
+    /// Like [`connect_with`], but returns the store with its pools.
     pub async fn open_with(database_url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
         let engine = Engine::from_url(database_url)?;
         let url = match engine {
@@ -115,9 +178,22 @@ impl SqlStore {
         let read = engine::read_pool(engine, &url, &write)
             .await
             .map_err(fail)?;
-        let lane = match engine::sqlite_file(engine, &url).map_err(fail)? {
-            Some(path) => Some(Arc::new(lite::Lane::open(&path, &write)?)),
-            None => None,
+        let db = Db {
+            engine,
+            dialect,
+            read,
+            write,
+        };
+        // The one choice of backend: the lane wherever it can open the file.
+        let store: Arc<dyn Store> = match engine::sqlite_file(engine, &url).map_err(fail)? {
+            Some(path) => Arc::new(Sql {
+                backend: Arc::new(lite::Lane::open(&path, &db.write)?),
+                db: db.clone(),
+            }),
+            None => Arc::new(Sql {
+                backend: Pooled::new(db.clone()),
+                db: db.clone(),
+            }),
         };
         tracing::info!(
             engine = engine.name(),
@@ -125,72 +201,27 @@ impl SqlStore {
             migrations_applied = applied.len(),
             "store opened"
         );
-        Ok(Self {
-            engine,
-            dialect,
-            read,
-            write,
-            lane,
-        })
-    }
-
-    /// Runs one write statement outside any transaction: through the SQLite
-    /// lane's writer when there is one, else on the write pool. `fk` names
-    /// the foreign key it may violate. The rows it changed.
-    pub(crate) async fn execute(
-        &self,
-        sql: &'static str,
-        args: Vec<args::Arg<'_>>,
-        fk: &'static str,
-    ) -> StoreResult<u64> {
-        if let Some(lane) = &self.lane {
-            let changed = lane.execute(sql, args::values(args), fk).await?;
-            return Ok(u64::try_from(changed).unwrap_or(u64::MAX));
-        }
-        let done = args::bind(sql, args)
-            .execute(&self.write)
-            .await
-            .map_err(errors::fk(fk))?;
-        Ok(done.rows_affected())
-    }
-
-    /// One keyset page from the read pool: `sql` takes `keys` as its first
-    /// placeholders, then the last key of the previous page ("" sorts before
-    /// every key, so `None` starts at the beginning without a second SQL
-    /// text) and the page size.
-    pub(crate) async fn read_page<'q>(
-        &self,
-        sql: &'static str,
-        mut keys: Vec<args::Arg<'q>>,
-        after: Option<&'q str>,
-        limit: u32,
-    ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
-        keys.push(args::Arg::Text(after.unwrap_or("")));
-        keys.push(args::Arg::Int(i64::from(limit)));
-        args::bind(sql, keys)
-            .fetch_all(&self.read)
-            .await
-            .map_err(errors::db)
+        Ok(Self { db, store })
     }
 
     /// The engine behind this store.
     pub fn engine(&self) -> Engine {
-        self.engine
+        self.db.engine
     }
 
     /// Closes every connection, waiting for them to finish (on SQLite this
     /// checkpoints the WAL). The store is unusable afterwards.
     pub async fn close(&self) {
-        self.read.close().await;
-        self.write.close().await;
+        self.db.read.close().await;
+        self.db.write.close().await;
     }
 }
 
 #[async_trait]
-impl AdminStore for SqlStore {
+impl<B: Backend> AdminStore for Sql<B> {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1")
-            .execute(&self.read)
+            .execute(&self.db.read)
             .await
             .map_err(errors::db)?;
         Ok(())
@@ -198,8 +229,9 @@ impl AdminStore for SqlStore {
 
     async fn reset(&self) -> StoreResult<()> {
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
         // Children first: no cascade work, and no reliance on it. Access keys

@@ -6,7 +6,8 @@ use kognit_core::store::{OutboxRecord, OutboxStore, StoreResult};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// The selected columns, in the order [`record`] decodes them.
 macro_rules! columns {
@@ -42,7 +43,7 @@ fn record(row: &AnyRow) -> Result<OutboxRecord, sqlx::Error> {
 }
 
 #[async_trait]
-impl OutboxStore for SqlStore {
+impl<B: Backend> OutboxStore for Sql<B> {
     async fn add_message(&self, m: &OutboxRecord) -> StoreResult<()> {
         // The id is the engine's (AUTOINCREMENT / identity): increasing in
         // commit order per writer, which is what "newest first" sorts on.
@@ -58,7 +59,7 @@ impl OutboxStore for SqlStore {
         .bind(m.body.as_str())
         .bind(m.code.as_deref())
         .bind(m.created_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(())
@@ -78,7 +79,7 @@ impl OutboxStore for SqlStore {
             (None, Some(u)) => sqlx::query(BY_USERNAME).bind(u).bind(limit),
             (None, None) => sqlx::query(EVERY).bind(limit),
         };
-        let rows = query.fetch_all(&self.read).await.map_err(errors::db)?;
+        let rows = query.fetch_all(&self.db.read).await.map_err(errors::db)?;
         rows.iter()
             .map(record)
             .collect::<Result<_, _>>()

@@ -5,7 +5,8 @@ use kognit_core::store::{PoolRecord, PoolStore, StoreResult};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// Decodes a row selected as `id, name, config, created_ms, version`.
 fn record(row: &AnyRow) -> Result<PoolRecord, sqlx::Error> {
@@ -19,7 +20,7 @@ fn record(row: &AnyRow) -> Result<PoolRecord, sqlx::Error> {
 }
 
 #[async_trait]
-impl PoolStore for SqlStore {
+impl<B: Backend> PoolStore for Sql<B> {
     async fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO user_pools (id, name, config, created_ms, version) \
@@ -30,7 +31,7 @@ impl PoolStore for SqlStore {
         .bind(pool.config.as_str())
         .bind(pool.created_ms)
         .bind(pool.version)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(())
@@ -41,7 +42,7 @@ impl PoolStore for SqlStore {
             "SELECT id, name, config, created_ms, version FROM user_pools WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(errors::db)?;
         row.as_ref().map(record).transpose().map_err(errors::db)
@@ -59,7 +60,7 @@ impl PoolStore for SqlStore {
         .bind(pool.version)
         .bind(pool.id.as_str())
         .bind(pool.version.wrapping_sub(1))
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() == 1)
@@ -73,7 +74,7 @@ impl PoolStore for SqlStore {
         // The outbox has no foreign key and keeps its messages until a reset.
         let done = sqlx::query("DELETE FROM user_pools WHERE id = $1")
             .bind(id)
-            .execute(&self.write)
+            .execute(&self.db.write)
             .await
             .map_err(errors::db)?;
         Ok(done.rows_affected() > 0)
@@ -83,6 +84,7 @@ impl PoolStore for SqlStore {
         // Keyset paging: "" sorts before every id, so no cursor means "from
         // the start" without a second SQL text.
         let rows = self
+            .db
             .read_page(
                 "SELECT id, name, config, created_ms, version FROM user_pools \
              WHERE id > $1 ORDER BY id LIMIT $2",

@@ -4,7 +4,8 @@
 
 use kognit_core::store::{PurgeCut, StoreResult};
 
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// Rows per DELETE.
 const BATCH: i64 = 1000;
@@ -57,7 +58,7 @@ enum Cut {
 /// A code's resend counter lives for an hour after its window opened.
 const SEND_WINDOW_MS: i64 = 3_600_000;
 
-impl SqlStore {
+impl<B: Backend> Sql<B> {
     pub(crate) async fn purge_expired(&self, cut: &PurgeCut) -> StoreResult<u64> {
         let mut total = 0;
         for (sql, which) in STATEMENTS {
@@ -72,7 +73,7 @@ impl SqlStore {
                     q = q.bind(cut.now_ms - SEND_WINDOW_MS);
                 }
                 let gone = q
-                    .execute(&self.write)
+                    .execute(&self.db.write)
                     .await
                     .map_err(errors::db)?
                     .rows_affected();

@@ -16,8 +16,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::args::Arg;
+use crate::backend::Backend;
 use crate::tokens::REVOKE_ORIGIN_TOKENS;
-use crate::{SqlStore, errors};
+use crate::{Sql, errors};
 
 /// The foreign key from a session to its user.
 const USER_FKEY: &str = "token_sessions_user_fkey";
@@ -99,7 +100,7 @@ async fn end_session(
 }
 
 #[async_trait]
-impl SessionStore for SqlStore {
+impl<B: Backend> SessionStore for Sql<B> {
     async fn insert_token_session(
         &self,
         s: &TokenSessionRecord,
@@ -108,13 +109,14 @@ impl SessionStore for SqlStore {
     ) -> StoreResult<u64> {
         let now = s.created_ms;
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
         // Sign-ins of one user queue here, so two of them cannot both find
         // room for one more session.
-        let user = sqlx::query(self.dialect.lock_user)
+        let user = sqlx::query(self.db.dialect.lock_user)
             .bind(s.pool_id.as_str())
             .bind(s.username_key.as_str())
             .fetch_optional(&mut *tx)
@@ -204,7 +206,7 @@ impl SessionStore for SqlStore {
         .bind(a.ip.as_deref())
         .bind(a.device_type.as_deref())
         .bind(a.expires_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() == 1)
@@ -222,7 +224,7 @@ impl SessionStore for SqlStore {
         ))
         .bind(pool_id)
         .bind(session_id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(errors::db)?;
         row.as_ref().map(record).transpose().map_err(errors::db)
@@ -238,6 +240,7 @@ impl SessionStore for SqlStore {
     ) -> StoreResult<Vec<TokenSessionRecord>> {
         // Keyset paging on the session id, "" before every id.
         let rows = self
+            .db
             .read_page(
                 LIST_SESSIONS,
                 vec![
@@ -263,8 +266,9 @@ impl SessionStore for SqlStore {
         now_ms: i64,
     ) -> StoreResult<bool> {
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
         let row = sqlx::query(

@@ -6,7 +6,8 @@ use kognit_core::store::{SigningKeyRecord, SigningKeyStore, StoreResult};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{SqlStore, errors};
+use crate::backend::Backend;
+use crate::{Sql, errors};
 
 /// The foreign key from a key to its pool.
 const POOL_FKEY: &str = "signing_keys_pool_id_fkey";
@@ -26,7 +27,7 @@ fn record(row: &AnyRow) -> Result<SigningKeyRecord, sqlx::Error> {
 }
 
 #[async_trait]
-impl SigningKeyStore for SqlStore {
+impl<B: Backend> SigningKeyStore for Sql<B> {
     async fn insert_signing_key(&self, key: &SigningKeyRecord) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO signing_keys (pool_id, kid, token_use, sealed_private, public_jwk, \
@@ -39,7 +40,7 @@ impl SigningKeyStore for SqlStore {
         .bind(key.public_jwk.as_str())
         .bind(key.created_ms)
         .bind(key.retired_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::fk(POOL_FKEY))?;
         Ok(())
@@ -53,7 +54,7 @@ impl SigningKeyStore for SqlStore {
              FROM signing_keys WHERE pool_id = $1 ORDER BY created_ms, kid",
         )
         .bind(pool_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.db.read)
         .await
         .map_err(errors::db)?;
         rows.iter()
@@ -79,7 +80,7 @@ impl SigningKeyStore for SqlStore {
         .bind(token_use)
         .bind(keep_kid)
         .bind(now_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(())
@@ -90,7 +91,7 @@ impl SigningKeyStore for SqlStore {
         let done = sqlx::query("DELETE FROM signing_keys WHERE pool_id = $1 AND retired_ms < $2")
             .bind(pool_id)
             .bind(before_ms)
-            .execute(&self.write)
+            .execute(&self.db.write)
             .await
             .map_err(errors::db)?;
         Ok(done.rows_affected())

@@ -9,8 +9,9 @@ use async_trait::async_trait;
 use kognit_core::store::{RefreshTokenRecord, StoreResult, TokenStore};
 
 use crate::args::Arg;
+use crate::backend::Backend;
 use crate::columns::Columns;
-use crate::{SqlStore, errors};
+use crate::{Sql, errors};
 
 /// The foreign key from a refresh token to its user.
 const USER_FKEY: &str = "refresh_tokens_user_fkey";
@@ -57,7 +58,7 @@ const INSERT_REFRESH: &str = "INSERT INTO refresh_tokens (token_hash, pool_id, u
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 #[async_trait]
-impl TokenStore for SqlStore {
+impl<B: Backend> TokenStore for Sql<B> {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
         let args = vec![
             Arg::Bytes(Some(&t.token_hash)),
@@ -71,7 +72,9 @@ impl TokenStore for SqlStore {
             Arg::Int(t.expires_ms),
             Arg::OptInt(t.revoked_ms),
         ];
-        self.execute(INSERT_REFRESH, args, USER_FKEY).await?;
+        self.backend
+            .execute(INSERT_REFRESH, args, USER_FKEY)
+            .await?;
         Ok(())
     }
 
@@ -79,15 +82,7 @@ impl TokenStore for SqlStore {
         &self,
         token_hash: &[u8],
     ) -> StoreResult<Option<RefreshTokenRecord>> {
-        if let Some(lane) = &self.lane {
-            return lane.get_refresh_token(token_hash);
-        }
-        let row = sqlx::query(GET_REFRESH)
-            .bind(token_hash)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(errors::db)?;
-        row.as_ref().map(record).transpose().map_err(errors::db)
+        self.backend.get_refresh_token(token_hash).await
     }
 
     async fn revoke_refresh_token(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<bool> {
@@ -98,7 +93,7 @@ impl TokenStore for SqlStore {
         )
         .bind(token_hash)
         .bind(now_ms)
-        .execute(&self.write)
+        .execute(&self.db.write)
         .await
         .map_err(errors::db)?;
         Ok(done.rows_affected() == 1)
@@ -114,8 +109,9 @@ impl TokenStore for SqlStore {
         // One transaction: a refresh racing this sees either a live session
         // or a fully revoked one, never tokens revoked but the origin not.
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
         // The origin row first: on PostgreSQL it is locked until COMMIT, so
@@ -151,7 +147,7 @@ impl TokenStore for SqlStore {
         let row = sqlx::query(IS_ORIGIN_REVOKED)
             .bind(pool_id)
             .bind(origin_jti)
-            .fetch_optional(&self.read)
+            .fetch_optional(&self.db.read)
             .await
             .map_err(errors::db)?;
         Ok(row.is_some())
@@ -165,8 +161,9 @@ impl TokenStore for SqlStore {
         now_ms: i64,
     ) -> StoreResult<u64> {
         let mut tx = self
+            .db
             .write
-            .begin_with(self.dialect.begin_write)
+            .begin_with(self.db.dialect.begin_write)
             .await
             .map_err(errors::db)?;
         // Every session the user began is marked revoked first (the later

@@ -21,9 +21,10 @@
 
 use kognit_core::store::{StoreResult, UserColumn, UserCursor, UserFilter, UserRecord};
 
-use crate::args::{self, Arg, bind};
-use crate::users::{user_columns, users};
-use crate::{SqlStore, errors};
+use crate::Sql;
+use crate::args::Arg;
+use crate::backend::Backend;
+use crate::users::user_columns;
 
 /// The SQL texts of one column.
 #[derive(Debug)]
@@ -228,7 +229,7 @@ pub(crate) fn statement<'a>(
 
 /// ListUsers, see the module documentation.
 pub(crate) async fn list(
-    s: &SqlStore,
+    s: &Sql<impl Backend>,
     pool_id: &str,
     filter: Option<&UserFilter>,
     after: Option<&UserCursor>,
@@ -237,14 +238,7 @@ pub(crate) async fn list(
     let Some((sql, args)) = statement(pool_id, filter, after, limit) else {
         return Ok(Vec::new());
     };
-    if let Some(lane) = &s.lane {
-        return lane.list_users(sql, args::values(args)).await;
-    }
-    let rows = bind(sql, args)
-        .fetch_all(&s.read)
-        .await
-        .map_err(errors::db)?;
-    users(&rows)
+    s.backend.list_users(sql, args).await
 }
 
 #[cfg(test)]

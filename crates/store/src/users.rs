@@ -3,13 +3,12 @@
 
 use async_trait::async_trait;
 use kognit_core::store::{AliasRecord, StoreResult, UserCursor, UserFilter, UserRecord, UserStore};
-use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
+use sqlx::any::AnyRow;
 
-use crate::args::{Arg, bind};
+use crate::args::Arg;
+use crate::backend::Backend;
 use crate::columns::Columns;
-use crate::{SqlStore, errors};
+use crate::{Sql, errors};
 
 /// The foreign key from a user to its pool.
 pub(crate) const POOL_FKEY: &str = "users_pool_id_fkey";
@@ -198,24 +197,7 @@ pub(crate) fn changes<'q>(
 /// the values itself, and writes a heap-only (HOT) row version when no
 /// indexed column changed (lockout counters, passwords), so it gains less.
 /// `$1` pool, `$2` username key, `$3` expected version, then the changed
-/// values.
-fn update_statement<'q>(
-    before: &UserRecord,
-    after: &'q UserRecord,
-) -> Query<'q, Any, AnyArguments> {
-    let set = changes(before, after);
-    let sql = update_sql(&set, '$');
-    let mut args = vec![
-        Arg::Text(&after.pool_id),
-        Arg::Text(&after.username_key),
-        Arg::Int(before.version),
-    ];
-    args.extend(set.into_iter().map(|(_, v)| v));
-    bind(AssertSqlSafe(sql), args)
-}
-
-/// The UPDATE text of [`update_statement`] for these changed columns, with
-/// `$N` (sqlx) or `?N` (rusqlite) placeholders.
+/// values, with `$N` (sqlx) or `?N` (rusqlite) placeholders.
 pub(crate) fn update_sql(set: &[(&'static str, Arg<'_>)], placeholder: char) -> String {
     let mut sql = String::from("UPDATE users SET ");
     for (i, (column, _)) in set.iter().enumerate() {
@@ -232,78 +214,18 @@ pub(crate) fn update_sql(set: &[(&'static str, Arg<'_>)], placeholder: char) -> 
     sql
 }
 
-/// Inserts the aliases of one user, three per statement, on `conn` (inside
-/// the caller's transaction).
-async fn insert_aliases(
-    conn: &mut AnyConnection,
-    pool_id: &str,
-    username_key: &str,
-    aliases: &[AliasRecord],
-) -> StoreResult<()> {
-    for chunk in aliases.chunks(INSERT_ALIASES.len()) {
-        let mut q = sqlx::query(INSERT_ALIASES[chunk.len() - 1])
-            .bind(pool_id)
-            .bind(username_key);
-        for a in chunk {
-            q = q.bind(a.kind.as_str()).bind(a.value_key.as_str());
-        }
-        q.execute(&mut *conn).await.map_err(errors::fk(USER_FKEY))?;
-    }
-    Ok(())
-}
-
 #[async_trait]
-impl UserStore for SqlStore {
+impl<B: Backend> UserStore for Sql<B> {
     async fn insert_user(&self, u: &UserRecord, aliases: &[AliasRecord]) -> StoreResult<()> {
-        if let Some(lane) = &self.lane {
-            return lane.insert_user(u, aliases).await;
-        }
-        if aliases.is_empty() {
-            // One statement is atomic by itself: spare BEGIN and COMMIT.
-            bind(INSERT_USER, user_args(u))
-                .execute(&self.write)
-                .await
-                .map_err(errors::fk(POOL_FKEY))?;
-            return Ok(());
-        }
-        let mut tx = self
-            .write
-            .begin_with(self.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
-        bind(INSERT_USER, user_args(u))
-            .execute(&mut *tx)
-            .await
-            .map_err(errors::fk(POOL_FKEY))?;
-        // A taken alias fails here; dropping `tx` rolls the user back too.
-        insert_aliases(&mut tx, &u.pool_id, &u.username_key, aliases).await?;
-        tx.commit().await.map_err(errors::db)
+        self.backend.insert_user(u, aliases).await
     }
 
     async fn get_user(&self, pool_id: &str, username_key: &str) -> StoreResult<Option<UserRecord>> {
-        if let Some(lane) = &self.lane {
-            return lane.get_user(pool_id, username_key);
-        }
-        let row = sqlx::query(GET_USER)
-            .bind(pool_id)
-            .bind(username_key)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(errors::db)?;
-        row.as_ref().map(user).transpose().map_err(errors::db)
+        self.backend.get_user(pool_id, username_key).await
     }
 
     async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<Option<UserRecord>> {
-        if let Some(lane) = &self.lane {
-            return lane.get_user_by_sub(pool_id, sub);
-        }
-        let row = sqlx::query(GET_USER_BY_SUB)
-            .bind(pool_id)
-            .bind(sub)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(errors::db)?;
-        row.as_ref().map(user).transpose().map_err(errors::db)
+        self.backend.get_user_by_sub(pool_id, sub).await
     }
 
     async fn get_user_by_sub_for_origin(
@@ -312,21 +234,9 @@ impl UserStore for SqlStore {
         sub: &str,
         origin_jti: &str,
     ) -> StoreResult<Option<(UserRecord, bool)>> {
-        if let Some(lane) = &self.lane {
-            return lane.get_user_by_sub_for_origin(pool_id, sub, origin_jti);
-        }
-        let row = sqlx::query(GET_USER_FOR_ORIGIN)
-            .bind(pool_id)
-            .bind(origin_jti)
-            .bind(sub)
-            .fetch_optional(&self.read)
+        self.backend
+            .get_user_by_sub_for_origin(pool_id, sub, origin_jti)
             .await
-            .map_err(errors::db)?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let revoked: i64 = row.try_get(20).map_err(errors::db)?;
-        Ok(Some((user(&row).map_err(errors::db)?, revoked != 0)))
     }
 
     async fn get_user_by_alias(
@@ -335,17 +245,9 @@ impl UserStore for SqlStore {
         kind: &str,
         value_key: &str,
     ) -> StoreResult<Option<UserRecord>> {
-        if let Some(lane) = &self.lane {
-            return lane.get_user_by_alias(pool_id, kind, value_key);
-        }
-        let row = sqlx::query(GET_USER_BY_ALIAS)
-            .bind(pool_id)
-            .bind(kind)
-            .bind(value_key)
-            .fetch_optional(&self.read)
+        self.backend
+            .get_user_by_alias(pool_id, kind, value_key)
             .await
-            .map_err(errors::db)?;
-        row.as_ref().map(user).transpose().map_err(errors::db)
     }
 
     async fn update_user(
@@ -356,42 +258,7 @@ impl UserStore for SqlStore {
     ) -> StoreResult<bool> {
         // Optimistic concurrency, as for pools: the write lands only on the
         // version the caller read.
-        if let Some(lane) = &self.lane {
-            return lane.update_user(before, after, aliases).await;
-        }
-        let Some(aliases) = aliases else {
-            let done = update_statement(before, after)
-                .execute(&self.write)
-                .await
-                .map_err(errors::db)?;
-            return Ok(done.rows_affected() == 1);
-        };
-        let mut tx = self
-            .write
-            .begin_with(self.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
-        let done = update_statement(before, after)
-            .execute(&mut *tx)
-            .await
-            .map_err(errors::db)?;
-        if done.rows_affected() != 1 {
-            tx.rollback().await.map_err(errors::db)?;
-            return Ok(false);
-        }
-        // The updated row stays locked until COMMIT (PostgreSQL) or the
-        // write lock is held (SQLite), so the alias set cannot be replaced
-        // by two updates at once. An alias held by another user fails the
-        // insert; dropping `tx` then undoes the delete and the row update.
-        sqlx::query("DELETE FROM user_aliases WHERE pool_id = $1 AND username_key = $2")
-            .bind(after.pool_id.as_str())
-            .bind(after.username_key.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(errors::db)?;
-        insert_aliases(&mut tx, &after.pool_id, &after.username_key, aliases).await?;
-        tx.commit().await.map_err(errors::db)?;
-        Ok(true)
+        self.backend.update_user(before, after, aliases).await
     }
 
     async fn delete_user(&self, pool_id: &str, username_key: &str) -> StoreResult<bool> {
@@ -400,7 +267,7 @@ impl UserStore for SqlStore {
         let done = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
             .bind(pool_id)
             .bind(username_key)
-            .execute(&self.write)
+            .execute(&self.db.write)
             .await
             .map_err(errors::db)?;
         Ok(done.rows_affected() > 0)
@@ -422,7 +289,7 @@ impl UserStore for SqlStore {
         // every sign-up in the pool writes.
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE pool_id = $1")
             .bind(pool_id)
-            .fetch_one(&self.read)
+            .fetch_one(&self.db.read)
             .await
             .map_err(errors::db)?;
         // COUNT(*) is never negative.

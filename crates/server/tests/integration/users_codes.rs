@@ -8,7 +8,6 @@ use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, AuthFlowType, ChallengeNameType, DeliveryMediumType, MessageActionType,
     UserStatusType, VerifiedAttributeType,
 };
-use kognit_core::store::{CodeStore, UserStore};
 use kognit_store::SqlStore;
 
 use crate::harness::TestServer;

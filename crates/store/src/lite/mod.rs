@@ -22,6 +22,7 @@
 //! its own read transaction, so it sees every commit made before it, by any
 //! connection of any process.
 
+mod backend;
 mod sign_in;
 mod users;
 mod writer;
@@ -34,28 +35,12 @@ use kognit_core::store::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags};
 use sqlx::AnyPool;
 
-use crate::errors;
+use crate::{errors, sqlite};
 
 /// How many read-only connections the lane holds. Callers take a free one;
 /// with the runtime's worker threads (one per core) as the usual callers,
 /// four are rarely all busy.
 const READERS: usize = 4;
-
-/// Settings shared by every lane connection: wait for locks instead of
-/// failing, and a 32 MiB page cache. (Not memory-mapped reads: SQLite
-/// remaps the whole file whenever its size changed since the last read,
-/// and under writes the munmap's TLB shootdowns cost more than the reads
-/// they spare.)
-const PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768;";
-
-/// Readers refuse writes, so a write sent to them fails loudly.
-const READER_PRAGMAS: &str = "PRAGMA query_only = ON;";
-
-/// The writer's settings, as the sqlx writer's (engine.rs explains them;
-/// the two must checkpoint at the same WAL length, or the one with the
-/// lower mark checkpoints after every commit once the WAL is past it).
-const WRITER_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-     PRAGMA wal_autocheckpoint = 100000;";
 
 /// Prepared statements kept per connection: the reads are a handful, the
 /// writer's UPDATEs one per set of changed columns.
@@ -78,11 +63,11 @@ impl std::fmt::Debug for Lane {
     }
 }
 
-/// A lane connection to `path` with these settings.
+/// A lane connection to `path` with these settings (`crate::sqlite`'s, as
+/// sqlx's connections have).
 fn connect(path: &Path, flags: OpenFlags, pragmas: &str) -> StoreResult<Connection> {
     let conn =
         Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(db)?;
-    conn.execute_batch(PRAGMAS).map_err(db)?;
     conn.execute_batch(pragmas).map_err(db)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
@@ -95,10 +80,10 @@ impl Lane {
     pub(crate) fn open(path: &Path, write: &AnyPool) -> StoreResult<Self> {
         let readers = (0..READERS)
             .map(|_| {
-                connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, READER_PRAGMAS).map(Mutex::new)
+                connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, sqlite::READER).map(Mutex::new)
             })
             .collect::<StoreResult<_>>()?;
-        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, WRITER_PRAGMAS)?;
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, sqlite::WRITER)?;
         Ok(Self {
             readers,
             next: AtomicUsize::new(0),
@@ -154,25 +139,6 @@ fn conflict(fk: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
 /// Any other rusqlite error.
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(errors::one_line(&format_args!("SQLite: {e}")))
-}
-
-impl Lane {
-    /// Runs one write statement with these values in the next batch; the
-    /// rows it changed. `fk` names the foreign key it may violate.
-    pub(crate) async fn execute(
-        &self,
-        sql: &'static str,
-        values: Vec<rusqlite::types::Value>,
-        fk: &'static str,
-    ) -> StoreResult<usize> {
-        self.writer
-            .write(move |conn| {
-                conn.prepare_cached(sql)
-                    .and_then(|mut s| s.execute(rusqlite::params_from_iter(values)))
-                    .map_err(conflict(fk))
-            })
-            .await
-    }
 }
 
 #[cfg(test)]

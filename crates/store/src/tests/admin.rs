@@ -2,9 +2,7 @@
 
 use std::sync::Arc;
 
-use kognit_core::store::{
-    AccessKeyStore, AdminStore, ClientStore, PoolStore, StoreError, UserStore,
-};
+use kognit_core::store::StoreError;
 
 use super::harness::Ctx;
 use super::{client, key, named, pool, secret, user};
@@ -13,7 +11,7 @@ use crate::{Engine, SqlStore, connect, migrate};
 /// How many versions `kognit_migrations` records.
 async fn recorded_migrations(s: &SqlStore) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM kognit_migrations")
-        .fetch_one(&s.read)
+        .fetch_one(&s.db.read)
         .await
         .unwrap()
 }
@@ -61,7 +59,7 @@ store_test!(numbered_placeholders, |ctx: Ctx| async move {
     let got: String = sqlx::query_scalar("SELECT $2 || '-' || $1 || '-' || $2")
         .bind("one")
         .bind("two")
-        .fetch_one(&ctx.store.read)
+        .fetch_one(&ctx.store.db.read)
         .await
         .unwrap();
     assert_eq!(got, "two-one-two");
@@ -73,7 +71,7 @@ store_test!(
         let s = &ctx.store;
         s.insert_pool(&pool("p")).await.unwrap();
         s.insert_access_key(&key("AKIA1")).await.unwrap();
-        let latest = s.dialect.migrations.len();
+        let latest = s.db.dialect.migrations.len();
         assert_eq!(recorded_migrations(s).await, i64::try_from(latest).unwrap());
         s.close().await;
 
@@ -85,7 +83,7 @@ store_test!(
         );
         // Nothing left to apply.
         assert!(
-            migrate::run(&again.write, again.dialect)
+            migrate::run(&again.db.write, again.db.dialect)
                 .await
                 .unwrap()
                 .is_empty()
@@ -109,7 +107,7 @@ store_test!(concurrent_opens_migrate_once, |ctx: Ctx| async move {
     for o in opens {
         stores.push(o.await.unwrap());
     }
-    let latest = i64::try_from(stores[0].dialect.migrations.len()).unwrap();
+    let latest = i64::try_from(stores[0].db.dialect.migrations.len()).unwrap();
     assert_eq!(recorded_migrations(&stores[0]).await, latest);
     for s in stores {
         s.close().await;
@@ -149,7 +147,7 @@ async fn sqlite_connections_are_configured() {
     let s = SqlStore::open(&url).await.unwrap();
     assert_eq!(s.engine(), Engine::Sqlite);
     assert!(dir.path().join("new.db").exists());
-    for (pool, query_only) in [(&s.read, 1), (&s.write, 0)] {
+    for (pool, query_only) in [(&s.db.read, 1), (&s.db.write, 0)] {
         let mut conn = pool.acquire().await.unwrap();
         for (pragma, want) in [
             ("PRAGMA journal_mode", "wal".to_owned()),
@@ -169,7 +167,7 @@ async fn sqlite_connections_are_configured() {
     // group and no memory statistics, which serialize every connection, and
     // plans that do not depend on bound values (lite::tests has why).
     let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
-        .fetch_all(&s.read)
+        .fetch_all(&s.db.read)
         .await
         .unwrap();
     assert!(

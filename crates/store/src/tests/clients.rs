@@ -1,6 +1,6 @@
 //! App clients and their secrets.
 
-use kognit_core::store::{ClientStore, PoolStore, StoreError};
+use kognit_core::store::StoreError;
 
 use super::harness::Ctx;
 use super::{client, named, pool, secret};

@@ -1,6 +1,6 @@
 //! One-time codes (incl. single use under concurrency) and the outbox.
 
-use kognit_core::store::{CodeRecord, CodeStore, OutboxRecord, OutboxStore, PoolStore, UserStore};
+use kognit_core::store::{CodeRecord, OutboxRecord};
 
 use super::harness::Ctx;
 use super::{code, conflict, message, named, pool, user};

@@ -2,9 +2,7 @@
 //! (which revokes the device's refresh tokens only), cascades from users and
 //! pools, reset.
 
-use kognit_core::store::{
-    AdminStore, DeviceRecord, DeviceStore, PoolStore, RefreshTokenRecord, TokenStore, UserStore,
-};
+use kognit_core::store::{DeviceRecord, RefreshTokenRecord};
 
 use super::harness::Ctx;
 use super::{conflict, named, pool, refresh, user};

@@ -3,7 +3,7 @@
 //! `groups_concurrent`); idempotent membership; cascades from groups, users
 //! and pools; reset.
 
-use kognit_core::store::{AdminStore, GroupChange, GroupRecord, GroupStore, PoolStore, UserStore};
+use kognit_core::store::{GroupChange, GroupRecord};
 
 use super::harness::Ctx;
 use super::{conflict, named, pool, user};
@@ -30,7 +30,7 @@ fn names(groups: &[GroupRecord]) -> Vec<&str> {
 /// Rows of group_members, read directly (the trait has no count).
 async fn memberships(s: &SqlStore) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM group_members")
-        .fetch_one(&s.read)
+        .fetch_one(&s.db.read)
         .await
         .unwrap()
 }

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use kognit_core::store::{GroupStore, PoolStore, UserStore};
 use tokio::sync::Barrier;
 
 use super::groups::group;

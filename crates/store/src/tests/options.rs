@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use kognit_core::store::{PoolStore, StoreError};
+use kognit_core::store::StoreError;
 
 use super::harness::Ctx;
 use super::pool;
@@ -18,7 +18,7 @@ async fn slow(s: &SqlStore, secs: f64) -> Result<(), StoreError> {
     };
     sqlx::query(sql)
         .bind(secs)
-        .execute(&s.write)
+        .execute(&s.db.write)
         .await
         .map(drop)
         .map_err(errors::db)
@@ -64,9 +64,9 @@ store_test!(migrations_run_without_the_timeout, |ctx: Ctx| async move {
     // take more than a millisecond.
     let plain = SqlStore::open(&url).await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kognit_migrations")
-        .fetch_one(&plain.write)
+        .fetch_one(&plain.db.write)
         .await
         .unwrap();
-    assert_eq!(n as usize, plain.dialect.migrations.len());
+    assert_eq!(n as usize, plain.db.dialect.migrations.len());
     plain.close().await;
 });

@@ -1,6 +1,6 @@
 //! User pools: CRUD, paging, conflicts, concurrency.
 
-use kognit_core::store::{PoolStore, StoreError};
+use kognit_core::store::StoreError;
 
 use super::harness::Ctx;
 use super::{named, pool};

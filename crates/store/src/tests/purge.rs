@@ -1,10 +1,7 @@
 //! The periodic purge: what has expired (or is older than its retention)
 //! goes, everything else stays, in batches larger than one.
 
-use kognit_core::store::{
-    AdminStore, AuthEventRecord, AuthEventStore, CodeStore, OutboxStore, PoolStore, PurgeCut,
-    SessionStore, TokenSessionRecord, TokenStore, UserStore,
-};
+use kognit_core::store::{AuthEventRecord, PurgeCut, TokenSessionRecord};
 
 use super::harness::Ctx;
 use super::{code, message, pool, refresh, user};
@@ -16,7 +13,7 @@ const HOUR: i64 = 3_600_000;
 async fn count(s: &SqlStore, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .fetch_one(&s.read)
+        .fetch_one(&s.db.read)
         .await
         .unwrap()
 }

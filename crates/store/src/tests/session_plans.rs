@@ -2,7 +2,6 @@
 //! range of the user index (never scan the pool's sessions or events), and
 //! the liveness check must probe revoked_origins by its key.
 
-use kognit_core::store::PoolStore;
 use sqlx::AssertSqlSafe;
 
 use super::harness::Ctx;
@@ -54,13 +53,13 @@ async fn populate(s: &SqlStore) {
     ];
     for sql in statements {
         sqlx::raw_sql(AssertSqlSafe(sql))
-            .execute(&s.write)
+            .execute(&s.db.write)
             .await
             .unwrap();
     }
     if s.engine() == Engine::Postgres {
         sqlx::raw_sql("ANALYZE users, token_sessions, revoked_origins, auth_events")
-            .execute(&s.write)
+            .execute(&s.db.write)
             .await
             .unwrap();
     }

@@ -1,10 +1,7 @@
 //! Token sessions and auth events: insert, list (live only, paged), touch,
 //! revoke, MaxPerUser eviction, feedback, cascades from users, reset.
 
-use kognit_core::store::{
-    AdminStore, AuthEventRecord, AuthEventStore, EventFeedback, PoolStore, SessionActivity,
-    SessionStore, TokenSessionRecord, TokenStore, UserStore,
-};
+use kognit_core::store::{AuthEventRecord, EventFeedback, SessionActivity, TokenSessionRecord};
 
 use super::harness::Ctx;
 use super::{conflict, named, pool, refresh, user};

@@ -1,7 +1,7 @@
 //! Signing keys: insert, list, rotation, clean-up, conflicts; and what a
 //! pool's deletion takes with it.
 
-use kognit_core::store::{PoolStore, SigningKeyRecord, SigningKeyStore, TokenStore, UserStore};
+use kognit_core::store::SigningKeyRecord;
 
 use super::harness::Ctx;
 use super::{conflict, named, pool, refresh, signing_key, user};

@@ -2,7 +2,6 @@
 //! token-authorised request and refreshes look tokens up by hash, so each
 //! must be a search of its key or index, never a scan of the table.
 
-use kognit_core::store::PoolStore;
 use sqlx::{AssertSqlSafe, Row};
 
 use super::harness::Ctx;
@@ -55,13 +54,13 @@ async fn populate(s: &SqlStore) {
     ];
     for sql in statements {
         sqlx::raw_sql(AssertSqlSafe(sql))
-            .execute(&s.write)
+            .execute(&s.db.write)
             .await
             .unwrap();
     }
     if s.engine() == Engine::Postgres {
         sqlx::raw_sql("ANALYZE users, refresh_tokens, revoked_origins")
-            .execute(&s.write)
+            .execute(&s.db.write)
             .await
             .unwrap();
     }
@@ -81,7 +80,7 @@ pub(super) async fn explain(s: &SqlStore, sql: &str, args: Vec<Arg>) -> String {
             Arg::Int(n) => q.bind(n),
         };
     }
-    let rows = q.fetch_all(&s.read).await.unwrap();
+    let rows = q.fetch_all(&s.db.read).await.unwrap();
     rows.iter()
         .map(|r| r.try_get::<String, _>(detail).unwrap())
         .collect::<Vec<_>>()

@@ -1,9 +1,7 @@
 //! Refresh tokens and revoked origins: insert, get, revoke (one token, a
 //! session, a user), cascades from users, reset.
 
-use kognit_core::store::{
-    AdminStore, PoolStore, RefreshTokenRecord, SigningKeyStore, TokenStore, UserStore,
-};
+use kognit_core::store::RefreshTokenRecord;
 
 use super::harness::Ctx;
 use super::{conflict, named, pool, refresh, signing_key, user};
@@ -24,7 +22,7 @@ async fn origin_expiry(s: &SqlStore, pool_id: &str, origin_jti: &str) -> Option<
     )
     .bind(pool_id)
     .bind(origin_jti)
-    .fetch_optional(&s.read)
+    .fetch_optional(&s.db.read)
     .await
     .unwrap()
 }
@@ -33,7 +31,7 @@ async fn origin_expiry(s: &SqlStore, pool_id: &str, origin_jti: &str) -> Option<
 async fn rows(s: &SqlStore, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .fetch_one(&s.read)
+        .fetch_one(&s.db.read)
         .await
         .unwrap()
 }

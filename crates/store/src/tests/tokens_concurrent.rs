@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kognit_core::store::{PoolStore, StoreResult, TokenStore, UserStore};
+use kognit_core::store::StoreResult;
 use tokio::sync::Barrier;
 
 use super::harness::Ctx;
@@ -97,7 +97,7 @@ store_test!(revocations_of_one_session_race, |ctx: Ctx| async move {
     let expiry: i64 = sqlx::query_scalar(
         "SELECT expires_ms FROM revoked_origins WHERE pool_id = 'p' AND origin_jti = 'o1'",
     )
-    .fetch_one(&s.read)
+    .fetch_one(&s.db.read)
     .await
     .unwrap();
     assert_eq!(expiry, 5_015);

@@ -1,10 +1,14 @@
 //! ListUsers: paging and every filter column, exact and prefix.
 
-use kognit_core::store::{PoolStore, UserColumn, UserCursor, UserFilter, UserRecord, UserStore};
+use std::sync::Arc;
+
+use kognit_core::store::{UserColumn, UserCursor, UserFilter, UserRecord};
 
 use super::harness::Ctx;
 use super::{pool, user};
 use crate::SqlStore;
+use crate::args;
+use crate::lite::Lane;
 
 /// A user of pool `p` with the searchable columns given.
 #[allow(clippy::too_many_arguments)]
@@ -287,37 +291,59 @@ store_test!(prefix_pages_in_value_order, |ctx: Ctx| async move {
     assert_eq!(keys, ["k2", "k5", "k1"]);
 });
 
-store_test!(
-    pages_past_the_inline_budget_read_the_same,
-    |ctx: Ctx| async move {
-        // On a SQLite file a page is read inline under a budget of steps, and
-        // one that runs past it again on the blocking pool: both give the page.
-        let s = &ctx.store;
-        s.insert_pool(&pool("p")).await.unwrap();
-        for n in 0..150 {
-            s.insert_user(&user("p", &format!("u{n:03}")), &[])
-                .await
-                .unwrap();
-        }
-        let filter = UserFilter {
-            column: UserColumn::Email,
-            prefix: true,
-            value: "u1".into(),
-        };
-        let read = || async {
-            let all = s.list_users("p", None, None, 60).await.unwrap();
-            let some = s.list_users("p", Some(&filter), None, 60).await.unwrap();
-            (all, some)
-        };
-        let inline = read().await;
-        assert_eq!(inline.0.len(), 60);
-        assert_eq!(inline.0[0].username_key, "u000");
-        assert_eq!(inline.1.len(), 50);
-        assert_eq!(inline.1[0].username_key, "u100");
-        if let Some(lane) = &s.lane {
-            // One check of 1,000 steps: far less than 60 users take.
-            lane.set_inline_checks(1);
-            assert_eq!(read().await, inline);
-        }
+/// Pool `p` with 150 users, `u000`…`u149`.
+async fn hundred_fifty(s: &SqlStore) {
+    s.insert_pool(&pool("p")).await.unwrap();
+    for n in 0..150 {
+        s.insert_user(&user("p", &format!("u{n:03}")), &[])
+            .await
+            .unwrap();
     }
-);
+}
+
+/// Emails starting `u1`: a prefix filter.
+fn u1() -> UserFilter {
+    UserFilter {
+        column: UserColumn::Email,
+        prefix: true,
+        value: "u1".into(),
+    }
+}
+
+store_test!(pages_of_sixty, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    hundred_fifty(s).await;
+    let all = s.list_users("p", None, None, 60).await.unwrap();
+    let some = s.list_users("p", Some(&u1()), None, 60).await.unwrap();
+    assert_eq!(all.len(), 60);
+    assert_eq!(all[0].username_key, "u000");
+    assert_eq!(some.len(), 50);
+    assert_eq!(some[0].username_key, "u100");
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_past_the_inline_budget_read_the_same() {
+    // On a SQLite file the lane reads a page inline under a budget of
+    // steps, and one that runs past it again on the blocking pool: both
+    // give the page. A second lane on the store's file, whose budget (one
+    // check of 1,000 steps) is far less than 60 users take, reads every
+    // page the second way.
+    super::harness::run_sqlite(|ctx: Ctx| async move {
+        let s = &ctx.store;
+        hundred_fifty(s).await;
+        let url = crate::engine::sqlite_url(&ctx.url);
+        let path = crate::engine::sqlite_file(crate::Engine::Sqlite, &url)
+            .unwrap()
+            .unwrap();
+        let lane = Arc::new(Lane::open(&path, &s.db.write).unwrap());
+        lane.set_inline_checks(1);
+        let filter = u1();
+        for filter in [None, Some(&filter)] {
+            let (sql, args) = crate::user_list::statement("p", filter, None, 60).unwrap();
+            let past = lane.list_users(sql, args::values(args)).await.unwrap();
+            let inline = s.list_users("p", filter, None, 60).await.unwrap();
+            assert_eq!(past, inline);
+        }
+    })
+    .await;
+}

@@ -1,7 +1,7 @@
 //! ListUsers' query plans: every filter is an index range scan, never a scan
 //! of the pool (at a million users that is the difference that matters).
 
-use kognit_core::store::{PoolStore, UserColumn, UserCursor, UserFilter, UserStore};
+use kognit_core::store::{UserColumn, UserCursor, UserFilter};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::harness::Ctx;
@@ -66,12 +66,12 @@ async fn populate(s: &SqlStore) {
          'Name ' || n, 'G' || n, 'F' || n, 'pu' || n, '{{}}', 0, 0, 1 FROM ({series}) s"
     );
     sqlx::raw_sql(AssertSqlSafe(sql))
-        .execute(&s.write)
+        .execute(&s.db.write)
         .await
         .unwrap();
     if s.engine() == Engine::Postgres {
         sqlx::raw_sql("ANALYZE users")
-            .execute(&s.write)
+            .execute(&s.db.write)
             .await
             .unwrap();
     }
@@ -97,7 +97,7 @@ async fn explain(s: &SqlStore, column: UserColumn, prefix: bool, value: &str) ->
         Engine::Postgres => ("EXPLAIN", 0),
     };
     let rows = bind(AssertSqlSafe(format!("{explain} {sql}")), args)
-        .fetch_all(&s.read)
+        .fetch_all(&s.db.read)
         .await
         .unwrap();
     rows.iter()

@@ -1,6 +1,6 @@
 //! Users and their aliases: CRUD, conflicts, cascades, reset.
 
-use kognit_core::store::{AdminStore, CodeStore, OutboxStore, PoolStore, UserRecord, UserStore};
+use kognit_core::store::UserRecord;
 
 use super::harness::Ctx;
 use super::{alias, code, conflict, message, named, pool, user};

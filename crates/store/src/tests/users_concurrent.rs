@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use kognit_core::store::{Conflict, GroupStore, PoolStore, StoreResult, UserRecord, UserStore};
+use kognit_core::store::{Conflict, StoreResult, UserRecord};
 use tokio::sync::Barrier;
 
 use super::harness::Ctx;
