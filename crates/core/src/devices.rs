@@ -168,7 +168,7 @@ impl Service {
         req: ConfirmDeviceRequest,
         now: Millis,
     ) -> Result<ConfirmDeviceResponse> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let device_key = req.device_key.as_str();
         // Only the device of this token's sign-in can be confirmed with it.
         if t.claims.device_key.as_deref() != Some(device_key) {
@@ -218,7 +218,7 @@ impl Service {
         now: Millis,
     ) -> Result<GetDeviceResponse> {
         let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .signed_in_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
         let key = req.device_key.as_str();
         let d = self
@@ -235,7 +235,7 @@ impl Service {
         req: ListDevicesRequest,
         now: Millis,
     ) -> Result<ListDevicesResponse> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let (devices, pagination_token) = self
             .list_user_devices(
                 &t.pool,
@@ -256,7 +256,7 @@ impl Service {
         req: UpdateDeviceStatusRequest,
         now: Millis,
     ) -> Result<()> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let key = req.device_key.as_str();
         self.set_device_status(
             &t.pool,
@@ -271,7 +271,7 @@ impl Service {
     /// ForgetDevice: the device and its refresh tokens are gone.
     pub async fn forget_device(&self, req: ForgetDeviceRequest, now: Millis) -> Result<()> {
         let t = self
-            .token_user(req.access_token.as_deref().unwrap_or_default(), now)
+            .signed_in_user(req.access_token.as_deref().unwrap_or_default(), now)
             .await?;
         let key = req.device_key.as_str();
         self.forget(&t.pool, &t.user.username_key, key, now).await

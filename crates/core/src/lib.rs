@@ -46,3 +46,4 @@ pub mod users;
 pub use admins::{AccessKey, AdminCheck};
 pub use error::{Error, Result};
 pub use service::{Admin, Millis, Service, Settings};
+pub use users::SignedInUser;

@@ -151,7 +151,7 @@ impl Service {
         req: SetUserMFAPreferenceRequest,
         now: Millis,
     ) -> Result<SetUserMFAPreferenceResponse> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let prefs = Preferences::new(
             req.sms_mfa_settings.as_ref(),
             req.software_token_mfa_settings.as_ref(),
@@ -192,7 +192,7 @@ impl Service {
         req: SetUserSettingsRequest,
         now: Millis,
     ) -> Result<SetUserSettingsResponse> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let options = req.mfa_options;
         self.modify_mfa(&t.pool, &t.user.username_key, now, |rec, mfa| {
             apply_options(&options, rec, mfa)

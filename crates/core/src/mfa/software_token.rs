@@ -53,7 +53,7 @@ impl Service {
                 "Either AccessToken or Session is required.",
             )),
             (Some(token), None) => {
-                let t = self.token_user(token, now).await?;
+                let t = self.signed_in_user(token, now).await?;
                 Ok(Caller::Token(t.pool, t.user))
             }
             (None, Some(session)) => {

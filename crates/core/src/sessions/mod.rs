@@ -212,7 +212,7 @@ impl Service {
         req: ListUserSessionsRequest,
         now: Millis,
     ) -> Result<ListUserSessionsResponse> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let (sessions, next_token) = self
             .sessions_page(
                 &t.pool,
@@ -255,7 +255,7 @@ impl Service {
         req: RevokeUserSessionRequest,
         now: Millis,
     ) -> Result<()> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let id = req.session_id.as_str();
         self.revoke_session(&t.pool, &t.user, id, Some(&t.claims.origin_jti), now)
             .await

@@ -14,6 +14,7 @@ pub(crate) mod mfa_state;
 mod pending;
 mod recovery;
 mod self_service;
+pub use self_service::SignedInUser;
 pub(crate) mod signup;
 
 use std::collections::BTreeMap;

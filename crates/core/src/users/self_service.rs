@@ -17,11 +17,38 @@ use crate::store::UserRecord;
 use crate::tokens::{self, AccessClaims};
 use crate::{Error, Result};
 
-/// The user an access token speaks for.
-pub(crate) struct TokenUser {
-    pub pool: Pool,
-    pub user: UserRecord,
-    pub claims: AccessClaims,
+/// Proof that an access token was verified: its signature, expiry, scope,
+/// revocation and the global sign-outs since it was issued, and that its
+/// user exists and is enabled. Only [`Service::signed_in_user`] makes
+/// one (the fields are private to core), so code outside core that holds a
+/// `SignedInUser` holds a user session core has checked, as an `Admin` is
+/// an administrator core has checked.
+pub struct SignedInUser {
+    pub(crate) pool: Pool,
+    pub(crate) user: UserRecord,
+    pub(crate) claims: AccessClaims,
+}
+
+impl SignedInUser {
+    /// The pool the user belongs to.
+    pub fn pool_id(&self) -> &str {
+        &self.pool.id
+    }
+
+    /// The user's username.
+    pub fn username(&self) -> &str {
+        &self.user.username
+    }
+
+    /// The user's `sub`.
+    pub fn sub(&self) -> &str {
+        &self.user.sub
+    }
+
+    /// The app client the token was issued to.
+    pub fn client_id(&self) -> &str {
+        &self.claims.client_id
+    }
 }
 
 /// How a verifiable attribute's code travels, and what the code is for.
@@ -37,8 +64,8 @@ fn channel_of(attr: &str) -> Result<(Channel, Purpose)> {
 
 impl Service {
     /// Verifies an access token (signature, expiry, revocation, global
-    /// sign-out) and loads its user.
-    pub(crate) async fn token_user(&self, access_token: &str, now: Millis) -> Result<TokenUser> {
+    /// sign-out) and loads its user: the one way to a [`SignedInUser`].
+    pub async fn signed_in_user(&self, access_token: &str, now: Millis) -> Result<SignedInUser> {
         let claims = self.access_token_claims(access_token, now).await?;
         let pool = self.pool(&claims.pool_id).await?;
         let user = match self
@@ -69,12 +96,12 @@ impl Service {
                 "User is disabled.",
             ));
         }
-        Ok(TokenUser { pool, user, claims })
+        Ok(SignedInUser { pool, user, claims })
     }
 
     /// GetUser.
     pub async fn get_user(&self, req: GetUserRequest, now: Millis) -> Result<GetUserResponse> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let mfa = super::mfa_state::UserMfa::of(&t.user);
         Ok(GetUserResponse {
             username: Some(t.user.username.clone()),
@@ -92,7 +119,7 @@ impl Service {
         req: UpdateUserAttributesRequest,
         now: Millis,
     ) -> Result<UpdateUserAttributesResponse> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let client: AppClient = self.app_client(&t.claims.client_id).await?;
         let new_values = check_write(
             &t.pool,
@@ -137,7 +164,7 @@ impl Service {
         req: DeleteUserAttributesRequest,
         now: Millis,
     ) -> Result<()> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let names = req.user_attribute_names;
         check_delete(&t.pool, &names)?;
         self.modify_user(&t.pool, Target::read(t.user), false, now, |_, attrs| {
@@ -150,7 +177,7 @@ impl Service {
 
     /// DeleteUser: the user deletes themself (sessions end with them).
     pub async fn delete_user(&self, req: DeleteUserRequest, now: Millis) -> Result<()> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         self.store
             .delete_user(&t.pool.id, &t.user.username_key)
             .await?;
@@ -159,7 +186,7 @@ impl Service {
 
     /// ChangePassword: the previous password must be right.
     pub async fn change_password(&self, req: ChangePasswordRequest, now: Millis) -> Result<()> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         crate::users::lockout::check(&t.user, now)?;
         let previous = req.previous_password.as_deref().unwrap_or_default();
         let ok = match &t.user.password_hash {
@@ -187,7 +214,7 @@ impl Service {
         req: GetUserAttributeVerificationCodeRequest,
         now: Millis,
     ) -> Result<GetUserAttributeVerificationCodeResponse> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let attr = req.attribute_name.as_str();
         let (channel, purpose) = channel_of(attr)?;
         let mut attrs = attrs_of(&t.user)?;
@@ -211,7 +238,7 @@ impl Service {
         req: VerifyUserAttributeRequest,
         now: Millis,
     ) -> Result<()> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         let attr = req.attribute_name.as_str();
         let (_, purpose) = channel_of(attr)?;
         self.redeem_code(
@@ -243,7 +270,7 @@ impl Service {
 
     /// GlobalSignOut.
     pub async fn global_sign_out(&self, req: GlobalSignOutRequest, now: Millis) -> Result<()> {
-        let t = self.token_user(req.access_token.as_str(), now).await?;
+        let t = self.signed_in_user(req.access_token.as_str(), now).await?;
         self.sign_out_everywhere(&t.pool, &t.user, now).await
     }
 
