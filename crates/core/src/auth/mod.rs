@@ -225,7 +225,7 @@ impl Service {
         mfa: bool,
         now: Millis,
     ) -> Result<Step> {
-        self.clear_failures(&mut rec.clone()).await?;
+        self.clear_failures(pool, rec, now).await?;
         let new_device = match device_key {
             Some(_) => None,
             None => self.new_device_metadata(pool, rec),

@@ -6,7 +6,7 @@
 use kognit_wire::error::ErrorCode;
 use serde_json::json;
 
-use super::{Pool, extra_of};
+use super::{Pool, Target, extra_of};
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
 use crate::{Error, Result};
@@ -44,57 +44,66 @@ impl Service {
     }
 
     /// Counts a wrong password towards lockout (a sign-in's, or a password
-    /// change's) and answers the error the caller gets.
+    /// change's) and answers the error the caller gets. The count is written
+    /// through [`Service::modify_user`], so concurrent failures all count.
     pub(crate) async fn count_failure(&self, pool: &Pool, rec: &UserRecord, now: Millis) -> Error {
-        for _ in 0..3 {
-            let mut current = match self.store.get_user(&pool.id, &rec.username_key).await {
-                Ok(Some(u)) => u,
-                _ => return incorrect(),
-            };
-            let before = current.clone();
-            let mut e = extra_of(&current);
-            let failed = e["failed_sign_ins"].as_i64().unwrap_or(0) + 1;
-            e["failed_sign_ins"] = json!(failed);
-            if failed >= FREE_FAILURES {
-                let exp = (failed - FREE_FAILURES).min(20) as u32;
-                let lock = (1000_i64 << exp).min(MAX_LOCK_MS);
-                e["locked_until_ms"] = json!(now + lock);
-            }
-            current.extra = e.to_string();
-            current.version += 1;
-            match self.store.update_user(&before, &current, None).await {
-                Ok(true) => {
-                    return if failed > FREE_FAILURES {
-                        Error::new(
-                            ErrorCode::NotAuthorizedException,
-                            "Password attempts exceeded",
-                        )
-                    } else {
-                        incorrect()
-                    };
-                }
-                Ok(false) => continue,
-                Err(e) => return e.into(),
-            }
+        let counted = self
+            .modify_user(
+                pool,
+                Target::Key(&rec.username_key),
+                false,
+                now,
+                |user, _| {
+                    let mut e = extra_of(user);
+                    let failed = e["failed_sign_ins"].as_i64().unwrap_or(0) + 1;
+                    e["failed_sign_ins"] = json!(failed);
+                    if failed >= FREE_FAILURES {
+                        let exp = (failed - FREE_FAILURES).min(20) as u32;
+                        let lock = (1000_i64 << exp).min(MAX_LOCK_MS);
+                        e["locked_until_ms"] = json!(now + lock);
+                    }
+                    user.extra = e.to_string();
+                    Ok(failed)
+                },
+            )
+            .await;
+        match counted {
+            Ok((_, failed)) if failed > FREE_FAILURES => Error::new(
+                ErrorCode::NotAuthorizedException,
+                "Password attempts exceeded",
+            ),
+            Ok(_) => incorrect(),
+            // Deleted meanwhile: the caller still gets the sign-in's answer.
+            Err(e) if e.code == ErrorCode::UserNotFoundException => incorrect(),
+            Err(e) => e,
         }
-        incorrect()
     }
 
-    /// Clears the failure count after a successful sign-in.
-    pub(crate) async fn clear_failures(&self, rec: &mut UserRecord) -> Result<()> {
-        let mut e = extra_of(rec);
-        if e.get("failed_sign_ins").is_none() && e.get("locked_until_ms").is_none() {
+    /// Clears the failure count after a successful sign-in (no write when
+    /// there is none to clear, which is the usual case).
+    pub(crate) async fn clear_failures(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        now: Millis,
+    ) -> Result<()> {
+        let has_counters = |rec: &UserRecord| {
+            let e = extra_of(rec);
+            e.get("failed_sign_ins").is_some() || e.get("locked_until_ms").is_some()
+        };
+        if !has_counters(rec) {
             return Ok(());
         }
-        let before = rec.clone();
-        if let Some(o) = e.as_object_mut() {
-            o.remove("failed_sign_ins");
-            o.remove("locked_until_ms");
-        }
-        rec.extra = e.to_string();
-        rec.version += 1;
-        // A concurrent change wins; the counter is cleared at the next success.
-        self.store.update_user(&before, rec, None).await?;
+        self.modify_user(pool, Target::read(rec.clone()), false, now, |user, _| {
+            let mut e = extra_of(user);
+            if let Some(o) = e.as_object_mut() {
+                o.remove("failed_sign_ins");
+                o.remove("locked_until_ms");
+            }
+            user.extra = e.to_string();
+            Ok(())
+        })
+        .await?;
         Ok(())
     }
 }
