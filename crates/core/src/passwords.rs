@@ -27,8 +27,8 @@ pub struct HashParams {
 }
 
 impl HashParams {
-    /// OWASP's Argon2id recommendation (19 MiB, 2 passes, 1 lane): 15–19 ms per hash on
-    /// one core here in a release build.
+    /// OWASP's Argon2id recommendation (19 MiB, 2 passes, 1 lane): tens of
+    /// milliseconds of one core per hash (BENCHMARKS.md, "SignUp and sign-in").
     pub const SERVE: Self = Self {
         m_cost_kib: 19_456,
         t_cost: 2,
@@ -36,9 +36,9 @@ impl HashParams {
     };
 
     /// Cheap parameters for dev mode and tests, where suites create many users: 256 KiB,
-    /// 1 pass, 1 lane. Still real Argon2id, so a hash made here verifies anywhere.
-    /// Measured here: 0.09 ms per hash in a release build, 3.3 ms with the dependencies
-    /// unoptimized (a debug build), against 0.34 ms and 11 ms for 1 MiB.
+    /// 1 pass, 1 lane. Still real Argon2id, so a hash made here verifies anywhere, at a
+    /// small fraction of the cost of `SERVE` (and a quarter of 1 MiB's), which matters
+    /// most in debug builds of test suites.
     pub const DEV: Self = Self {
         m_cost_kib: 256,
         t_cost: 1,
@@ -62,8 +62,8 @@ pub struct Hasher {
     params: HashParams,
     permits: Arc<Semaphore>,
     /// Argon2 working memory kept between hashes (one buffer per permit at
-    /// most): allocating and zeroing 19 MiB per hash cost about 7% of a
-    /// sign-in's CPU in page faults and memset.
+    /// most): allocating and zeroing 19 MiB per hash showed up in a
+    /// sign-in's profile as page faults and memset.
     memory: Arc<Mutex<Vec<Vec<Block>>>>,
 }
 

@@ -11,8 +11,8 @@
 //! zero bytes carry no meaning.
 //!
 //! Exponentiations use `crypto-bigint`'s constant-time Montgomery arithmetic with
-//! 256-bit exponents (the secret `b`, `x` and `u` are all 256 bits). Each costs about
-//! 1.3 ms of CPU in a release build here (8 ms in a debug build) — powers of `g`
+//! 256-bit exponents (the secret `b`, `x` and `u` are all 256 bits). Each costs a
+//! millisecond or more of CPU (BENCHMARKS.md, "SRP and crypto") — powers of `g`
 //! (the verifier, `g^b`) about a quarter of that, from a table ([`pow_g`]) — so
 //! callers run
 //! [`verifier`], [`SrpSecret::new`], [`ServerChallenge::start`] and

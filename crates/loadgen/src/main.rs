@@ -104,9 +104,9 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 // One runtime thread: the workers only wait on their sockets, and with two
 // threads each answer often woke the idle one too (futex, a context switch),
-// ~20% more loadgen CPU per request on the two cores it shares with the
-// server. At ~30 µs per request one thread drives ~30,000 requests/s; the
-// SRP arithmetic runs on the blocking pool regardless.
+// costing loadgen CPU on the cores it shares with the server, and one thread
+// drives more requests than any scenario's server answers; the SRP
+// arithmetic runs on the blocking pool regardless.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     match run(Cli::parse()).await {

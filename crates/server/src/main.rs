@@ -9,8 +9,8 @@ use kognit::config::{Config, Mode};
 
 /// mimalloc instead of glibc's malloc. A request allocates many small
 /// objects (decoded rows, JSON values, attribute lists), and under load
-/// glibc's malloc, free and arena locks took about 30% of the server's
-/// samples (`perf`, ListUsers of 60 users; BENCHMARKS.md). mimalloc keeps
+/// glibc's malloc, free and arena locks were a large share of the server's
+/// profile (ListUsers of 60 users; BENCHMARKS.md). mimalloc keeps
 /// per-thread heaps, so threads do not contend on a lock.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -214,7 +214,8 @@ pub(crate) async fn write_pool(
             AnyPoolOptions::new()
                 .max_connections(1)
                 // A local file's connection cannot go stale: skip the ping
-                // sqlx sends before handing out a connection (~25% of a read).
+                // sqlx sends before handing out a connection (a large share
+                // of a point read's cost).
                 .test_before_acquire(false)
                 .min_connections(1)
                 .idle_timeout(None)

@@ -61,10 +61,8 @@ pub(crate) const JOURNAL_MODE: &str = "PRAGMA journal_mode = WAL";
 /// own checkpoint to do that: the frames since the last background pass,
 /// and an fsync of each file, while every write waits. How often that
 /// happens is what this sets. At 10,000 pages it came every fraction of a
-/// second under load and was the p99 of every write: at 100,000, updates on
-/// a million users went from 6,749/s with p99 87.1 ms to 9,723/s with p99
-/// 5.33 ms at 16 clients, and on 10,000 users from 17,589 to 20,908/s
-/// (BENCHMARKS.md). The price: a busy server's WAL file can reach 400 MiB
+/// second under load and was the p99 of every write; at 100,000 it is rare,
+/// and updates are faster with a far lower p99 (BENCHMARKS.md). The price: a busy server's WAL file can reach 400 MiB
 /// (SQLite reuses it rather than shrinking it until the lane empties it at
 /// close), and opening after a crash reads it back once.
 pub(crate) const WRITER: &str =

@@ -34,9 +34,9 @@ where
         )
     })?;
     // Boxed: the match over every operation would otherwise make the
-    // dispatch future as large as the largest operation's (13 KB), and
-    // the layers above move it several times per request (memcpy was 5–7%
-    // of the server's CPU); with the box it is 272 bytes.
+    // dispatch future as large as the largest operation's, and the layers
+    // above move it several times per request; memcpy then shows up in
+    // the server's profile (BENCHMARKS.md, "Kept").
     let resp = Box::pin(f(req)).await?;
     serde_json::to_string(&resp).map_err(Error::internal)
 }

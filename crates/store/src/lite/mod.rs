@@ -148,7 +148,7 @@ mod tests {
     /// SQLite is built with SQLITE_ENABLE_QPSG (.cargo/config.toml): without
     /// it, SQLite plans a bound LIMIT as the constant it is bound to, so
     /// each new binding makes the next step prepare the statement again
-    /// (15% of the server's CPU on a ListUsers page, BENCHMARKS.md).
+    /// (a visible share of a ListUsers page's CPU, BENCHMARKS.md).
     #[test]
     fn a_bound_limit_does_not_prepare_the_statement_again() {
         let conn = Connection::open_in_memory().unwrap();
