@@ -3,19 +3,12 @@
 //! refresh, user states, lockout, tokens verified against the JWKS, and the
 //! token-authorised operations, on both stores.
 
-use std::collections::HashMap;
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType, MessageActionType};
 
-use aws_cognito_srp::{SrpClient, User, UserAuthenticationParameters, VerificationParameters};
-use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
-use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
-    VerifiedAttributeType,
-};
-
+use crate::harness::auth::{claims, password_login, setup, srp_login};
+use crate::harness::on_both_backends;
+use crate::harness::users::PASSWORD;
 use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
-use crate::users::PASSWORD;
 
 on_both_backends!(
     password_sign_in_and_tokens,
@@ -23,118 +16,6 @@ on_both_backends!(
     new_password_required,
     refresh_sign_out_and_revoke,
 );
-
-pub struct Setup {
-    pub pool: String,
-    pub client: String,
-}
-
-pub fn attr(name: &str, value: &str) -> AttributeType {
-    AttributeType::builder()
-        .name(name)
-        .value(value)
-        .build()
-        .unwrap()
-}
-
-/// A pool with a client allowing every flow, and a confirmed user `pat`.
-pub async fn setup(c: &Client) -> Setup {
-    let pool = crate::harness::pool_id(
-        c.create_user_pool()
-            .pool_name("signin")
-            .auto_verified_attributes(VerifiedAttributeType::Email),
-    )
-    .await;
-    let client = password_client(c, &pool).await;
-    create_user(c, &pool, "pat").await;
-    Setup { pool, client }
-}
-
-/// A client of `pool` allowing every password flow, SRP and refresh.
-pub async fn password_client(c: &Client, pool: &str) -> String {
-    c.create_user_pool_client()
-        .user_pool_id(pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap()
-}
-
-pub async fn create_user(c: &Client, pool: &str, name: &str) {
-    create_user_with(c, pool, name, &[]).await;
-}
-
-/// A confirmed user `name` with a verified `<name>@example.com` and these
-/// further attributes, password [`PASSWORD`].
-pub async fn create_user_with(c: &Client, pool: &str, name: &str, more: &[AttributeType]) {
-    let mut attrs = vec![
-        attr("email", &format!("{name}@example.com")),
-        attr("email_verified", "true"),
-    ];
-    attrs.extend_from_slice(more);
-    create_confirmed(c, pool, name, &attrs).await;
-}
-
-/// A confirmed user `name` with exactly these attributes, password [`PASSWORD`].
-pub async fn create_confirmed(c: &Client, pool: &str, name: &str, attrs: &[AttributeType]) {
-    let mut req = c
-        .admin_create_user()
-        .user_pool_id(pool)
-        .username(name)
-        .message_action(MessageActionType::Suppress);
-    for a in attrs {
-        req = req.user_attributes(a.clone());
-    }
-    req.send().await.unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(pool)
-        .username(name)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-}
-
-pub async fn password_login(
-    c: &Client,
-    s: &Setup,
-    user: &str,
-    password: &str,
-) -> aws_sdk_cognitoidentityprovider::types::AuthenticationResultType {
-    c.initiate_auth()
-        .client_id(&s.client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", user)
-        .auth_parameters("PASSWORD", password)
-        .send()
-        .await
-        .unwrap()
-        .authentication_result
-        .unwrap()
-}
-
-/// The header and claims of a JWT, decoded without verifying it.
-pub fn claims(token: &str) -> (serde_json::Value, serde_json::Value) {
-    use base64::Engine as _;
-    let parts: Vec<&str> = token.split('.').collect();
-    assert_eq!(parts.len(), 3);
-    let dec = |p: &str| {
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(p)
-            .unwrap();
-        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
-    };
-    (dec(parts[0]), dec(parts[1]))
-}
 
 /// Verifies a token with the jsonwebtoken crate against the pool's JWKS.
 async fn verify_with_jwks(s: &TestServer, pool: &str, token: &str) -> serde_json::Value {
@@ -286,82 +167,6 @@ async fn password_sign_in_and_tokens(s: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(code(&bad), "NotAuthorizedException");
-}
-
-/// Signs in with SRP through the independent `aws-cognito-srp` client.
-pub async fn srp_login(
-    c: &Client,
-    pool: &str,
-    client: &str,
-    user: &str,
-    password: &str,
-) -> Result<String, String> {
-    let done = srp_exchange(c, pool, client, user, password).await?;
-    Ok(done.authentication_result.unwrap().access_token.unwrap())
-}
-
-/// Both SRP steps through `aws-cognito-srp`: the answer to PASSWORD_VERIFIER
-/// (tokens, or the next challenge).
-pub async fn srp_exchange(
-    c: &Client,
-    pool: &str,
-    client: &str,
-    user: &str,
-    password: &str,
-) -> Result<RespondToAuthChallengeOutput, String> {
-    srp_exchange_on(c, pool, client, user, password, None).await
-}
-
-/// [`srp_exchange`], naming a device (`DEVICE_KEY` in both steps) when given.
-pub async fn srp_exchange_on(
-    c: &Client,
-    pool: &str,
-    client: &str,
-    user: &str,
-    password: &str,
-    device_key: Option<&str>,
-) -> Result<RespondToAuthChallengeOutput, String> {
-    let srp = SrpClient::new(User::new(pool, user, password), client, None);
-    let UserAuthenticationParameters { a, username } = srp.get_auth_parameters();
-    let mut initiate = c
-        .initiate_auth()
-        .client_id(client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("SRP_A", a);
-    if let Some(k) = device_key {
-        initiate = initiate.auth_parameters("DEVICE_KEY", k);
-    }
-    let start = initiate.send().await.map_err(|e| code(&e))?;
-    assert_eq!(
-        start.challenge_name,
-        Some(ChallengeNameType::PasswordVerifier)
-    );
-    let p: HashMap<String, String> = start.challenge_parameters.unwrap();
-    let VerificationParameters {
-        password_claim_secret_block,
-        password_claim_signature,
-        timestamp,
-    } = srp
-        .verify(
-            &p["SECRET_BLOCK"],
-            &p["USER_ID_FOR_SRP"],
-            &p["SALT"],
-            &p["SRP_B"],
-        )
-        .map_err(|e| format!("{e:?}"))?;
-    let mut respond = c
-        .respond_to_auth_challenge()
-        .client_id(client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .challenge_responses("USERNAME", &p["USER_ID_FOR_SRP"])
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", password_claim_secret_block)
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", password_claim_signature)
-        .challenge_responses("TIMESTAMP", timestamp);
-    if let Some(k) = device_key {
-        respond = respond.challenge_responses("DEVICE_KEY", k);
-    }
-    respond.send().await.map_err(|e| code(&e))
 }
 
 async fn srp_sign_in(s: TestServer) {

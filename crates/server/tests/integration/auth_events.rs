@@ -3,30 +3,18 @@
 //! AdminListUserAuthEvents newest first with pagination, and
 //! AdminUpdateAuthEventFeedback, on both stores.
 
-use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthEventType, ChallengeName, ChallengeResponse, EventResponseType, EventType,
     FeedbackValueType, RiskDecisionType,
 };
 
-use crate::auth::{attr, claims, setup, srp_login};
+use crate::harness::auth::{claims, events, setup, srp_login};
+use crate::harness::on_both_backends;
+use crate::harness::sessions::{CHROME, FIREFOX, call, sign_in};
+use crate::harness::users::{PASSWORD, attr};
 use crate::harness::{TestServer, code};
-use crate::on_both_backends;
-use crate::sessions::{CHROME, FIREFOX, call, sign_in};
-use crate::users::PASSWORD;
 
 on_both_backends!(sign_in_events_newest_first, pages_and_feedback);
-
-pub async fn events(c: &Client, pool: &str, user: &str) -> Vec<AuthEventType> {
-    c.admin_list_user_auth_events()
-        .user_pool_id(pool)
-        .username(user)
-        .send()
-        .await
-        .unwrap()
-        .auth_events
-        .unwrap()
-}
 
 /// (challenge, result) pairs of an event.
 fn challenges(e: &AuthEventType) -> Vec<(ChallengeName, ChallengeResponse)> {

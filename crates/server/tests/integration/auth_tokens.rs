@@ -3,10 +3,10 @@
 
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 
-use crate::auth::{attr, create_user, password_login, setup};
+use crate::harness::auth::{create_user, password_login, setup};
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr};
 use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
-use crate::users::PASSWORD;
 
 on_both_backends!(user_states_and_lockout, token_operations);
 

@@ -6,8 +6,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     TokenValidityUnitsType,
 };
 
+use crate::harness::on_both_backends;
 use crate::harness::{TestServer, code};
-use crate::on_both_backends;
 
 on_both_backends!(client_lifecycle, client_secret_rotation, client_rules);
 

@@ -5,9 +5,9 @@ use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, AttributeType, MessageActionType,
 };
 
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, email_pool};
 use crate::harness::{TestServer, code};
-use crate::on_both_backends;
-use crate::users::{PASSWORD, email_pool};
 
 on_both_backends!(
     one_username_many_signups,
@@ -195,8 +195,8 @@ async fn many_updates_of_one_user(s: TestServer) {
 /// lost, as admin updates (self-service goes through the same write path).
 async fn many_self_service_updates_of_one_user(s: TestServer) {
     let c = s.client();
-    let st = crate::auth::setup(&c).await;
-    let token = crate::auth::password_login(&c, &st, "pat", PASSWORD)
+    let st = crate::harness::auth::setup(&c).await;
+    let token = crate::harness::auth::password_login(&c, &st, "pat", PASSWORD)
         .await
         .access_token
         .unwrap();

@@ -8,11 +8,11 @@ use aws_sdk_cognitoidentityprovider::types::{AttributeType, UserStatusType};
 use kognit::config::Mode;
 use kognit::delivery::{SmtpConfig, SmtpTls};
 
+use crate::harness::users::{PASSWORD, email_pool};
 use crate::harness::{Backend, TestServer, code};
-use crate::users::{PASSWORD, email_pool};
 use kognit_testkit::smtp_sink::SmtpSink;
 
-use crate::on_both_backends;
+use crate::harness::on_both_backends;
 
 on_both_backends!(by_backend: code_by_smtp, failure_leaves_no_user, outbox_messages_are_purged);
 
@@ -83,7 +83,7 @@ async fn code_by_smtp(backend: Backend) {
         .unwrap();
     assert_eq!(user.user_status, Some(UserStatusType::Confirmed));
     // …and signs in (SRP, the default flow of the client).
-    let access = crate::auth::srp_login(&c, &pool, &client, "mia", PASSWORD)
+    let access = crate::harness::auth::srp_login(&c, &pool, &client, "mia", PASSWORD)
         .await
         .unwrap();
     assert_eq!(

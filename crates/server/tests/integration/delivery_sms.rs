@@ -17,9 +17,9 @@ use axum::routing::post;
 use kognit::config::Mode;
 use kognit::delivery::SmsConfig;
 
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr, attr_of, status_of};
 use crate::harness::{Backend, TestServer, code};
-use crate::on_both_backends;
-use crate::users::{PASSWORD, attr, attr_of, status_of};
 
 on_both_backends!(by_backend: sign_up_code_by_sms_webhook);
 
@@ -78,7 +78,7 @@ async fn phone_pool(c: &Client) -> (String, String) {
             ),
     )
     .await;
-    let client = crate::users::email_pool_client(c, &pool).await;
+    let client = crate::harness::users::email_pool_client(c, &pool).await;
     (pool, client)
 }
 

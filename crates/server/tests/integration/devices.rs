@@ -4,78 +4,24 @@
 //! DEVICE_PASSWORD_VERIFIER, device-bound refresh tokens, ForgetDevice, and
 //! the device operations with their admin twins, on both stores.
 
-use aws_cognito_srp::{
-    DeviceAuthenticationParameters, PasswordVerifierParameters, SrpClient, TrackedDevice,
-    UntrackedDevice, VerificationParameters,
-};
+use aws_cognito_srp::{DeviceAuthenticationParameters, SrpClient, VerificationParameters};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, AuthenticationResultType, ChallengeNameType, DeviceConfigurationType,
-    DeviceRememberedStatusType, DeviceSecretVerifierConfigType, DeviceType, ExplicitAuthFlowsType,
+    AuthFlowType, AuthenticationResultType, ChallengeNameType, DeviceRememberedStatusType,
+    DeviceSecretVerifierConfigType, DeviceType,
 };
 
-use crate::auth::{Setup, claims, create_user, srp_exchange_on};
+use crate::harness::auth::{Setup, claims, srp_exchange_on};
+use crate::harness::devices::{confirm, password_start, setup};
+use crate::harness::on_both_backends;
+use crate::harness::users::PASSWORD;
 use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
-use crate::users::PASSWORD;
 
 on_both_backends!(
     remembered_device_signs_in_with_device_srp,
     device_operations_and_admin_twins,
     untracked_pool_ignores_devices,
 );
-
-/// A pool with this device configuration (ChallengeRequiredOnNewDevice,
-/// DeviceOnlyRememberedOnUserPrompt; None: no tracking), a client allowing
-/// SRP, password and refresh sign-in, and a confirmed user `pat`.
-pub async fn setup(c: &Client, devices: Option<(bool, bool)>) -> Setup {
-    let mut pool = c.create_user_pool().pool_name("devices");
-    if let Some((challenge, prompt)) = devices {
-        pool = pool.device_configuration(
-            DeviceConfigurationType::builder()
-                .challenge_required_on_new_device(challenge)
-                .device_only_remembered_on_user_prompt(prompt)
-                .build(),
-        );
-    }
-    let pool = pool.send().await.unwrap().user_pool.unwrap().id.unwrap();
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    create_user(c, &pool, "pat").await;
-    Setup { pool, client }
-}
-
-/// USER_PASSWORD_AUTH, optionally naming a device; the whole answer.
-pub async fn password_start(
-    c: &Client,
-    st: &Setup,
-    device_key: Option<&str>,
-) -> Result<aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput, String> {
-    let mut req = c
-        .initiate_auth()
-        .client_id(&st.client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "pat")
-        .auth_parameters("PASSWORD", PASSWORD);
-    if let Some(k) = device_key {
-        req = req.auth_parameters("DEVICE_KEY", k);
-    }
-    req.send()
-        .await
-        .map_err(|e| format!("{}: {}", code(&e), message(&e)))
-}
 
 /// A password sign-in without a device: tokens and NewDeviceMetadata.
 async fn new_device_sign_in(c: &Client, st: &Setup) -> (AuthenticationResultType, String, String) {
@@ -88,40 +34,6 @@ async fn new_device_sign_in(c: &Client, st: &Setup) -> (AuthenticationResultType
     let key = meta.device_key.unwrap();
     let group = meta.device_group_key.unwrap();
     (r, key, group)
-}
-
-/// ConfirmDevice with a verifier made by the independent client; the
-/// device's random password and UserConfirmationNecessary.
-pub async fn confirm(
-    c: &Client,
-    st: &Setup,
-    access: &str,
-    key: &str,
-    group: &str,
-    name: &str,
-) -> (TrackedDevice, bool) {
-    let untracked = UntrackedDevice::new(&st.pool, group, key);
-    let PasswordVerifierParameters {
-        verifier,
-        salt,
-        password,
-    } = SrpClient::new(untracked, &st.client, None).get_password_verifier();
-    let out = c
-        .confirm_device()
-        .access_token(access)
-        .device_key(key)
-        .device_name(name)
-        .device_secret_verifier_config(
-            DeviceSecretVerifierConfigType::builder()
-                .password_verifier(verifier)
-                .salt(salt)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let tracked = TrackedDevice::new(&st.pool, group, key, &password);
-    (tracked, out.user_confirmation_necessary)
 }
 
 /// A device attribute's value.
@@ -304,7 +216,7 @@ async fn remembered_device_signs_in_with_device_srp(s: TestServer) {
         "AuthFlow": "USER_PASSWORD_AUTH",
         "AuthParameters": {"USERNAME": "pat", "PASSWORD": PASSWORD, "DEVICE_KEY": null},
     });
-    let retry = crate::sessions::call(&s, "InitiateAuth", body, "test").await;
+    let retry = crate::harness::sessions::call(&s, "InitiateAuth", body, "test").await;
     assert_eq!(retry.status, 200, "{}", retry.json);
     assert!(retry.json["AuthenticationResult"]["NewDeviceMetadata"].is_object());
 }

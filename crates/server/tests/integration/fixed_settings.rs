@@ -5,7 +5,7 @@
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
 
 use crate::harness::TestServer;
-use crate::on_both_backends;
+use crate::harness::on_both_backends;
 
 on_both_backends!(fixed_settings_extension, fixed_settings_with_users);
 

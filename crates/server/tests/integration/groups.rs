@@ -9,8 +9,8 @@ mod tokens;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::GroupType;
 
+use crate::harness::on_both_backends;
 use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
 
 on_both_backends!(group_crud_and_listing);
 

@@ -4,8 +4,8 @@
 //! password reset (`crates/server/tests/js/amplify_user.mjs`).
 
 use crate::harness::TestServer;
-use crate::js_clients::{node, node_available};
-use crate::on_both_backends;
+use crate::harness::on_both_backends;
+use crate::harness::scripts::{node, node_available};
 
 on_both_backends!(js_amplify_user_life);
 

@@ -8,12 +8,12 @@
 
 use aws_sdk_cognitoidentityprovider::types::{DeviceConfigurationType, UserPoolMfaType};
 
-use crate::auth::setup;
 use crate::harness::TestServer;
-use crate::js_clients::{node, node_available};
-use crate::mfa::set_mfa;
-use crate::on_both_backends;
-use crate::users::PASSWORD;
+use crate::harness::auth::setup;
+use crate::harness::mfa::set_mfa;
+use crate::harness::on_both_backends;
+use crate::harness::scripts::{node, node_available};
+use crate::harness::users::PASSWORD;
 
 on_both_backends!(js_totp_then_remembered_device);
 
@@ -65,7 +65,7 @@ async fn js_totp_then_remembered_device(s: TestServer) {
         Some("SOFTWARE_TOKEN_MFA")
     );
     let device_key = r.json["deviceKey"].as_str().unwrap();
-    let (_, claims) = crate::auth::claims(access);
+    let (_, claims) = crate::harness::auth::claims(access);
     assert_eq!(claims["device_key"], device_key);
     let device = c
         .admin_get_device()

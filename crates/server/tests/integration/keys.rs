@@ -1,10 +1,10 @@
 //! Signing-key rotation (kognit extension `Kognit.RotateSigningKeys`): new
 //! tokens use new keys, old keys stay in the JWKS so earlier tokens still verify.
 
-use crate::auth::{password_login, setup};
 use crate::harness::TestServer;
-use crate::on_both_backends;
-use crate::users::PASSWORD;
+use crate::harness::auth::{password_login, setup};
+use crate::harness::on_both_backends;
+use crate::harness::users::PASSWORD;
 
 on_both_backends!(rotation_keeps_old_tokens_valid);
 

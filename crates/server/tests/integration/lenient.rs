@@ -12,9 +12,9 @@ use aws_sdk_cognitoidentityprovider::types::{
     UsernameAttributeType,
 };
 
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr, attr_of, status_of};
 use crate::harness::{TestServer, code, create_pool, message};
-use crate::on_both_backends;
-use crate::users::{PASSWORD, attr, attr_of, status_of};
 
 on_both_backends!(
     boolean_spellings,
@@ -55,7 +55,7 @@ async fn boolean_spellings(s: TestServer) {
         ),
     )
     .await;
-    let client = crate::users::email_pool_client(&c, &pool).await;
+    let client = crate::harness::users::email_pool_client(&c, &pool).await;
     c.admin_create_user()
         .user_pool_id(&pool)
         .username("tess")
@@ -272,7 +272,7 @@ async fn admin_reset_states(s: TestServer) {
         .send()
         .await
         .unwrap();
-    crate::auth::create_user(&c, &pool, "off").await;
+    crate::harness::auth::create_user(&c, &pool, "off").await;
     let err = c
         .admin_reset_user_password()
         .user_pool_id(&pool)
@@ -314,8 +314,8 @@ async fn admin_reset_states(s: TestServer) {
 async fn codes_without_a_live_one(s: TestServer) {
     let c = s.client();
     let pool = create_pool(&c, "codes").await;
-    let client = crate::auth::password_client(&c, &pool).await;
-    crate::auth::create_user(&c, &pool, "cody").await;
+    let client = crate::harness::auth::password_client(&c, &pool).await;
+    crate::harness::auth::create_user(&c, &pool, "cody").await;
     let confirm = |code: String, password: &'static str| {
         c.confirm_forgot_password()
             .client_id(&client)
@@ -351,7 +351,7 @@ async fn codes_without_a_live_one(s: TestServer) {
 async fn challenge_parameters_beside_tokens(s: TestServer) {
     let c = s.client();
     let pool = create_pool(&c, "params").await;
-    let client = crate::auth::password_client(&c, &pool).await;
+    let client = crate::harness::auth::password_client(&c, &pool).await;
     c.admin_create_user()
         .user_pool_id(&pool)
         .username("pam")

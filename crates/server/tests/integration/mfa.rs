@@ -8,17 +8,17 @@ use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, ChallengeNameType, SmsConfigurationType, SmsMfaConfigType,
-    SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
+    ChallengeNameType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
     VerifySoftwareTokenResponseType,
 };
 use hmac::{Hmac, KeyInit, Mac};
 use kognit_core::clock::{Clock, SkewedClock};
 
-use crate::auth::{Setup, create_user, password_login, setup, srp_exchange};
-use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
-use crate::users::PASSWORD;
+use crate::harness::auth::{create_user, password_login, setup, srp_exchange};
+use crate::harness::mfa::{admin_view, answer, password_challenge, set_mfa};
+use crate::harness::on_both_backends;
+use crate::harness::users::PASSWORD;
+use crate::harness::{TestServer, code};
 
 on_both_backends!(
     totp_enrol_by_access_token_then_sign_in,
@@ -98,95 +98,6 @@ impl Authenticator {
     pub fn stale(&self) -> String {
         self.code_at(self.now_step() - 3)
     }
-}
-
-/// AdminGetUser of a user (the MFA settings it shows).
-pub async fn admin_view(
-    c: &Client,
-    pool: &str,
-    user: &str,
-) -> aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput {
-    c.admin_get_user()
-        .user_pool_id(pool)
-        .username(user)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Sets the pool's MFA configuration: TOTP, and SMS when asked.
-pub async fn set_mfa(c: &Client, pool: &str, mode: UserPoolMfaType, sms: bool) {
-    let mut req = c
-        .set_user_pool_mfa_config()
-        .user_pool_id(pool)
-        .software_token_mfa_configuration(
-            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
-        )
-        .mfa_configuration(mode);
-    if sms {
-        req = req.sms_mfa_configuration(
-            SmsMfaConfigType::builder()
-                .sms_authentication_message("Sign-in code {####}")
-                .sms_configuration(
-                    SmsConfigurationType::builder()
-                        .sns_caller_arn("arn:aws:iam::123456789012:role/sns")
-                        .build(),
-                )
-                .build(),
-        );
-    }
-    req.send().await.unwrap();
-}
-
-/// USER_PASSWORD_AUTH that stops at a challenge: (name, session, parameters).
-pub async fn password_challenge(
-    c: &Client,
-    s: &Setup,
-    user: &str,
-) -> (
-    ChallengeNameType,
-    String,
-    std::collections::HashMap<String, String>,
-) {
-    let out = c
-        .initiate_auth()
-        .client_id(&s.client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", user)
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
-    assert!(out.authentication_result.is_none(), "expected a challenge");
-    (
-        out.challenge_name.unwrap(),
-        out.session.unwrap(),
-        out.challenge_parameters.unwrap_or_default(),
-    )
-}
-
-/// Answers an MFA challenge with one code.
-pub async fn answer(
-    c: &Client,
-    s: &Setup,
-    user: &str,
-    challenge: ChallengeNameType,
-    session: &str,
-    key: &str,
-    value: &str,
-) -> Result<
-    aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput,
-    String,
->{
-    c.respond_to_auth_challenge()
-        .client_id(&s.client)
-        .challenge_name(challenge)
-        .session(session)
-        .challenge_responses("USERNAME", user)
-        .challenge_responses(key, value)
-        .send()
-        .await
-        .map_err(|e| format!("{}: {}", code(&e), message(&e)))
 }
 
 /// Enrols a TOTP authenticator for a signed-in user and makes it preferred.
@@ -314,7 +225,7 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
     );
 
     // USER_PASSWORD_AUTH now stops at SOFTWARE_TOKEN_MFA.
-    let (name, session, _) = crate::mfa::password_challenge(&c, &st, "pat").await;
+    let (name, session, _) = crate::harness::mfa::password_challenge(&c, &st, "pat").await;
     assert_eq!(name, ChallengeNameType::SoftwareTokenMfa);
     let totp = ChallengeNameType::SoftwareTokenMfa;
     let key = "SOFTWARE_TOKEN_MFA_CODE";

@@ -10,11 +10,11 @@ use aws_sdk_cognitoidentityprovider::types::{
     SmsMfaSettingsType, UserPoolMfaType,
 };
 
-use crate::auth::{Setup, attr, create_user_with, setup};
+use crate::harness::auth::{Setup, setup};
+use crate::harness::mfa::{admin_view, answer, password_challenge, set_mfa, user_with_phone};
+use crate::harness::on_both_backends;
+use crate::harness::users::PASSWORD;
 use crate::harness::{TestServer, code};
-use crate::mfa::{admin_view, answer, password_challenge, set_mfa};
-use crate::on_both_backends;
-use crate::users::PASSWORD;
 
 on_both_backends!(
     sms_and_email_codes_and_choosing,
@@ -29,11 +29,6 @@ fn sms_option() -> MfaOptionType {
         .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Sms)
         .attribute_name("phone_number")
         .build()
-}
-
-/// A confirmed user with an email address and a phone number.
-pub async fn user_with_phone(c: &Client, pool: &str, name: &str) {
-    create_user_with(c, pool, name, &[attr("phone_number", "+15555551234")]).await;
 }
 
 async fn prefer(c: &Client, st: &Setup, user: &str, sms: (bool, bool), email: (bool, bool)) {
@@ -439,7 +434,7 @@ async fn email_set_up_at_sign_in(s: TestServer) {
         .send()
         .await
         .unwrap();
-    crate::auth::create_confirmed(&c, &st.pool, "nia", &[]).await;
+    crate::harness::auth::create_confirmed(&c, &st.pool, "nia", &[]).await;
     let (name, session, params) = password_challenge(&c, &st, "nia").await;
     assert_eq!(name, ChallengeNameType::MfaSetup);
     assert_eq!(

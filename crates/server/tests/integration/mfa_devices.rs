@@ -10,12 +10,11 @@ use aws_sdk_cognitoidentityprovider::types::{
     ChallengeNameType, DeviceRememberedStatusType, UserPoolMfaType,
 };
 
-use crate::auth::{Setup, claims};
-use crate::devices::{confirm, password_start};
 use crate::harness::TestServer;
-use crate::mfa::{answer, set_mfa};
-use crate::mfa_codes::user_with_phone;
-use crate::on_both_backends;
+use crate::harness::auth::{Setup, claims};
+use crate::harness::devices::{confirm, password_start};
+use crate::harness::mfa::{answer, set_mfa, user_with_phone};
+use crate::harness::on_both_backends;
 
 on_both_backends!(only_a_remembered_device_skips_mfa);
 
@@ -61,7 +60,7 @@ async fn prove_device(
 
 async fn only_a_remembered_device_skips_mfa(s: TestServer) {
     let c = s.client();
-    let st = crate::devices::setup(&c, Some((true, true))).await;
+    let st = crate::harness::devices::setup(&c, Some((true, true))).await;
     set_mfa(&c, &st.pool, UserPoolMfaType::On, true).await;
     c.admin_delete_user()
         .user_pool_id(&st.pool)

@@ -8,9 +8,9 @@ use aws_cognito_srp::{SrpClient, User, UserAuthenticationParameters, Verificatio
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
 use kognit::config::Mode;
 
-use crate::auth::setup;
+use crate::harness::auth::setup;
+use crate::harness::users::PASSWORD;
 use crate::harness::{Backend, TestServer, code, fresh_pg_database, message};
-use crate::users::PASSWORD;
 
 async fn node(url: &str, master_key: &str) -> TestServer {
     let (url, key) = (url.to_owned(), master_key.to_owned());

@@ -6,8 +6,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     SoftwareTokenMfaConfigType, UserPoolMfaType, UserPoolPolicyType, VerifiedAttributeType,
 };
 
+use crate::harness::on_both_backends;
 use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
 
 on_both_backends!(
     create_describe_defaults,

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::harness::{Backend, TestServer};
 
-use crate::on_both_backends;
+use crate::harness::on_both_backends;
 
 on_both_backends!(by_backend: forwarded_for_names_the_client_behind_trusted_proxies);
 
@@ -291,15 +291,15 @@ async fn forwarded_for_names_the_client_behind_trusted_proxies(backend: Backend)
     assert_eq!(sign_up_from(&s, other).await, "ResourceNotFoundException");
 
     let c = s.client();
-    let st = crate::auth::setup(&c).await;
+    let st = crate::harness::auth::setup(&c).await;
     let body = json!({
         "ClientId": st.client,
         "AuthFlow": "USER_PASSWORD_AUTH",
-        "AuthParameters": {"USERNAME": "pat", "PASSWORD": crate::users::PASSWORD},
+        "AuthParameters": {"USERNAME": "pat", "PASSWORD": crate::harness::users::PASSWORD},
     });
     let r = call_from(&s, "InitiateAuth", body, "2001:db8::7, 127.0.0.1").await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let events = crate::auth_events::events(&c, &st.pool, "pat").await;
+    let events = crate::harness::auth::events(&c, &st.pool, "pat").await;
     let ip = events[0]
         .event_context_data
         .as_ref()

@@ -14,9 +14,9 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use crate::harness::on_both_backends;
+use crate::harness::scripts::{Run, run_script};
 use crate::harness::{Backend, KEY_ID, KEY_SECRET, TestServer};
-use crate::js_clients::{Run, run_script};
-use crate::on_both_backends;
 
 on_both_backends!(py_pycognito_user_lifecycle, readme_aws_cli);
 on_both_backends!(by_backend: py_boto3_administration_signed);
@@ -85,7 +85,7 @@ async fn py_pycognito_user_lifecycle(s: TestServer) {
     assert_eq!(v["after_logout"], "NotAuthorizedException");
     assert_eq!(v["unknown_user"], "UserNotFoundException");
     // Every step reached the store.
-    let name = crate::users::attr_of(&c, &pool, "quinn", "name").await;
+    let name = crate::harness::users::attr_of(&c, &pool, "quinn", "name").await;
     assert_eq!(name.as_deref(), Some("Quinn Q"));
 }
 
@@ -163,7 +163,7 @@ async fn readme_aws_cli(s: TestServer) {
         std::env::var("PATH").unwrap_or_default()
     );
     let mut command = tokio::process::Command::new("bash");
-    for var in crate::js_clients::AWS_PROFILE_VARS {
+    for var in crate::harness::scripts::AWS_PROFILE_VARS {
         command.env_remove(var);
     }
     let run = command

@@ -5,10 +5,10 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType,
 };
 
-use crate::auth::{Setup, create_user, password_login};
+use crate::harness::auth::{Setup, create_user, password_login};
+use crate::harness::on_both_backends;
+use crate::harness::users::PASSWORD;
 use crate::harness::{TestServer, code};
-use crate::on_both_backends;
-use crate::users::PASSWORD;
 
 on_both_backends!(rotating_refresh_tokens, plain_refresh_keeps_token);
 

@@ -6,7 +6,7 @@ use kognit::config::Mode;
 
 use crate::harness::{Backend, KEY_ID, TestServer, code};
 
-use crate::on_both_backends;
+use crate::harness::on_both_backends;
 
 on_both_backends!(by_backend: signatures, first_start_key);
 

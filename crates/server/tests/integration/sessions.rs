@@ -8,38 +8,17 @@
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 use serde_json::{Value, json};
 
-use crate::auth::{create_user, setup};
+use crate::harness::auth::{create_user, setup};
+use crate::harness::on_both_backends;
+use crate::harness::sessions::{CHROME, FIREFOX, call, sign_in};
+use crate::harness::users::PASSWORD;
 use crate::harness::{RawReply, TestServer};
-use crate::on_both_backends;
-use crate::users::PASSWORD;
 
 on_both_backends!(
     sessions_listed_refreshed_revoked,
     admin_sessions_and_limit,
     concurrent_sign_ins_keep_the_limit,
 );
-
-pub const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
-                          (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
-pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
-
-/// A raw call of `op` sent with this User-Agent (dev mode takes admin calls
-/// unsigned).
-pub async fn call(s: &TestServer, op: &str, body: Value, user_agent: &str) -> RawReply {
-    let resp = reqwest::Client::new()
-        .post(&s.url)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header(
-            "x-amz-target",
-            format!("AWSCognitoIdentityProviderService.{op}"),
-        )
-        .header("user-agent", user_agent)
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("request sent");
-    RawReply::read(resp).await
-}
 
 /// A successful call's answer; panics with the error otherwise.
 async fn ok(s: &TestServer, op: &str, body: Value) -> Value {
@@ -56,18 +35,6 @@ async fn err(s: &TestServer, op: &str, body: Value) -> (String, String) {
         r.error_type().to_owned(),
         r.json["message"].as_str().unwrap_or_default().to_owned(),
     )
-}
-
-/// USER_PASSWORD_AUTH from a browser: the AuthenticationResult.
-pub async fn sign_in(s: &TestServer, client: &str, user: &str, pw: &str, ua: &str) -> Value {
-    let body = json!({
-        "ClientId": client,
-        "AuthFlow": "USER_PASSWORD_AUTH",
-        "AuthParameters": {"USERNAME": user, "PASSWORD": pw},
-    });
-    let r = call(s, "InitiateAuth", body, ua).await;
-    assert_eq!(r.status, 200, "{}", r.json);
-    r.json["AuthenticationResult"].clone()
 }
 
 async fn refresh(s: &TestServer, client: &str, token: &Value, ua: &str) -> RawReply {

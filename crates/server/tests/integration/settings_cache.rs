@@ -5,9 +5,9 @@ use aws_sdk_cognitoidentityprovider::types::{
     MessageActionType, PasswordPolicyType, UserPoolPolicyType,
 };
 
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr, email_pool};
 use crate::harness::{TestServer, code};
-use crate::on_both_backends;
-use crate::users::{PASSWORD, attr, email_pool};
 
 on_both_backends!(changes_apply_at_once);
 

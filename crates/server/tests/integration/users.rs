@@ -1,15 +1,14 @@
 //! Users through the AWS SDK: sign-up and confirmation, recovery, admin user
 //! management, ListUsers, aliases and username attributes, on both stores.
 
-use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, DeliveryMediumType, MessageActionType, PreventUserExistenceErrorTypes,
-    SchemaAttributeType, UserStatusType, UsernameAttributeType, UsernameConfigurationType,
-    VerifiedAttributeType,
+    DeliveryMediumType, MessageActionType, UserStatusType, UsernameAttributeType,
+    UsernameConfigurationType, VerifiedAttributeType,
 };
 
-use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr, code_of, email_pool, email_pool_client, status_of};
+use crate::harness::{TestServer, message};
 
 on_both_backends!(
     sign_up_and_confirm,
@@ -17,80 +16,6 @@ on_both_backends!(
     forgot_password,
     email_as_username,
 );
-
-pub const PASSWORD: &str = "Corr3ct-Horse!";
-
-pub fn attr(name: &str, value: &str) -> AttributeType {
-    AttributeType::builder()
-        .name(name)
-        .value(value)
-        .build()
-        .unwrap()
-}
-
-/// A pool that auto-verifies email and requires it, with one client.
-pub async fn email_pool(c: &Client, prevent: bool) -> (String, String) {
-    let pool = crate::harness::pool_id(
-        c.create_user_pool()
-            .pool_name("users")
-            .auto_verified_attributes(VerifiedAttributeType::Email)
-            .schema(
-                SchemaAttributeType::builder()
-                    .name("email")
-                    .required(true)
-                    .build(),
-            ),
-    )
-    .await;
-    let mut req = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app");
-    if prevent {
-        req = req.prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled);
-    }
-    let client = req
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    (pool, client)
-}
-
-/// A user's attributes as AdminGetUser lists them.
-pub async fn admin_attributes(c: &Client, pool: &str, user: &str) -> Vec<AttributeType> {
-    let out = c
-        .admin_get_user()
-        .user_pool_id(pool)
-        .username(user)
-        .send()
-        .await
-        .unwrap();
-    out.user_attributes.unwrap_or_default()
-}
-
-/// One attribute of a user, as AdminGetUser lists it.
-pub async fn attr_of(c: &Client, pool: &str, user: &str, name: &str) -> Option<String> {
-    admin_attributes(c, pool, user)
-        .await
-        .into_iter()
-        .find(|a| a.name == name)
-        .and_then(|a| a.value)
-}
-
-pub async fn status_of(c: &Client, pool: &str, user: &str) -> UserStatusType {
-    c.admin_get_user()
-        .user_pool_id(pool)
-        .username(user)
-        .send()
-        .await
-        .unwrap()
-        .user_status
-        .unwrap()
-}
 
 async fn sign_up_and_confirm(s: TestServer) {
     let c = s.client();
@@ -279,14 +204,6 @@ async fn sign_up_and_confirm(s: TestServer) {
         .unwrap();
 }
 
-pub fn code_of<E, R>(e: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> String
-where
-    E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    code(e)
-}
-
 async fn secret_hash_required(s: TestServer) {
     use base64::Engine as _;
     let c = s.client();
@@ -418,19 +335,6 @@ async fn forgot_password(s: TestServer) {
             .destination
             .is_some()
     );
-}
-
-pub async fn email_pool_client(c: &Client, pool: &str) -> String {
-    c.create_user_pool_client()
-        .user_pool_id(pool)
-        .client_name("extra")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap()
 }
 
 async fn email_as_username(s: TestServer) {

@@ -5,8 +5,8 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 
 use crate::harness::TestServer;
-use crate::on_both_backends;
-use crate::users::{PASSWORD, attr, code_of, email_pool, email_pool_client, status_of};
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr, code_of, email_pool, email_pool_client, status_of};
 
 on_both_backends!(admin_user_management, list_users_filters);
 

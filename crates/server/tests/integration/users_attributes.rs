@@ -9,9 +9,9 @@ use aws_sdk_cognitoidentityprovider::types::{
     StringAttributeConstraintsType,
 };
 
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, admin_attributes, attr, code_of, email_pool};
 use crate::harness::{TestServer, message};
-use crate::on_both_backends;
-use crate::users::{PASSWORD, admin_attributes, attr, code_of, email_pool};
 
 on_both_backends!(
     custom_attributes_follow_their_schema,

@@ -11,8 +11,8 @@ use aws_sdk_cognitoidentityprovider::types::{
 use kognit_store::SqlStore;
 
 use crate::harness::TestServer;
-use crate::on_both_backends;
-use crate::users::{PASSWORD, attr, attr_of, code_of, email_pool, status_of};
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr, attr_of, code_of, email_pool, status_of};
 
 on_both_backends!(
     failed_attempts_kill_a_code,
@@ -184,7 +184,7 @@ async fn expired_codes_are_refused(s: TestServer) {
 /// error code.
 async fn sign_in(
     c: &Client,
-    st: &crate::auth::Setup,
+    st: &crate::harness::auth::Setup,
     user: &str,
     pw: &str,
 ) -> Result<String, String> {
@@ -205,7 +205,7 @@ async fn sign_in(
 
 async fn resend_invitation_and_temporary_password_expiry(s: TestServer) {
     let c = s.client();
-    let st = crate::auth::setup(&c).await;
+    let st = crate::harness::auth::setup(&c).await;
     let invite = |action: Option<MessageActionType>| {
         c.admin_create_user()
             .user_pool_id(&st.pool)

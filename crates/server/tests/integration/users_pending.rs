@@ -7,10 +7,10 @@ use aws_sdk_cognitoidentityprovider::types::{
     ExplicitAuthFlowsType, UserAttributeUpdateSettingsType, VerifiedAttributeType,
 };
 
-use crate::auth::{Setup, attr, create_user, password_login};
+use crate::harness::auth::{Setup, create_user, password_login};
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr};
 use crate::harness::{TestServer, code};
-use crate::on_both_backends;
-use crate::users::PASSWORD;
 
 on_both_backends!(new_email_waits_for_verification);
 

@@ -7,9 +7,9 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 
 use super::{add, create_group, group_names, member_names};
-use crate::auth::{create_user, setup};
+use crate::harness::auth::{create_user, setup};
+use crate::harness::on_both_backends;
 use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
 
 on_both_backends!(membership, membership_by_alias, groups_per_user_limit);
 

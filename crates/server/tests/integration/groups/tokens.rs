@@ -5,10 +5,10 @@
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 
 use super::{add, create_group, role};
-use crate::auth::{claims, password_login, setup};
 use crate::harness::TestServer;
-use crate::on_both_backends;
-use crate::users::PASSWORD;
+use crate::harness::auth::{claims, password_login, setup};
+use crate::harness::on_both_backends;
+use crate::harness::users::PASSWORD;
 
 on_both_backends!(groups_in_tokens_after_refresh);
 

@@ -7,9 +7,9 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 
 use super::user_exists;
+use crate::harness::on_both_backends;
+use crate::harness::users::{PASSWORD, attr, status_of};
 use crate::harness::{TestServer, code, create_pool, message};
-use crate::on_both_backends;
-use crate::users::{PASSWORD, attr, status_of};
 
 on_both_backends!(
     admin_create_user_without_contact,
@@ -23,7 +23,7 @@ on_both_backends!(
 async fn admin_create_user_without_contact(s: TestServer) {
     let c = s.client();
     let pool = create_pool(&c, "lenient").await;
-    let client = crate::auth::password_client(&c, &pool).await;
+    let client = crate::harness::auth::password_client(&c, &pool).await;
 
     let user = c
         .admin_create_user()
@@ -191,7 +191,7 @@ async fn admin_create_user_asked_medium_missing(s: TestServer) {
 async fn admin_create_user_resend(s: TestServer) {
     let c = s.client();
     let pool = create_pool(&c, "resend").await;
-    let client = crate::auth::password_client(&c, &pool).await;
+    let client = crate::harness::auth::password_client(&c, &pool).await;
     c.admin_create_user()
         .user_pool_id(&pool)
         .username("bare")

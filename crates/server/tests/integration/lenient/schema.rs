@@ -6,8 +6,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     NumberAttributeConstraintsType, SchemaAttributeType, StringAttributeConstraintsType,
 };
 
+use crate::harness::on_both_backends;
 use crate::harness::{TestServer, code, message};
-use crate::on_both_backends;
 
 on_both_backends!(schema_checks);
 

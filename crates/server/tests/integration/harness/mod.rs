@@ -11,6 +11,17 @@ use kognit::{Running, start_with_clock};
 use kognit_core::clock::SkewedClock;
 use kognit_testkit::pg::TestDatabase;
 
+pub mod auth;
+pub mod devices;
+pub mod mfa;
+pub mod scripts;
+pub mod sessions;
+pub mod users;
+
+/// [`on_both_backends!`](crate::on_both_backends), for test modules to import
+/// from here.
+pub(crate) use crate::on_both_backends;
+
 /// Which store a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
