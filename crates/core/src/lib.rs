@@ -41,6 +41,7 @@ mod tags;
 pub mod templates;
 pub mod tokens;
 pub mod totp;
+pub mod triggers;
 pub mod users;
 
 pub use admins::{AccessKey, AdminCheck};

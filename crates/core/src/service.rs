@@ -39,6 +39,10 @@ pub struct Service {
     pub(crate) codes: KeyedHash,
     pub(crate) hasher: Hasher,
     pub(crate) delivery: Arc<dyn Deliver>,
+    /// Runs the pools' Lambda triggers (webhooks, the Lambda Invoke API).
+    pub(crate) triggers: Arc<dyn crate::triggers::Invoke>,
+    /// Derives each pool's trigger secret, which signs its webhook calls.
+    pub(crate) trigger_keys: KeyedHash,
     /// Pools' signing keys, cached briefly on this node.
     pub(crate) token_keys: crate::signing::KeyCache,
     /// Striped locks that queue this node's read-modify-writes of one user,
@@ -106,6 +110,8 @@ impl Service {
             codes: KeyedHash::new(master_key, b"kognit one-time codes v1"),
             hasher: Hasher::new(HashParams::SERVE),
             delivery: Arc::new(NoDelivery),
+            triggers: Arc::new(crate::triggers::NoInvoke),
+            trigger_keys: KeyedHash::new(master_key, b"kognit trigger secrets v1"),
             token_keys: crate::signing::KeyCache::default(),
             user_locks: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
             pool_docs: Default::default(),

@@ -451,3 +451,60 @@ proptest! {
         }
     }
 }
+
+/// kognit's own signer (for the Lambda Invoke API) makes the signature the
+/// AWS SDK's signer makes for the same request, and the verifier accepts it.
+#[test]
+fn sign_matches_the_sdk_signer() {
+    let path = "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Apre-sign-up/invocations";
+    let headers = [
+        ("content-type", "application/json"),
+        ("host", HOST),
+        ("x-amz-invocation-type", "RequestResponse"),
+    ];
+    let body = br#"{"version":"1"}"#;
+    for token in [None, Some("session-token")] {
+        let sdk = sdk_sign(
+            "AKIDKOGNIT",
+            "kognit-secret",
+            token,
+            NOW,
+            "POST",
+            path,
+            &headers,
+            body,
+        );
+        let ours = Req {
+            method: "POST".into(),
+            path: path.into(),
+            query: None,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: body.to_vec(),
+        };
+        let credentials = Credentials {
+            access_key_id: "AKIDKOGNIT".into(),
+            secret_access_key: "kognit-secret".into(),
+            session_token: token.map(str::to_owned),
+        };
+        let added = sign(&ours.view(), &credentials, "us-east-1", "cognito-idp", NOW);
+        let pick = |hs: &[(String, String)], name: &str| {
+            hs.iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            pick(&added, "authorization"),
+            pick(&sdk.headers, "authorization")
+        );
+        assert_eq!(
+            pick(&added, "x-amz-security-token"),
+            token.map(str::to_owned)
+        );
+        let mut signed = ours.clone();
+        signed.headers.extend(added);
+        assert_eq!(cognito_verify(&signed, NOW), Ok("AKIDKOGNIT".to_owned()));
+    }
+}

@@ -80,6 +80,9 @@ pub struct Config {
     pub trusted_proxies: Vec<String>,
     /// How long kept records live before the periodic purge deletes them.
     pub retention: Retention,
+    /// Where Lambda triggers named by ARN are invoked (kognit runs webhook
+    /// triggers, named by URL, without it).
+    pub lambda: crate::triggers::LambdaConfig,
 }
 
 /// The periodic purge of what has outlived its use: expired refresh tokens,
@@ -171,6 +174,7 @@ impl Config {
                 outbox_hours: 24,
                 auth_event_days: 90,
             },
+            lambda: crate::triggers::LambdaConfig::default(),
             password_hashing: match mode {
                 Mode::Dev => kognit_core::passwords::HashParams::DEV.into(),
                 Mode::Serve => kognit_core::passwords::HashParams::SERVE.into(),

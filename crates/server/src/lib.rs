@@ -12,5 +12,6 @@ mod protocol;
 mod purge;
 mod startup;
 mod state;
+pub mod triggers;
 
 pub use startup::{Running, StartError, start, start_with_clock};

@@ -148,10 +148,15 @@ pub async fn start_with_clock(
     let delivery =
         crate::delivery::build(cfg.smtp.as_ref(), cfg.sms.as_ref(), outbox, clock.clone())
             .map_err(|e| StartError(format!("cannot set up message delivery: {e}")))?;
+    let recent_triggers = (cfg.mode == Mode::Dev).then(Arc::<crate::triggers::Recent>::default);
+    let invoker =
+        crate::triggers::Invoker::new(&cfg.lambda, None, recent_triggers.clone(), clock.clone())
+            .map_err(StartError)?;
     let service = Arc::new(
         Service::new(store, settings, &master)
             .with_hash_params(cfg.password_hashing.into())
-            .with_delivery(delivery),
+            .with_delivery(delivery)
+            .with_triggers(Arc::new(invoker)),
     );
     let created_key = if cfg.mode == Mode::Serve {
         keys::bootstrap(&service, &cfg, clock.now_ms())
@@ -161,7 +166,8 @@ pub async fn start_with_clock(
         None
     };
     let purge = crate::purge::run(service.store().clone(), cfg.retention, clock.clone());
-    let state = AppState::new(service, &cfg, clock);
+    let mut state = AppState::new(service, &cfg, clock);
+    state.recent_triggers = recent_triggers;
     let app = ops::router(state);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -30,6 +30,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[crate::client_ip::IpRange]>,
     /// What time it is, for every request.
     pub clock: Arc<dyn Clock>,
+    /// The last trigger invocations (dev mode), for `GET /_dev/triggers`.
+    pub recent_triggers: Option<Arc<crate::triggers::Recent>>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             // validated trusts no proxy if an entry does not parse.
             trusted_proxies: cfg.trusted_proxy_ranges().unwrap_or_default().into(),
             clock,
+            recent_triggers: None,
         }
     }
 

@@ -16,6 +16,7 @@ use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::sign_in_session::SessionState;
 use crate::store::UserRecord;
+use crate::triggers::{MessageKind, MessageSource};
 use crate::users::codes::Purpose;
 use crate::users::messages::Content;
 use crate::users::{Pool, attrs_of};
@@ -190,7 +191,14 @@ impl Service {
                 attrs.insert("email".into(), address.clone());
             }
             let details = self
-                .send_to_user(pool, &rec.username, &attrs, channel, Content::Mfa(&code))
+                .send_to_user(
+                    pool,
+                    rec,
+                    &attrs,
+                    channel,
+                    Content::Mfa(&code),
+                    &MessageSource::of(MessageKind::Authentication),
+                )
                 .await?;
             cp.insert(
                 "CODE_DELIVERY_DELIVERY_MEDIUM".into(),

@@ -230,6 +230,10 @@ impl Service {
             Some(_) => None,
             None => self.new_device_metadata(pool, rec),
         };
+        // ClientMetadata reaches PostAuthentication only from
+        // RespondToAuthChallenge in Cognito; kognit does not pass it yet.
+        self.post_authentication(pool, client, rec, new_device.is_some(), None)
+            .await?;
         let device_key = device_key.or_else(|| new_device.as_ref()?.device_key.clone());
         let sign_in = SignIn {
             auth_time: now / 1000,
@@ -263,6 +267,7 @@ impl Service {
         via: Via,
         flow: AuthFlowType,
         params: &Option<BTreeMap<String, String>>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         use AuthFlowType as F;
@@ -288,9 +293,9 @@ impl Service {
         }
         match flow {
             F::UserPasswordAuth | F::AdminUserPasswordAuth | F::AdminNoSrpAuth => {
-                self.password_auth(client, params, now).await
+                self.password_auth(client, params, metadata, now).await
             }
-            F::UserSrpAuth => self.srp_start(client, params, now).await,
+            F::UserSrpAuth => self.srp_start(client, params, metadata, now).await,
             F::RefreshTokenAuth | F::RefreshToken => self.refresh_auth(client, params, now).await,
             F::CustomAuth | F::UserAuth => unreachable!("refused above"),
         }
@@ -335,7 +340,14 @@ impl Service {
         let client = self.app_client(req.client_id.as_str()).await?;
         let flow = req.auth_flow;
         let s = self
-            .initiate(&client, Via::Public, flow, &req.auth_parameters, now)
+            .initiate(
+                &client,
+                Via::Public,
+                flow,
+                &req.auth_parameters,
+                req.client_metadata.as_ref(),
+                now,
+            )
             .await?;
         Ok(InitiateAuthResponse {
             challenge_name: s.challenge_name,
@@ -358,7 +370,14 @@ impl Service {
             .await?;
         let flow = req.auth_flow;
         let s = self
-            .initiate(&client, Via::Admin, flow, &req.auth_parameters, now)
+            .initiate(
+                &client,
+                Via::Admin,
+                flow,
+                &req.auth_parameters,
+                req.client_metadata.as_ref(),
+                now,
+            )
             .await?;
         Ok(AdminInitiateAuthResponse {
             challenge_name: s.challenge_name,

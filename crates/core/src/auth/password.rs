@@ -14,6 +14,7 @@ impl Service {
         &self,
         client: &AppClient,
         params: &Option<BTreeMap<String, String>>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         let username = param(params, "USERNAME")?;
@@ -26,8 +27,14 @@ impl Service {
             .await?;
         let pool = self.pool(&client.pool_id).await?;
         let Some(rec) = self.find_user(&pool, username).await? else {
+            if crate::users::signup::hides_users(client) {
+                self.pre_authentication(&pool, client, username, None, metadata)
+                    .await?;
+            }
             return Err(unknown_user(client));
         };
+        self.pre_authentication(&pool, client, username, Some(&rec), metadata)
+            .await?;
         if let Err(locked) = lockout::check(&rec, now) {
             self.sign_in_failed(&pool, &rec, "Password", now).await;
             return Err(locked);

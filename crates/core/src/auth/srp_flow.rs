@@ -56,6 +56,7 @@ impl Service {
         &self,
         client: &AppClient,
         params: &Option<BTreeMap<String, String>>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         let username = param(params, "USERNAME")?;
@@ -68,6 +69,10 @@ impl Service {
             .await?;
         let pool = self.pool(&client.pool_id).await?;
         let rec = self.find_user(&pool, username).await?;
+        if rec.is_some() || crate::users::signup::hides_users(client) {
+            self.pre_authentication(&pool, client, username, rec.as_ref(), metadata)
+                .await?;
+        }
         let secret = match &rec {
             Some(r) => self.srp_secret(&pool.id, r)?,
             None => None,

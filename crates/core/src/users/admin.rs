@@ -14,6 +14,7 @@ use super::{Attrs, Pool, Target, set_attrs, status, user_type};
 use crate::delivery::Channel;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::store::{Conflict, StoreError, UserRecord};
+use crate::triggers::{self, MessageKind, MessageSource, SignUpEvent};
 use crate::{Error, Result, passwords};
 
 /// The media an invitation goes by, as AdminCreateUser asks for them.
@@ -93,15 +94,20 @@ impl Service {
         rec: &UserRecord,
         attrs: &Attrs,
         channels: &[Channel],
-        given_name: &str,
-        temp_password: &str,
+        (given_name, temp_password): (&str, &str),
+        client_metadata: Option<&std::collections::BTreeMap<String, String>>,
     ) -> Result<()> {
         for c in channels {
             let content = Content::Invitation {
                 username: given_name,
                 temp_password,
             };
-            self.send_to_user(pool, &rec.username, attrs, *c, content)
+            let source = MessageSource {
+                kind: MessageKind::AdminCreateUser,
+                client_id: None,
+                client_metadata,
+            };
+            self.send_to_user(pool, rec, attrs, *c, content, &source)
                 .await?;
         }
         Ok(())
@@ -142,8 +148,15 @@ impl Service {
                     Ok(attrs.clone())
                 })
                 .await?;
-            self.invite(&pool, &rec, &attrs, &channels, &given, &temp)
-                .await?;
+            self.invite(
+                &pool,
+                &rec,
+                &attrs,
+                &channels,
+                (&given, &temp),
+                req.client_metadata.as_ref(),
+            )
+            .await?;
             return Ok(AdminCreateUserResponse {
                 user: Some(user_type(&rec, None)?),
             });
@@ -167,6 +180,20 @@ impl Service {
         let mut rec = new_user(&pool, &username, sub, status::FORCE_CHANGE_PASSWORD, now);
         set_attrs(&mut rec, &attrs)?;
         self.set_password(&pool, &mut rec, &temp, true, now).await?;
+        // The function may refuse the user; its other decisions do not apply
+        // to AdminCreateUser, as in Cognito.
+        self.pre_sign_up(
+            &pool,
+            SignUpEvent {
+                source: "PreSignUp_AdminCreateUser",
+                username: &username,
+                client_id: None,
+                attrs: &attrs,
+                validation_data: triggers::validation_data(req.validation_data.as_deref()),
+                client_metadata: triggers::metadata(req.client_metadata.as_ref()),
+            },
+        )
+        .await?;
         let force = req.force_alias_creation.unwrap_or(false);
         let aliases = pool.aliases(&attrs);
         match self.store.insert_user(&rec, &aliases).await {
@@ -181,7 +208,14 @@ impl Service {
             Err(e) => return Err(e.into()),
         }
         if let Err(e) = self
-            .invite(&pool, &rec, &attrs, &channels, &given, &temp)
+            .invite(
+                &pool,
+                &rec,
+                &attrs,
+                &channels,
+                (&given, &temp),
+                req.client_metadata.as_ref(),
+            )
             .await
         {
             self.store.delete_user(&pool.id, &rec.username_key).await?;
@@ -342,7 +376,12 @@ impl Service {
         }
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
-        self.send_code(&pool, &rec, &attrs, channel, Purpose::Forgot, now)
+        let source = MessageSource {
+            kind: MessageKind::ForgotPassword,
+            client_id: None,
+            client_metadata: req.client_metadata.as_ref(),
+        };
+        self.send_code(&pool, &rec, &attrs, channel, Purpose::Forgot, &source, now)
             .await?;
         self.modify_user(&pool, Target::read(rec), false, now, |rec, _| {
             rec.status = status::RESET_REQUIRED.into();

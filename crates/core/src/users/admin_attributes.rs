@@ -8,6 +8,7 @@ use super::codes::Purpose;
 use crate::Result;
 use crate::delivery::Channel;
 use crate::service::{Admin, Millis, Service};
+use crate::triggers::{MessageKind, MessageSource};
 
 impl Service {
     /// Sends a verification code to each email or phone number the write
@@ -31,8 +32,16 @@ impl Service {
                 merged.get(&format!("{attr}_verified")).map(String::as_str) != Some("true");
             if changed && unverified && auto.iter().any(|a| a == attr) {
                 details.push(
-                    self.send_code(pool, rec, merged, channel, Purpose::Verify(attr), now)
-                        .await?,
+                    self.send_code(
+                        pool,
+                        rec,
+                        merged,
+                        channel,
+                        Purpose::Verify(attr),
+                        &MessageSource::of(MessageKind::UpdateUserAttribute),
+                        now,
+                    )
+                    .await?,
                 );
             }
         }

@@ -9,9 +9,11 @@ use super::{Attrs, Pool};
 use crate::delivery::{Channel, Message};
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
+use crate::triggers::MessageSource;
 use crate::{Error, Result, templates};
 
 /// What is being sent.
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Content<'a> {
     /// A verification or recovery code.
     Code(&'a str),
@@ -94,6 +96,7 @@ pub(crate) fn recovery_channel(pool: &Pool, attrs: &Attrs) -> Result<Channel> {
 impl Service {
     /// Issues a new code for `purpose` and sends it to the user's address
     /// for `channel` in `attrs`.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn send_code(
         &self,
         pool: &Pool,
@@ -101,24 +104,29 @@ impl Service {
         attrs: &Attrs,
         channel: Channel,
         purpose: Purpose,
+        source: &MessageSource<'_>,
         now: Millis,
     ) -> Result<CodeDeliveryDetailsType> {
         let code = self
             .issue_code(&pool.id, &rec.username_key, purpose, now)
             .await?;
-        self.send_to_user(pool, &rec.username, attrs, channel, Content::Code(&code))
+        self.send_to_user(pool, rec, attrs, channel, Content::Code(&code), source)
             .await
     }
 
-    /// Renders and delivers a message to the user's email or phone number.
+    /// Renders and delivers a message to the user's email or phone number
+    /// (in `attrs`, which may hold an address not yet stored): the pool's
+    /// message, or the text of its CustomMessage trigger.
     pub(crate) async fn send_to_user(
         &self,
         pool: &Pool,
-        username: &str,
+        rec: &UserRecord,
         attrs: &Attrs,
         channel: Channel,
         content: Content<'_>,
+        source: &MessageSource<'_>,
     ) -> Result<CodeDeliveryDetailsType> {
+        let username = rec.username.as_str();
         let attribute = attribute_of(channel);
         let destination = attrs
             .get(attribute)
@@ -129,7 +137,7 @@ impl Service {
                     "User has no {attribute} to deliver the message to."
                 ))
             })?;
-        let (subject, body, code) = match content {
+        let (mut subject, mut body, code) = match content {
             Content::Code(code) => {
                 let (s, b) = templates::verification_message(pool.p(), channel, code);
                 (s, b, code.to_owned())
@@ -148,6 +156,18 @@ impl Service {
                 (s, b, temp_password.to_owned())
             }
         };
+        if let Some(custom) = self.custom_message(pool, rec, channel, source).await? {
+            let invited = match content {
+                Content::Invitation { username, .. } => Some(username),
+                _ => None,
+            };
+            if let Some(text) = custom.body {
+                body = templates::render(&text, Some(&code), invited);
+            }
+            if let Some(text) = custom.subject.filter(|_| channel == Channel::Email) {
+                subject = Some(templates::render(&text, None, invited));
+            }
+        }
         let msg = Message {
             pool_id: pool.id.clone(),
             username: username.to_owned(),

@@ -12,6 +12,7 @@ use super::{Attrs, Pool, extra_of, set_extra};
 use crate::delivery::Channel;
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
+use crate::triggers::{MessageKind, MessageSource};
 use crate::{Error, Result};
 
 /// The key of the pending values in a user's `extra` document.
@@ -112,8 +113,16 @@ impl Service {
             let mut destination = merged.clone();
             destination.insert(attr.to_owned(), value.clone());
             details.push(
-                self.send_code(pool, rec, &destination, channel, Purpose::Verify(attr), now)
-                    .await?,
+                self.send_code(
+                    pool,
+                    rec,
+                    &destination,
+                    channel,
+                    Purpose::Verify(attr),
+                    &MessageSource::of(MessageKind::UpdateUserAttribute),
+                    now,
+                )
+                .await?,
             );
         }
         Ok(details)

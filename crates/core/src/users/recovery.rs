@@ -11,6 +11,7 @@ use super::signup::{
 };
 use super::{Target, status};
 use crate::service::{Millis, Service};
+use crate::triggers::{MessageKind, MessageSource};
 use crate::{Error, Result, passwords};
 
 impl Service {
@@ -48,8 +49,13 @@ impl Service {
         }
         let attrs = super::attrs_of(&rec)?;
         let channel = recovery_channel(&pool, &attrs)?;
+        let source = MessageSource::from_client(
+            MessageKind::ForgotPassword,
+            client.id(),
+            req.client_metadata.as_ref(),
+        );
         let details = self
-            .send_code(&pool, &rec, &attrs, channel, Purpose::Forgot, now)
+            .send_code(&pool, &rec, &attrs, channel, Purpose::Forgot, &source, now)
             .await?;
         Ok(ForgotPasswordResponse {
             code_delivery_details: Some(details),
@@ -92,13 +98,24 @@ impl Service {
         let password = self
             .new_password(&pool, &rec, &password, false, now)
             .await?;
-        self.modify_user(&pool, Target::read(rec), false, now, |rec, _| {
-            password.apply(rec);
-            if rec.status == status::RESET_REQUIRED || rec.status == status::FORCE_CHANGE_PASSWORD {
-                rec.status = status::CONFIRMED.into();
-            }
-            Ok(())
-        })
+        let (rec, ()) = self
+            .modify_user(&pool, Target::read(rec), false, now, |rec, _| {
+                password.apply(rec);
+                if rec.status == status::RESET_REQUIRED
+                    || rec.status == status::FORCE_CHANGE_PASSWORD
+                {
+                    rec.status = status::CONFIRMED.into();
+                }
+                Ok(())
+            })
+            .await?;
+        self.post_confirmation(
+            &pool,
+            &rec,
+            "PostConfirmation_ConfirmForgotPassword",
+            Some(client.id()),
+            crate::triggers::metadata(req.client_metadata.as_ref()),
+        )
         .await?;
         Ok(ConfirmForgotPasswordResponse {})
     }

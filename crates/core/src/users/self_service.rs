@@ -15,6 +15,7 @@ use crate::records::AppClient;
 use crate::service::{Admin, Millis, Service};
 use crate::store::UserRecord;
 use crate::tokens::{self, AccessClaims};
+use crate::triggers::{MessageKind, MessageSource};
 use crate::{Error, Result};
 
 /// Proof that an access token was verified: its signature, expiry, scope,
@@ -223,7 +224,19 @@ impl Service {
             attrs.insert(attr.to_owned(), value);
         }
         let details = self
-            .send_code(&t.pool, &t.user, &attrs, channel, purpose, now)
+            .send_code(
+                &t.pool,
+                &t.user,
+                &attrs,
+                channel,
+                purpose,
+                &MessageSource::from_client(
+                    MessageKind::VerifyUserAttribute,
+                    &t.claims.client_id,
+                    req.client_metadata.as_ref(),
+                ),
+                now,
+            )
             .await?;
         Ok(GetUserAttributeVerificationCodeResponse {
             code_delivery_details: Some(details),

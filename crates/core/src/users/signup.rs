@@ -12,6 +12,7 @@ use crate::delivery::Channel;
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::store::{StoreError, UserRecord};
+use crate::triggers::{self, MessageKind, MessageSource, SignUpEvent};
 use crate::{Error, Result, templates};
 
 /// Whether a client hides which users exist (PreventUserExistenceErrors).
@@ -200,15 +201,46 @@ impl Service {
         let username = resolve_username(&pool, &given, &sub, &mut attrs, Write::SignUp)?;
         check_required(&pool, &attrs)?;
         let mut rec = new_user(&pool, &username, sub.clone(), status::UNCONFIRMED, now);
-        set_attrs(&mut rec, &attrs)?;
         self.set_password(&pool, &mut rec, &password, false, now)
             .await?;
+        let decision = self
+            .pre_sign_up(
+                &pool,
+                SignUpEvent {
+                    source: "PreSignUp_SignUp",
+                    username: &username,
+                    client_id: Some(client.id()),
+                    attrs: &attrs,
+                    validation_data: triggers::validation_data(req.validation_data.as_deref()),
+                    client_metadata: triggers::metadata(req.client_metadata.as_ref()),
+                },
+            )
+            .await?;
+        if decision.verify_email {
+            attrs.insert("email_verified".into(), "true".into());
+        }
+        if decision.verify_phone {
+            attrs.insert("phone_number_verified".into(), "true".into());
+        }
+        if decision.confirm {
+            rec.status = status::CONFIRMED.into();
+        }
+        set_attrs(&mut rec, &attrs)?;
         self.insert_new_user(&pool, &rec, &attrs).await?;
-        let details = match signup_channel(&pool, &attrs) {
+        let channel = match decision.confirm {
+            true => None,
+            false => signup_channel(&pool, &attrs),
+        };
+        let details = match channel {
             None => None,
             Some(channel) => {
+                let source = MessageSource::from_client(
+                    MessageKind::SignUp,
+                    client.id(),
+                    req.client_metadata.as_ref(),
+                );
                 let sent = self
-                    .send_code(&pool, &rec, &attrs, channel, Purpose::SignUp, now)
+                    .send_code(&pool, &rec, &attrs, channel, Purpose::SignUp, &source, now)
                     .await;
                 match sent {
                     Ok(d) => Some(d),
@@ -228,8 +260,18 @@ impl Service {
         };
         self.record_auth_event(&pool.id, &rec.username_key, event, now)
             .await?;
+        if decision.confirm {
+            self.post_confirmation(
+                &pool,
+                &rec,
+                "PostConfirmation_ConfirmSignUp",
+                Some(client.id()),
+                triggers::metadata(req.client_metadata.as_ref()),
+            )
+            .await?;
+        }
         Ok(SignUpResponse {
-            user_confirmed: Some(false),
+            user_confirmed: Some(decision.confirm),
             code_delivery_details: details,
             user_sub: Some(sub),
             session: None,
@@ -273,14 +315,23 @@ impl Service {
         )
         .await?;
         let force = req.force_alias_creation.unwrap_or(false);
-        self.modify_user(&pool, Target::read(rec), force, now, |rec, attrs| {
-            if let Some(channel) = signup_channel(&pool, attrs) {
-                let attr = super::messages::attribute_of(channel);
-                attrs.insert(format!("{attr}_verified"), "true".into());
-            }
-            rec.status = status::CONFIRMED.into();
-            Ok(())
-        })
+        let (rec, ()) = self
+            .modify_user(&pool, Target::read(rec), force, now, |rec, attrs| {
+                if let Some(channel) = signup_channel(&pool, attrs) {
+                    let attr = super::messages::attribute_of(channel);
+                    attrs.insert(format!("{attr}_verified"), "true".into());
+                }
+                rec.status = status::CONFIRMED.into();
+                Ok(())
+            })
+            .await?;
+        self.post_confirmation(
+            &pool,
+            &rec,
+            "PostConfirmation_ConfirmSignUp",
+            Some(client.id()),
+            triggers::metadata(req.client_metadata.as_ref()),
+        )
         .await?;
         Ok(ConfirmSignUpResponse { session: None })
     }
@@ -317,8 +368,13 @@ impl Service {
         let attrs = super::attrs_of(&rec)?;
         let channel = signup_channel(&pool, &attrs)
             .ok_or_else(|| Error::invalid_parameter("Auto verification not turned on."))?;
+        let source = MessageSource::from_client(
+            MessageKind::ResendCode,
+            client.id(),
+            req.client_metadata.as_ref(),
+        );
         let details = self
-            .send_code(&pool, &rec, &attrs, channel, Purpose::SignUp, now)
+            .send_code(&pool, &rec, &attrs, channel, Purpose::SignUp, &source, now)
             .await?;
         Ok(ResendConfirmationCodeResponse {
             code_delivery_details: Some(details),

@@ -11,6 +11,9 @@ use super::AppState;
 pub async fn reset(State(state): State<AppState>) -> impl IntoResponse {
     let wiped = state.service.store().reset().await;
     state.service.forget_cached();
+    if let Some(recent) = &state.recent_triggers {
+        recent.clear();
+    }
     match wiped {
         Ok(()) => (
             StatusCode::OK,
@@ -34,4 +37,16 @@ pub async fn reset(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn reset_auth(body: String) -> impl IntoResponse {
     let count = body.trim().parse::<f64>().ok();
     axum::Json(serde_json::json!({ "PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT": count }))
+}
+
+/// `GET /_dev/triggers`: the last trigger invocations (at most 50, oldest
+/// first), each with the event kognit sent and what came back, so a user
+/// debugging a trigger sees what their function received.
+pub async fn triggers(State(state): State<AppState>) -> impl IntoResponse {
+    let list = state
+        .recent_triggers
+        .as_ref()
+        .map(|r| r.list())
+        .unwrap_or_default();
+    axum::Json(serde_json::json!({ "invocations": list }))
 }

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     if state.mode == Mode::Dev {
         app = app
             .route("/_dev/reset", post(dev::reset))
+            .route("/_dev/triggers", get(dev::triggers))
             .route("/moto-api/reset", post(dev::reset))
             .route("/moto-api/reset-auth", post(dev::reset_auth));
     }

@@ -344,9 +344,13 @@ async fn admin_op(
 }
 
 /// The names of kognit's own operations.
-pub const EXTENSIONS: &[&str] = &["ChangeUserPoolFixedSettings", "RotateSigningKeys"];
+pub const EXTENSIONS: &[&str] = &[
+    "ChangeUserPoolFixedSettings",
+    "GetTriggerSecret",
+    "RotateSigningKeys",
+];
 
-/// The request of `Kognit.RotateSigningKeys`.
+/// The request of `Kognit.RotateSigningKeys` and `Kognit.GetTriggerSecret`.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 struct RotateSigningKeysRequest {
@@ -367,6 +371,13 @@ pub async fn extension(
             call(body, |r| async {
                 let doc = svc.change_fixed_settings(admin, r, now).await?;
                 Ok(serde_json::json!({ "UserPool": doc.pool }))
+            })
+            .await
+        }
+        "GetTriggerSecret" => {
+            call(body, |r: RotateSigningKeysRequest| async move {
+                let secret = svc.trigger_secret_of(admin, &r.user_pool_id).await?;
+                Ok(serde_json::json!({ "UserPoolId": r.user_pool_id, "TriggerSecret": secret }))
             })
             .await
         }

@@ -82,9 +82,69 @@ pub(crate) struct Pattern {
     pub regex: Option<Regex>,
 }
 
+/// The shape kognit gives the trigger members of `LambdaConfig`: the
+/// model's `ArnType`, flagged to also accept a webhook URL.
+const TRIGGER_TARGET_SHAPE: &str = "KognitTriggerTargetType";
+/// The flag on that shape.
+const TRIGGER_TARGET_FLAG: &str = "kognitAcceptsUrl";
+/// What a webhook URL looks like to validation.
+const URL_ALTERNATIVE: &str = r"https?://[^\s]+";
+
+/// A kognit extension to the model: the trigger members of `LambdaConfig`
+/// (and the `LambdaArn` of its versioned trigger configurations) accept an
+/// `http://` or `https://` URL besides a Lambda ARN, so a trigger can be a
+/// webhook. Their length limits and the text of their errors stay the
+/// model's. Every other `ArnType` member is unchanged.
+fn accept_trigger_urls(root: &mut Value) {
+    let Some(shapes) = root.get_mut("shapes").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let Some(mut target) = shapes.get("ArnType").cloned() else {
+        return;
+    };
+    target[TRIGGER_TARGET_FLAG] = Value::Bool(true);
+    shapes.insert(TRIGGER_TARGET_SHAPE.to_owned(), target);
+    let repoint = |shapes: &mut Map<String, Value>, owner: &str, members: &[&str]| {
+        for m in members {
+            if let Some(r) = shapes
+                .get_mut(owner)
+                .and_then(|s| s.get_mut("members"))
+                .and_then(|ms| ms.get_mut(*m))
+                .filter(|r| r.get("shape").and_then(Value::as_str) == Some("ArnType"))
+            {
+                r["shape"] = Value::String(TRIGGER_TARGET_SHAPE.to_owned());
+            }
+        }
+    };
+    repoint(
+        shapes,
+        "LambdaConfigType",
+        &[
+            "PreSignUp",
+            "CustomMessage",
+            "PostConfirmation",
+            "PreAuthentication",
+            "PostAuthentication",
+            "DefineAuthChallenge",
+            "CreateAuthChallenge",
+            "VerifyAuthChallengeResponse",
+            "PreTokenGeneration",
+            "UserMigration",
+        ],
+    );
+    for owner in [
+        "PreTokenGenerationVersionConfigType",
+        "CustomSMSLambdaVersionConfigType",
+        "CustomEmailLambdaVersionConfigType",
+    ] {
+        repoint(shapes, owner, &["LambdaArn"]);
+    }
+}
+
 impl Model {
     fn parse(text: &str) -> Result<Model, String> {
-        let root: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let mut root: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        accept_trigger_urls(&mut root);
         let raw = root
             .get("shapes")
             .and_then(Value::as_object)
@@ -99,11 +159,27 @@ impl Model {
         let mut shapes = Vec::with_capacity(raw.len());
         for (name, shape) in raw {
             // Patterns repeat across shapes; compile each distinct one once.
+            let or_url = flag(shape, TRIGGER_TARGET_FLAG);
             let pattern = shape.get("pattern").and_then(Value::as_str).map(|src| {
-                *pattern_ids.entry(src.to_owned()).or_insert_with(|| {
+                let key = if or_url {
+                    format!("{src}{URL_ALTERNATIVE}")
+                } else {
+                    src.to_owned()
+                };
+                *pattern_ids.entry(key).or_insert_with(|| {
+                    // A trigger target is an ARN or a URL; messages quote the
+                    // model's ARN pattern, as AWS's do.
+                    let regex = if or_url {
+                        pattern::compile(src).and_then(|arn| {
+                            let arn = arn.as_str().trim_start_matches('^').trim_end_matches('$');
+                            Regex::new(&format!("^(?:{arn}|{URL_ALTERNATIVE})$")).ok()
+                        })
+                    } else {
+                        pattern::compile(src)
+                    };
                     patterns.push(Pattern {
                         source: src.to_owned(),
-                        regex: pattern::compile(src),
+                        regex,
                     });
                     patterns.len() - 1
                 })

@@ -317,7 +317,8 @@ fn all_patterns_compile() {
         );
     }
     assert_eq!(rewritten, [r"^[0-9A-Za-z\.\-_]*(?<!\.)$"]);
-    assert_eq!(model.patterns.len(), 47);
+    // The model's 47, and the ARN-or-URL pattern of trigger targets.
+    assert_eq!(model.patterns.len(), 48);
 }
 
 #[test]
@@ -445,4 +446,45 @@ fn every_enum_value_round_trips() {
     }
     assert_eq!(UsernameAttributeType::PhoneNumber.as_str(), "phone_number");
     assert_eq!(VerifiedAttributeType::Email.as_str(), "email");
+}
+
+#[test]
+fn trigger_members_take_an_arn_or_a_webhook_url() {
+    let pool = |target: &str| {
+        json!({
+            "PoolName": "p",
+            "LambdaConfig": {"PreSignUp": target},
+        })
+    };
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:pre-sign-up";
+    assert!(validate("CreateUserPoolRequest", &pool(arn)).is_ok());
+    assert!(
+        validate(
+            "CreateUserPoolRequest",
+            &pool("http://127.0.0.1:8080/pre-sign-up")
+        )
+        .is_ok()
+    );
+    assert!(
+        validate(
+            "CreateUserPoolRequest",
+            &pool("https://hooks.example.com/cognito")
+        )
+        .is_ok()
+    );
+    // Anything else is refused with the model's own message.
+    let err = validate("CreateUserPoolRequest", &pool("ftp://example.com/hook-x")).unwrap_err();
+    let Invalid::Constraint(msg) = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        msg.contains("Member must satisfy regular expression pattern: arn:"),
+        "{msg}"
+    );
+    // Other ARN members keep the model's pattern.
+    let kms = json!({
+        "PoolName": "p",
+        "LambdaConfig": {"KMSKeyID": "https://example.com/not-a-key"},
+    });
+    assert!(validate("CreateUserPoolRequest", &kms).is_err());
 }

@@ -16,6 +16,7 @@ pub mod devices;
 pub mod mfa;
 pub mod scripts;
 pub mod sessions;
+pub mod triggers;
 pub mod users;
 
 /// [`on_both_backends!`](crate::on_both_backends), for test modules to import
