@@ -33,10 +33,22 @@ pub async fn run(store: Arc<dyn Store>, retention: Retention, clock: Arc<dyn Clo
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match store.purge(&cut(&retention, clock.now_ms())).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(rows = n, "purged expired records"),
-            Err(e) => tracing::warn!(error = %e, "purge failed; trying again next time"),
+        once(store.as_ref(), &retention, clock.now_ms()).await;
+    }
+}
+
+/// One purge pass at `now_ms`; failures are logged (the next pass retries).
+/// The rows deleted.
+pub async fn once(store: &dyn Store, retention: &Retention, now_ms: i64) -> u64 {
+    match store.purge(&cut(retention, now_ms)).await {
+        Ok(0) => 0,
+        Ok(n) => {
+            tracing::info!(rows = n, "purged expired records");
+            n
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "purge failed; trying again next time");
+            0
         }
     }
 }

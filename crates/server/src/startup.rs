@@ -28,9 +28,23 @@ pub struct Running {
     pub created_key: Option<NewKey>,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    /// What a purge pass needs, for [`Running::purge_now`].
+    purge: (
+        Arc<dyn kognit_core::store::Store>,
+        crate::config::Retention,
+        Arc<dyn Clock>,
+    ),
 }
 
 impl Running {
+    /// Runs one purge pass now, by the server's clock, as the periodic purge
+    /// does; the rows deleted. (Tests move the clock, then purge, instead of
+    /// waiting for the next tick.)
+    pub async fn purge_now(&self) -> u64 {
+        let (store, retention, clock) = &self.purge;
+        crate::purge::once(store.as_ref(), retention, clock.now_ms()).await
+    }
+
     /// Stops accepting, finishes requests in flight, and waits for the end.
     pub async fn stop(mut self) {
         if let Some(s) = self.stop.take() {
@@ -165,6 +179,7 @@ pub async fn start_with_clock(
     } else {
         None
     };
+    let purge_parts = (service.store().clone(), cfg.retention, clock.clone());
     let purge = crate::purge::run(service.store().clone(), cfg.retention, clock.clone());
     let mut state = AppState::new(service, &cfg, clock);
     state.recent_triggers = recent_triggers;
@@ -196,5 +211,6 @@ pub async fn start_with_clock(
         created_key,
         stop: Some(stop_tx),
         task,
+        purge: purge_parts,
     })
 }
