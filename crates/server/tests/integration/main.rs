@@ -32,6 +32,7 @@ mod rotation;
 mod serve;
 mod sessions;
 mod settings_cache;
+mod trigger_examples;
 mod triggers;
 mod users;
 mod users_admin;
