@@ -25,6 +25,10 @@ pub struct PoolArgs {
     /// a verification code (to the developer outbox in `kognit dev`).
     #[arg(long)]
     pub verify_email: bool,
+    /// When creating the pool: its PreSignUp trigger (a webhook URL or a
+    /// Lambda ARN), to measure what a trigger adds to a sign-up.
+    #[arg(long, value_name = "URL")]
+    pub pre_sign_up: Option<String>,
 }
 
 /// Calls `operation` and turns a failure into a message naming it.
@@ -55,11 +59,15 @@ async fn find_pool(api: &Api, name: &str) -> Result<Option<String>, String> {
 }
 
 /// Creates a pool with Cognito's defaults: username sign-in, the default
-/// password policy, and email auto-verified only if asked.
-async fn create_pool(api: &Api, name: &str, verify_email: bool) -> Result<String, String> {
-    let mut body = json!({ "PoolName": name });
-    if verify_email {
+/// password policy, and email auto-verified and a PreSignUp trigger only if
+/// asked.
+async fn create_pool(api: &Api, args: &PoolArgs) -> Result<String, String> {
+    let mut body = json!({ "PoolName": args.pool_name });
+    if args.verify_email {
         body["AutoVerifiedAttributes"] = json!(["email"]);
+    }
+    if let Some(url) = &args.pre_sign_up {
+        body["LambdaConfig"] = json!({ "PreSignUp": url });
     }
     let out = call(api, "CreateUserPool", body).await?;
     out["UserPool"]["Id"]
@@ -89,7 +97,7 @@ pub async fn pool_or_create(api: &Api, args: &PoolArgs) -> Result<String, String
     match find_pool(api, &args.pool_name).await? {
         Some(id) => Ok(id),
         None => {
-            let id = create_pool(api, &args.pool_name, args.verify_email).await?;
+            let id = create_pool(api, args).await?;
             eprintln!("created pool {} ({id})", args.pool_name);
             Ok(id)
         }
@@ -160,7 +168,13 @@ pub async fn sign_in_pool(api: &Api, prefix: &str, users: u64) -> Result<SignInP
         return Err("--users must be at least 1".to_owned());
     }
     let name = format!("{prefix}-{}", crate::rng::Rng::seed_from_time());
-    let pool_id = create_pool(api, &name, false).await?;
+    let args = PoolArgs {
+        pool_id: None,
+        pool_name: name.clone(),
+        verify_email: false,
+        pre_sign_up: None,
+    };
+    let pool_id = create_pool(api, &args).await?;
     let client_id = create_client(api, &pool_id).await?;
     eprintln!("created pool {name} ({pool_id}), client {client_id}; creating {users} users");
     let mut tasks = tokio::task::JoinSet::new();
