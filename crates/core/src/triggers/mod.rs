@@ -17,6 +17,7 @@
 
 mod auth;
 mod message;
+mod sender;
 mod sign_up;
 
 use std::sync::Arc;
@@ -64,6 +65,10 @@ pub enum Trigger {
     CreateAuthChallenge,
     /// VerifyAuthChallengeResponse.
     VerifyAuthChallengeResponse,
+    /// CustomSMSSender.
+    CustomSmsSender,
+    /// CustomEmailSender.
+    CustomEmailSender,
 }
 
 impl Trigger {
@@ -81,6 +86,8 @@ impl Trigger {
             Trigger::DefineAuthChallenge => "DefineAuthChallenge",
             Trigger::CreateAuthChallenge => "CreateAuthChallenge",
             Trigger::VerifyAuthChallengeResponse => "VerifyAuthChallengeResponse",
+            Trigger::CustomSmsSender => "CustomSMSSender",
+            Trigger::CustomEmailSender => "CustomEmailSender",
         }
     }
 
@@ -102,6 +109,20 @@ impl Trigger {
             Trigger::DefineAuthChallenge => &config.define_auth_challenge,
             Trigger::CreateAuthChallenge => &config.create_auth_challenge,
             Trigger::VerifyAuthChallengeResponse => &config.verify_auth_challenge_response,
+            Trigger::CustomSmsSender => {
+                let arn = config
+                    .custom_sms_sender
+                    .as_ref()
+                    .map(|c| c.lambda_arn.as_str());
+                return arn.filter(|a| !a.is_empty());
+            }
+            Trigger::CustomEmailSender => {
+                let arn = config
+                    .custom_email_sender
+                    .as_ref()
+                    .map(|c| c.lambda_arn.as_str());
+                return arn.filter(|a| !a.is_empty());
+            }
         };
         arn.as_deref().filter(|a| !a.is_empty())
     }
@@ -227,6 +248,24 @@ impl Service {
             .is_some()
     }
 
+    /// The whole event: the common members around `event`'s request and
+    /// response.
+    fn envelope(&self, event: Event<'_>, version: &str) -> Value {
+        json!({
+            "version": version,
+            "triggerSource": event.source,
+            "region": self.settings.region,
+            "userPoolId": event.pool.id,
+            "userName": event.username,
+            "callerContext": {
+                "awsSdkVersion": "aws-sdk-unknown-unknown",
+                "clientId": event.client_id.unwrap_or(NO_CLIENT),
+            },
+            "request": event.request,
+            "response": event.response,
+        })
+    }
+
     /// Runs `trigger` with `event` when the pool names a function for it,
     /// and returns the `response` object of the event the function gave back
     /// (None when the pool has no such trigger).
@@ -248,19 +287,7 @@ impl Service {
             Trigger::PreTokenGeneration => crate::triggers::auth::token_event_version(pool),
             _ => "1",
         };
-        let body = json!({
-            "version": version,
-            "triggerSource": event.source,
-            "region": self.settings.region,
-            "userPoolId": pool.id,
-            "userName": event.username,
-            "callerContext": {
-                "awsSdkVersion": "aws-sdk-unknown-unknown",
-                "clientId": event.client_id.unwrap_or(NO_CLIENT),
-            },
-            "request": event.request,
-            "response": event.response,
-        });
+        let body = self.envelope(event, version);
         let secret = self.trigger_secret(&pool.id);
         let call = TriggerCall {
             pool_id: &pool.id,

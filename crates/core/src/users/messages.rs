@@ -156,6 +156,14 @@ impl Service {
                 (s, b, temp_password.to_owned())
             }
         };
+        let details = CodeDeliveryDetailsType {
+            destination: Some(templates::mask_destination(channel, &destination)),
+            delivery_medium: Some(channel.medium()),
+            attribute_name: Some(attribute.to_owned()),
+        };
+        if self.custom_sender(pool, rec, channel, &code, source)? {
+            return Ok(details);
+        }
         if let Some(custom) = self.custom_message(pool, rec, channel, source).await? {
             let invited = match content {
                 Content::Invitation { username, .. } => Some(username),
@@ -184,10 +192,6 @@ impl Service {
                 "Unable to deliver the message.",
             ));
         }
-        Ok(CodeDeliveryDetailsType {
-            destination: Some(templates::mask_destination(channel, &destination)),
-            delivery_medium: Some(channel.medium()),
-            attribute_name: Some(attribute.to_owned()),
-        })
+        Ok(details)
     }
 }

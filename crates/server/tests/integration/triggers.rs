@@ -25,6 +25,7 @@ on_both_backends!(
     authentication_triggers,
     failures_as_cognito_reports_them,
     lambda_arns_mapped_to_urls,
+    custom_email_sender_gets_the_code,
 );
 on_both_backends!(by_backend: lambda_invoke_api);
 
@@ -672,4 +673,65 @@ async fn lambda_invoke_api(backend: Backend) {
     );
     assert_eq!(calls[0].event["userPoolId"], pool.as_str());
     assert_eq!(calls[0].event["triggerSource"], "PreSignUp_SignUp");
+}
+
+async fn custom_email_sender_gets_the_code(s: TestServer) {
+    use aws_sdk_cognitoidentityprovider::types::{
+        CustomEmailLambdaVersionConfigType, CustomEmailSenderLambdaVersionType,
+    };
+    let hooks = TriggerServer::start(|_| Reply::Json(json!({}))).await;
+    let c = s.client();
+    let (pool, client) = pool_with(
+        &c,
+        LambdaConfigType::builder()
+            .custom_email_sender(
+                CustomEmailLambdaVersionConfigType::builder()
+                    .lambda_version(CustomEmailSenderLambdaVersionType::V10)
+                    .lambda_arn(hooks.url("/sender"))
+                    .build()
+                    .unwrap(),
+            )
+            .kms_key_id("arn:aws:kms:us-east-1:123456789012:key/kognit-has-no-kms")
+            .build(),
+    )
+    .await;
+    let up = c
+        .sign_up()
+        .client_id(&client)
+        .username("lee")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "lee@example.com"))
+        .client_metadata("from", "tests")
+        .send()
+        .await
+        .unwrap();
+    // CodeDeliveryDetails as usual; kognit itself sent nothing.
+    let details = up.code_delivery_details.unwrap();
+    assert_eq!(details.attribute_name.as_deref(), Some("email"));
+    assert!(s.latest_message(&pool, "lee").await.is_none());
+    // The sender is invoked without the call waiting for it: wait for it here.
+    let mut events = Vec::new();
+    for _ in 0..100 {
+        events = hooks.events("CustomEmailSender");
+        if !events.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!(e["triggerSource"], "CustomEmailSender_SignUp");
+    assert_eq!(e["request"]["type"], "customEmailSenderRequestV1");
+    assert_eq!(e["request"]["clientMetadata"], json!({"from": "tests"}));
+    assert_eq!(e["request"]["userAttributes"]["email"], "lee@example.com");
+    // The code is the code itself (kognit has no KMS): it confirms the user.
+    let code_sent = e["request"]["code"].as_str().unwrap();
+    c.confirm_sign_up()
+        .client_id(&client)
+        .username("lee")
+        .confirmation_code(code_sent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status_of(&c, &pool, "lee").await, UserStatusType::Confirmed);
 }
