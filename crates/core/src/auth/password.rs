@@ -1,5 +1,6 @@
 //! USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself is
-//! sent and checked against the Argon2id hash.
+//! sent and checked against the Argon2id hash. A user the pool does not know
+//! may be migrated first (the UserMigration trigger, `triggers::migration`).
 
 use std::collections::BTreeMap;
 
@@ -7,6 +8,7 @@ use super::{Step, param, unknown_user};
 use crate::Result;
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
+use crate::triggers::{Migrated, Migration};
 use crate::users::lockout;
 
 impl Service {
@@ -26,23 +28,37 @@ impl Service {
         self.check_secret_hash(client, username, secret_hash)
             .await?;
         let pool = self.pool(&client.pool_id).await?;
-        let Some(rec) = self.find_user(&pool, username).await? else {
+        let found = match self.find_user(&pool, username).await? {
+            Some(rec) => Some(Migrated::Existing(rec)),
+            None => {
+                let why = Migration::SignIn {
+                    password,
+                    client_metadata: metadata,
+                };
+                self.migrate_user(&pool, client, username, why, now).await?
+            }
+        };
+        let Some(found) = found else {
             if crate::users::signup::hides_users(client) {
                 self.pre_authentication(&pool, client, username, None, metadata)
                     .await?;
             }
             return Err(unknown_user(client));
         };
+        // A user migrated just now holds the password it typed.
+        let migrated = matches!(found, Migrated::Created(_));
+        let rec = found.into_record();
         self.pre_authentication(&pool, client, username, Some(&rec), metadata)
             .await?;
         if let Err(locked) = lockout::check(&rec, now) {
             self.sign_in_failed(&pool, &rec, "Password", now).await;
             return Err(locked);
         }
-        let ok = match &rec.password_hash {
-            Some(h) => self.hasher.verify(password, h).await?,
-            None => false,
-        };
+        let ok = migrated
+            || match &rec.password_hash {
+                Some(h) => self.hasher.verify(password, h).await?,
+                None => false,
+            };
         if !ok {
             return Err(self.record_failure(&pool, &rec, now).await);
         }

@@ -68,6 +68,8 @@ impl Service {
         self.check_secret_hash(client, username, secret_hash)
             .await?;
         let pool = self.pool(&client.pool_id).await?;
+        // No UserMigration here: SRP never reveals the password, so there is
+        // nothing the old system could check (`triggers::migration`).
         let rec = self.find_user(&pool, username).await?;
         if rec.is_some() || crate::users::signup::hides_users(client) {
             self.pre_authentication(&pool, client, username, rec.as_ref(), metadata)

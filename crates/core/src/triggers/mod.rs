@@ -17,6 +17,7 @@
 
 mod auth;
 mod message;
+mod migration;
 mod sender;
 mod sign_up;
 
@@ -30,6 +31,7 @@ use kognit_wire::types::LambdaConfigType;
 use serde_json::{Map, Value, json};
 
 pub(crate) use message::{MessageKind, MessageSource};
+pub(crate) use migration::{Migrated, Migration};
 pub(crate) use sign_up::SignUpEvent;
 
 use crate::service::Service;

@@ -13,7 +13,7 @@ use super::signup::{new_user, resolve_username};
 use super::{Attrs, Pool, Target, set_attrs, status, user_type};
 use crate::delivery::Channel;
 use crate::service::{Admin, Millis, Service, epoch_seconds};
-use crate::store::{Conflict, StoreError, UserRecord};
+use crate::store::UserRecord;
 use crate::triggers::{self, MessageKind, MessageSource, SignUpEvent};
 use crate::{Error, Result, passwords};
 
@@ -195,18 +195,8 @@ impl Service {
         )
         .await?;
         let force = req.force_alias_creation.unwrap_or(false);
-        let aliases = pool.aliases(&attrs);
-        match self.store.insert_user(&rec, &aliases).await {
-            Ok(()) => {}
-            Err(StoreError::Conflict(Conflict::Alias)) if force => {
-                self.release_aliases(&pool, &rec, &aliases, now).await?;
-                self.insert_new_user(&pool, &rec, &attrs).await?;
-            }
-            Err(StoreError::Conflict(c)) => {
-                return Err(self.insert_conflict(&pool, &rec, &aliases, c).await);
-            }
-            Err(e) => return Err(e.into()),
-        }
+        self.insert_user_forcing(&pool, &rec, &attrs, force, now)
+            .await?;
         if let Err(e) = self
             .invite(
                 &pool,

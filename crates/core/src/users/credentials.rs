@@ -33,8 +33,23 @@ impl Service {
         temporary: bool,
         now: Millis,
     ) -> Result<NewPassword> {
+        passwords::check_policy(password, &Self::password_policy(pool))?;
+        self.password_material(pool, rec, password, temporary, now)
+            .await
+    }
+
+    /// [`Service::new_password`] without the policy check: for a password
+    /// the pool must take as it is (a user migrated with the password of
+    /// the old system, which Cognito does not hold to the policy).
+    pub(crate) async fn password_material(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        password: &str,
+        temporary: bool,
+        now: Millis,
+    ) -> Result<NewPassword> {
         let policy = Self::password_policy(pool);
-        passwords::check_policy(password, &policy)?;
         let hash = self.hasher.hash(password).await?;
         let salt = srp::new_salt();
         let pool_name = srp::pool_name(&pool.id).to_owned();

@@ -11,11 +11,13 @@ use super::signup::{
 };
 use super::{Target, status};
 use crate::service::{Millis, Service};
-use crate::triggers::{MessageKind, MessageSource};
+use crate::triggers::{MessageKind, MessageSource, Migrated, Migration};
 use crate::{Error, Result, passwords};
 
 impl Service {
     /// ForgotPassword: sends a recovery code by the pool's recovery setting.
+    /// A user the pool does not know may be migrated first (UserMigration),
+    /// then gets the code like any other.
     pub async fn forgot_password(
         &self,
         req: ForgotPasswordRequest,
@@ -33,6 +35,17 @@ impl Service {
                 req.secret_hash.as_deref(),
             )
             .await?;
+        let user = match user {
+            Some(rec) => Some(rec),
+            None => {
+                let why = Migration::ForgotPassword {
+                    client_metadata: req.client_metadata.as_ref(),
+                };
+                self.migrate_user(&pool, &client, &given, why, now)
+                    .await?
+                    .map(Migrated::into_record)
+            }
+        };
         let Some(rec) = user else {
             if hides_users(&client) {
                 return Ok(ForgotPasswordResponse {

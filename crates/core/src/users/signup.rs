@@ -11,7 +11,7 @@ use super::{Attrs, Pool, Target, set_attrs, status};
 use crate::delivery::Channel;
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
-use crate::store::{StoreError, UserRecord};
+use crate::store::{Conflict, StoreError, UserRecord};
 use crate::triggers::{self, MessageKind, MessageSource, SignUpEvent};
 use crate::{Error, Result, templates};
 
@@ -172,6 +172,29 @@ impl Service {
         let aliases = pool.aliases(attrs);
         match self.store.insert_user(rec, &aliases).await {
             Ok(()) => Ok(()),
+            Err(StoreError::Conflict(c)) => Err(self.insert_conflict(pool, rec, &aliases, c).await),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Inserts a new user as [`Service::insert_new_user`] does; with
+    /// `force` (ForceAliasCreation), an alias another user holds moves to
+    /// the new user instead of refusing it.
+    pub(crate) async fn insert_user_forcing(
+        &self,
+        pool: &Pool,
+        rec: &UserRecord,
+        attrs: &Attrs,
+        force: bool,
+        now: Millis,
+    ) -> Result<()> {
+        let aliases = pool.aliases(attrs);
+        match self.store.insert_user(rec, &aliases).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict(Conflict::Alias)) if force => {
+                self.release_aliases(pool, rec, &aliases, now).await?;
+                self.insert_new_user(pool, rec, attrs).await
+            }
             Err(StoreError::Conflict(c)) => Err(self.insert_conflict(pool, rec, &aliases, c).await),
             Err(e) => Err(e.into()),
         }
