@@ -18,6 +18,7 @@ on_both_backends!(
     custom_message_example,
     sign_in_limit_example,
     serve_js_checks_the_signature,
+    user_migration_example,
 );
 
 /// One example served by `serve.js`, stopped when dropped.
@@ -302,4 +303,43 @@ async fn serve_js_checks_the_signature(s: TestServer) {
             (_, other) => panic!("{name}: {other:?}"),
         }
     }
+}
+
+async fn user_migration_example(s: TestServer) {
+    let Some(hook) = serve("user-migration.js", &[]) else {
+        return;
+    };
+    let c = s.client();
+    let (pool, client) = pool_with(
+        &c,
+        LambdaConfigType::builder()
+            .user_migration(&hook.url)
+            .build(),
+    )
+    .await;
+    let sign_in = |password: &'static str| {
+        c.initiate_auth()
+            .client_id(&client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "old.user@example.com")
+            .auth_parameters("PASSWORD", password)
+            .send()
+    };
+    let wrong = sign_in("not-it").await.unwrap_err();
+    assert_eq!(
+        message(&wrong),
+        "UserMigration failed with error Bad password."
+    );
+    let ok = sign_in("Old-Passw0rd!").await.unwrap();
+    assert!(ok.authentication_result.is_some());
+    assert_eq!(
+        status_of(&c, &pool, "old.user@example.com").await,
+        UserStatusType::Confirmed
+    );
+    assert_eq!(
+        attr_of(&c, &pool, "old.user@example.com", "name")
+            .await
+            .as_deref(),
+        Some("Old User")
+    );
 }
