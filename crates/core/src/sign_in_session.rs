@@ -8,6 +8,7 @@ use kognit_wire::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 use crate::service::{Millis, Service};
+use crate::triggers::ChallengeResult;
 use crate::{Error, Result};
 
 /// What a sealed session remembers between two steps of a sign-in.
@@ -43,6 +44,27 @@ pub(crate) struct SessionState {
     /// email, with email MFA on, once the code is right.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_email: Option<String>,
+    /// CUSTOM_AUTH: the challenges so far and the one being answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<CustomRounds>,
+}
+
+/// What a CUSTOM_AUTH sign-in carries from one step to the next: the
+/// `session` its DefineAuthChallenge and CreateAuthChallenge triggers see,
+/// and what the open CUSTOM_CHALLENGE was created with.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub(crate) struct CustomRounds {
+    /// The user as the triggers name them (`userName`): the stored username,
+    /// or the name given for a user that does not exist.
+    pub username: String,
+    /// The challenges answered so far, oldest first.
+    pub history: Vec<ChallengeResult>,
+    /// The open challenge's `privateChallengeParameters`.
+    #[serde(default)]
+    pub private: std::collections::BTreeMap<String, String>,
+    /// The open challenge's `challengeMetadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<String>,
 }
 
 const AAD: &[u8] = b"kognit auth session v1";

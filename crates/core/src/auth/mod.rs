@@ -1,10 +1,11 @@
 //! Sign-in flows: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and
 //! AdminRespondToAuthChallenge with USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
-//! USER_SRP_AUTH (PASSWORD_VERIFIER), REFRESH_TOKEN_AUTH, the
-//! NEW_PASSWORD_REQUIRED challenge and remembered devices (DEVICE_SRP_AUTH,
-//! DEVICE_PASSWORD_VERIFIER).
+//! USER_SRP_AUTH (PASSWORD_VERIFIER), REFRESH_TOKEN_AUTH, CUSTOM_AUTH
+//! (CUSTOM_CHALLENGE), the NEW_PASSWORD_REQUIRED challenge and remembered
+//! devices (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER).
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html>
 
+mod custom_flow;
 mod device_flow;
 mod mfa_flow;
 mod new_password;
@@ -83,7 +84,9 @@ pub(crate) fn flow_allowed(client: &AppClient, flow: AuthFlowType) -> bool {
         AuthFlowType::RefreshTokenAuth | AuthFlowType::RefreshToken => {
             has(F::AllowRefreshTokenAuth) || legacy_only
         }
-        AuthFlowType::CustomAuth | AuthFlowType::UserAuth => false,
+        // CUSTOM_AUTH_FLOW_ONLY is a legacy value, so it counts here.
+        AuthFlowType::CustomAuth => has(F::AllowCustomAuth) || legacy_only,
+        AuthFlowType::UserAuth => false,
     }
 }
 
@@ -282,7 +285,7 @@ impl Service {
                 "USER_PASSWORD_AUTH is only available through InitiateAuth.",
             ));
         }
-        if matches!(flow, F::CustomAuth | F::UserAuth) {
+        if flow == F::UserAuth {
             return Err(Error::new(
                 ErrorCode::UnsupportedOperationException,
                 format!("kognit does not implement the {flow} flow yet."),
@@ -297,7 +300,8 @@ impl Service {
             }
             F::UserSrpAuth => self.srp_start(client, params, metadata, now).await,
             F::RefreshTokenAuth | F::RefreshToken => self.refresh_auth(client, params, now).await,
-            F::CustomAuth | F::UserAuth => unreachable!("refused above"),
+            F::CustomAuth => self.custom_start(client, params, metadata, now).await,
+            F::UserAuth => Err(Error::internal("USER_AUTH was refused above")),
         }
     }
 
@@ -307,11 +311,16 @@ impl Service {
         challenge: ChallengeNameType,
         session: Option<&str>,
         responses: &Option<BTreeMap<String, String>>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         use ChallengeNameType as C;
         match challenge {
-            C::PasswordVerifier => self.srp_verify(client, responses, now).await,
+            C::PasswordVerifier => self.srp_verify(client, responses, metadata, now).await,
+            C::CustomChallenge => {
+                self.custom_respond(client, session, responses, metadata, now)
+                    .await
+            }
             C::DeviceSrpAuth => self.device_srp_start(client, session, responses, now).await,
             C::DevicePasswordVerifier => self.device_srp_verify(client, responses, now).await,
             C::NewPasswordRequired => {
@@ -402,6 +411,7 @@ impl Service {
                 challenge,
                 req.session.as_deref(),
                 &req.challenge_responses,
+                req.client_metadata.as_ref(),
                 now,
             )
             .await?;
@@ -431,6 +441,7 @@ impl Service {
                 challenge,
                 req.session.as_deref(),
                 &req.challenge_responses,
+                req.client_metadata.as_ref(),
                 now,
             )
             .await?;

@@ -12,9 +12,10 @@ use kognit_wire::types::ChallengeNameType;
 use super::{Step, param, unknown_user};
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
-use crate::sign_in_session::SessionState;
+use crate::sign_in_session::{CustomRounds, SessionState};
 use crate::srp::{self, ServerChallenge, SrpSecret};
-use crate::users::lockout;
+use crate::store::UserRecord;
+use crate::users::{Pool, lockout};
 use crate::{Error, Result, crypto};
 
 pub(super) fn incorrect() -> Error {
@@ -75,11 +76,39 @@ impl Service {
             self.pre_authentication(&pool, client, username, rec.as_ref(), metadata)
                 .await?;
         }
-        let secret = match &rec {
+        let exchange = Exchange {
+            username,
+            rec: rec.as_ref(),
+            a_hex,
+            device_key: optional(params, "DEVICE_KEY"),
+            custom: None,
+        };
+        self.srp_challenge(&pool, client, exchange, now).await
+    }
+
+    /// The PASSWORD_VERIFIER challenge for a client's `SRP_A`: the server's
+    /// `B` and the user's salt, with the exchange sealed into SECRET_BLOCK.
+    /// An unknown user on a client that hides which users exist gets a
+    /// believable challenge nobody can answer.
+    pub(super) async fn srp_challenge(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        exchange: Exchange<'_>,
+        now: Millis,
+    ) -> Result<Step> {
+        let Exchange {
+            username,
+            rec,
+            a_hex,
+            device_key,
+            custom,
+        } = exchange;
+        let secret = match rec {
             Some(r) => self.srp_secret(&pool.id, r)?,
             None => None,
         };
-        let (user_id, username_key, verifier, salt) = match (&rec, secret) {
+        let (user_id, username_key, verifier, salt) = match (rec, secret) {
             (Some(r), Some(s)) => (
                 r.username.clone(),
                 Some(r.username_key.clone()),
@@ -108,6 +137,9 @@ impl Service {
             }
         };
         let challenge = start_exchange(verifier).await?;
+        // Inside CUSTOM_AUTH, Cognito also answers a Session (Amplify sends it
+        // back with PASSWORD_VERIFIER); the SECRET_BLOCK serves as both.
+        let in_custom = custom.is_some();
         let state = SessionState {
             challenge: "PASSWORD_VERIFIER".into(),
             pool_id: pool.id.clone(),
@@ -116,18 +148,20 @@ impl Service {
             expires_ms: now + super::session_validity_ms(client),
             srp_b: Some(challenge.to_bytes()),
             srp_a: Some(a_hex),
-            device_key: optional(params, "DEVICE_KEY"),
+            device_key,
+            custom,
             ..Default::default()
         };
         let secret_block = self.seal_session(&state)?;
         let mut cp = BTreeMap::new();
         cp.insert("SALT".into(), hex::encode(&salt));
         cp.insert("SRP_B".into(), hex::encode(&challenge.big_b));
-        cp.insert("SECRET_BLOCK".into(), secret_block);
+        cp.insert("SECRET_BLOCK".into(), secret_block.clone());
         cp.insert("USER_ID_FOR_SRP".into(), user_id.clone());
         cp.insert("USERNAME".into(), user_id);
         Ok(Step {
             challenge_name: Some(ChallengeNameType::PasswordVerifier),
+            session: in_custom.then_some(secret_block),
             challenge_parameters: Some(cp),
             ..Default::default()
         })
@@ -137,6 +171,7 @@ impl Service {
         &self,
         client: &AppClient,
         responses: &Option<BTreeMap<String, String>>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         let block = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
@@ -180,11 +215,32 @@ impl Service {
         if !claim_holds(&state, secret.verifier, &claim).await? {
             return Err(self.record_failure(&pool, &rec, now).await);
         }
+        if let Some(rounds) = state.custom {
+            // PASSWORD_VERIFIER inside CUSTOM_AUTH: DefineAuthChallenge
+            // decides what follows the password.
+            return self
+                .custom_passed_password(&pool, client, rec, rounds, metadata, now)
+                .await;
+        }
         // The device the client names now, else the one it named at the start.
         let device_key = optional(responses, "DEVICE_KEY").or(state.device_key);
         self.after_password(&pool, client, rec, device_key.as_deref(), now)
             .await
     }
+}
+
+/// What a PASSWORD_VERIFIER challenge is made from.
+pub(super) struct Exchange<'a> {
+    /// The name the client gave.
+    pub username: &'a str,
+    /// The user, if any.
+    pub rec: Option<&'a UserRecord>,
+    /// The client's `SRP_A`, hex.
+    pub a_hex: String,
+    /// The device the client named.
+    pub device_key: Option<String>,
+    /// The CUSTOM_AUTH sign-in this challenge belongs to, if any.
+    pub custom: Option<CustomRounds>,
 }
 
 /// An optional AuthParameters / ChallengeResponses member.

@@ -16,6 +16,7 @@
 //! `InvalidLambdaResponseException` ("Unrecognizable lambda output").
 
 mod auth;
+mod challenge;
 mod message;
 mod migration;
 mod sender;
@@ -30,6 +31,7 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::LambdaConfigType;
 use serde_json::{Map, Value, json};
 
+pub(crate) use challenge::{ChallengeResult, Decision, Who};
 pub(crate) use message::{MessageKind, MessageSource};
 pub(crate) use migration::{Migrated, Migration};
 pub(crate) use sign_up::SignUpEvent;

@@ -34,6 +34,7 @@ mod sessions;
 mod settings_cache;
 mod trigger_examples;
 mod triggers;
+mod triggers_custom_auth;
 mod triggers_migration;
 mod users;
 mod users_admin;

@@ -210,3 +210,45 @@ pub async fn events(c: &Client, pool: &str, user: &str) -> Vec<AuthEventType> {
         .auth_events
         .unwrap()
 }
+
+/// One SRP exchange through `aws-cognito-srp`, for flows that start it
+/// themselves (CUSTOM_AUTH with `CHALLENGE_NAME: SRP_A`): the client's
+/// `SRP_A`, then its answer to PASSWORD_VERIFIER.
+pub struct SrpSigner {
+    srp: SrpClient<User>,
+    /// The client's public value, hex.
+    pub a: String,
+}
+
+impl SrpSigner {
+    /// A new exchange for `user` of `pool` with `password`.
+    pub fn new(pool: &str, client: &str, user: &str, password: &str) -> Self {
+        let srp = SrpClient::new(User::new(pool, user, password), client, None);
+        let UserAuthenticationParameters { a, .. } = srp.get_auth_parameters();
+        Self { srp, a }
+    }
+
+    /// The ChallengeResponses answering PASSWORD_VERIFIER's parameters:
+    /// USERNAME, PASSWORD_CLAIM_SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE, TIMESTAMP.
+    pub fn answer(&self, p: &HashMap<String, String>) -> Vec<(&'static str, String)> {
+        let VerificationParameters {
+            password_claim_secret_block,
+            password_claim_signature,
+            timestamp,
+        } = self
+            .srp
+            .verify(
+                &p["SECRET_BLOCK"],
+                &p["USER_ID_FOR_SRP"],
+                &p["SALT"],
+                &p["SRP_B"],
+            )
+            .unwrap();
+        vec![
+            ("USERNAME", p["USER_ID_FOR_SRP"].clone()),
+            ("PASSWORD_CLAIM_SECRET_BLOCK", password_claim_secret_block),
+            ("PASSWORD_CLAIM_SIGNATURE", password_claim_signature),
+            ("TIMESTAMP", timestamp),
+        ]
+    }
+}
