@@ -19,6 +19,7 @@ on_both_backends!(
     sign_in_limit_example,
     serve_js_checks_the_signature,
     user_migration_example,
+    passwordless_example,
 );
 
 /// One example served by `serve.js`, stopped when dropped.
@@ -342,4 +343,98 @@ async fn user_migration_example(s: TestServer) {
             .as_deref(),
         Some("Old User")
     );
+}
+
+async fn passwordless_example(s: TestServer) {
+    use crate::harness::triggers::{Reply, TriggerServer};
+    use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
+    // Where the example "emails" its code.
+    let mailbox = TriggerServer::start(|_| Reply::Json(serde_json::json!({}))).await;
+    let Some(hook) = serve(
+        "custom-auth-email-code.js",
+        &[("SEND_CODE_TO", mailbox.url("/mail").as_str())],
+    ) else {
+        return;
+    };
+    let c = s.client();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("passwordless")
+            .lambda_config(
+                LambdaConfigType::builder()
+                    .define_auth_challenge(&hook.url)
+                    .create_auth_challenge(&hook.url)
+                    .verify_auth_challenge_response(&hook.url)
+                    .build(),
+            ),
+    )
+    .await;
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowCustomAuth)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("ivy")
+        .user_attributes(attr("email", "ivy@example.com"))
+        .user_attributes(attr("email_verified", "true"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("ivy")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let started = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::CustomAuth)
+        .auth_parameters("USERNAME", "ivy")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        started.challenge_name,
+        Some(ChallengeNameType::CustomChallenge)
+    );
+    assert_eq!(
+        started.challenge_parameters.as_ref().unwrap()["email"],
+        "ivy@example.com"
+    );
+    let mails = mailbox.calls();
+    assert_eq!(mails.len(), 1);
+    let code_sent = mails[0].event["code"].as_str().unwrap().to_owned();
+    let answer = |session: String, answer: String| {
+        c.respond_to_auth_challenge()
+            .client_id(&client)
+            .challenge_name(ChallengeNameType::CustomChallenge)
+            .session(session)
+            .challenge_responses("USERNAME", "ivy")
+            .challenge_responses("ANSWER", answer)
+            .send()
+    };
+    let wrong = answer(started.session.unwrap(), "000000".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong.challenge_name,
+        Some(ChallengeNameType::CustomChallenge)
+    );
+    // The second round reuses the first code: no second mail.
+    assert_eq!(mailbox.calls().len(), 1);
+    let right = answer(wrong.session.unwrap(), code_sent).await.unwrap();
+    assert!(right.authentication_result.is_some(), "{right:?}");
 }
