@@ -18,6 +18,7 @@
 mod auth;
 mod message;
 mod sign_up;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ use serde_json::{Map, Value, json};
 
 pub(crate) use message::{MessageKind, MessageSource};
 pub(crate) use sign_up::SignUpEvent;
+pub(crate) use tokens::TokenSource;
 
 use crate::service::Service;
 use crate::users::{Attrs, Pool};

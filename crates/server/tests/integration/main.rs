@@ -33,6 +33,7 @@ mod serve;
 mod sessions;
 mod settings_cache;
 mod triggers;
+mod triggers_tokens;
 mod users;
 mod users_admin;
 mod users_attributes;
