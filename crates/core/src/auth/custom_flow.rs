@@ -12,7 +12,7 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::ChallengeNameType;
 
 use super::srp_flow::{Exchange, incorrect, optional, public_a};
-use super::{Step, param, session_validity_ms, state_refusal, unknown_user};
+use super::{Finish, Step, param, session_validity_ms, state_refusal, unknown_user};
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::sign_in_session::{CustomRounds, SessionState};
@@ -242,9 +242,11 @@ impl Service {
                 if password {
                     // A password was proven: the pool's MFA applies as after
                     // any password sign-in.
-                    self.mfa_or_grant(pool, client, &rec, None, now).await
+                    self.mfa_or_grant(pool, client, &rec, None, Finish::Password, now)
+                        .await
                 } else {
-                    self.grant(pool, client, &rec, None, now).await
+                    self.grant(pool, client, &rec, None, Finish::Password, now)
+                        .await
                 }
             }
             Decision::Challenge(name) if name == PASSWORD_VERIFIER => {

@@ -11,7 +11,7 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::{ChallengeNameType, NewDeviceMetadataType};
 
 use super::srp_flow::{Claim, claim_holds, incorrect, public_a, start_exchange};
-use super::{Step, param};
+use super::{Finish, Step, param};
 use crate::devices::device_not_found;
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
@@ -235,11 +235,25 @@ impl Service {
                 .and_then(|d| d.challenge_required_on_new_device)
                 == Some(true);
         if skips_mfa {
-            self.grant(&pool, client, &rec, Some(device.device_key), now)
-                .await
+            self.grant(
+                &pool,
+                client,
+                &rec,
+                Some(device.device_key),
+                Finish::Password,
+                now,
+            )
+            .await
         } else {
-            self.mfa_or_grant(&pool, client, &rec, Some(device.device_key), now)
-                .await
+            self.mfa_or_grant(
+                &pool,
+                client,
+                &rec,
+                Some(device.device_key),
+                Finish::Password,
+                now,
+            )
+            .await
         }
     }
 }

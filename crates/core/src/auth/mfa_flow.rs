@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use kognit_wire::error::ErrorCode;
 use kognit_wire::types::{ChallengeNameType, UserPoolMfaType};
 
-use super::{Step, param, session_validity_ms};
+use super::{Finish, Step, param, session_validity_ms};
 use crate::delivery::Channel;
 use crate::mfa::{PoolFactors, UserMfa, code_mismatch, factor, has_attr, pool_mode};
 use crate::records::AppClient;
@@ -105,10 +105,11 @@ impl Service {
         client: &AppClient,
         rec: &UserRecord,
         device_key: Option<String>,
+        finish: Finish,
         now: Millis,
     ) -> Result<Step> {
         match next_step(pool, rec)? {
-            Next::Tokens => self.grant(pool, client, rec, device_key, now).await,
+            Next::Tokens => self.grant(pool, client, rec, device_key, finish, now).await,
             Next::Factor(f) => {
                 let state = self.mfa_state(f, pool, client, rec, device_key, now);
                 self.factor_challenge(pool, rec, state, now).await
@@ -349,8 +350,15 @@ impl Service {
                 }
             }
         }
-        let mfa = challenge != "MFA_SETUP";
-        self.grant_after(&pool, client, &rec, state.device_key, mfa, now)
+        // A second factor after NEW_PASSWORD_REQUIRED still ends as
+        // TokenGeneration_Authentication: the session does not keep how
+        // the first factor was passed.
+        let finish = if challenge == "MFA_SETUP" {
+            Finish::MfaSetup
+        } else {
+            Finish::Mfa
+        };
+        self.grant(&pool, client, &rec, state.device_key, finish, now)
             .await
     }
 

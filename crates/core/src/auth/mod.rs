@@ -22,7 +22,8 @@ use kognit_wire::types::*;
 use crate::records::AppClient;
 use crate::service::{Admin, Millis, Service};
 use crate::store::UserRecord;
-use crate::tokens::SignIn;
+use crate::tokens::{ADMIN_SCOPE, IssuedTokens, SignIn, TokenInput};
+use crate::triggers::TokenSource;
 use crate::users::{Pool, status};
 use crate::{Error, Result};
 
@@ -47,6 +48,19 @@ impl Step {
             ..Default::default()
         }
     }
+}
+
+/// What completed a sign-in that ends in tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Finish {
+    /// The password or SRP proof (or a device's), without a second factor.
+    Password,
+    /// An answer to NEW_PASSWORD_REQUIRED, without a second factor.
+    NewPassword,
+    /// An MFA code (recorded as such in the sign-in's auth event).
+    Mfa,
+    /// MFA_SETUP, completed by VerifySoftwareToken.
+    MfaSetup,
 }
 
 /// Where a request came from: the public operations or the admin ones.
@@ -196,7 +210,8 @@ impl Service {
                 {
                     return Ok(step);
                 }
-                self.mfa_or_grant(pool, client, &rec, None, now).await
+                self.mfa_or_grant(pool, client, &rec, None, Finish::Password, now)
+                    .await
             }
         }
     }
@@ -204,31 +219,22 @@ impl Service {
     /// Issues tokens for a completed sign-in (a new session: new origin_jti).
     /// `device_key` is the device the sign-in proved; without one, a pool
     /// that tracks devices announces a new device (NewDeviceMetadata) and
-    /// binds the tokens to it.
+    /// binds the tokens to it. `finish` says what completed the sign-in.
     pub(crate) async fn grant(
         &self,
         pool: &Pool,
         client: &AppClient,
         rec: &UserRecord,
         device_key: Option<String>,
-        now: Millis,
-    ) -> Result<Step> {
-        self.grant_after(pool, client, rec, device_key, false, now)
-            .await
-    }
-
-    /// [`Service::grant`]; `mfa` says a second factor was passed (recorded
-    /// in the sign-in's auth event).
-    pub(crate) async fn grant_after(
-        &self,
-        pool: &Pool,
-        client: &AppClient,
-        rec: &UserRecord,
-        device_key: Option<String>,
-        mfa: bool,
+        finish: Finish,
         now: Millis,
     ) -> Result<Step> {
         self.clear_failures(pool, rec, now).await?;
+        let source = match (&device_key, finish) {
+            (Some(_), _) => TokenSource::AuthenticateDevice,
+            (None, Finish::NewPassword) => TokenSource::NewPasswordChallenge,
+            (None, _) => TokenSource::Authentication,
+        };
         let new_device = match device_key {
             Some(_) => None,
             None => self.new_device_metadata(pool, rec),
@@ -243,15 +249,15 @@ impl Service {
             origin_jti: uuid::Uuid::new_v4().to_string(),
             event_id: uuid::Uuid::new_v4().to_string(),
             device_key,
-            scope: "aws.cognito.signin.user.admin".into(),
+            scope: ADMIN_SCOPE.into(),
         };
-        let groups = self.group_claims(&pool.id, &rec.username_key).await?;
         let issued = self
-            .issue_tokens(&pool.id, &client.config, rec, &groups, &sign_in, now)
+            .tokens_for(pool, client, rec, &sign_in, source, now)
             .await?;
         let refresh = self
             .store_refresh_token(pool, client, rec, &sign_in, now)
             .await?;
+        let mfa = finish == Finish::Mfa;
         self.signed_in(pool, client, rec, &sign_in, mfa, now)
             .await?;
         Ok(Step::tokens(AuthenticationResultType {
@@ -262,6 +268,32 @@ impl Service {
             id_token: Some(issued.id_token),
             new_device_metadata: new_device,
         }))
+    }
+
+    /// The tokens of a sign-in or a refresh: the user's groups, read afresh
+    /// (group changes since sign-in show in refreshed tokens), then what
+    /// PreTokenGeneration changes, then the signed pair.
+    pub(crate) async fn tokens_for(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        rec: &UserRecord,
+        sign_in: &SignIn,
+        source: TokenSource,
+        now: Millis,
+    ) -> Result<IssuedTokens> {
+        let groups = self.group_claims(&pool.id, &rec.username_key).await?;
+        let changes = self
+            .pre_token_generation(pool, client, rec, &groups, &sign_in.scope, source)
+            .await?;
+        let input = TokenInput {
+            client: &client.config,
+            user: rec,
+            groups: &groups,
+            sign_in,
+            changes: &changes,
+        };
+        self.issue_tokens(&pool.id, &input, now).await
     }
 
     async fn initiate(

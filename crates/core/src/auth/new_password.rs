@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use kognit_wire::types::{AttributeType, ChallengeNameType};
 
-use super::{Step, param, session_validity_ms};
+use super::{Finish, Step, param, session_validity_ms};
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::sign_in_session::SessionState;
@@ -128,6 +128,7 @@ impl Service {
                 Ok(())
             })
             .await?;
-        self.mfa_or_grant(&pool, client, &rec, None, now).await
+        self.mfa_or_grant(&pool, client, &rec, None, Finish::NewPassword, now)
+            .await
     }
 }

@@ -14,6 +14,7 @@ use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::store::{RefreshTokenRecord, UserRecord};
 use crate::tokens::{self, SignIn};
+use crate::triggers::TokenSource;
 use crate::users::Pool;
 use crate::{Error, Result};
 
@@ -129,12 +130,17 @@ impl Service {
             origin_jti: stored.origin_jti.clone(),
             event_id: uuid::Uuid::new_v4().to_string(),
             device_key: stored.device_key.clone(),
-            scope: "aws.cognito.signin.user.admin".into(),
+            scope: tokens::ADMIN_SCOPE.into(),
         };
-        // Read afresh: group changes since sign-in show in refreshed tokens.
-        let groups = self.group_claims(&pool.id, &rec.username_key).await?;
         let issued = self
-            .issue_tokens(&pool.id, &client.config, &rec, &groups, &sign_in, now)
+            .tokens_for(
+                &pool,
+                client,
+                &rec,
+                &sign_in,
+                TokenSource::RefreshTokens,
+                now,
+            )
             .await?;
         let refresh_token = if rotate {
             if !self.store.revoke_refresh_token(&hash, now).await? {

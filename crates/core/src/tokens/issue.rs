@@ -6,7 +6,7 @@
 use kognit_wire::types::{TimeUnitsType, UserPoolClientType};
 use serde_json::{Map, Value, json};
 
-use super::{PoolKeys, TokenUse};
+use super::{PoolKeys, TokenChanges, TokenUse};
 use crate::client_rules::validity_seconds;
 use crate::service::Service;
 use crate::store::UserRecord;
@@ -57,29 +57,42 @@ pub struct IssuedTokens {
     pub expires_in: i32,
 }
 
+/// Everything one pair of tokens is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenInput<'a> {
+    /// The app client the user signs in through.
+    pub client: &'a UserPoolClientType,
+    /// The user.
+    pub user: &'a UserRecord,
+    /// The user's group claims, as stored.
+    pub groups: &'a GroupClaims,
+    /// The sign-in the tokens belong to.
+    pub sign_in: &'a SignIn,
+    /// What a PreTokenGeneration function changed (nothing by default).
+    pub changes: &'a TokenChanges,
+}
+
 impl Service {
     /// The issuer (`iss`) of a pool's tokens: `<issuer_base>/<poolId>`.
     pub fn issuer(&self, pool_id: &str) -> String {
         format!("{}/{pool_id}", self.settings.issuer_base)
     }
 
-    /// Signs an ID and an access token for `user` signing in through `client`.
+    /// Signs an ID and an access token with the pool's current keys.
     pub async fn issue_tokens(
         &self,
         pool_id: &str,
-        client: &UserPoolClientType,
-        user: &UserRecord,
-        groups: &GroupClaims,
-        sign_in: &SignIn,
+        input: &TokenInput<'_>,
         now_ms: i64,
     ) -> Result<IssuedTokens> {
         let keys = self.pool_keys(pool_id, now_ms).await?;
         let iss = self.issuer(pool_id);
-        issue_with_keys(&keys, &iss, client, user, groups, sign_in, now_ms)
+        issue_customized(&keys, &iss, input, now_ms)
     }
 }
 
-/// Signs both tokens with `keys` (the pure part of [`Service::issue_tokens`]).
+/// Signs both tokens with `keys`, unchanged by any trigger (the pure part of
+/// [`Service::issue_tokens`]).
 pub fn issue_with_keys(
     keys: &PoolKeys,
     iss: &str,
@@ -89,8 +102,36 @@ pub fn issue_with_keys(
     sign_in: &SignIn,
     now_ms: i64,
 ) -> Result<IssuedTokens> {
-    let id = id_claims(iss, client, user, groups, sign_in, now_ms)?;
-    let access = access_claims(iss, client, user, groups, sign_in, now_ms)?;
+    let input = TokenInput {
+        client,
+        user,
+        groups,
+        sign_in,
+        changes: &TokenChanges::default(),
+    };
+    issue_customized(keys, iss, &input, now_ms)
+}
+
+/// Signs both tokens with `keys`: Cognito's claims, with a
+/// PreTokenGeneration function's group override, then its other changes.
+pub fn issue_customized(
+    keys: &PoolKeys,
+    iss: &str,
+    input: &TokenInput<'_>,
+    now_ms: i64,
+) -> Result<IssuedTokens> {
+    let TokenInput {
+        client,
+        user,
+        sign_in,
+        changes,
+        ..
+    } = *input;
+    let groups = changes.groups(input.groups);
+    let mut id = id_claims(iss, client, user, groups, sign_in, now_ms)?;
+    changes.apply_id(&mut id);
+    let mut access = access_claims(iss, client, user, groups, sign_in, now_ms)?;
+    changes.apply_access(&mut access);
     let (validity, unit) = access_validity(client);
     Ok(IssuedTokens {
         id_token: keys.sign(TokenUse::Id, &id)?,

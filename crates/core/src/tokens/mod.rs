@@ -6,6 +6,7 @@
 //! The pure parts (`rsa`, `jwt`, claim building and checking) are testable on
 //! their own; the `Service` methods add the store (keys, revocations) on top.
 
+mod customize;
 mod issue;
 mod keyring;
 mod refresh;
@@ -14,7 +15,11 @@ mod verify;
 pub use crate::signing::{
     KeyCache, PoolKeys, RETIRED_KEY_RETENTION_MS, TokenUse, jwt, new_key_record, rsa,
 };
-pub use issue::{GroupClaims, IssuedTokens, SignIn, access_claims, id_claims, issue_with_keys};
+pub use customize::{ClaimChanges, TokenChanges};
+pub use issue::{
+    GroupClaims, IssuedTokens, SignIn, TokenInput, access_claims, id_claims, issue_customized,
+    issue_with_keys,
+};
 pub use refresh::{new_refresh_token, refresh_token_hash};
 pub(crate) use verify::revoked;
 pub use verify::{AccessClaims, check_access_token};

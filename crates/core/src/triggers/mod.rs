@@ -21,6 +21,7 @@ mod message;
 mod migration;
 mod sender;
 mod sign_up;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ pub(crate) use challenge::{ChallengeResult, Decision, Who};
 pub(crate) use message::{MessageKind, MessageSource};
 pub(crate) use migration::{Migrated, Migration};
 pub(crate) use sign_up::SignUpEvent;
+pub(crate) use tokens::TokenSource;
 
 use crate::service::Service;
 use crate::users::{Attrs, Pool};
