@@ -41,6 +41,7 @@ mod tags;
 pub mod templates;
 pub mod tokens;
 pub mod totp;
+pub mod trigger_port;
 pub mod triggers;
 pub mod users;
 

@@ -40,7 +40,7 @@ pub struct Service {
     pub(crate) hasher: Hasher,
     pub(crate) delivery: Arc<dyn Deliver>,
     /// Runs the pools' Lambda triggers (webhooks, the Lambda Invoke API).
-    pub(crate) triggers: Arc<dyn crate::triggers::Invoke>,
+    pub(crate) triggers: Arc<dyn crate::trigger_port::Invoke>,
     /// Derives each pool's trigger secret, which signs its webhook calls.
     pub(crate) trigger_keys: KeyedHash,
     /// Pools' signing keys, cached briefly on this node.
@@ -110,7 +110,7 @@ impl Service {
             codes: KeyedHash::new(master_key, b"kognit one-time codes v1"),
             hasher: Hasher::new(HashParams::SERVE),
             delivery: Arc::new(NoDelivery),
-            triggers: Arc::new(crate::triggers::NoInvoke),
+            triggers: Arc::new(crate::trigger_port::NoInvoke),
             trigger_keys: KeyedHash::new(master_key, b"kognit trigger secrets v1"),
             token_keys: crate::signing::KeyCache::default(),
             user_locks: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),

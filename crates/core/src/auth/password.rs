@@ -1,6 +1,6 @@
 //! USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself is
 //! sent and checked against the Argon2id hash. A user the pool does not know
-//! may be migrated first (the UserMigration trigger, `triggers::migration`).
+//! may be migrated first (the UserMigration trigger, `users::migration`).
 
 use std::collections::BTreeMap;
 
@@ -8,8 +8,8 @@ use super::{Step, param, unknown_user};
 use crate::Result;
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
-use crate::triggers::{Migrated, Migration};
 use crate::users::lockout;
+use crate::users::{Migrated, Migration};
 
 impl Service {
     pub(super) async fn password_auth(

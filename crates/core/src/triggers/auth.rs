@@ -10,9 +10,9 @@ use super::sign_up::user_attributes;
 use super::{Event, Trigger, metadata};
 use crate::Result;
 use crate::records::AppClient;
+use crate::records::Pool;
 use crate::service::Service;
 use crate::store::UserRecord;
-use crate::users::Pool;
 
 /// The `version` of PreTokenGeneration events: `1` unless the pool's
 /// `PreTokenGenerationConfig` names V2_0 or V3_0.

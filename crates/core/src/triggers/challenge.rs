@@ -14,10 +14,9 @@ use super::sign_up::user_attributes;
 use super::{Event, Trigger, flag, text, unrecognizable};
 use crate::Result;
 use crate::records::AppClient;
+use crate::records::Pool;
 use crate::service::Service;
 use crate::store::UserRecord;
-use crate::users::Pool;
-use crate::users::signup::hides_users;
 
 /// One entry of a custom sign-in's `session` (Cognito's `ChallengeResult`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -116,7 +115,7 @@ impl Who<'_> {
         if let Some(m) = client_metadata {
             request.insert("clientMetadata".into(), json!(m));
         }
-        if hides_users(self.client) {
+        if self.client.hides_users() {
             request.insert("userNotFound".into(), json!(self.rec.is_none()));
         }
         Ok(Value::Object(request))

@@ -8,9 +8,9 @@ use super::sign_up::user_attributes;
 use super::{Event, Trigger, text};
 use crate::Result;
 use crate::delivery::Channel;
+use crate::records::Pool;
 use crate::service::Service;
 use crate::store::UserRecord;
-use crate::users::Pool;
 
 /// The code placeholder CustomMessage functions receive and must keep.
 pub(crate) const CODE_PARAMETER: &str = "{####}";

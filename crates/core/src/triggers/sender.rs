@@ -20,9 +20,9 @@ use super::sign_up::user_attributes;
 use super::{Event, Trigger, TriggerCall};
 use crate::Result;
 use crate::delivery::Channel;
+use crate::records::Pool;
 use crate::service::Service;
 use crate::store::UserRecord;
-use crate::users::Pool;
 
 impl MessageKind {
     /// The `triggerSource` suffix of custom sender events.

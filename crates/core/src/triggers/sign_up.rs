@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use super::{Event, Trigger, attributes, flag};
 use crate::Result;
+use crate::records::{Attrs, Pool, attrs_of};
 use crate::service::Service;
 use crate::store::UserRecord;
-use crate::users::{Attrs, Pool, attrs_of};
 
 /// What a PreSignUp function decided for a self-service sign-up.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

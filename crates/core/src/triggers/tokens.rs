@@ -15,10 +15,10 @@ use super::sign_up::user_attributes;
 use super::{Event, Trigger, text, unrecognizable};
 use crate::Result;
 use crate::records::AppClient;
+use crate::records::Pool;
 use crate::service::Service;
 use crate::store::UserRecord;
 use crate::tokens::{ClaimChanges, GroupClaims, TokenChanges};
-use crate::users::Pool;
 
 /// What is about to issue tokens, as `triggerSource` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

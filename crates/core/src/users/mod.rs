@@ -11,24 +11,21 @@ mod list;
 pub(crate) mod lockout;
 pub(crate) mod messages;
 pub(crate) mod mfa_state;
+mod migration;
 mod pending;
 mod recovery;
 mod self_service;
+pub(crate) use migration::{Migrated, Migration};
 pub use self_service::SignedInUser;
 pub(crate) mod signup;
 
-use std::collections::BTreeMap;
-
 use kognit_wire::error::ErrorCode;
-use kognit_wire::types::{AttributeType, UserPoolType, UserType};
+use kognit_wire::types::{AttributeType, UserType};
 
-use crate::records::PoolDoc;
+pub(crate) use crate::records::{Attrs, Pool, attrs_of};
 use crate::service::{Millis, Service, epoch_seconds};
 use crate::store::{AliasRecord, Conflict, StoreError, UserRecord};
 use crate::{Error, Result};
-
-/// A user's attributes by name (everything but `sub`), values as strings.
-pub(crate) type Attrs = BTreeMap<String, String>;
 
 /// User states, as Cognito names them.
 pub(crate) mod status {
@@ -36,85 +33,6 @@ pub(crate) mod status {
     pub const CONFIRMED: &str = "CONFIRMED";
     pub const FORCE_CHANGE_PASSWORD: &str = "FORCE_CHANGE_PASSWORD";
     pub const RESET_REQUIRED: &str = "RESET_REQUIRED";
-}
-
-/// The pool settings the user rules read.
-pub(crate) struct Pool {
-    pub id: String,
-    pub doc: std::sync::Arc<PoolDoc>,
-}
-
-impl Pool {
-    pub fn p(&self) -> &UserPoolType {
-        &self.doc.pool
-    }
-
-    /// Usernames compare case-insensitively unless the pool says otherwise.
-    /// A pool created through the API without UsernameConfiguration is case
-    /// sensitive, as in Cognito.
-    pub fn case_sensitive(&self) -> bool {
-        self.p()
-            .username_configuration
-            .as_ref()
-            .is_none_or(|c| c.case_sensitive)
-    }
-
-    pub fn username_attributes(&self) -> Vec<String> {
-        names(self.p().username_attributes.as_deref(), |a| a.as_str())
-    }
-
-    pub fn alias_attributes(&self) -> Vec<String> {
-        names(self.p().alias_attributes.as_deref(), |a| a.as_str())
-    }
-
-    pub fn auto_verified(&self) -> Vec<String> {
-        names(self.p().auto_verified_attributes.as_deref(), |a| a.as_str())
-    }
-
-    /// The key a username is stored and compared under.
-    pub fn username_key(&self, username: &str) -> String {
-        if self.case_sensitive() {
-            username.to_owned()
-        } else {
-            username.to_lowercase()
-        }
-    }
-
-    /// The key an alias value is compared under: emails case-insensitively,
-    /// preferred usernames as the pool compares usernames.
-    pub fn alias_key(&self, kind: &str, value: &str) -> String {
-        match kind {
-            "email" => value.to_lowercase(),
-            "preferred_username" => self.username_key(value),
-            _ => value.to_owned(),
-        }
-    }
-
-    /// The unique sign-in aliases a user with these attributes holds: in
-    /// username-attribute pools the email/phone always; in alias pools the
-    /// verified email/phone and the preferred username.
-    pub fn aliases(&self, attrs: &Attrs) -> Vec<AliasRecord> {
-        let mut out = Vec::new();
-        let username_attrs = self.username_attributes();
-        let alias_attrs = self.alias_attributes();
-        for kind in ["email", "phone_number", "preferred_username"] {
-            let Some(value) = attrs.get(kind).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            let verified =
-                attrs.get(&format!("{kind}_verified")).map(String::as_str) == Some("true");
-            let holds = username_attrs.iter().any(|a| a == kind)
-                || (alias_attrs.iter().any(|a| a == kind)
-                    && (kind == "preferred_username" || verified));
-            if holds {
-                out.push(AliasRecord {
-                    kind: kind.into(),
-                    value_key: self.alias_key(kind, value),
-                });
-            }
-        }
-        out
-    }
 }
 
 impl Service {
@@ -242,11 +160,6 @@ pub(crate) fn set_extra(rec: &mut UserRecord, key: &str, value: Option<serde_jso
         };
     }
     rec.extra = extra.to_string();
-}
-
-/// Reads a user's attribute map.
-pub(crate) fn attrs_of(rec: &UserRecord) -> Result<Attrs> {
-    serde_json::from_str(&rec.attributes).map_err(Error::internal)
 }
 
 /// Writes a user's attribute map and the searchable copies of it.
@@ -535,12 +448,4 @@ impl Service {
         };
         Ok(self.find_user(&pool, name).await?.map(|u| u.username))
     }
-}
-
-/// The attribute names an enum list of the pool stands for.
-fn names<T: Copy>(list: Option<&[T]>, name: impl Fn(T) -> &'static str) -> Vec<String> {
-    list.unwrap_or_default()
-        .iter()
-        .map(|a| name(*a).to_owned())
-        .collect()
 }

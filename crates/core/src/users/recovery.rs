@@ -9,9 +9,10 @@ use super::messages::recovery_channel;
 use super::signup::{
     PublicCall, hides_users, simulated_delivery, unknown_user_by_client, unknown_user_for_code,
 };
+use super::{Migrated, Migration};
 use super::{Target, status};
 use crate::service::{Millis, Service};
-use crate::triggers::{MessageKind, MessageSource, Migrated, Migration};
+use crate::triggers::{MessageKind, MessageSource};
 use crate::{Error, Result, passwords};
 
 impl Service {

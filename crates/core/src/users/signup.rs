@@ -17,7 +17,7 @@ use crate::{Error, Result, templates};
 
 /// Whether a client hides which users exist (PreventUserExistenceErrors).
 pub(crate) fn hides_users(client: &AppClient) -> bool {
-    client.config.prevent_user_existence_errors == Some(PreventUserExistenceErrorTypes::Enabled)
+    client.hides_users()
 }
 
 /// A believable CodeDeliveryDetails for a user that does not exist.

@@ -1,4 +1,4 @@
-//! UserMigration: a user the pool does not know signs in with a password, or
+//! The UserMigration trigger: a user the pool does not know signs in with a password, or
 //! asks for a password reset, and the pool's function brings the user over
 //! from the old system.
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html>
@@ -17,14 +17,14 @@ use kognit_wire::error::ErrorCode;
 use kognit_wire::types::AttributeType;
 use serde_json::{Map, Value, json};
 
-use super::{Event, Trigger, flag, metadata, text, unrecognizable};
+use super::attributes::{Write, check_write};
+use super::mfa_state::UserMfa;
+use super::signup::{new_user, resolve_username};
+use super::{Attrs, Pool, set_attrs, status};
 use crate::records::AppClient;
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
-use crate::users::attributes::{Write, check_write};
-use crate::users::mfa_state::UserMfa;
-use crate::users::signup::{new_user, resolve_username};
-use crate::users::{Attrs, Pool, set_attrs, status};
+use crate::triggers::{Event, Trigger, flag, metadata, text, unrecognizable};
 use crate::{Error, Result};
 
 /// What started a migration.
@@ -221,7 +221,7 @@ impl Service {
             .migrated_user(pool, given, &answer, why, now)
             .await
             .map_err(as_refusal)?;
-        let attrs = crate::users::attrs_of(&rec)?;
+        let attrs = super::attrs_of(&rec)?;
         self.insert_migrated(pool, given, rec, &attrs, answer.force_alias, now)
             .await
             .map(Some)
