@@ -20,6 +20,7 @@ on_both_backends!(
     serve_js_checks_the_signature,
     user_migration_example,
     passwordless_example,
+    token_claim_example,
 );
 
 /// One example served by `serve.js`, stopped when dropped.
@@ -437,4 +438,72 @@ async fn passwordless_example(s: TestServer) {
     assert_eq!(mailbox.calls().len(), 1);
     let right = answer(wrong.session.unwrap(), code_sent).await.unwrap();
     assert!(right.authentication_result.is_some(), "{right:?}");
+}
+
+async fn token_claim_example(s: TestServer) {
+    use aws_sdk_cognitoidentityprovider::types::{AttributeDataType, SchemaAttributeType};
+    let Some(hook) = serve("pre-token-generation.js", &[]) else {
+        return;
+    };
+    let c = s.client();
+    let pool = crate::harness::pool_id(
+        c.create_user_pool()
+            .pool_name("tenants")
+            .schema(
+                SchemaAttributeType::builder()
+                    .name("tenant")
+                    .attribute_data_type(AttributeDataType::String)
+                    .build(),
+            )
+            .lambda_config(
+                LambdaConfigType::builder()
+                    .pre_token_generation(&hook.url)
+                    .build(),
+            ),
+    )
+    .await;
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("kay")
+        .user_attributes(attr("custom:tenant", "acme"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("kay")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let tokens = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "kay")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap()
+        .authentication_result
+        .unwrap();
+    let (_, id) = crate::harness::auth::claims(tokens.id_token.as_deref().unwrap());
+    assert_eq!(id["tenant"], "acme");
+    let (_, access) = crate::harness::auth::claims(tokens.access_token.as_deref().unwrap());
+    // Event version 1 changes the ID token only.
+    assert!(access.get("tenant").is_none(), "{access}");
 }
