@@ -4,12 +4,12 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, ExplicitAuthFlowsType, LambdaConfigType, MessageActionType, UserStatusType,
-    VerifiedAttributeType,
+    AuthFlowType, ExplicitAuthFlowsType, LambdaConfigType, UserStatusType, VerifiedAttributeType,
 };
 
+use crate::harness::auth::create_confirmed;
+use crate::harness::triggers::{app_client, pool_with};
 use crate::harness::users::{PASSWORD, attr, attr_of, status_of};
 use crate::harness::{TestServer, code, message, on_both_backends};
 
@@ -63,32 +63,6 @@ fn serve(file: &str, env: &[(&str, &str)]) -> Option<Example> {
         .unwrap_or_else(|| panic!("{line}"))
         .to_owned();
     Some(Example { child, url })
-}
-
-/// A pool with email auto-verified and these triggers, and a client allowing
-/// USER_PASSWORD_AUTH.
-async fn pool_with(c: &Client, lambda: LambdaConfigType) -> (String, String) {
-    let pool = crate::harness::pool_id(
-        c.create_user_pool()
-            .pool_name("examples")
-            .auto_verified_attributes(VerifiedAttributeType::Email)
-            .lambda_config(lambda),
-    )
-    .await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    (pool, client)
 }
 
 async fn allow_list_and_auto_confirm(s: TestServer) {
@@ -221,21 +195,7 @@ async fn sign_in_limit_example(s: TestServer) {
             .build(),
     )
     .await;
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("fox")
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("fox")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    create_confirmed(&c, &pool, "fox", &[]).await;
     let sign_in = || {
         c.initiate_auth()
             .client_id(&client)
@@ -370,35 +330,17 @@ async fn passwordless_example(s: TestServer) {
             ),
     )
     .await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowCustomAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("ivy")
-        .user_attributes(attr("email", "ivy@example.com"))
-        .user_attributes(attr("email_verified", "true"))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("ivy")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let client = app_client(&c, &pool, &[ExplicitAuthFlowsType::AllowCustomAuth]).await;
+    create_confirmed(
+        &c,
+        &pool,
+        "ivy",
+        &[
+            attr("email", "ivy@example.com"),
+            attr("email_verified", "true"),
+        ],
+    )
+    .await;
     let started = c
         .initiate_auth()
         .client_id(&client)
@@ -462,34 +404,8 @@ async fn token_claim_example(s: TestServer) {
             ),
     )
     .await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("kay")
-        .user_attributes(attr("custom:tenant", "acme"))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("kay")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let client = app_client(&c, &pool, &[ExplicitAuthFlowsType::AllowUserPasswordAuth]).await;
+    create_confirmed(&c, &pool, "kay", &[attr("custom:tenant", "acme")]).await;
     let tokens = c
         .initiate_auth()
         .client_id(&client)

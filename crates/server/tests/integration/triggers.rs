@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, ExplicitAuthFlowsType, LambdaConfigType, UserStatusType, VerifiedAttributeType,
+    AuthFlowType, LambdaConfigType, UserStatusType, VerifiedAttributeType,
 };
 use serde_json::{Value, json};
 
-use crate::harness::triggers::{Call, Reply, TriggerServer};
+use crate::harness::auth::create_confirmed;
+use crate::harness::triggers::{Call, Reply, TriggerServer, pool_with};
 use crate::harness::users::{PASSWORD, attr, attr_of, status_of};
 use crate::harness::{Backend, TestServer, code, message, on_both_backends};
 
@@ -28,32 +29,6 @@ on_both_backends!(
     custom_email_sender_gets_the_code,
 );
 on_both_backends!(by_backend: lambda_invoke_api);
-
-/// A pool (email auto-verified) with these triggers, and a client allowing
-/// USER_PASSWORD_AUTH.
-async fn pool_with(c: &Client, lambda: LambdaConfigType) -> (String, String) {
-    let pool = crate::harness::pool_id(
-        c.create_user_pool()
-            .pool_name("triggers")
-            .auto_verified_attributes(VerifiedAttributeType::Email)
-            .lambda_config(lambda),
-    )
-    .await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    (pool, client)
-}
 
 /// SignUp of `name` with an email, validation data and client metadata.
 async fn sign_up(c: &Client, client: &str, name: &str) -> Result<bool, String> {
@@ -391,22 +366,7 @@ async fn authentication_triggers(s: TestServer) {
             .build(),
     )
     .await;
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("hal")
-        .user_attributes(attr("email", "hal@example.com"))
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("hal")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    create_confirmed(&c, &pool, "hal", &[attr("email", "hal@example.com")]).await;
     let sign_in = |maintenance: &'static str| {
         c.initiate_auth()
             .client_id(&client)

@@ -5,6 +5,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::{
+    ExplicitAuthFlowsType, LambdaConfigType, VerifiedAttributeType,
+};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -153,4 +157,44 @@ async fn receive(
             axum::Json(v).into_response()
         }
     }
+}
+
+/// An app client of `pool` allowing these flows.
+pub async fn app_client(c: &Client, pool: &str, flows: &[ExplicitAuthFlowsType]) -> String {
+    let mut req = c
+        .create_user_pool_client()
+        .user_pool_id(pool)
+        .client_name("app");
+    for f in flows {
+        req = req.explicit_auth_flows(f.clone());
+    }
+    req.send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap()
+}
+
+/// A pool (email auto-verified) with these triggers, and a client allowing
+/// USER_PASSWORD_AUTH and refresh.
+pub async fn pool_with(c: &Client, lambda: LambdaConfigType) -> (String, String) {
+    let pool = super::pool_id(
+        c.create_user_pool()
+            .pool_name("triggers")
+            .auto_verified_attributes(VerifiedAttributeType::Email)
+            .lambda_config(lambda),
+    )
+    .await;
+    let client = app_client(
+        c,
+        &pool,
+        &[
+            ExplicitAuthFlowsType::AllowUserPasswordAuth,
+            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+        ],
+    )
+    .await;
+    (pool, client)
 }
