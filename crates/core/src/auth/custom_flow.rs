@@ -63,13 +63,7 @@ impl Service {
         now: Millis,
     ) -> Result<Step> {
         let username = param(params, "USERNAME")?;
-        let secret_hash = params
-            .as_ref()
-            .and_then(|m| m.get("SECRET_HASH"))
-            .map(String::as_str);
-        self.check_secret_hash(client, username, secret_hash)
-            .await?;
-        let pool = self.pool(&client.pool_id).await?;
+        let pool = self.pool_of_sign_in(client, username, params).await?;
         if !Self::has_trigger(&pool, Trigger::DefineAuthChallenge) {
             return Err(not_configured());
         }

@@ -296,6 +296,23 @@ impl Service {
         self.issue_tokens(&pool.id, &input, now).await
     }
 
+    /// The pool of a sign-in by `username` through `client`, once the
+    /// request's SECRET_HASH (AuthParameters) is checked.
+    pub(super) async fn pool_of_sign_in(
+        &self,
+        client: &AppClient,
+        username: &str,
+        params: &Option<BTreeMap<String, String>>,
+    ) -> Result<Pool> {
+        let secret_hash = params
+            .as_ref()
+            .and_then(|m| m.get("SECRET_HASH"))
+            .map(String::as_str);
+        self.check_secret_hash(client, username, secret_hash)
+            .await?;
+        self.pool(&client.pool_id).await
+    }
+
     async fn initiate(
         &self,
         client: &AppClient,

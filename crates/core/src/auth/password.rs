@@ -21,13 +21,7 @@ impl Service {
     ) -> Result<Step> {
         let username = param(params, "USERNAME")?;
         let password = param(params, "PASSWORD")?;
-        let secret_hash = params
-            .as_ref()
-            .and_then(|m| m.get("SECRET_HASH"))
-            .map(String::as_str);
-        self.check_secret_hash(client, username, secret_hash)
-            .await?;
-        let pool = self.pool(&client.pool_id).await?;
+        let pool = self.pool_of_sign_in(client, username, params).await?;
         let found = match self.find_user(&pool, username).await? {
             Some(rec) => Some(Migrated::Existing(rec)),
             None => {

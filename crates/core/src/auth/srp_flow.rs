@@ -62,13 +62,7 @@ impl Service {
     ) -> Result<Step> {
         let username = param(params, "USERNAME")?;
         let a_hex = public_a(params)?;
-        let secret_hash = params
-            .as_ref()
-            .and_then(|m| m.get("SECRET_HASH"))
-            .map(String::as_str);
-        self.check_secret_hash(client, username, secret_hash)
-            .await?;
-        let pool = self.pool(&client.pool_id).await?;
+        let pool = self.pool_of_sign_in(client, username, params).await?;
         // No UserMigration here: SRP never reveals the password, so there is
         // nothing the old system could check (`triggers::migration`).
         let rec = self.find_user(&pool, username).await?;
