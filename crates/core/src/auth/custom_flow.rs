@@ -236,10 +236,10 @@ impl Service {
                 if password {
                     // A password was proven: the pool's MFA applies as after
                     // any password sign-in.
-                    self.mfa_or_grant(pool, client, &rec, None, Finish::Password, now)
+                    self.mfa_or_grant(pool, client, &rec, None, Finish::Password, metadata, now)
                         .await
                 } else {
-                    self.grant(pool, client, &rec, None, Finish::Password, now)
+                    self.grant(pool, client, &rec, None, Finish::Password, metadata, now)
                         .await
                 }
             }

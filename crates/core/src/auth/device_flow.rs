@@ -181,6 +181,7 @@ impl Service {
         &self,
         client: &AppClient,
         responses: &Option<BTreeMap<String, String>>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         let block = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
@@ -241,6 +242,7 @@ impl Service {
                 &rec,
                 Some(device.device_key),
                 Finish::Password,
+                metadata,
                 now,
             )
             .await
@@ -251,6 +253,7 @@ impl Service {
                 &rec,
                 Some(device.device_key),
                 Finish::Password,
+                metadata,
                 now,
             )
             .await

@@ -99,6 +99,7 @@ fn json_list(items: &[&str]) -> Result<String> {
 impl Service {
     /// After the first factor: an MFA challenge when the pool and the user
     /// call for one, else tokens.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn mfa_or_grant(
         &self,
         pool: &Pool,
@@ -106,10 +107,14 @@ impl Service {
         rec: &UserRecord,
         device_key: Option<String>,
         finish: Finish,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         match next_step(pool, rec)? {
-            Next::Tokens => self.grant(pool, client, rec, device_key, finish, now).await,
+            Next::Tokens => {
+                self.grant(pool, client, rec, device_key, finish, metadata, now)
+                    .await
+            }
             Next::Factor(f) => {
                 let state = self.mfa_state(f, pool, client, rec, device_key, now);
                 self.factor_challenge(pool, rec, state, now).await
@@ -239,6 +244,7 @@ impl Service {
         challenge: &str,
         session: Option<&str>,
         responses: &Option<BTreeMap<String, String>>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         let session = session
@@ -358,7 +364,7 @@ impl Service {
         } else {
             Finish::Mfa
         };
-        self.grant(&pool, client, &rec, state.device_key, finish, now)
+        self.grant(&pool, client, &rec, state.device_key, finish, metadata, now)
             .await
     }
 

@@ -183,6 +183,7 @@ impl Service {
         client: &AppClient,
         rec: UserRecord,
         device_key: Option<&str>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         // The failure count is cleared by a completed sign-in (`grant`), not
@@ -210,7 +211,7 @@ impl Service {
                 {
                     return Ok(step);
                 }
-                self.mfa_or_grant(pool, client, &rec, None, Finish::Password, now)
+                self.mfa_or_grant(pool, client, &rec, None, Finish::Password, metadata, now)
                     .await
             }
         }
@@ -220,6 +221,7 @@ impl Service {
     /// `device_key` is the device the sign-in proved; without one, a pool
     /// that tracks devices announces a new device (NewDeviceMetadata) and
     /// binds the tokens to it. `finish` says what completed the sign-in.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn grant(
         &self,
         pool: &Pool,
@@ -227,6 +229,7 @@ impl Service {
         rec: &UserRecord,
         device_key: Option<String>,
         finish: Finish,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         self.clear_failures(pool, rec, now).await?;
@@ -239,9 +242,10 @@ impl Service {
             Some(_) => None,
             None => self.new_device_metadata(pool, rec),
         };
-        // ClientMetadata reaches PostAuthentication only from
-        // RespondToAuthChallenge in Cognito; kognit does not pass it yet.
-        self.post_authentication(pool, client, rec, new_device.is_some(), None)
+        // ClientMetadata reaches PostAuthentication and PreTokenGeneration
+        // only from (Admin)RespondToAuthChallenge, as in Cognito: sign-ins
+        // that end in InitiateAuth pass None (`{}` in the events).
+        self.post_authentication(pool, client, rec, new_device.is_some(), metadata)
             .await?;
         let device_key = device_key.or_else(|| new_device.as_ref()?.device_key.clone());
         let sign_in = SignIn {
@@ -252,7 +256,7 @@ impl Service {
             scope: ADMIN_SCOPE.into(),
         };
         let issued = self
-            .tokens_for(pool, client, rec, &sign_in, source, now)
+            .tokens_for(pool, client, rec, &sign_in, source, metadata, now)
             .await?;
         let refresh = self
             .store_refresh_token(pool, client, rec, &sign_in, now)
@@ -273,6 +277,7 @@ impl Service {
     /// The tokens of a sign-in or a refresh: the user's groups, read afresh
     /// (group changes since sign-in show in refreshed tokens), then what
     /// PreTokenGeneration changes, then the signed pair.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn tokens_for(
         &self,
         pool: &Pool,
@@ -280,11 +285,12 @@ impl Service {
         rec: &UserRecord,
         sign_in: &SignIn,
         source: TokenSource,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<IssuedTokens> {
         let groups = self.group_claims(&pool.id, &rec.username_key).await?;
         let changes = self
-            .pre_token_generation(pool, client, rec, &groups, &sign_in.scope, source)
+            .pre_token_generation(pool, client, rec, &groups, &sign_in.scope, source, metadata)
             .await?;
         let input = TokenInput {
             client: &client.config,
@@ -371,17 +377,27 @@ impl Service {
                     .await
             }
             C::DeviceSrpAuth => self.device_srp_start(client, session, responses, now).await,
-            C::DevicePasswordVerifier => self.device_srp_verify(client, responses, now).await,
+            C::DevicePasswordVerifier => {
+                self.device_srp_verify(client, responses, metadata, now)
+                    .await
+            }
             C::NewPasswordRequired => {
                 let session = session.ok_or_else(|| {
                     Error::invalid_parameter("Missing required parameter Session")
                 })?;
-                self.new_password_respond(client, session, responses, now)
+                self.new_password_respond(client, session, responses, metadata, now)
                     .await
             }
             C::SmsMfa | C::SoftwareTokenMfa | C::EmailOtp | C::SelectMfaType | C::MfaSetup => {
-                self.mfa_respond(client, challenge.as_str(), session, responses, now)
-                    .await
+                self.mfa_respond(
+                    client,
+                    challenge.as_str(),
+                    session,
+                    responses,
+                    metadata,
+                    now,
+                )
+                .await
             }
             other => Err(Error::invalid_parameter(format!(
                 "Unsupported challenge {other}"

@@ -75,6 +75,7 @@ impl Service {
         client: &AppClient,
         session: &str,
         responses: &Option<BTreeMap<String, String>>,
+        metadata: Option<&BTreeMap<String, String>>,
         now: Millis,
     ) -> Result<Step> {
         let new_password = param(responses, "NEW_PASSWORD")?;
@@ -128,7 +129,15 @@ impl Service {
                 Ok(())
             })
             .await?;
-        self.mfa_or_grant(&pool, client, &rec, None, Finish::NewPassword, now)
-            .await
+        self.mfa_or_grant(
+            &pool,
+            client,
+            &rec,
+            None,
+            Finish::NewPassword,
+            metadata,
+            now,
+        )
+        .await
     }
 }

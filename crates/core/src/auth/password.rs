@@ -57,7 +57,8 @@ impl Service {
             return Err(self.record_failure(&pool, &rec, now).await);
         }
         let device_key = super::srp_flow::optional(params, "DEVICE_KEY");
-        self.after_password(&pool, client, rec, device_key.as_deref(), now)
+        // InitiateAuth's ClientMetadata does not reach PostAuthentication.
+        self.after_password(&pool, client, rec, device_key.as_deref(), None, now)
             .await
     }
 }

@@ -139,6 +139,7 @@ impl Service {
                 &rec,
                 &sign_in,
                 TokenSource::RefreshTokens,
+                None,
                 now,
             )
             .await?;

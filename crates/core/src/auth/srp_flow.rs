@@ -218,7 +218,7 @@ impl Service {
         }
         // The device the client names now, else the one it named at the start.
         let device_key = optional(responses, "DEVICE_KEY").or(state.device_key);
-        self.after_password(&pool, client, rec, device_key.as_deref(), now)
+        self.after_password(&pool, client, rec, device_key.as_deref(), metadata, now)
             .await
     }
 }

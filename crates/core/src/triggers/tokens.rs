@@ -50,6 +50,7 @@ impl Service {
     /// function changes: nothing when the pool has no such trigger (no
     /// event is built then). A function that throws fails the sign-in or
     /// refresh; an answer of the wrong shape is InvalidLambdaResponseException.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn pre_token_generation(
         &self,
         pool: &Pool,
@@ -58,6 +59,7 @@ impl Service {
         groups: &GroupClaims,
         scope: &str,
         source: TokenSource,
+        metadata: Option<&std::collections::BTreeMap<String, String>>,
     ) -> Result<TokenChanges> {
         if !Self::has_trigger(pool, Trigger::PreTokenGeneration) {
             return Ok(TokenChanges::default());
@@ -71,8 +73,8 @@ impl Service {
                 "preferredRole": groups.preferred_role,
             },
             // ClientMetadata reaches this trigger only from
-            // RespondToAuthChallenge in Cognito; kognit does not pass it yet.
-            "clientMetadata": {},
+            // (Admin)RespondToAuthChallenge, as in Cognito.
+            "clientMetadata": super::metadata(metadata),
         });
         let details = if v1 {
             "claimsOverrideDetails"

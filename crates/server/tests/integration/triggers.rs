@@ -406,6 +406,47 @@ async fn authentication_triggers(s: TestServer) {
     );
     assert_eq!(post[0]["request"]["newDeviceUsed"], false);
     assert_eq!(post[0]["request"]["clientMetadata"], json!({}));
+
+    // A sign-in that ends in RespondToAuthChallenge hands that call's
+    // ClientMetadata to PostAuthentication.
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("ida")
+        .temporary_password("Temp-Passw0rd!")
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let challenge = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "ida")
+        .auth_parameters("PASSWORD", "Temp-Passw0rd!")
+        .send()
+        .await
+        .unwrap();
+    let done = c
+        .respond_to_auth_challenge()
+        .client_id(&client)
+        .challenge_name(
+            aws_sdk_cognitoidentityprovider::types::ChallengeNameType::NewPasswordRequired,
+        )
+        .session(challenge.session.unwrap())
+        .challenge_responses("USERNAME", "ida")
+        .challenge_responses("NEW_PASSWORD", PASSWORD)
+        .client_metadata("step", "new-password")
+        .send()
+        .await
+        .unwrap();
+    assert!(done.authentication_result.is_some());
+    let post = hooks.events("PostAuthentication");
+    assert_eq!(post.len(), 2);
+    assert_eq!(post[1]["userName"], "ida");
+    assert_eq!(
+        post[1]["request"]["clientMetadata"],
+        json!({"step": "new-password"})
+    );
 }
 
 async fn failures_as_cognito_reports_them(s: TestServer) {
