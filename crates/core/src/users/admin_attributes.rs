@@ -13,6 +13,7 @@ use crate::triggers::{MessageKind, MessageSource};
 impl Service {
     /// Sends a verification code to each email or phone number the write
     /// changed, left unverified, and the pool auto-verifies.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn send_verification_codes(
         &self,
         pool: &super::Pool,
@@ -20,6 +21,7 @@ impl Service {
         old: &super::Attrs,
         new_values: &super::Attrs,
         merged: &super::Attrs,
+        source: &MessageSource<'_>,
         now: Millis,
     ) -> Result<Vec<CodeDeliveryDetailsType>> {
         let auto = pool.auto_verified();
@@ -38,7 +40,7 @@ impl Service {
                         merged,
                         channel,
                         Purpose::Verify(attr),
-                        &MessageSource::of(MessageKind::UpdateUserAttribute),
+                        source,
                         now,
                     )
                     .await?,
@@ -68,9 +70,14 @@ impl Service {
                 Ok((old, attrs.clone(), held))
             })
             .await?;
-        self.send_verification_codes(&pool, &rec, &old, &new_values, &merged, now)
+        let source = MessageSource {
+            kind: MessageKind::UpdateUserAttribute,
+            client_id: None,
+            client_metadata: req.client_metadata.as_ref(),
+        };
+        self.send_verification_codes(&pool, &rec, &old, &new_values, &merged, &source, now)
             .await?;
-        self.send_pending_codes(&pool, &rec, &held, &merged, now)
+        self.send_pending_codes(&pool, &rec, &held, &merged, &source, now)
             .await?;
         Ok(())
     }

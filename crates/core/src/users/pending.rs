@@ -12,7 +12,7 @@ use super::{Attrs, Pool, extra_of, set_extra};
 use crate::delivery::Channel;
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
-use crate::triggers::{MessageKind, MessageSource};
+use crate::triggers::MessageSource;
 use crate::{Error, Result};
 
 /// The key of the pending values in a user's `extra` document.
@@ -103,6 +103,7 @@ impl Service {
         rec: &UserRecord,
         held_now: &Attrs,
         merged: &Attrs,
+        source: &MessageSource<'_>,
         now: Millis,
     ) -> Result<Vec<CodeDeliveryDetailsType>> {
         let mut details = Vec::new();
@@ -119,7 +120,7 @@ impl Service {
                     &destination,
                     channel,
                     Purpose::Verify(attr),
-                    &MessageSource::of(MessageKind::UpdateUserAttribute),
+                    source,
                     now,
                 )
                 .await?,

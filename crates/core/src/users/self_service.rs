@@ -147,11 +147,16 @@ impl Service {
         // Self-service cannot mark values verified, so every changed email or
         // phone number is unverified here (or held back, still verified,
         // until its new value is).
+        let source = MessageSource::from_client(
+            MessageKind::UpdateUserAttribute,
+            &t.claims.client_id,
+            req.client_metadata.as_ref(),
+        );
         let mut details = self
-            .send_verification_codes(&t.pool, &user, &old, &new_values, &merged, now)
+            .send_verification_codes(&t.pool, &user, &old, &new_values, &merged, &source, now)
             .await?;
         details.extend(
-            self.send_pending_codes(&t.pool, &user, &held, &merged, now)
+            self.send_pending_codes(&t.pool, &user, &held, &merged, &source, now)
                 .await?,
         );
         Ok(UpdateUserAttributesResponse {

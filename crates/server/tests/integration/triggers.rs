@@ -27,6 +27,7 @@ on_both_backends!(
     failures_as_cognito_reports_them,
     lambda_arns_mapped_to_urls,
     custom_email_sender_gets_the_code,
+    update_attribute_message_source,
 );
 on_both_backends!(by_backend: lambda_invoke_api);
 
@@ -735,4 +736,52 @@ async fn custom_email_sender_gets_the_code(s: TestServer) {
         .await
         .unwrap();
     assert_eq!(status_of(&c, &pool, "lee").await, UserStatusType::Confirmed);
+}
+
+async fn update_attribute_message_source(s: TestServer) {
+    let hooks = TriggerServer::start(accept).await;
+    let c = s.client();
+    let (pool, client) = pool_with(
+        &c,
+        LambdaConfigType::builder()
+            .custom_message(hooks.url("/message"))
+            .build(),
+    )
+    .await;
+    create_confirmed(&c, &pool, "max", &[attr("email", "max@example.com")]).await;
+    let tokens = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "max")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap()
+        .authentication_result
+        .unwrap();
+    c.update_user_attributes()
+        .access_token(tokens.access_token.unwrap())
+        .user_attributes(attr("email", "max@example.org"))
+        .client_metadata("from", "profile-page")
+        .send()
+        .await
+        .unwrap();
+    let e = &hooks.events("CustomMessage_UpdateUserAttribute")[0];
+    assert_eq!(e["callerContext"]["clientId"], client.as_str());
+    assert_eq!(
+        e["request"]["clientMetadata"],
+        json!({"from": "profile-page"})
+    );
+    c.admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("max")
+        .user_attributes(attr("email", "max@example.net"))
+        .client_metadata("from", "support")
+        .send()
+        .await
+        .unwrap();
+    let e = &hooks.events("CustomMessage_UpdateUserAttribute")[1];
+    assert_eq!(e["callerContext"]["clientId"], "CLIENT_ID_NOT_APPLICABLE");
+    assert_eq!(e["request"]["clientMetadata"], json!({"from": "support"}));
 }
