@@ -19,7 +19,6 @@ use crate::sign_in_session::{CustomRounds, SessionState};
 use crate::store::UserRecord;
 use crate::triggers::{ChallengeResult, Decision, Trigger, Who, unrecognizable};
 use crate::users::Pool;
-use crate::users::signup::hides_users;
 use crate::{Error, Result};
 
 /// How many challenges one custom sign-in may go through. Cognito documents
@@ -72,7 +71,7 @@ impl Service {
             _ => None,
         };
         let rec = self.find_user(&pool, username).await?;
-        if rec.is_none() && !hides_users(client) {
+        if rec.is_none() && !client.hides_users() {
             return Err(unknown_user(client));
         }
         self.pre_authentication(&pool, client, username, rec.as_ref(), metadata)

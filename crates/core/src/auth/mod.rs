@@ -130,7 +130,7 @@ pub(crate) fn param<'a>(map: &'a Option<BTreeMap<String, String>>, name: &str) -
 
 /// The error for an unknown user, as the client's PreventUserExistenceErrors wants.
 pub(crate) fn unknown_user(client: &AppClient) -> Error {
-    if crate::users::signup::hides_users(client) {
+    if client.hides_users() {
         Error::new(
             ErrorCode::NotAuthorizedException,
             "Incorrect username or password.",

@@ -33,7 +33,7 @@ impl Service {
             }
         };
         let Some(found) = found else {
-            if crate::users::signup::hides_users(client) {
+            if client.hides_users() {
                 self.pre_authentication(&pool, client, username, None, metadata)
                     .await?;
             }

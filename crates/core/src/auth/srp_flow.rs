@@ -64,9 +64,9 @@ impl Service {
         let a_hex = public_a(params)?;
         let pool = self.pool_of_sign_in(client, username, params).await?;
         // No UserMigration here: SRP never reveals the password, so there is
-        // nothing the old system could check (`triggers::migration`).
+        // nothing the old system could check (`users::migration`).
         let rec = self.find_user(&pool, username).await?;
-        if rec.is_some() || crate::users::signup::hides_users(client) {
+        if rec.is_some() || client.hides_users() {
             self.pre_authentication(&pool, client, username, rec.as_ref(), metadata)
                 .await?;
         }
@@ -111,7 +111,7 @@ impl Service {
             ),
             (Some(_), None) => return Err(incorrect()),
             (None, _) => {
-                if !crate::users::signup::hides_users(client) {
+                if !client.hides_users() {
                     return Err(unknown_user(client));
                 }
                 // A believable challenge for a user that does not exist: a salt

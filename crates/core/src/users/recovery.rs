@@ -7,7 +7,7 @@ use kognit_wire::types::*;
 use super::codes::Purpose;
 use super::messages::recovery_channel;
 use super::signup::{
-    PublicCall, hides_users, simulated_delivery, unknown_user_by_client, unknown_user_for_code,
+    PublicCall, simulated_delivery, unknown_user_by_client, unknown_user_for_code,
 };
 use super::{Migrated, Migration};
 use super::{Target, status};
@@ -48,7 +48,7 @@ impl Service {
             }
         };
         let Some(rec) = user else {
-            if hides_users(&client) {
+            if client.hides_users() {
                 return Ok(ForgotPasswordResponse {
                     code_delivery_details: Some(simulated_delivery(&given)),
                 });

@@ -15,11 +15,6 @@ use crate::store::{Conflict, StoreError, UserRecord};
 use crate::triggers::{self, MessageKind, MessageSource, SignUpEvent};
 use crate::{Error, Result, templates};
 
-/// Whether a client hides which users exist (PreventUserExistenceErrors).
-pub(crate) fn hides_users(client: &AppClient) -> bool {
-    client.hides_users()
-}
-
 /// A believable CodeDeliveryDetails for a user that does not exist.
 pub(crate) fn simulated_delivery(username: &str) -> CodeDeliveryDetailsType {
     let (channel, destination) = if valid_phone(username) {
@@ -110,7 +105,7 @@ pub(crate) fn new_user(
 /// The answer to a code confirmation for a user that does not exist: a
 /// wrong-code error when the client hides which users exist.
 pub(crate) fn unknown_user_for_code(client: &AppClient) -> Error {
-    if hides_users(client) {
+    if client.hides_users() {
         Error::new(
             ErrorCode::CodeMismatchException,
             "Invalid verification code provided, please try again.",
@@ -378,7 +373,7 @@ impl Service {
             )
             .await?;
         let Some(rec) = user else {
-            if hides_users(&client) {
+            if client.hides_users() {
                 return Ok(ResendConfirmationCodeResponse {
                     code_delivery_details: Some(simulated_delivery(&given)),
                 });
