@@ -36,6 +36,7 @@ mod trigger_examples;
 mod triggers;
 mod triggers_custom_auth;
 mod triggers_migration;
+mod triggers_targets;
 mod triggers_tokens;
 mod users;
 mod users_admin;

@@ -417,32 +417,12 @@ async fn new_password_and_failures(s: TestServer) {
     );
 
     // Tokens right after NEW_PASSWORD_REQUIRED.
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("neo")
-        .temporary_password("Temp-Passw0rd!")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    let challenge = c
-        .initiate_auth()
-        .client_id(&client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "neo")
-        .auth_parameters("PASSWORD", "Temp-Passw0rd!")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        challenge.challenge_name,
-        Some(ChallengeNameType::NewPasswordRequired)
-    );
+    let session = crate::harness::auth::new_password_session(&c, &pool, &client, "neo").await;
     let done = c
         .respond_to_auth_challenge()
         .client_id(&client)
         .challenge_name(ChallengeNameType::NewPasswordRequired)
-        .session(challenge.session.unwrap())
+        .session(session)
         .challenge_responses("USERNAME", "neo")
         .challenge_responses("NEW_PASSWORD", PASSWORD)
         .send()

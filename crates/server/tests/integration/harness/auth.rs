@@ -109,6 +109,38 @@ pub async fn password_login(
         .unwrap()
 }
 
+/// The temporary password of [`new_password_session`]'s user.
+pub const TEMP_PASSWORD: &str = "Temp-Passw0rd!";
+
+/// A user `name` created by an administrator (FORCE_CHANGE_PASSWORD,
+/// password [`TEMP_PASSWORD`], nothing sent), signed in with
+/// USER_PASSWORD_AUTH up to its NEW_PASSWORD_REQUIRED challenge: that
+/// challenge's Session.
+pub async fn new_password_session(c: &Client, pool: &str, client: &str, name: &str) -> String {
+    c.admin_create_user()
+        .user_pool_id(pool)
+        .username(name)
+        .temporary_password(TEMP_PASSWORD)
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let challenge = c
+        .initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", name)
+        .auth_parameters("PASSWORD", TEMP_PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        challenge.challenge_name,
+        Some(aws_sdk_cognitoidentityprovider::types::ChallengeNameType::NewPasswordRequired)
+    );
+    challenge.session.unwrap()
+}
+
 /// The header and claims of a JWT, decoded without verifying it.
 pub fn claims(token: &str) -> (serde_json::Value, serde_json::Value) {
     use base64::Engine as _;

@@ -15,6 +15,9 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use super::users::{PASSWORD, attr};
+use super::{code, message};
+
 /// What the handler answers.
 pub enum Reply {
     /// 200 with this JSON (the returned event).
@@ -197,4 +200,24 @@ pub async fn pool_with(c: &Client, lambda: LambdaConfigType) -> (String, String)
     )
     .await;
     (pool, client)
+}
+
+/// SignUp of `name` with an email, validation data and client metadata.
+pub async fn sign_up(c: &Client, client: &str, name: &str) -> Result<bool, String> {
+    c.sign_up()
+        .client_id(client)
+        .username(name)
+        .password(PASSWORD)
+        .user_attributes(attr("email", &format!("{name}@example.com")))
+        .validation_data(attr("invite", "K-42"))
+        .client_metadata("source", "tests")
+        .send()
+        .await
+        .map(|r| r.user_confirmed)
+        .map_err(|e| format!("{}: {}", code(&e), message(&e)))
+}
+
+/// The event back, unchanged: a trigger that accepts.
+pub fn accept(call: &Call) -> Reply {
+    Reply::Json(call.event.clone())
 }
