@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::crypto::ct_eq;
 use crate::error::ErrorCode;
 use crate::service::{Admin, Millis, Service};
 use crate::sigv4::{Expectation, SigError, SignedRequest};
@@ -20,6 +21,18 @@ pub struct AccessKey {
     pub id: String,
     /// The secret access key.
     pub secret: String,
+}
+
+/// A console administrator of the configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleAdmin {
+    /// The name signed in with; recorded as `console:<name>` in the audit log.
+    pub name: String,
+    /// An Argon2id PHC string (`kognit hash-password` makes one).
+    pub password_hash: String,
+    /// A base32 TOTP secret; when set, sign-in also needs its current code.
+    #[serde(default)]
+    pub totp_secret: Option<String>,
 }
 
 /// How a request's caller is recognised as an administrator.
@@ -39,6 +52,43 @@ pub enum AdminCheck<'a> {
         /// The keys from the configuration, searched before the store.
         configured: &'a [AccessKey],
     },
+    /// The console's sign-in form: an access key's id and secret, checked
+    /// against the same keys as SigV4 (compared in constant time).
+    AccessKeySecret {
+        /// The access key id typed in.
+        id: &'a str,
+        /// The secret access key typed in.
+        secret: &'a str,
+        /// The keys from the configuration, searched before the store.
+        configured: &'a [AccessKey],
+    },
+    /// The console's sign-in form: a console administrator of the
+    /// configuration, by name, password and (when the administrator has a
+    /// TOTP secret) the current code.
+    ConsolePassword {
+        /// The name typed in.
+        name: &'a str,
+        /// The password typed in.
+        password: &'a str,
+        /// The TOTP code typed in, if any.
+        totp_code: Option<&'a str>,
+        /// The configured console administrators.
+        admins: &'a [ConsoleAdmin],
+        /// Now, for the TOTP code.
+        now: Millis,
+    },
+}
+
+impl AdminCheck<'_> {
+    /// Who the caller claims to be, for the audit log of a failed attempt.
+    pub fn claimed_principal(&self) -> String {
+        match self {
+            Self::AnyCaller { claimed_key } => (*claimed_key).to_owned(),
+            Self::SigV4 { .. } => "sigv4".to_owned(),
+            Self::AccessKeySecret { id, .. } => (*id).to_owned(),
+            Self::ConsolePassword { name, .. } => format!("console:{name}"),
+        }
+    }
 }
 
 fn aad(id: &str) -> Vec<u8> {
@@ -69,11 +119,26 @@ impl Service {
                 parsed.check(request, &secret).map_err(sig_error)?;
                 Ok(Admin::new(parsed.access_key_id()))
             }
+            AdminCheck::AccessKeySecret {
+                id,
+                secret,
+                configured,
+            } => self.check_access_key_secret(configured, id, secret).await,
+            AdminCheck::ConsolePassword {
+                name,
+                password,
+                totp_code,
+                admins,
+                now,
+            } => {
+                self.check_console_password(admins, name, password, totp_code, now)
+                    .await
+            }
         }
     }
 
     /// The secret of an access key: configured keys first, then the store.
-    async fn access_key_secret(
+    pub(crate) async fn access_key_secret(
         &self,
         configured: &[AccessKey],
         id: &str,
@@ -90,6 +155,63 @@ impl Service {
             .and_then(|b| String::from_utf8(b).ok())
             .ok_or_else(|| Error::internal("an access key did not open under the master key"))?;
         Ok(Some(plain))
+    }
+
+    /// Checks a console administrator's password (Argon2id, off the
+    /// runtime) and TOTP code.
+    pub(crate) async fn check_console_password(
+        &self,
+        admins: &[ConsoleAdmin],
+        name: &str,
+        password: &str,
+        totp_code: Option<&str>,
+        now: Millis,
+    ) -> Result<Admin> {
+        let refused = || {
+            Error::new(
+                ErrorCode::NotAuthorizedException,
+                "Incorrect name, password or code.",
+            )
+        };
+        let Some(admin) = admins
+            .iter()
+            .find(|a| ct_eq(a.name.as_bytes(), name.as_bytes()))
+        else {
+            // As long as a wrong password takes, so the answer's timing
+            // does not tell which names exist.
+            self.hasher.hash(password).await?;
+            return Err(refused());
+        };
+        if !self.hasher.verify(password, &admin.password_hash).await? {
+            return Err(refused());
+        }
+        if let Some(secret) = &admin.totp_secret {
+            let secret = crate::totp::base32_decode(secret).ok_or_else(|| {
+                Error::internal("a console administrator's TOTP secret is not base32")
+            })?;
+            let code = totp_code.unwrap_or_default();
+            if crate::totp::matching_step(&secret, code, now / 1000).is_none() {
+                return Err(refused());
+            }
+        }
+        Ok(Admin::new(format!("console:{}", admin.name)))
+    }
+
+    /// Checks an access key's id and secret, as typed into the console.
+    pub(crate) async fn check_access_key_secret(
+        &self,
+        configured: &[AccessKey],
+        id: &str,
+        secret: &str,
+    ) -> Result<Admin> {
+        let known = self.access_key_secret(configured, id).await?;
+        match known {
+            Some(s) if ct_eq(s.as_bytes(), secret.as_bytes()) => Ok(Admin::new(id)),
+            _ => Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "Incorrect access key id or secret.",
+            )),
+        }
     }
 
     /// Creates the first admin key when none is configured or stored, and

@@ -12,6 +12,7 @@ mod auth_events;
 pub mod client_rules;
 pub mod clients;
 pub mod clock;
+pub mod console;
 pub mod crypto;
 pub mod delivery;
 pub mod devices;

@@ -43,6 +43,8 @@ pub struct Service {
     pub(crate) triggers: Arc<dyn crate::trigger_port::Invoke>,
     /// Derives each pool's trigger secret, which signs its webhook calls.
     pub(crate) trigger_keys: KeyedHash,
+    /// Derives the console sessions' CSRF tokens.
+    pub(crate) console_keys: KeyedHash,
     /// Pools' signing keys, cached briefly on this node.
     pub(crate) token_keys: crate::signing::KeyCache,
     /// Striped locks that queue this node's read-modify-writes of one user,
@@ -78,7 +80,8 @@ impl Deliver for NoDelivery {
 /// Admin operations take `&Admin`, so calling one without it does not compile.
 #[derive(Debug, Clone)]
 pub struct Admin {
-    /// The access key id the request was signed with.
+    /// Who: the access key id the request was signed with (or typed into
+    /// the console), or `console:<name>` for a console administrator.
     pub access_key_id: String,
 }
 
@@ -112,6 +115,7 @@ impl Service {
             delivery: Arc::new(NoDelivery),
             triggers: Arc::new(crate::trigger_port::NoInvoke),
             trigger_keys: KeyedHash::new(master_key, b"kognit trigger secrets v1"),
+            console_keys: KeyedHash::new(master_key, b"kognit console v1"),
             token_keys: crate::signing::KeyCache::default(),
             user_locks: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
             pool_docs: Default::default(),

@@ -6,11 +6,13 @@
 
 use async_trait::async_trait;
 
+mod console;
 mod devices;
 mod groups;
 mod sessions;
 mod tokens;
 mod users;
+pub use console::*;
 pub use devices::*;
 pub use groups::*;
 pub use sessions::*;
@@ -259,6 +261,7 @@ pub trait Store:
     + DeviceStore
     + SessionStore
     + AuthEventStore
+    + ConsoleStore
 {
 }
 
@@ -276,5 +279,6 @@ impl<T> Store for T where
         + DeviceStore
         + SessionStore
         + AuthEventStore
+        + ConsoleStore
 {
 }

@@ -83,6 +83,34 @@ pub struct Config {
     /// Where Lambda triggers named by ARN are invoked (kognit runs webhook
     /// triggers, named by URL, without it).
     pub lambda: crate::triggers::LambdaConfig,
+    /// The admin console at `/console`.
+    pub console: ConsoleConfig,
+}
+
+/// The admin console (`/console`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleConfig {
+    /// Serve the console.
+    pub enabled: bool,
+    /// Console administrators who sign in with a name and password (and a
+    /// TOTP code when they have a secret), besides access keys.
+    pub admins: Vec<kognit_core::console::ConsoleAdmin>,
+    /// Minutes without a request after which a session ends.
+    pub idle_timeout_minutes: u64,
+    /// Hours after sign-in at which a session ends whatever its activity.
+    pub session_hours: u64,
+}
+
+impl ConsoleConfig {
+    /// The session lifetimes in core's terms.
+    pub fn session_policy(&self) -> kognit_core::console::SessionPolicy {
+        kognit_core::console::SessionPolicy {
+            idle_ms: i64::try_from(self.idle_timeout_minutes.saturating_mul(60_000))
+                .unwrap_or(i64::MAX),
+            lifetime_ms: i64::try_from(self.session_hours.saturating_mul(3_600_000))
+                .unwrap_or(i64::MAX),
+        }
+    }
 }
 
 /// The periodic purge of what has outlived its use: expired refresh tokens,
@@ -175,6 +203,12 @@ impl Config {
                 auth_event_days: 90,
             },
             lambda: crate::triggers::LambdaConfig::default(),
+            console: ConsoleConfig {
+                enabled: true,
+                admins: Vec::new(),
+                idle_timeout_minutes: 30,
+                session_hours: 12,
+            },
             password_hashing: match mode {
                 Mode::Dev => kognit_core::passwords::HashParams::DEV.into(),
                 Mode::Serve => kognit_core::passwords::HashParams::SERVE.into(),

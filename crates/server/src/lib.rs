@@ -13,5 +13,6 @@ mod purge;
 mod startup;
 mod state;
 pub mod triggers;
+mod web;
 
 pub use startup::{Running, StartError, start, start_with_clock};

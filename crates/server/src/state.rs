@@ -32,6 +32,11 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The last trigger invocations (dev mode), for `GET /_dev/triggers`.
     pub recent_triggers: Option<Arc<crate::triggers::Recent>>,
+    /// The admin console's settings.
+    pub console: Arc<crate::config::ConsoleConfig>,
+    /// Whether kognit is reached over https (its public URL), so cookies
+    /// are marked `Secure`.
+    pub https: bool,
 }
 
 impl AppState {
@@ -51,6 +56,11 @@ impl AppState {
             trusted_proxies: cfg.trusted_proxy_ranges().unwrap_or_default().into(),
             clock,
             recent_triggers: None,
+            console: Arc::new(cfg.console.clone()),
+            https: cfg
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
         }
     }
 

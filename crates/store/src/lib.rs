@@ -19,6 +19,7 @@ mod backend;
 mod clients;
 mod codes;
 mod columns;
+mod console;
 mod devices;
 mod engine;
 mod errors;

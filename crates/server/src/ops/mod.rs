@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
             .route("/moto-api/reset", post(dev::reset))
             .route("/moto-api/reset-auth", post(dev::reset_auth));
     }
+    app = app.merge(crate::web::router(&state));
     app.fallback(not_found).layer(cors()).with_state(state)
 }
 

@@ -163,6 +163,39 @@ fn drop_null_members(value: &mut serde_json::Value) {
     }
 }
 
+/// Runs one administrator operation for the admin console, through the same
+/// decoding, validation against the model and dispatch as `POST /`, so a
+/// page cannot apply a rule the API does not. `name` is an operation of the
+/// model (`AdminCreateUser`) or a kognit extension (`Kognit.SearchUsers`).
+pub(crate) async fn run_admin(
+    state: &AppState,
+    admin: &kognit_core::Admin,
+    name: &str,
+    mut body: serde_json::Value,
+    context: RequestContext,
+) -> Result<serde_json::Value, Error> {
+    drop_null_members(&mut body);
+    let answer = context
+        .scope(async {
+            if let Some(ext) = name.strip_prefix(EXTENSION_PREFIX) {
+                return dispatch::extension(state, ext, admin, body).await;
+            }
+            let op = ops::find(name)
+                .ok_or_else(|| Error::new(ErrorCode::UnknownOperationException, ""))?;
+            validate(op.input, &body).map_err(invalid)?;
+            dispatch::dispatch(state, op, auth::Caller::Admin(admin.clone()), body).await
+        })
+        .await?;
+    serde_json::from_str(&answer).map_err(Error::internal)
+}
+
+fn invalid(e: Invalid) -> Error {
+    match e {
+        Invalid::Serialization(m) => Error::new(ErrorCode::SerializationException, m),
+        Invalid::Constraint(m) => Error::invalid_parameter(m),
+    }
+}
+
 /// The answer's JSON text.
 async fn process(state: &AppState, target: &str, req: &Incoming) -> Result<String, Error> {
     if let Some(name) = target.strip_prefix(EXTENSION_PREFIX) {
@@ -179,10 +212,7 @@ async fn process(state: &AppState, target: &str, req: &Incoming) -> Result<Strin
     let caller = auth::authenticate(state, op, req).await?;
     let value = decode(&req.body)?;
     state.limits.check_pool(&value)?;
-    validate(op.input, &value).map_err(|e| match e {
-        Invalid::Serialization(m) => Error::new(ErrorCode::SerializationException, m),
-        Invalid::Constraint(m) => Error::invalid_parameter(m),
-    })?;
+    validate(op.input, &value).map_err(invalid)?;
     // Recorded by token sessions and auth events (kognit_core::request).
     let context = RequestContext {
         ip: req.peer.map(|ip| ip.to_string()),
