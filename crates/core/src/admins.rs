@@ -35,6 +35,32 @@ pub struct ConsoleAdmin {
     pub totp_secret: Option<String>,
 }
 
+impl ConsoleAdmin {
+    /// Checks a configured administrator: a name, an Argon2id PHC string,
+    /// and a TOTP secret that is base32 of at least 16 bytes, if one.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.name.trim().is_empty() {
+            return Err("every console administrator needs a name".into());
+        }
+        if !crate::passwords::is_argon2id_phc(&self.password_hash) {
+            return Err(format!(
+                "console administrator {}: password_hash is not an Argon2id PHC string \
+                 (make one with `kognit hash-password`)",
+                self.name
+            ));
+        }
+        if let Some(t) = &self.totp_secret
+            && crate::totp::base32_decode(t).is_none_or(|b| b.len() < 16)
+        {
+            return Err(format!(
+                "console administrator {}: totp_secret is not base32 of at least 16 bytes",
+                self.name
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// How a request's caller is recognised as an administrator.
 pub enum AdminCheck<'a> {
     /// `kognit dev`: any caller, named by the access key id it claims.

@@ -232,6 +232,14 @@ enum HashError {
     PhcFormat(#[from] argon2::password_hash::phc::Error),
 }
 
+/// Whether `phc` is an Argon2id PHC string (a configured console
+/// administrator's password hash).
+pub fn is_argon2id_phc(phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        h.algorithm == Algorithm::Argon2id.ident() && h.hash.is_some() && h.salt.is_some()
+    })
+}
+
 /// The most characters a Cognito password may have
 /// (<https://docs.aws.amazon.com/cognito/latest/developerguide/limits.html>).
 pub const MAX_PASSWORD_LENGTH: usize = 256;

@@ -292,6 +292,12 @@ impl Config {
                 return Err("every access key needs an id and a secret".into());
             }
         }
+        for a in &self.console.admins {
+            a.check()?;
+        }
+        if self.console.idle_timeout_minutes == 0 || self.console.session_hours == 0 {
+            return Err("console idle_timeout_minutes and session_hours must be at least 1".into());
+        }
         Ok(())
     }
 

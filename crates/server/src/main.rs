@@ -68,6 +68,10 @@ enum Command {
         #[arg(long, value_name = "FORMAT")]
         log_format: Option<String>,
     },
+    /// Reads a password from standard input (its first line) and prints its
+    /// Argon2id hash, for a console administrator's `password_hash` in the
+    /// configuration file.
+    HashPassword,
 }
 
 fn put(
@@ -119,6 +123,33 @@ fn load(cli: Cli) -> Result<Config, String> {
             put(&mut o, "region", region);
             put(&mut o, "log_format", log_format);
             Config::load(Mode::Serve, config.as_deref(), &o)
+        }
+        Command::HashPassword => Err("hash-password takes no configuration".into()),
+    }
+}
+
+/// `kognit hash-password`: the Argon2id hash of the first line of stdin,
+/// with `serve`'s parameters.
+async fn hash_password() -> ExitCode {
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line).is_err() {
+        eprintln!("kognit: could not read a password from standard input");
+        return ExitCode::from(2);
+    }
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        eprintln!("kognit: the password is empty");
+        return ExitCode::from(2);
+    }
+    let hasher = kognit_core::passwords::Hasher::new(kognit_core::passwords::HashParams::SERVE);
+    match hasher.hash(password).await {
+        Ok(phc) => {
+            println!("{phc}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kognit: {}", e.message);
+            ExitCode::FAILURE
         }
     }
 }
@@ -176,7 +207,11 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cfg = match load(Cli::parse()) {
+    let cli = Cli::parse();
+    if matches!(cli.command, Command::HashPassword) {
+        return hash_password().await;
+    }
+    let cfg = match load(cli) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("kognit: {e}");
