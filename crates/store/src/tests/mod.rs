@@ -28,6 +28,7 @@ macro_rules! store_test {
 mod admin;
 mod clients;
 mod codes;
+mod console;
 mod devices;
 mod groups;
 mod groups_concurrent;
