@@ -9,6 +9,7 @@ mod auth;
 mod auth_events;
 mod auth_tokens;
 mod binary;
+mod browser;
 mod clients;
 mod concurrency;
 mod console;

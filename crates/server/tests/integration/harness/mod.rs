@@ -12,6 +12,7 @@ use kognit_core::clock::SkewedClock;
 use kognit_testkit::pg::TestDatabase;
 
 pub mod auth;
+pub mod browser;
 pub mod console;
 pub mod devices;
 pub mod mfa;
