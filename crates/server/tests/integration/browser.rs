@@ -1,5 +1,5 @@
 //! The browser harness itself: headless Chromium opens a page of the dev
-//! server (`smoke`, whose screenshot `scripts/console-screenshots` writes),
+//! server (`smoke`),
 //! and every helper of [`Browser`] works on a small fixture site (`helpers`).
 //! The admin console's end-to-end tests sit beside this module and use the
 //! same [`Browser`]; without Chromium they are skipped, except in CI.
@@ -20,7 +20,6 @@ async fn smoke(s: TestServer) {
     assert_eq!(browser.current_url().await, url);
     let body = browser.text("body").await;
     assert!(body.contains("ok"), "health page says {body:?}");
-    browser.screenshot("smoke").await;
 }
 
 /// A fixture site for [`helpers`]: a form that sets cookies, a form without a

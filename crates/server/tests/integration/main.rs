@@ -13,6 +13,7 @@ mod browser;
 mod clients;
 mod concurrency;
 mod console;
+mod console_browser;
 mod delivery;
 mod delivery_sms;
 mod devices;

@@ -1,0 +1,246 @@
+//! The admin console end to end in headless Chromium against `kognit serve`,
+//! on both stores: an administrator signs in with an access key, creates a
+//! pool, an app client and a user with a temporary password, finds the user
+//! by an email prefix, disables and enables them and sets a permanent
+//! password; the user then signs in through the API with it. Revoking the
+//! client's sessions in the console makes the user's refresh token refused,
+//! and the audit log shows each step. Screenshots of the main pages are
+//! written when `KOGNIT_SCREENSHOTS` is set (`scripts/console-screenshots`).
+
+use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
+
+use crate::harness::browser::{Browser, PHONE, WINDOW};
+use crate::harness::{Backend, KEY_ID, KEY_SECRET, TestServer, code, on_both_backends};
+
+/// Ticks a checkbox or picks a radio button, whatever its state was.
+async fn tick(b: &Browser, css: &str) {
+    let el = b.wait_for(css).await;
+    if !el.is_selected().await.expect("selected state") {
+        el.click().await.expect("click");
+    }
+}
+
+async fn console_end_to_end(backend: Backend) {
+    let Some(s) = TestServer::serve(backend).await else {
+        return;
+    };
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let api = s.client();
+
+    // Without a session, the console sends the browser to the sign-in page.
+    b.goto(&format!("{}/console/pools", s.url)).await;
+    b.wait_for("#key-form").await;
+    assert!(b.current_url().await.contains("/console/sign-in?next="));
+    b.fill("#AccessKeyId", KEY_ID).await;
+    b.fill("#SecretAccessKey", "wrong secret").await;
+    b.submit("#key-form").await;
+    assert!(
+        b.text("#sign-in-error")
+            .await
+            .contains("Incorrect access key id or secret")
+    );
+    b.screenshot("sign-in").await;
+    b.fill("#SecretAccessKey", KEY_SECRET).await;
+    b.submit("#key-form").await;
+    assert_eq!(b.text("h1").await, "User pools");
+    let cookie = b.cookie("kognit_console").await.expect("session cookie");
+    assert_eq!(cookie.http_only(), Some(true));
+    assert_eq!(format!("{:?}", cookie.same_site()), "Some(Strict)");
+
+    // A pool.
+    b.fill("#PoolName", "Shop").await;
+    b.submit("#create-pool").await;
+    assert_eq!(b.text("h1").await, "Shop");
+    let pools = api.list_user_pools().max_results(10).send().await.unwrap();
+    let pool = pools.user_pools()[0].id().unwrap().to_owned();
+    assert!(b.text("#pool-facts").await.contains(&pool));
+    b.screenshot("pool").await;
+
+    // An app client allowing password sign-in and refresh.
+    b.goto(&format!("{}/console/pools/{pool}/clients", s.url))
+        .await;
+    b.fill("#ClientName", "web").await;
+    tick(
+        &b,
+        "input[name=ExplicitAuthFlows][value=ALLOW_USER_PASSWORD_AUTH]",
+    )
+    .await;
+    tick(
+        &b,
+        "input[name=ExplicitAuthFlows][value=ALLOW_REFRESH_TOKEN_AUTH]",
+    )
+    .await;
+    b.submit("#create-client").await;
+    b.wait_for("#revoke-sessions").await;
+    let clients = api
+        .list_user_pool_clients()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap();
+    let client = clients.user_pool_clients()[0]
+        .client_id()
+        .unwrap()
+        .to_owned();
+    b.screenshot("client").await;
+
+    // A user with a temporary password, no invitation.
+    b.goto(&format!("{}/console/pools/{pool}/new-user", s.url))
+        .await;
+    b.fill("#Username", "maria").await;
+    b.fill("#email", "maria.lopez@example.com").await;
+    b.fill("#name", "María López").await;
+    b.fill("#TemporaryPassword", "Temp-pass-123").await;
+    tick(&b, "input[name=Invitation][value=SUPPRESS]").await;
+    b.submit("#create-user").await;
+    assert_eq!(b.text("h1").await, "maria");
+    assert_eq!(b.text("#status").await, "FORCE_CHANGE_PASSWORD");
+
+    // More users, then find maria by a prefix of her email address.
+    for name in ["mario", "zoe"] {
+        api.admin_create_user()
+            .user_pool_id(&pool)
+            .username(name)
+            .user_attributes(
+                aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                    .name("email")
+                    .value(format!("{name}@example.org"))
+                    .build()
+                    .unwrap(),
+            )
+            .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
+    }
+    b.goto(&format!("{}/console/pools/{pool}/users", s.url))
+        .await;
+    b.fill("#q", "maria.lo").await;
+    b.submit("#user-search").await;
+    let found = b.text("#users tbody").await;
+    assert!(
+        found.contains("maria") && !found.contains("mario") && !found.contains("zoe"),
+        "{found}"
+    );
+    b.fill("#q", "").await;
+    b.submit("#user-search").await;
+    let all = b.text("#users tbody").await;
+    assert!(all.contains("mario") && all.contains("zoe"), "{all}");
+    b.screenshot("users").await;
+    b.set_window_size(PHONE.0, PHONE.1).await;
+    b.screenshot("users-phone").await;
+    b.set_window_size(WINDOW.0, WINDOW.1).await;
+
+    // Disable and enable her, then give her a permanent password.
+    b.fill("#q", "maria.lo").await;
+    b.submit("#user-search").await;
+    b.click("#users tbody a").await;
+    assert_eq!(b.text("h1").await, "maria");
+    b.click("#disable-user").await;
+    assert_eq!(b.text("#enabled").await, "disabled");
+    let user = api
+        .admin_get_user()
+        .user_pool_id(&pool)
+        .username("maria")
+        .send()
+        .await
+        .unwrap();
+    assert!(!user.enabled());
+    b.click("#enable-user").await;
+    assert_eq!(b.text("#enabled").await, "enabled");
+    b.fill("#Password", "short").await;
+    b.submit("#set-password").await;
+    assert!(
+        b.text("#Password-err").await.contains("Password"),
+        "the policy's refusal is shown beside the field"
+    );
+    b.fill("#Password", "Perm-pass-456!").await;
+    tick(&b, "#permanent").await;
+    b.submit("#set-password").await;
+    assert_eq!(b.text(".notice").await, "Password set.");
+    assert_eq!(b.text("#status").await, "CONFIRMED");
+    b.screenshot("user").await;
+
+    // She signs in through the API with it, and her refresh token works.
+    let signed_in = api
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "maria")
+        .auth_parameters("PASSWORD", "Perm-pass-456!")
+        .send()
+        .await
+        .unwrap();
+    let refresh = signed_in
+        .authentication_result()
+        .and_then(|r| r.refresh_token())
+        .expect("a refresh token")
+        .to_owned();
+    let refresh_with = |token: String| {
+        api.initiate_auth()
+            .client_id(&client)
+            .auth_flow(AuthFlowType::RefreshTokenAuth)
+            .auth_parameters("REFRESH_TOKEN", token)
+            .send()
+    };
+    refresh_with(refresh.clone()).await.unwrap();
+
+    // Revoking the client's sessions in the console ends hers.
+    b.goto(&format!("{}/console/pools/{pool}/clients/{client}", s.url))
+        .await;
+    b.submit("#revoke-sessions").await;
+    assert!(
+        b.exists(".field-error").await,
+        "the revocation asks for a tick first"
+    );
+    refresh_with(refresh.clone()).await.unwrap();
+    tick(&b, "#confirm-revoke").await;
+    b.submit("#revoke-sessions").await;
+    b.wait_for(".notice").await;
+    let refused = refresh_with(refresh).await.unwrap_err();
+    assert_eq!(code(&refused), "NotAuthorizedException");
+    let client_still = api
+        .describe_user_pool_client()
+        .user_pool_id(&pool)
+        .client_id(&client)
+        .send()
+        .await;
+    assert!(client_still.is_ok(), "the client itself stays");
+
+    // The audit log shows each step, newest first.
+    b.goto(&format!("{}/console/audit?pool={pool}", s.url))
+        .await;
+    let log = b.text("#audit tbody").await;
+    let order = [
+        "Kognit.RevokeClientSessions",
+        "AdminSetUserPassword",
+        "AdminEnableUser",
+        "AdminDisableUser",
+        "AdminCreateUser",
+        "CreateUserPoolClient",
+        "CreateUserPool",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|a| {
+            log.find(a)
+                .unwrap_or_else(|| panic!("{a} is in the audit log:\n{log}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "newest first:\n{log}");
+    assert!(log.contains(KEY_ID));
+    assert!(
+        log.contains("InvalidPasswordException"),
+        "the refused password too"
+    );
+    b.screenshot("audit").await;
+
+    // Signing out ends the session: the next page asks to sign in again.
+    b.click(".who button").await;
+    b.goto(&format!("{}/console/pools", s.url)).await;
+    b.wait_for("#key-form").await;
+}
+
+on_both_backends!(by_backend: console_end_to_end);
