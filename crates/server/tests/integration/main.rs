@@ -11,6 +11,7 @@ mod auth_tokens;
 mod binary;
 mod clients;
 mod concurrency;
+mod console_clients;
 mod delivery;
 mod delivery_sms;
 mod devices;
