@@ -14,6 +14,7 @@ mod clients;
 mod concurrency;
 mod console;
 mod console_browser;
+mod console_clients;
 mod delivery;
 mod delivery_sms;
 mod devices;

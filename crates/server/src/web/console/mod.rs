@@ -8,6 +8,8 @@
 //! (`protocol::run_admin`), with the outcome written to the audit log.
 
 mod audit;
+mod clients;
+mod groups;
 mod pools;
 mod sign_in;
 mod user;
@@ -48,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .merge(pools::routes())
         .merge(users::routes())
         .merge(user::routes())
+        .merge(groups::routes())
+        .merge(clients::routes())
         .merge(audit::routes())
 }
 
