@@ -63,6 +63,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "purge indexes",
         sql: include_str!("../migrations/sqlite/0008_purge.sql"),
     },
+    Migration {
+        version: 9,
+        description: "client token index",
+        sql: include_str!("../migrations/sqlite/0009_client_tokens.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -101,6 +106,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 8,
         description: "purge indexes",
         sql: include_str!("../migrations/postgres/0008_purge.sql"),
+    },
+    Migration {
+        version: 9,
+        description: "client token index",
+        sql: include_str!("../migrations/postgres/0009_client_tokens.sql"),
     },
 ];
 
