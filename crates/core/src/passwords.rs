@@ -244,12 +244,50 @@ pub fn is_argon2id_phc(phc: &str) -> bool {
 /// (<https://docs.aws.amazon.com/cognito/latest/developerguide/limits.html>).
 pub const MAX_PASSWORD_LENGTH: usize = 256;
 
-/// Characters that count as symbols, besides the space
+/// The characters that count as symbols: Cognito's set, the space first
 /// (<https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html>).
-pub const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
+/// A space counts, as Cognito documents, though no password can hold one through
+/// the API (its `[\S]+` pattern refuses whitespace first). The one copy:
+/// [`check_policy`] and the public password-policy endpoint both read it.
+pub const SYMBOLS: &str = " ^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
 
 /// Prefix of every policy violation message.
 const NOT_CONFORM: &str = "Password did not conform with policy: ";
+
+/// A password policy with every member resolved the way [`check_policy`]
+/// applies it: an absent member takes the value of Cognito's default policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirements {
+    /// The fewest characters.
+    pub minimum_length: usize,
+    /// At least one of `A`–`Z`.
+    pub require_uppercase: bool,
+    /// At least one of `a`–`z`.
+    pub require_lowercase: bool,
+    /// At least one of `0`–`9`.
+    pub require_numbers: bool,
+    /// At least one of [`SYMBOLS`].
+    pub require_symbols: bool,
+    /// Days a temporary password works.
+    pub temporary_password_validity_days: i32,
+}
+
+impl Requirements {
+    /// The requirements of `policy`, defaults filled in (8 characters, every
+    /// class required, temporary passwords valid for 7 days).
+    pub fn of(policy: &PasswordPolicyType) -> Self {
+        Self {
+            minimum_length: policy
+                .minimum_length
+                .map_or(8, |n| usize::try_from(n).unwrap_or(0)),
+            require_uppercase: policy.require_uppercase.unwrap_or(true),
+            require_lowercase: policy.require_lowercase.unwrap_or(true),
+            require_numbers: policy.require_numbers.unwrap_or(true),
+            require_symbols: policy.require_symbols.unwrap_or(true),
+            temporary_password_validity_days: policy.temporary_password_validity_days.unwrap_or(7),
+        }
+    }
+}
 
 /// Checks `password` against a pool's password policy, answering
 /// `InvalidPasswordException` with Cognito's message for the first rule broken.
@@ -265,11 +303,9 @@ pub fn check_policy(password: &str, policy: &PasswordPolicyType) -> Result<(), E
             format!("{NOT_CONFORM}{why}"),
         ))
     };
-    let min = policy
-        .minimum_length
-        .map_or(8, |n| usize::try_from(n).unwrap_or(0));
+    let rules = Requirements::of(policy);
     let len = password.chars().count();
-    if len < min {
+    if len < rules.minimum_length {
         return fail("Password not long enough");
     }
     // The API's length limit and `[\S]+` pattern normally refuse these before the
@@ -283,22 +319,22 @@ pub fn check_policy(password: &str, policy: &PasswordPolicyType) -> Result<(), E
     }
     // Cognito names only the first missing class. This order is cognito-local's
     // emulation of it, not verified against Cognito itself.
-    let classes: [(Option<bool>, CharClass, &str); 4] = [
+    let classes: [(bool, CharClass, &str); 4] = [
         (
-            policy.require_lowercase,
+            rules.require_lowercase,
             |c| c.is_ascii_lowercase(),
             "lowercase",
         ),
         (
-            policy.require_uppercase,
+            rules.require_uppercase,
             |c| c.is_ascii_uppercase(),
             "uppercase",
         ),
-        (policy.require_numbers, |c| c.is_ascii_digit(), "numeric"),
-        (policy.require_symbols, is_symbol, "symbol"),
+        (rules.require_numbers, |c| c.is_ascii_digit(), "numeric"),
+        (rules.require_symbols, is_symbol, "symbol"),
     ];
     for (required, class, name) in classes {
-        if required.unwrap_or(true) && !password.chars().any(class) {
+        if required && !password.chars().any(class) {
             return fail(&format!("Password must have {name} characters"));
         }
     }
@@ -310,7 +346,7 @@ type CharClass = fn(char) -> bool;
 
 /// Whether `c` is one of Cognito's symbol characters (the space included).
 fn is_symbol(c: char) -> bool {
-    c == ' ' || SYMBOLS.contains(c)
+    SYMBOLS.contains(c)
 }
 
 /// Symbols used in generated passwords: Cognito's set without the space (the API refuses
@@ -328,9 +364,7 @@ const DIGITS: &[u8] = b"0123456789";
 /// It always holds a character of every class (so it satisfies any policy) and is at
 /// least 12 characters long, or the policy's minimum if longer.
 pub fn temporary_password(policy: &PasswordPolicyType) -> String {
-    let min = policy
-        .minimum_length
-        .map_or(8, |n| usize::try_from(n).unwrap_or(0));
+    let min = Requirements::of(policy).minimum_length;
     let len = min.clamp(12, MAX_PASSWORD_LENGTH);
     let all: Vec<u8> = [LOWER, UPPER, DIGITS, TEMP_SYMBOLS].concat();
     let mut out: Vec<char> = random_string(len - 4, &all).chars().collect();

@@ -64,6 +64,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0008_purge.sql"),
     },
     Migration {
+        version: 9,
+        description: "client token index",
+        sql: include_str!("../migrations/sqlite/0009_client_tokens.sql"),
+    },
+    Migration {
         version: 10,
         description: "console",
         sql: include_str!("../migrations/sqlite/0010_console.sql"),
@@ -106,6 +111,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 8,
         description: "purge indexes",
         sql: include_str!("../migrations/postgres/0008_purge.sql"),
+    },
+    Migration {
+        version: 9,
+        description: "client token index",
+        sql: include_str!("../migrations/postgres/0009_client_tokens.sql"),
     },
     Migration {
         version: 10,

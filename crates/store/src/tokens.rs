@@ -31,6 +31,21 @@ pub(crate) const REVOKE_ORIGIN_TOKENS: &str = "UPDATE refresh_tokens SET revoked
 /// refresh_tokens_user_idx.
 pub(crate) const REVOKE_USER_TOKENS: &str = "UPDATE refresh_tokens SET revoked_ms = $3 \
      WHERE pool_id = $1 AND username_key = $2 AND revoked_ms IS NULL";
+/// Records as revoked until `$3` the origin of every unrevoked token of
+/// client `$2` in pool `$1` (expired ones too: their access tokens may
+/// outlive them); searches refresh_tokens_client_idx. Origins are locked in
+/// origin_jti order, as in `revoke_user_refresh_tokens`.
+pub(crate) const REVOKE_CLIENT_ORIGINS: &str = "INSERT INTO revoked_origins \
+     (pool_id, origin_jti, expires_ms) \
+     SELECT DISTINCT pool_id, origin_jti, $3 FROM refresh_tokens \
+     WHERE pool_id = $1 AND client_id = $2 AND revoked_ms IS NULL ORDER BY origin_jti \
+     ON CONFLICT (pool_id, origin_jti) DO UPDATE SET expires_ms = excluded.expires_ms \
+     WHERE excluded.expires_ms > revoked_origins.expires_ms";
+/// Revokes the live tokens of client `$2` in pool `$1` at `$3`, answering
+/// each one's origin and expiry; searches refresh_tokens_client_idx.
+pub(crate) const REVOKE_CLIENT_TOKENS: &str = "UPDATE refresh_tokens SET revoked_ms = $3 \
+     WHERE pool_id = $1 AND client_id = $2 AND revoked_ms IS NULL \
+     RETURNING origin_jti, expires_ms";
 /// Whether origin `$2` of pool `$1` is revoked: a row or none, by primary key.
 pub(crate) const IS_ORIGIN_REVOKED: &str =
     "SELECT 1 FROM revoked_origins WHERE pool_id = $1 AND origin_jti = $2";
@@ -195,5 +210,45 @@ impl<B: Backend> TokenStore for Sql<B> {
             .map_err(errors::db)?;
         tx.commit().await.map_err(errors::db)?;
         Ok(done.rows_affected())
+    }
+
+    async fn revoke_client_refresh_tokens(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+        expires_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<u64> {
+        // As a global sign-out, per client: the origins first, then the
+        // tokens, in one transaction.
+        let mut tx = self
+            .db
+            .write
+            .begin_with(self.db.dialect.begin_write)
+            .await
+            .map_err(errors::db)?;
+        sqlx::query(REVOKE_CLIENT_ORIGINS)
+            .bind(pool_id)
+            .bind(client_id)
+            .bind(expires_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(errors::db)?;
+        let revoked: Vec<(String, i64)> = sqlx::query_as(REVOKE_CLIENT_TOKENS)
+            .bind(pool_id)
+            .bind(client_id)
+            .bind(now_ms)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(errors::db)?;
+        tx.commit().await.map_err(errors::db)?;
+        // A session is one origin, however many of its tokens (rotations)
+        // were live; one whose token had expired was over already.
+        let sessions: std::collections::BTreeSet<&str> = revoked
+            .iter()
+            .filter(|(_, expires)| *expires > now_ms)
+            .map(|(origin, _)| origin.as_str())
+            .collect();
+        Ok(sessions.len() as u64)
     }
 }

@@ -105,8 +105,8 @@ fn reachable<'a>(
     Ok(seen)
 }
 
-/// Renders every structure shape as a Rust struct, and every enum shape a
-/// request can carry as a Rust enum.
+/// Renders every structure shape as a Rust struct, and every enum shape as
+/// a Rust enum (used as a member's type only where a request can carry it).
 ///
 /// Deserialization runs after `validate` (which reports missing members and
 /// values outside an enum with AWS's exact messages, which serde's own errors
@@ -131,7 +131,11 @@ pub fn generate(
     };
     for (name, shape) in shapes {
         let kind = shape_type(name, shape)?;
-        if kind == "string" && is_enum(name, shape, &model) {
+        // Every enum shape is a Rust enum, so kognit's own code can name a
+        // value (e.g. a user status to search for) without typing it by
+        // hand; members of response-only shapes still hold `String`
+        // (`is_enum`).
+        if kind == "string" && shape.get("enum").is_some() {
             check_ident(name)?;
             enum_def(&mut out, name, shape)?;
             continue;

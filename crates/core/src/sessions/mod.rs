@@ -8,6 +8,7 @@
 //! origin, its access and ID tokens.
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/managing-user-sessions.html>
 
+mod client_sessions;
 mod config;
 
 use kognit_wire::error::ErrorCode;

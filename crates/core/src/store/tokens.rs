@@ -104,4 +104,18 @@ pub trait TokenStore: Send + Sync {
         expires_ms: i64,
         now_ms: i64,
     ) -> StoreResult<u64>;
+    /// Ends every session begun through one app client: records the origin
+    /// of each of the client's unrevoked refresh tokens (expired or not) as
+    /// revoked until `expires_ms`, so the access and ID tokens of those
+    /// sessions are refused too, then revokes those refresh tokens at
+    /// `now_ms`. One transaction, found through the client's index, never a
+    /// scan. Returns how many sessions it ended: the distinct origins among
+    /// the tokens it revoked that had not expired at `now_ms`.
+    async fn revoke_client_refresh_tokens(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+        expires_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<u64>;
 }

@@ -65,7 +65,8 @@ impl Service {
             &Self::srp_aad(&pool.id, &rec.username_key),
         );
         let expires_ms = temporary.then(|| {
-            let days = i64::from(policy.temporary_password_validity_days.unwrap_or(7));
+            let days =
+                i64::from(passwords::Requirements::of(&policy).temporary_password_validity_days);
             now + days * 86_400_000
         });
         Ok(NewPassword {

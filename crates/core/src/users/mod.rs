@@ -12,10 +12,14 @@ pub(crate) mod lockout;
 pub(crate) mod messages;
 pub(crate) mod mfa_state;
 mod migration;
+mod password_policy;
 mod pending;
 mod recovery;
+mod search;
 mod self_service;
 pub(crate) use migration::{Migrated, Migration};
+pub use password_policy::ClientPasswordPolicy;
+pub use search::{UserSearch, UserSearchPage};
 pub use self_service::SignedInUser;
 pub(crate) mod signup;
 

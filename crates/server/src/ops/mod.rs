@@ -1,8 +1,10 @@
 //! The HTTP router: the Cognito API at `POST /`, operations endpoints
-//! (`/health`, `/metrics`) and, in `kognit dev`, the developer endpoints.
+//! (`/health`, `/metrics`), kognit's public `/_kognit/…` endpoints and, in
+//! `kognit dev`, the developer endpoints.
 
 mod dev;
 mod outbox;
+mod password_policy;
 mod wellknown;
 
 use axum::Router;
@@ -40,6 +42,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(wellknown::openid_configuration),
+        )
+        .route(
+            "/_kognit/clients/{client_id}/password-policy",
+            get(password_policy::get),
         );
     if state.outbox {
         app = app

@@ -16,7 +16,7 @@ use crate::state::AppState;
 /// Decodes the request, runs the service call, encodes the result (straight
 /// to JSON text: no intermediate `serde_json::Value` of the answer, which for
 /// a page of users was a few thousand small allocations).
-async fn call<Req, Resp, Fut>(
+pub(super) async fn call<Req, Resp, Fut>(
     body: serde_json::Value,
     f: impl FnOnce(Req) -> Fut,
 ) -> Result<String, Error>
@@ -340,57 +340,5 @@ async fn admin_op(
             .await
         }
         _ => Err(not_implemented(op)),
-    }
-}
-
-/// The names of kognit's own operations.
-pub const EXTENSIONS: &[&str] = &[
-    "ChangeUserPoolFixedSettings",
-    "GetTriggerSecret",
-    "RotateSigningKeys",
-];
-
-/// The request of `Kognit.RotateSigningKeys` and `Kognit.GetTriggerSecret`.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-struct RotateSigningKeysRequest {
-    user_pool_id: String,
-}
-
-/// kognit's own operations (`X-Amz-Target: Kognit.<Name>`), admin only.
-pub async fn extension(
-    state: &AppState,
-    name: &str,
-    admin: &Admin,
-    body: serde_json::Value,
-) -> Result<String, Error> {
-    let svc: &Service = &state.service;
-    let now = state.now_ms();
-    match name {
-        "ChangeUserPoolFixedSettings" => {
-            call(body, |r| async {
-                let doc = svc.change_fixed_settings(admin, r, now).await?;
-                Ok(serde_json::json!({ "UserPool": doc.pool }))
-            })
-            .await
-        }
-        "GetTriggerSecret" => {
-            call(body, |r: RotateSigningKeysRequest| async move {
-                let secret = svc.trigger_secret_of(admin, &r.user_pool_id).await?;
-                Ok(serde_json::json!({ "UserPoolId": r.user_pool_id, "TriggerSecret": secret }))
-            })
-            .await
-        }
-        "RotateSigningKeys" => {
-            call(body, |r: RotateSigningKeysRequest| async move {
-                svc.rotate_signing_keys(admin, &r.user_pool_id, now).await?;
-                Ok(serde_json::json!({}))
-            })
-            .await
-        }
-        _ => Err(Error::new(
-            ErrorCode::UnknownOperationException,
-            format!("kognit has no extension operation {name}."),
-        )),
     }
 }

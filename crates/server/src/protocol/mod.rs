@@ -4,6 +4,7 @@
 
 pub(crate) mod auth;
 mod dispatch;
+mod extensions;
 mod reply;
 
 use std::time::Instant;
@@ -62,7 +63,7 @@ pub async fn handle(
         .and_then(|t| t.strip_prefix('.'))
     {
         Some(name) => ops::find(name).map(|o| o.name).unwrap_or("unknown"),
-        None => dispatch::EXTENSIONS
+        None => extensions::EXTENSIONS
             .iter()
             .find(|e| target.strip_prefix(EXTENSION_PREFIX) == Some(**e))
             .copied()
@@ -178,7 +179,7 @@ pub(crate) async fn run_admin(
     let answer = context
         .scope(async {
             if let Some(ext) = name.strip_prefix(EXTENSION_PREFIX) {
-                return dispatch::extension(state, ext, admin, body).await;
+                return extensions::extension(state, ext, admin, body).await;
             }
             let op = ops::find(name)
                 .ok_or_else(|| Error::new(ErrorCode::UnknownOperationException, ""))?;
@@ -201,7 +202,7 @@ async fn process(state: &AppState, target: &str, req: &Incoming) -> Result<Strin
     if let Some(name) = target.strip_prefix(EXTENSION_PREFIX) {
         let admin = auth::authenticate_admin(state, req).await?;
         let value = decode(&req.body)?;
-        return dispatch::extension(state, name, &admin, value).await;
+        return extensions::extension(state, name, &admin, value).await;
     }
     let op = operation(target)?;
     if op.unsigned

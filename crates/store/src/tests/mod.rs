@@ -26,6 +26,7 @@ macro_rules! store_test {
 }
 
 mod admin;
+mod client_tokens;
 mod clients;
 mod codes;
 mod console;

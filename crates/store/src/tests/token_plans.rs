@@ -6,7 +6,10 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::harness::Ctx;
 use super::pool;
-use crate::tokens::{GET_REFRESH, IS_ORIGIN_REVOKED, REVOKE_ORIGIN_TOKENS, REVOKE_USER_TOKENS};
+use crate::tokens::{
+    GET_REFRESH, IS_ORIGIN_REVOKED, REVOKE_CLIENT_ORIGINS, REVOKE_CLIENT_TOKENS,
+    REVOKE_ORIGIN_TOKENS, REVOKE_USER_TOKENS,
+};
 use crate::{Engine, SqlStore};
 
 /// A bound value.
@@ -17,8 +20,9 @@ pub(super) enum Arg {
 }
 
 /// 200 users in each of pools `p` and `q`, 2000 refresh tokens per pool (two
-/// per session, ten per user) and 1000 revoked origins per pool, written in
-/// three statements. Token `i`'s hash is `i` as 32 ASCII digits.
+/// per session, ten per user, 100 per client `c0`…`c19`) and 1000 revoked
+/// origins per pool, written in three statements. Token `i`'s hash is `i` as
+/// 32 ASCII digits.
 async fn populate(s: &SqlStore) {
     s.insert_pool(&pool("p")).await.unwrap();
     s.insert_pool(&pool("q")).await.unwrap();
@@ -43,7 +47,8 @@ async fn populate(s: &SqlStore) {
         format!(
             "INSERT INTO refresh_tokens (token_hash, pool_id, username_key, client_id, \
              origin_jti, auth_time, created_ms, expires_ms) \
-             SELECT h, CASE WHEN i < 2000 THEN 'p' ELSE 'q' END, 'u' || u, 'c', 'o' || o, \
+             SELECT h, CASE WHEN i < 2000 THEN 'p' ELSE 'q' END, 'u' || u, 'c' || (i % 20), \
+             'o' || o, \
              0, 0, 1 FROM ({series}) s"
         ),
         format!(
@@ -118,6 +123,20 @@ store_test!(token_statements_search_their_key, |ctx: Ctx| async move {
             "SEARCH refresh_tokens USING INDEX refresh_tokens_user_idx \
              (pool_id=? AND username_key=?)",
             "refresh_tokens_user_idx",
+        ),
+        (
+            REVOKE_CLIENT_ORIGINS,
+            vec![Arg::Text("p"), Arg::Text("c7"), Arg::Int(5)],
+            "SEARCH refresh_tokens USING INDEX refresh_tokens_client_idx \
+             (pool_id=? AND client_id=?)",
+            "refresh_tokens_client_idx",
+        ),
+        (
+            REVOKE_CLIENT_TOKENS,
+            vec![Arg::Text("p"), Arg::Text("c7"), Arg::Int(5)],
+            "SEARCH refresh_tokens USING INDEX refresh_tokens_client_idx \
+             (pool_id=? AND client_id=?)",
+            "refresh_tokens_client_idx",
         ),
     ];
     for (sql, args, sqlite, postgres) in cases {
