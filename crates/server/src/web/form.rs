@@ -50,8 +50,6 @@ impl FormData {
 
     /// The value of `name`, with blank lines and surrounding space removed,
     /// one entry per line (callback URLs, …).
-    // For the app clients page (callback URLs), which is not on this branch.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub fn lines(&self, name: &str) -> Vec<String> {
         self.get(name)
             .map(|v| {
