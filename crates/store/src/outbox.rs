@@ -18,14 +18,21 @@ macro_rules! columns {
 }
 
 /// One text per combination of filters rather than `($1 IS NULL OR …)`, which
-/// would keep PostgreSQL's cached generic plan from using the index.
+/// would keep PostgreSQL's cached generic plan from using the index. Every
+/// text pages with `id < before` (`i64::MAX` for the first page).
 const BY_USER: &str = concat!(
     columns!(),
-    " WHERE pool_id = $1 AND username = $2 ORDER BY id DESC LIMIT $3"
+    " WHERE pool_id = $1 AND username = $2 AND id < $3 ORDER BY id DESC LIMIT $4"
 );
-const BY_POOL: &str = concat!(columns!(), " WHERE pool_id = $1 ORDER BY id DESC LIMIT $2");
-const BY_USERNAME: &str = concat!(columns!(), " WHERE username = $1 ORDER BY id DESC LIMIT $2");
-const EVERY: &str = concat!(columns!(), " ORDER BY id DESC LIMIT $1");
+const BY_POOL: &str = concat!(
+    columns!(),
+    " WHERE pool_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+);
+const BY_USERNAME: &str = concat!(
+    columns!(),
+    " WHERE username = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+);
+const EVERY: &str = concat!(columns!(), " WHERE id < $1 ORDER BY id DESC LIMIT $2");
 
 /// Decodes a row selected by [`columns!`].
 fn record(row: &AnyRow) -> Result<OutboxRecord, sqlx::Error> {
@@ -69,16 +76,19 @@ impl<B: Backend> OutboxStore for Sql<B> {
         &self,
         pool_id: Option<&str>,
         username: Option<&str>,
+        before_id: Option<i64>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxRecord>> {
         let limit = i64::from(limit);
+        let before = before_id.unwrap_or(i64::MAX);
         let query = match (pool_id, username) {
             // The (pool_id, username, id) index, read backwards: no sort.
-            (Some(p), Some(u)) => sqlx::query(BY_USER).bind(p).bind(u).bind(limit),
-            (Some(p), None) => sqlx::query(BY_POOL).bind(p).bind(limit),
-            (None, Some(u)) => sqlx::query(BY_USERNAME).bind(u).bind(limit),
-            (None, None) => sqlx::query(EVERY).bind(limit),
+            (Some(p), Some(u)) => sqlx::query(BY_USER).bind(p).bind(u).bind(before),
+            (Some(p), None) => sqlx::query(BY_POOL).bind(p).bind(before),
+            (None, Some(u)) => sqlx::query(BY_USERNAME).bind(u).bind(before),
+            (None, None) => sqlx::query(EVERY).bind(before),
         };
+        let query = query.bind(limit);
         let rows = query.fetch_all(&self.db.read).await.map_err(errors::db)?;
         rows.iter()
             .map(record)

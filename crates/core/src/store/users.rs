@@ -279,11 +279,14 @@ pub struct OutboxRecord {
 pub trait OutboxStore: Send + Sync {
     /// Appends a message.
     async fn add_message(&self, msg: &OutboxRecord) -> StoreResult<()>;
-    /// Messages newest first, optionally for one pool and/or one username.
+    /// Messages newest first, optionally for one pool and/or one username,
+    /// and only those older than the message `before_id` (the next page
+    /// after a page whose last message had that id).
     async fn list_messages(
         &self,
         pool_id: Option<&str>,
         username: Option<&str>,
+        before_id: Option<i64>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxRecord>>;
 }

@@ -442,7 +442,7 @@ impl Service {
 impl Service {
     /// The stored username of the user a caller names by username or alias
     /// (for the developer outbox); None when there is no such user or pool.
-    pub async fn resolve_username(&self, pool_id: &str, name: &str) -> Result<Option<String>> {
+    async fn resolve_username(&self, pool_id: &str, name: &str) -> Result<Option<String>> {
         let Some(rec) = self.store.get_pool(pool_id).await? else {
             return Ok(None);
         };
@@ -451,5 +451,28 @@ impl Service {
             doc: std::sync::Arc::new(serde_json::from_str(&rec.config).map_err(Error::internal)?),
         };
         Ok(self.find_user(&pool, name).await?.map(|u| u.username))
+    }
+
+    /// The developer outbox, newest first, for the JSON endpoints and the
+    /// console: optionally one pool's, and one user's, named by username or
+    /// by alias (the email in an email-as-username pool) when the pool is
+    /// given; `before_id` pages on from a page's last message.
+    pub async fn outbox_messages(
+        &self,
+        pool_id: Option<&str>,
+        username: Option<&str>,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<crate::store::OutboxRecord>> {
+        let mut username = username.map(str::to_owned);
+        if let (Some(pool), Some(name)) = (pool_id, &username)
+            && let Some(stored) = self.resolve_username(pool, name).await?
+        {
+            username = Some(stored);
+        }
+        Ok(self
+            .store
+            .list_messages(pool_id, username.as_deref(), before_id, limit)
+            .await?)
     }
 }

@@ -136,6 +136,7 @@ mod tests {
             &self,
             _pool_id: Option<&str>,
             _username: Option<&str>,
+            _before_id: Option<i64>,
             _limit: u32,
         ) -> StoreResult<Vec<OutboxRecord>> {
             Ok(self.rows.lock().unwrap().iter().rev().cloned().collect())

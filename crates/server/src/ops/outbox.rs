@@ -44,18 +44,15 @@ async fn messages(
     q: &OutboxQuery,
     limit: u32,
 ) -> Result<Vec<OutboxRecord>, kognit_core::Error> {
-    let svc = &state.service;
-    let mut username = q.username.clone();
-    // Callers may name the user by an alias (an email in email-as-username pools).
-    if let (Some(pool), Some(name)) = (&q.user_pool_id, &q.username)
-        && let Some(stored) = svc.resolve_username(pool, name).await?
-    {
-        username = Some(stored);
-    }
-    Ok(svc
-        .store()
-        .list_messages(q.user_pool_id.as_deref(), username.as_deref(), limit)
-        .await?)
+    state
+        .service
+        .outbox_messages(
+            q.user_pool_id.as_deref(),
+            q.username.as_deref(),
+            None,
+            limit,
+        )
+        .await
 }
 
 async fn authorize(

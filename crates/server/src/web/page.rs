@@ -88,13 +88,38 @@ impl FieldErrors {
     /// validation message names the member (`Value at 'username' …`), which
     /// is the field of the same name; otherwise `by_code` says which field
     /// an error code is about; otherwise it is the form's.
+    ///
+    /// A field may name a nested member by its path (`InviteMessageTemplate.SMSMessage`);
+    /// it is about an error whose member path ends with it
+    /// (`'adminCreateUserConfig.inviteMessageTemplate.sMSMessage'`) or passes
+    /// through it (`'lambdaConfig.customSMSSender.lambdaArn'` is about
+    /// `CustomSMSSender`). The first field that matches wins, so list the
+    /// longer paths first.
     pub fn from_error(e: &Error, fields: &[&str], by_code: &[(ErrorCode, &str)]) -> Self {
-        let named = fields.iter().find(|f| {
-            let member = lower_first(f);
-            e.message.contains(&format!("'{member}'")) || e.message.contains(&format!("'{f}'"))
-        });
-        let field = named
-            .copied()
+        if let Some(parts) = validation_errors(&e.message) {
+            // Several members refused: each beside its own field.
+            let mut out = Self::default();
+            for part in parts {
+                match field_named(part, fields) {
+                    Some(f) => match out.fields.iter_mut().find(|(n, _)| n == f) {
+                        Some((_, m)) => {
+                            m.push_str("; ");
+                            m.push_str(part);
+                        }
+                        None => out.fields.push((f.to_owned(), part.to_owned())),
+                    },
+                    None => match &mut out.general {
+                        Some(m) => {
+                            m.push_str("; ");
+                            m.push_str(part);
+                        }
+                        None => out.general = Some(part.to_owned()),
+                    },
+                }
+            }
+            return out;
+        }
+        let field = field_named(&e.message, fields)
             .or_else(|| by_code.iter().find(|(c, _)| *c == e.code).map(|(_, f)| *f));
         match field {
             Some(f) => Self::field(f, e.message.clone()),
@@ -104,6 +129,44 @@ impl FieldErrors {
             },
         }
     }
+}
+
+/// The first of `fields` a message is about.
+fn field_named<'f>(message: &str, fields: &[&'f str]) -> Option<&'f str> {
+    fields
+        .iter()
+        .find(|f| {
+            let path = f.split('.').map(lower_first).collect::<Vec<_>>().join(".");
+            [path.as_str(), f].iter().any(|p| names_member(message, p))
+        })
+        .copied()
+}
+
+/// The errors of a validation message that lists more than one
+/// (`2 validation errors detected: Value … ; Value …`), each starting with
+/// its `Value`.
+fn validation_errors(message: &str) -> Option<Vec<&str>> {
+    const DETECTED: &str = " validation errors detected: ";
+    let (count, rest) = message.split_once(DETECTED)?;
+    count.parse::<u32>().ok()?;
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for (at, _) in rest.match_indices("; Value ") {
+        parts.push(&rest[from..at]);
+        from = at + "; ".len();
+    }
+    parts.push(&rest[from..]);
+    Some(parts)
+}
+
+/// Whether a validation message names `path` as a member, or as the end or
+/// a parent of a member's path (`'a.b'`, `'x.a.b'`, `'a.b.c'`).
+fn names_member(message: &str, path: &str) -> bool {
+    ["'", "."].iter().any(|before| {
+        ["'", "."]
+            .iter()
+            .any(|after| message.contains(&format!("{before}{path}{after}")))
+    })
 }
 
 /// `UserPoolId` → `userPoolId`, as AWS's validation messages name members.
@@ -150,6 +213,42 @@ mod tests {
             &[(ErrorCode::InvalidPasswordException, "TemporaryPassword")],
         );
         assert_eq!(f.of("TemporaryPassword"), Some("too short"));
+        let e = Error::invalid_parameter(
+            "1 validation error detected: Value 'x' at 'lambdaConfig.customSMSSender.lambdaArn' failed",
+        );
+        let f = FieldErrors::from_error(&e, &["CustomEmailSender", "CustomSMSSender"], &[]);
+        assert!(f.of("CustomSMSSender").is_some());
+        let e = Error::invalid_parameter(
+            "Value at 'adminCreateUserConfig.inviteMessageTemplate.emailMessage' failed",
+        );
+        let fields = [
+            "VerificationMessageTemplate.EmailMessage",
+            "InviteMessageTemplate.EmailMessage",
+        ];
+        let f = FieldErrors::from_error(&e, &fields, &[]);
+        assert!(f.of("InviteMessageTemplate.EmailMessage").is_some());
+        let e = Error::invalid_parameter("Value at 'policies.passwordPolicy.minimumLength' failed");
+        let f = FieldErrors::from_error(&e, &["MinimumLength"], &[]);
+        assert!(f.of("MinimumLength").is_some());
+        // A member whose name merely starts like a field's is not that field.
+        let e = Error::invalid_parameter("Value at 'usernameX' failed");
+        let f = FieldErrors::from_error(&e, &["Username"], &[]);
+        assert!(f.general.is_some());
+        let e = Error::invalid_parameter(
+            "3 validation errors detected: Value 'x' at 'a.smsMessage' failed to satisfy constraint: \
+             Member must have length greater than or equal to 6; Value 'x' at 'a.smsMessage' failed \
+             to satisfy constraint: Member must satisfy regular expression pattern: .*; \
+             Value 'y' at 'other' failed to satisfy constraint: Member must not be null",
+        );
+        let f = FieldErrors::from_error(&e, &["A.EmailMessage", "A.SmsMessage"], &[]);
+        assert_eq!(f.fields.len(), 1);
+        let sms = f.of("A.SmsMessage").unwrap();
+        assert!(sms.starts_with("Value 'x' at 'a.smsMessage'") && sms.contains("; Value 'x'"));
+        assert!(!sms.contains("other"));
+        assert_eq!(
+            f.general.as_deref(),
+            Some("Value 'y' at 'other' failed to satisfy constraint: Member must not be null")
+        );
         let e = Error::new(ErrorCode::ResourceNotFoundException, "gone");
         let f = FieldErrors::from_error(&e, &["Username"], &[]);
         assert_eq!(f.general.as_deref(), Some("gone"));

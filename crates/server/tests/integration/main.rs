@@ -16,6 +16,7 @@ mod concurrency;
 mod console;
 mod console_browser;
 mod console_clients;
+mod console_settings;
 mod delivery;
 mod delivery_sms;
 mod devices;

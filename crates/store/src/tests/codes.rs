@@ -131,7 +131,12 @@ store_test!(single_use_under_concurrency, |ctx: Ctx| async move {
 
 store_test!(outbox_newest_first, |ctx: Ctx| async move {
     let s = &ctx.store;
-    assert!(s.list_messages(None, None, 10).await.unwrap().is_empty());
+    assert!(
+        s.list_messages(None, None, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let sms = OutboxRecord {
         channel: "SMS".into(),
         destination: "+15550100".into(),
@@ -149,7 +154,7 @@ store_test!(outbox_newest_first, |ctx: Ctx| async move {
     for m in [&sms, &email, &message("q", "alice"), &message("p", "alice")] {
         s.add_message(m).await.unwrap();
     }
-    let all = s.list_messages(None, None, 10).await.unwrap();
+    let all = s.list_messages(None, None, None, 10).await.unwrap();
     let ids: Vec<i64> = all.iter().map(|m| m.id).collect();
     assert_eq!(all.len(), 4);
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "{ids:?}");
@@ -163,7 +168,11 @@ store_test!(outbox_newest_first, |ctx: Ctx| async move {
             .collect()
     };
     let (a0, a1, a2, a3) = (ids[3], ids[2], ids[1], ids[0]);
-    let got = names(s.list_messages(Some("p"), Some("alice"), 10).await.unwrap());
+    let got = names(
+        s.list_messages(Some("p"), Some("alice"), None, 10)
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         got,
         [
@@ -171,18 +180,55 @@ store_test!(outbox_newest_first, |ctx: Ctx| async move {
             ("p".into(), "alice".into(), a0)
         ]
     );
-    let got = names(s.list_messages(Some("p"), None, 10).await.unwrap());
+    let got = names(s.list_messages(Some("p"), None, None, 10).await.unwrap());
     assert_eq!(got.iter().map(|g| g.2).collect::<Vec<_>>(), [a3, a1, a0]);
-    let got = names(s.list_messages(None, Some("alice"), 10).await.unwrap());
+    let got = names(
+        s.list_messages(None, Some("alice"), None, 10)
+            .await
+            .unwrap(),
+    );
     assert_eq!(got.iter().map(|g| g.2).collect::<Vec<_>>(), [a3, a2, a0]);
     // The limit keeps the newest.
-    let got = names(s.list_messages(Some("p"), Some("alice"), 1).await.unwrap());
+    let got = names(
+        s.list_messages(Some("p"), Some("alice"), None, 1)
+            .await
+            .unwrap(),
+    );
     assert_eq!(got, [("p".into(), "alice".into(), a3)]);
     assert!(
-        s.list_messages(Some("z"), None, 10)
+        s.list_messages(Some("z"), None, None, 10)
             .await
             .unwrap()
             .is_empty()
     );
-    assert!(s.list_messages(None, None, 0).await.unwrap().is_empty());
+    assert!(
+        s.list_messages(None, None, None, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Pages: the next one starts below the last id of the one before, under
+    // every combination of filters.
+    let got = names(s.list_messages(None, None, Some(a2), 10).await.unwrap());
+    assert_eq!(got.iter().map(|g| g.2).collect::<Vec<_>>(), [a1, a0]);
+    let got = names(s.list_messages(Some("p"), None, Some(a3), 1).await.unwrap());
+    assert_eq!(got.iter().map(|g| g.2).collect::<Vec<_>>(), [a1]);
+    let got = names(
+        s.list_messages(None, Some("alice"), Some(a2), 10)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(got.iter().map(|g| g.2).collect::<Vec<_>>(), [a0]);
+    let got = names(
+        s.list_messages(Some("p"), Some("alice"), Some(a3), 10)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(got.iter().map(|g| g.2).collect::<Vec<_>>(), [a0]);
+    assert!(
+        s.list_messages(None, None, Some(a0), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 });

@@ -241,7 +241,12 @@ store_test!(reset_removes_users_codes_outbox, |ctx: Ctx| async move {
     s.reset().await.unwrap();
     assert_eq!(s.count_users("p").await.unwrap(), 0);
     assert_eq!(s.get_code("p", "a", "SIGNUP").await.unwrap(), None);
-    assert!(s.list_messages(None, None, 10).await.unwrap().is_empty());
+    assert!(
+        s.list_messages(None, None, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Everything can be created again under the same names.
     s.insert_pool(&pool("p")).await.unwrap();
     s.insert_user(&user("p", "a"), &[alias("email", "a@x")])

@@ -10,8 +10,13 @@
 mod audit;
 mod clients;
 mod groups;
+mod messages;
+mod outbox;
+mod pool_update;
 mod pools;
+mod settings;
 mod sign_in;
+mod triggers;
 mod user;
 mod users;
 
@@ -53,6 +58,10 @@ pub fn router() -> Router<AppState> {
         .merge(groups::routes())
         .merge(clients::routes())
         .merge(audit::routes())
+        .merge(settings::routes())
+        .merge(messages::routes())
+        .merge(triggers::routes())
+        .merge(outbox::routes())
 }
 
 /// A signed-in administrator's request.
@@ -63,6 +72,9 @@ pub struct Console {
     pub context: RequestContext,
     /// Whether this is `kognit dev` (its developer pages are shown).
     pub dev: bool,
+    /// Whether the developer outbox keeps messages (`kognit dev`, or
+    /// `outbox = true` in serve): its page is shown.
+    pub outbox: bool,
     /// The cookie's token (to sign out).
     token: String,
 }
@@ -99,6 +111,7 @@ impl FromRequestParts<AppState> for Console {
                 session,
                 context: context(parts, state),
                 dev: state.mode == Mode::Dev,
+                outbox: state.mode == Mode::Dev || state.outbox,
                 token: token.to_owned(),
             }),
             Err(e) if e.code == ErrorCode::NotAuthorizedException => {
@@ -254,6 +267,7 @@ impl Console {
             principal: self.session.admin.access_key_id.clone(),
             pool: pool.map(str::to_owned),
             dev: self.dev,
+            outbox: self.outbox,
             notice: None,
         }
     }
@@ -272,6 +286,8 @@ pub struct Layout {
     pub pool: Option<String>,
     /// Whether the developer pages exist.
     pub dev: bool,
+    /// Whether the developer outbox's page exists.
+    pub outbox: bool,
     /// A message about what was just done.
     pub notice: Option<String>,
 }
