@@ -266,6 +266,44 @@ impl Browser {
             .unwrap_or_else(|e| panic!("text of {css}: {e}"))
     }
 
+    /// Waits until the element matching `css` reads `expected`: after a
+    /// click or a submit, the page that answers it is then the one shown
+    /// (the old page may have the same element). Panics with the last text
+    /// seen after [`WAIT`].
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let end = Instant::now() + WAIT;
+        let mut last = None;
+        while Instant::now() < end {
+            // The element may be replaced between finding and reading it.
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(t) = el.text().await
+            {
+                if t == expected {
+                    return;
+                }
+                last = Some(t);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css} did not read {expected:?} within {WAIT:?}; last {last:?}");
+    }
+
+    /// Waits until the address of the page shown contains `part`.
+    pub async fn wait_for_url(&self, part: &str) {
+        let end = Instant::now() + WAIT;
+        let mut last = String::new();
+        while Instant::now() < end {
+            if let Ok(u) = self.client.current_url().await {
+                last = u.to_string();
+                if last.contains(part) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the address did not come to contain {part:?} within {WAIT:?}; last {last}");
+    }
+
     /// Replaces the value of the input matching `css` (waited for) by `text`,
     /// typed as keystrokes.
     pub async fn fill(&self, css: &str, text: &str) {
