@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use kognit_core::error::ErrorCode;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::PageQuery;
 use super::users::{UserRow, row};
 use super::{Console, ConsoleForm, Layout, error_page, text, urlencode, with_notice};
 use crate::state::AppState;
@@ -25,12 +25,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/pools/{pool}/groups", get(list).post(create))
         .route("/console/pools/{pool}/groups/{group}", get(show))
         .route("/console/pools/{pool}/groups/{group}/{action}", post(act))
-}
-
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    next: Option<String>,
-    notice: Option<String>,
 }
 
 /// A group as the pages show it.

@@ -9,9 +9,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use kognit_core::delivery::Channel;
 use kognit_core::templates;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::PageQuery;
 use super::pool_update::{self, Choice, Edits, choices, describe, errors_of, is_missing};
 use super::{Console, ConsoleForm, Layout, error_page, text, with_notice};
 use crate::state::AppState;
@@ -34,11 +34,6 @@ pub const SAMPLE_USERNAME: &str = "jane.doe";
 /// Cognito's link email when the pool gives none.
 const DEFAULT_LINK_MESSAGE: &str =
     "Please click the link below to verify your email address. {##Verify Email##}";
-
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    notice: Option<String>,
-}
 
 /// A message as it would be sent.
 struct Preview {
@@ -262,7 +257,7 @@ async fn show(
     State(state): State<AppState>,
     c: Console,
     Path(pool): Path<String>,
-    Query(q): Query<Notice>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
     render(&state, &c, &pool, None, FieldErrors::default(), q.notice).await
 }

@@ -331,6 +331,16 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
+/// The query of a page: the next page of its list, and a notice about what
+/// was just done (after a redirect).
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    /// The list's next page (the API's NextToken).
+    pub next: Option<String>,
+    /// What was just done.
+    pub notice: Option<String>,
+}
+
 /// A page's URL with a notice to show after a redirect.
 pub fn with_notice(url: &str, notice: &str) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use kognit_core::error::ErrorCode;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::PageQuery;
 use super::{Console, ConsoleForm, Layout, error_page, text, with_notice};
 use crate::state::AppState;
 use crate::web::form::FormData;
@@ -20,12 +20,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/pools", get(list).post(create))
         .route("/console/pools/{pool}", get(overview))
         .route("/console/pools/{pool}/delete", post(delete))
-}
-
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    next: Option<String>,
-    notice: Option<String>,
 }
 
 /// One row of the list.
@@ -97,7 +91,7 @@ async fn page(
 pub async fn list(
     State(state): State<AppState>,
     c: Console,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
     page(
         &state,
@@ -268,11 +262,6 @@ struct PoolPage {
     errors: FieldErrors,
 }
 
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    notice: Option<String>,
-}
-
 async fn show_pool(
     state: &AppState,
     c: &Console,
@@ -307,7 +296,7 @@ async fn overview(
     State(state): State<AppState>,
     c: Console,
     Path(pool): Path<String>,
-    Query(q): Query<Notice>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
     show_pool(&state, &c, &pool, q.notice, FieldErrors::default()).await
 }

@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use kognit_core::error::ErrorCode;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::PageQuery;
 use super::{Console, ConsoleForm, Layout, error_page, text, urlencode, with_notice};
 use crate::state::AppState;
 use crate::web::page::{self, FieldErrors, redirect, when_seconds};
@@ -19,11 +19,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/pools/{pool}/users/{username}", get(show))
         .route("/console/pools/{pool}/users/{username}/{action}", post(act))
-}
-
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    notice: Option<String>,
 }
 
 struct Attr {
@@ -190,7 +185,7 @@ async fn show(
     State(state): State<AppState>,
     c: Console,
     Path((pool, username)): Path<(String, String)>,
-    Query(q): Query<Notice>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
     render_user(&state, &c, pool, username, q.notice, FieldErrors::default()).await
 }

@@ -16,10 +16,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use kognit_core::Error;
 use kognit_core::error::ErrorCode;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use self::settings::{Settings, create_request, settings_errors, update_request};
+use super::PageQuery;
 use super::{Console, ConsoleForm, Layout, error_page, text, urlencode, with_notice};
 use crate::state::AppState;
 use crate::web::form::FormData;
@@ -35,11 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/pools/{pool}/clients/{client}/{action}", post(act))
 }
 
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    next: Option<String>,
-    notice: Option<String>,
-}
 /// The names of the pool's attributes, for the read and write permissions.
 async fn schema(state: &AppState, c: &Console, pool: &str) -> Result<Vec<String>, Error> {
     let a = c

@@ -11,10 +11,10 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde::Deserialize;
 use serde_json::Value;
 
 use self::forms::{Change, form_of};
+use super::PageQuery;
 use super::pool_update::{
     self, Check, Choice, checks, choices, describe, errors_of, is_missing, strings,
 };
@@ -27,11 +27,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/pools/{pool}/settings", get(show))
         .route("/console/pools/{pool}/settings/{form}", post(save))
-}
-
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    notice: Option<String>,
 }
 
 /// One row of the attribute list.
@@ -261,7 +256,7 @@ async fn show(
     State(state): State<AppState>,
     c: Console,
     Path(pool): Path<String>,
-    Query(q): Query<Notice>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
     render(
         &state,
