@@ -9,12 +9,14 @@ use async_trait::async_trait;
 mod console;
 mod devices;
 mod groups;
+mod resource_servers;
 mod sessions;
 mod tokens;
 mod users;
 pub use console::*;
 pub use devices::*;
 pub use groups::*;
+pub use resource_servers::*;
 pub use sessions::*;
 pub use tokens::*;
 pub use users::*;
@@ -63,6 +65,8 @@ pub enum Conflict {
     Group,
     /// The user is a member of the group already.
     GroupMember,
+    /// The pool has a resource server with this identifier.
+    ResourceServer,
     /// The user has a device with this key.
     Device,
     /// The pool has a token session with this id.
@@ -155,7 +159,7 @@ pub trait PoolStore: Send + Sync {
     /// (the caller bumps it); false when the pool is gone or the version moved on.
     async fn update_pool(&self, pool: &PoolRecord) -> StoreResult<bool>;
     /// Deletes the pool and everything it owns (clients, secrets, users, groups,
-    /// codes) in one transaction; false when there was no such pool.
+    /// resource servers, codes) in one transaction; false when there was no such pool.
     async fn delete_pool(&self, id: &str) -> StoreResult<bool>;
     /// Up to `limit` pools ordered by id, starting after `after` when given.
     async fn list_pools(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<PoolRecord>>;
@@ -224,8 +228,8 @@ pub trait AccessKeyStore: Send + Sync {
 pub trait AdminStore: Send + Sync {
     /// Answers when the database answers (a trivial query).
     async fn ping(&self) -> StoreResult<()>;
-    /// Deletes every pool, client, secret, user, group, code and outbox
-    /// message (the developer reset); access keys stay.
+    /// Deletes every pool, client, secret, user, group, resource server,
+    /// code and outbox message (the developer reset); access keys stay.
     async fn reset(&self) -> StoreResult<()>;
     /// Deletes what has outlived its use, a batch at a time: refresh tokens,
     /// revocations and token sessions expired before `cut.now_ms`, codes
@@ -258,6 +262,7 @@ pub trait Store:
     + SigningKeyStore
     + TokenStore
     + GroupStore
+    + ResourceServerStore
     + DeviceStore
     + SessionStore
     + AuthEventStore
@@ -276,6 +281,7 @@ impl<T> Store for T where
         + SigningKeyStore
         + TokenStore
         + GroupStore
+        + ResourceServerStore
         + DeviceStore
         + SessionStore
         + AuthEventStore

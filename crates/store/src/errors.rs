@@ -53,6 +53,10 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "group_members_pkey",
     ),
     (
+        "resource_servers.pool_id, resource_servers.identifier",
+        "resource_servers_pkey",
+    ),
+    (
         "devices.pool_id, devices.username_key, devices.device_key",
         "devices_pkey",
     ),
@@ -84,6 +88,7 @@ pub(crate) fn conflict_of(name: &str) -> Conflict {
         "revoked_origins_pkey" => Conflict::RevokedOrigin,
         "user_groups_pkey" => Conflict::Group,
         "group_members_pkey" => Conflict::GroupMember,
+        "resource_servers_pkey" => Conflict::ResourceServer,
         "devices_pkey" => Conflict::Device,
         "token_sessions_pkey" => Conflict::TokenSession,
         "auth_events_event_key" => Conflict::AuthEvent,

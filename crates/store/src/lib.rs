@@ -31,6 +31,7 @@ mod outbox;
 mod pooled;
 mod pools;
 mod purge;
+mod resource_servers;
 mod sessions;
 mod signing_keys;
 mod sqlite;
@@ -246,6 +247,7 @@ impl<B: Backend> AdminStore for Sql<B> {
             "DELETE FROM devices",
             "DELETE FROM group_members",
             "DELETE FROM user_groups",
+            "DELETE FROM resource_servers",
             "DELETE FROM user_codes",
             "DELETE FROM user_aliases",
             "DELETE FROM users",

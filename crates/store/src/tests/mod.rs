@@ -37,6 +37,7 @@ mod harness;
 mod options;
 mod pools;
 mod purge;
+mod resource_servers;
 mod session_plans;
 mod sessions;
 mod signing_keys;
