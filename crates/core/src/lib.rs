@@ -30,6 +30,7 @@ mod pool_defaults;
 pub mod pools;
 pub mod records;
 pub mod request;
+pub mod resource_servers;
 pub mod schema;
 pub mod service;
 pub mod sessions;

@@ -289,6 +289,16 @@ async fn admin_op(
         Op::UpdateGroup => call(body, |r| svc.update_group(a, r, now)).await,
         Op::DeleteGroup => call(body, |r| async { svc.delete_group(a, r).await.map(empty) }).await,
         Op::ListGroups => call(body, |r| svc.list_groups(a, r)).await,
+        Op::CreateResourceServer => call(body, |r| svc.create_resource_server(a, r, now)).await,
+        Op::DescribeResourceServer => call(body, |r| svc.describe_resource_server(a, r)).await,
+        Op::UpdateResourceServer => call(body, |r| svc.update_resource_server(a, r, now)).await,
+        Op::DeleteResourceServer => {
+            call(body, |r| async {
+                svc.delete_resource_server(a, r).await.map(empty)
+            })
+            .await
+        }
+        Op::ListResourceServers => call(body, |r| svc.list_resource_servers(a, r)).await,
         Op::AdminAddUserToGroup => {
             call(body, |r| async {
                 svc.admin_add_user_to_group(a, r).await.map(empty)

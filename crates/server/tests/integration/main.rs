@@ -35,6 +35,7 @@ mod password_policy;
 mod pools;
 mod protocol;
 mod py_clients;
+mod resource_servers;
 mod rotation;
 mod search;
 mod serve;
