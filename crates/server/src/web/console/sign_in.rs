@@ -128,7 +128,10 @@ async fn submit(
 ) -> Response {
     let next = next_page(q.next.as_deref());
     let ctx = context(&parts, &state);
-    if let Some(ip) = tcp_peer(&parts)
+    // The client's address as the API's limits see it (behind a trusted
+    // proxy, the forwarded one), so one client cannot use up a shared proxy's.
+    let client = ctx.ip.as_deref().and_then(|ip| ip.parse().ok());
+    if let Some(ip) = client
         && let Err(e) = state.limits.check_ip(ip)
     {
         return show(
