@@ -8,12 +8,14 @@ use async_trait::async_trait;
 
 mod console;
 mod devices;
+mod domains;
 mod groups;
 mod sessions;
 mod tokens;
 mod users;
 pub use console::*;
 pub use devices::*;
+pub use domains::*;
 pub use groups::*;
 pub use sessions::*;
 pub use tokens::*;
@@ -69,6 +71,10 @@ pub enum Conflict {
     TokenSession,
     /// The pool has an auth event with this id.
     AuthEvent,
+    /// Another pool (or this one) holds this user-pool domain.
+    Domain,
+    /// The pool has a user-pool domain of this kind (prefix or custom).
+    PoolDomain,
     /// The migration is recorded already.
     Migration,
     /// The pool the row belongs to does not exist.
@@ -262,6 +268,7 @@ pub trait Store:
     + SessionStore
     + AuthEventStore
     + ConsoleStore
+    + DomainStore
 {
 }
 
@@ -280,5 +287,6 @@ impl<T> Store for T where
         + SessionStore
         + AuthEventStore
         + ConsoleStore
+        + DomainStore
 {
 }

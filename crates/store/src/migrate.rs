@@ -73,6 +73,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "console",
         sql: include_str!("../migrations/sqlite/0010_console.sql"),
     },
+    Migration {
+        version: 12,
+        description: "user pool domains",
+        sql: include_str!("../migrations/sqlite/0012_domains.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -121,6 +126,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 10,
         description: "console",
         sql: include_str!("../migrations/postgres/0010_console.sql"),
+    },
+    Migration {
+        version: 12,
+        description: "user pool domains",
+        sql: include_str!("../migrations/postgres/0012_domains.sql"),
     },
 ];
 
