@@ -16,6 +16,7 @@ pub mod console;
 pub mod crypto;
 pub mod delivery;
 pub mod devices;
+pub mod domains;
 pub mod error;
 pub mod filter;
 pub mod fixed_settings;

@@ -136,6 +136,11 @@ impl Service {
         let id = doc.pool.id.clone().unwrap_or_default();
         let users = self.store.count_users(&id).await?;
         doc.pool.estimated_number_of_users = Some(i32::try_from(users).unwrap_or(i32::MAX));
+        // The domains live in their own table (unique across pools), so the
+        // pool document never holds them.
+        let (domain, custom_domain) = self.pool_domains(&id).await?;
+        doc.pool.domain = domain;
+        doc.pool.custom_domain = custom_domain;
         Ok(doc)
     }
 
@@ -172,8 +177,6 @@ impl Service {
             fresh.username_attributes = old.username_attributes.clone();
             fresh.username_configuration = old.username_configuration.clone();
             fresh.creation_date = old.creation_date;
-            fresh.domain = old.domain.clone();
-            fresh.custom_domain = old.custom_domain.clone();
             if fresh.user_pool_tags.is_none() {
                 fresh.user_pool_tags = old.user_pool_tags.clone();
             }
@@ -188,13 +191,22 @@ impl Service {
         Ok(UpdateUserPoolResponse {})
     }
 
-    /// DeleteUserPool; refused while deletion protection is active.
+    /// DeleteUserPool; refused while deletion protection is active, and
+    /// while the pool has a domain, as Cognito refuses it ("User pool cannot
+    /// be deleted. It has a domain configured that should be deleted
+    /// first.", hashicorp/terraform-provider-aws#16479, rebuy-de/aws-nuke#330).
+    /// A domain created meanwhile goes with the pool (ON DELETE CASCADE).
     pub async fn delete_user_pool(&self, _admin: &Admin, req: DeleteUserPoolRequest) -> Result<()> {
         let id = req.user_pool_id;
         let (_, doc) = self.load_pool(&id).await?;
         if doc.pool.deletion_protection == Some(DeletionProtectionType::Active) {
             return Err(Error::invalid_parameter(
                 "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.",
+            ));
+        }
+        if !self.store.list_pool_domains(&id).await?.is_empty() {
+            return Err(Error::invalid_parameter(
+                "User pool cannot be deleted. It has a domain configured that should be deleted first.",
             ));
         }
         let deleted = self.store.delete_pool(&id).await?;

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 
 mod console;
 mod devices;
+mod domains;
 mod groups;
 mod resource_servers;
 mod sessions;
@@ -15,6 +16,7 @@ mod tokens;
 mod users;
 pub use console::*;
 pub use devices::*;
+pub use domains::*;
 pub use groups::*;
 pub use resource_servers::*;
 pub use sessions::*;
@@ -73,6 +75,10 @@ pub enum Conflict {
     TokenSession,
     /// The pool has an auth event with this id.
     AuthEvent,
+    /// Another pool (or this one) holds this user-pool domain.
+    Domain,
+    /// The pool has a user-pool domain of this kind (prefix or custom).
+    PoolDomain,
     /// The migration is recorded already.
     Migration,
     /// The pool the row belongs to does not exist.
@@ -267,6 +273,7 @@ pub trait Store:
     + SessionStore
     + AuthEventStore
     + ConsoleStore
+    + DomainStore
 {
 }
 
@@ -286,5 +293,6 @@ impl<T> Store for T where
         + SessionStore
         + AuthEventStore
         + ConsoleStore
+        + DomainStore
 {
 }

@@ -68,6 +68,11 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "auth_events.pool_id, auth_events.event_id",
         "auth_events_event_key",
     ),
+    ("user_pool_domains.domain", "user_pool_domains_pkey"),
+    (
+        "user_pool_domains.pool_id, user_pool_domains.custom",
+        "user_pool_domains_pool_kind_key",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 
@@ -92,6 +97,8 @@ pub(crate) fn conflict_of(name: &str) -> Conflict {
         "devices_pkey" => Conflict::Device,
         "token_sessions_pkey" => Conflict::TokenSession,
         "auth_events_event_key" => Conflict::AuthEvent,
+        "user_pool_domains_pkey" => Conflict::Domain,
+        "user_pool_domains_pool_kind_key" => Conflict::PoolDomain,
         "kognit_migrations_pkey" => Conflict::Migration,
         "client_secrets_client_fkey" => Conflict::MissingClient,
         "group_members_group_fkey" => Conflict::MissingGroup,

@@ -21,6 +21,7 @@ mod codes;
 mod columns;
 mod console;
 mod devices;
+mod domains;
 mod engine;
 mod errors;
 mod groups;
@@ -254,6 +255,7 @@ impl<B: Backend> AdminStore for Sql<B> {
             "DELETE FROM client_secrets",
             "DELETE FROM user_pool_clients",
             "DELETE FROM signing_keys",
+            "DELETE FROM user_pool_domains",
             "DELETE FROM user_pools",
         ] {
             sqlx::query(sql)

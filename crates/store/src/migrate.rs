@@ -78,6 +78,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "resource servers",
         sql: include_str!("../migrations/sqlite/0011_resource_servers.sql"),
     },
+    Migration {
+        version: 12,
+        description: "user pool domains",
+        sql: include_str!("../migrations/sqlite/0012_domains.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -131,6 +136,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 11,
         description: "resource servers",
         sql: include_str!("../migrations/postgres/0011_resource_servers.sql"),
+    },
+    Migration {
+        version: 12,
+        description: "user pool domains",
+        sql: include_str!("../migrations/postgres/0012_domains.sql"),
     },
 ];
 

@@ -170,6 +170,15 @@ async fn admin_op(
             .await
         }
         Op::ListUserPools => call(body, |r| svc.list_user_pools(a, r)).await,
+        Op::CreateUserPoolDomain => call(body, |r| svc.create_user_pool_domain(a, r, now)).await,
+        Op::DescribeUserPoolDomain => call(body, |r| svc.describe_user_pool_domain(a, r)).await,
+        Op::UpdateUserPoolDomain => call(body, |r| svc.update_user_pool_domain(a, r, now)).await,
+        Op::DeleteUserPoolDomain => {
+            call(body, |r| async {
+                svc.delete_user_pool_domain(a, r).await.map(empty)
+            })
+            .await
+        }
         Op::AddCustomAttributes => {
             call(body, |r| async {
                 svc.add_custom_attributes(a, r, now).await.map(empty)

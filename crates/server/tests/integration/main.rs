@@ -20,6 +20,7 @@ mod console_settings;
 mod delivery;
 mod delivery_sms;
 mod devices;
+mod domains;
 mod fixed_settings;
 mod fuzz;
 mod groups;

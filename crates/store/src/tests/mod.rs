@@ -31,6 +31,7 @@ mod clients;
 mod codes;
 mod console;
 mod devices;
+mod domains;
 mod groups;
 mod groups_concurrent;
 mod harness;

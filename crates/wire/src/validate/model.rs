@@ -90,6 +90,29 @@ const TRIGGER_TARGET_FLAG: &str = "kognitAcceptsUrl";
 /// What a webhook URL looks like to validation.
 const URL_ALTERNATIVE: &str = r"https?://[^\s]+";
 
+/// The flag kognit sets on `DomainType`: it also accepts a custom domain.
+const HOSTNAME_FLAG: &str = "kognitAcceptsHostname";
+/// What a custom domain (`auth.example.com`) looks like to validation: two
+/// or more labels of the model's own prefix pattern, joined by dots.
+const HOSTNAME_ALTERNATIVE: &str =
+    r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)+";
+
+/// The model's `DomainType` pattern admits a prefix domain only (no dots),
+/// yet the same member carries custom domains such as `auth.example.com`,
+/// which Cognito accepts (its own examples; the AWS CLI's
+/// `create-user-pool-domain` example). So `DomainType` also accepts a dotted
+/// host name; core applies the prefix rule with Cognito's message when the
+/// request makes a prefix domain. Messages still quote the model's pattern.
+fn accept_custom_domains(root: &mut Value) {
+    if let Some(domain) = root
+        .get_mut("shapes")
+        .and_then(|s| s.get_mut("DomainType"))
+        .and_then(Value::as_object_mut)
+    {
+        domain.insert(HOSTNAME_FLAG.to_owned(), Value::Bool(true));
+    }
+}
+
 /// A kognit extension to the model: the trigger members of `LambdaConfig`
 /// (and the `LambdaArn` of its versioned trigger configurations) accept an
 /// `http://` or `https://` URL besides a Lambda ARN, so a trigger can be a
@@ -145,6 +168,7 @@ impl Model {
     fn parse(text: &str) -> Result<Model, String> {
         let mut root: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         accept_trigger_urls(&mut root);
+        accept_custom_domains(&mut root);
         let raw = root
             .get("shapes")
             .and_then(Value::as_object)
@@ -159,23 +183,29 @@ impl Model {
         let mut shapes = Vec::with_capacity(raw.len());
         for (name, shape) in raw {
             // Patterns repeat across shapes; compile each distinct one once.
-            let or_url = flag(shape, TRIGGER_TARGET_FLAG);
+            let alternative = if flag(shape, TRIGGER_TARGET_FLAG) {
+                Some(URL_ALTERNATIVE)
+            } else if flag(shape, HOSTNAME_FLAG) {
+                Some(HOSTNAME_ALTERNATIVE)
+            } else {
+                None
+            };
             let pattern = shape.get("pattern").and_then(Value::as_str).map(|src| {
-                let key = if or_url {
-                    format!("{src}{URL_ALTERNATIVE}")
-                } else {
-                    src.to_owned()
+                let key = match alternative {
+                    Some(alt) => format!("{src}{alt}"),
+                    None => src.to_owned(),
                 };
                 *pattern_ids.entry(key).or_insert_with(|| {
-                    // A trigger target is an ARN or a URL; messages quote the
-                    // model's ARN pattern, as AWS's do.
-                    let regex = if or_url {
-                        pattern::compile(src).and_then(|arn| {
-                            let arn = arn.as_str().trim_start_matches('^').trim_end_matches('$');
-                            Regex::new(&format!("^(?:{arn}|{URL_ALTERNATIVE})$")).ok()
-                        })
-                    } else {
-                        pattern::compile(src)
+                    // A trigger target is an ARN or a URL, a domain a prefix
+                    // or a host name; messages quote the model's pattern, as
+                    // AWS's do.
+                    let regex = match alternative {
+                        Some(alt) => pattern::compile(src).and_then(|model| {
+                            let model =
+                                model.as_str().trim_start_matches('^').trim_end_matches('$');
+                            Regex::new(&format!("^(?:{model}|{alt})$")).ok()
+                        }),
+                        None => pattern::compile(src),
                     };
                     patterns.push(Pattern {
                         source: src.to_owned(),
