@@ -14,7 +14,8 @@ use crate::harness::{Backend, RawReply, TestServer, create_pool, on_both_backend
 on_both_backends!(
     finds_by_each_field_once,
     filters_by_status_and_enabled,
-    pages_list_each_match_once
+    pages_list_each_match_once,
+    sparse_filters_page_in_bounded_steps,
 );
 
 async fn search(s: &TestServer, body: Value) -> RawReply {
@@ -262,6 +263,61 @@ async fn pages_list_each_match_once(s: TestServer) {
     let all = names(&s, json!({"UserPoolId": pool, "Query": "", "Limit": 100})).await;
     assert_eq!(all.len(), 31);
     assert!(all.windows(2).all(|w| w[0] < w[1]), "{all:?}");
+}
+
+/// A filter few users pass: a page stops after its row budget (600 rows),
+/// short or even empty but with a token, and the next page goes on from there.
+async fn sparse_filters_page_in_bounded_steps(s: TestServer) {
+    let c = s.client();
+    let pool = create_pool(&c, "sparse").await;
+    let mut made = tokio::task::JoinSet::new();
+    for worker in 0..16 {
+        let (c, pool) = (c.clone(), pool.clone());
+        made.spawn(async move {
+            for n in (worker..640).step_by(16) {
+                user(&c, &pool, &format!("n{n:03}"), &[]).await;
+            }
+        });
+    }
+    while let Some(done) = made.join_next().await {
+        done.unwrap();
+    }
+    for name in ["n005", "n610", "n620"] {
+        c.admin_disable_user()
+            .user_pool_id(&pool)
+            .username(name)
+            .send()
+            .await
+            .unwrap();
+    }
+    let users = |r: &RawReply| -> Vec<String> {
+        r.json["Users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["Username"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let body = json!({"UserPoolId": pool, "Query": "n", "Enabled": false});
+    let first = search(&s, body.clone()).await;
+    assert_eq!(first.status, 200, "{}", first.json);
+    // The first 600 users in order hold one disabled user.
+    assert_eq!(users(&first), ["n005"]);
+    let token = first.json["PaginationToken"].as_str().expect("a token");
+    let mut next = body.clone();
+    next["PaginationToken"] = json!(token);
+    let second = search(&s, next).await;
+    assert_eq!(users(&second), ["n610", "n620"]);
+    assert!(
+        second.json.get("PaginationToken").is_none(),
+        "{}",
+        second.json
+    );
+    // A page that finds none still carries a token when rows are left.
+    let none = json!({"UserPoolId": pool, "Query": "n", "Status": "CONFIRMED"});
+    let r = search(&s, none).await;
+    assert_eq!(users(&r), Vec::<String>::new());
+    assert!(r.json["PaginationToken"].is_string(), "{}", r.json);
 }
 
 /// In `serve`, the search is an admin operation: unsigned, it is refused.
