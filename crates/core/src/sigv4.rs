@@ -480,7 +480,7 @@ fn canonical_query(query: &str) -> String {
 }
 
 /// Percent-encodes every byte outside RFC 3986's unreserved set (and `/` if asked to).
-fn uri_encode(s: &str, keep_slash: bool) -> String {
+pub fn uri_encode(s: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || (keep_slash && b == b'/') {

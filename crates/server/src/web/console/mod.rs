@@ -317,18 +317,10 @@ pub fn error_page(e: &Error) -> Response {
     )
 }
 
-/// Percent-encodes a query value.
+/// Percent-encodes a path segment or query value: every byte outside RFC
+/// 3986's unreserved set, as SigV4's canonical requests do (one encoder).
 pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b));
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    kognit_core::sigv4::uri_encode(s, false)
 }
 
 /// The query of a page: the next page of its list, and a notice about what
