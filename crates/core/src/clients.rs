@@ -97,6 +97,7 @@ impl Service {
         c.creation_date = Some(epoch_seconds(now));
         c.last_modified_date = Some(epoch_seconds(now));
         self.check_client(&mut c, &pool, secret.is_some(), true)?;
+        self.check_custom_scopes(&pool_id, &c).await?;
         for _ in 0..8 {
             let client_id = ids::client_id();
             c.client_id = Some(client_id.clone());
@@ -188,6 +189,7 @@ impl Service {
             c.client_type = old.client_type;
             c.last_modified_date = Some(epoch_seconds(now));
             self.check_client(&mut c, &pool, !secrets.is_empty(), false)?;
+            self.check_custom_scopes(&pool_id, &c).await?;
             rec.name = c.client_name.clone().unwrap_or_default();
             rec.config = serde_json::to_string(&c).map_err(Error::internal)?;
             rec.version += 1;

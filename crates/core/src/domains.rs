@@ -124,7 +124,7 @@ fn cloudfront_name(domain: &str) -> String {
 
 impl Service {
     /// The domains a pool holds: (prefix, custom), for DescribeUserPool.
-    pub(crate) async fn pool_domains(
+    pub async fn pool_domains(
         &self,
         pool_id: &str,
     ) -> Result<(Option<String>, Option<String>)> {

@@ -25,6 +25,7 @@ pub mod ids;
 mod mfa;
 mod mfa_config;
 mod node_cache;
+pub mod oauth;
 mod page_token;
 pub mod passwords;
 mod pool_defaults;

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 mod console;
 mod devices;
 mod domains;
+mod oauth;
 mod groups;
 mod resource_servers;
 mod sessions;
@@ -17,6 +18,7 @@ mod users;
 pub use console::*;
 pub use devices::*;
 pub use domains::*;
+pub use oauth::*;
 pub use groups::*;
 pub use resource_servers::*;
 pub use sessions::*;
@@ -274,6 +276,7 @@ pub trait Store:
     + AuthEventStore
     + ConsoleStore
     + DomainStore
+    + OAuthCodeStore
 {
 }
 
@@ -294,5 +297,6 @@ impl<T> Store for T where
         + AuthEventStore
         + ConsoleStore
         + DomainStore
+        + OAuthCodeStore
 {
 }

@@ -151,7 +151,7 @@ pub async fn start_with_clock(
             .issuer_base
             .clone()
             .map(|b| b.trim_end_matches('/').to_owned())
-            .unwrap_or(public_url),
+            .unwrap_or_else(|| public_url.clone()),
     };
     let outbox: Option<Arc<dyn kognit_core::store::OutboxStore>> = if cfg.outbox {
         // Trait upcasting: the store is also the outbox.
@@ -183,7 +183,20 @@ pub async fn start_with_clock(
     let purge = crate::purge::run(service.store().clone(), cfg.retention, clock.clone());
     let mut state = AppState::new(service, &cfg, clock);
     state.recent_triggers = recent_triggers;
-    let app = ops::router(state);
+    state.host_names = Arc::new(crate::web::hosted::routing::HostNames {
+        own_host: crate::state::host_of(&public_url),
+        ..(*state.host_names).clone()
+    });
+    state.public_url = public_url.as_str().into();
+    // Hosted login by `Host` rewrites the path, so it wraps the router
+    // (middleware inside it would run after routing).
+    let app = tower::Layer::layer(
+        &axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::hosted::routing::by_host,
+        ),
+        ops::router(state),
+    );
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let signal = async move {
@@ -194,7 +207,9 @@ pub async fn start_with_clock(
         };
         let serve = axum::serve(
             listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                std::net::SocketAddr,
+            >(app),
         )
         .with_graceful_shutdown(signal);
         // The purge runs as long as the server does.

@@ -37,6 +37,10 @@ pub struct AppState {
     /// Whether kognit is reached over https (its public URL), so cookies
     /// are marked `Secure`.
     pub https: bool,
+    /// Which `Host` names may be user-pool domains (hosted login by host).
+    pub host_names: Arc<crate::web::hosted::routing::HostNames>,
+    /// kognit's public URL (no trailing slash), for the URLs discovery names.
+    pub public_url: Arc<str>,
 }
 
 impl AppState {
@@ -61,6 +65,17 @@ impl AppState {
                 .public_url
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://")),
+            host_names: Arc::new(crate::web::hosted::routing::HostNames {
+                region: cfg.region.clone(),
+                base_host: cfg.hosted.base_host.clone(),
+                own_host: cfg.public_url.as_deref().and_then(host_of),
+            }),
+            public_url: cfg
+                .public_url
+                .as_deref()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .into(),
         }
     }
 
@@ -68,4 +83,15 @@ impl AppState {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
+}
+
+/// The host name of a URL (`https://auth.example.com:8443/x` → `auth.example.com`).
+pub(crate) fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = match authority.rsplit_once(':') {
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }

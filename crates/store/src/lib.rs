@@ -28,6 +28,7 @@ mod groups;
 mod keys;
 mod lite;
 mod migrate;
+mod oauth;
 mod outbox;
 mod pooled;
 mod pools;
@@ -244,6 +245,7 @@ impl<B: Backend> AdminStore for Sql<B> {
             "DELETE FROM auth_events",
             "DELETE FROM token_sessions",
             "DELETE FROM revoked_origins",
+            "DELETE FROM oauth_codes",
             "DELETE FROM refresh_tokens",
             "DELETE FROM devices",
             "DELETE FROM group_members",

@@ -17,8 +17,8 @@ pub use crate::signing::{
 };
 pub use customize::{ClaimChanges, TokenChanges};
 pub use issue::{
-    GroupClaims, IssuedTokens, SignIn, TokenInput, access_claims, id_claims, issue_customized,
-    issue_with_keys,
+    GroupClaims, IssuedTokens, SignIn, TokenInput, access_claims, access_validity_s, at_hash,
+    id_claims, issue_customized, issue_with_keys,
 };
 pub use refresh::{new_refresh_token, refresh_token_hash};
 pub(crate) use verify::revoked;

@@ -35,6 +35,7 @@ mod domains;
 mod groups;
 mod groups_concurrent;
 mod harness;
+mod oauth_codes;
 mod options;
 mod pools;
 mod purge;
@@ -207,5 +208,6 @@ fn refresh(pool_id: &str, key: &str, origin: &str, n: u8) -> RefreshTokenRecord 
         created_ms: 1_700_000_000_000,
         expires_ms: 1_702_592_000_000,
         revoked_ms: None,
+        scope: None,
     }
 }
