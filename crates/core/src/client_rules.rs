@@ -118,7 +118,6 @@ pub fn auth_flows(c: &UserPoolClientType) -> Result<()> {
     Ok(())
 }
 
-
 fn callback_ok(url: &str) -> bool {
     if url.contains('#') {
         return false;

@@ -124,10 +124,7 @@ fn cloudfront_name(domain: &str) -> String {
 
 impl Service {
     /// The domains a pool holds: (prefix, custom), for DescribeUserPool.
-    pub async fn pool_domains(
-        &self,
-        pool_id: &str,
-    ) -> Result<(Option<String>, Option<String>)> {
+    pub async fn pool_domains(&self, pool_id: &str) -> Result<(Option<String>, Option<String>)> {
         let mut prefix = None;
         let mut custom = None;
         for rec in self.store.list_pool_domains(pool_id).await? {

@@ -191,10 +191,7 @@ pub async fn start_with_clock(
     // Hosted login by `Host` rewrites the path, so it wraps the router
     // (middleware inside it would run after routing).
     let app = tower::Layer::layer(
-        &axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::web::hosted::routing::by_host,
-        ),
+        &axum::middleware::from_fn_with_state(state.clone(), crate::web::hosted::routing::by_host),
         ops::router(state),
     );
     let (stop_tx, stop_rx) = oneshot::channel::<()>();

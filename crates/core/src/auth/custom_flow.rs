@@ -117,8 +117,13 @@ impl Service {
     ) -> Result<Step> {
         let session = session
             .ok_or_else(|| Error::invalid_parameter("Missing required parameter Session"))?;
-        let state =
-            self.open_session(session, CUSTOM_CHALLENGE, &client.pool_id, &client.session_client(), now)?;
+        let state = self.open_session(
+            session,
+            CUSTOM_CHALLENGE,
+            &client.pool_id,
+            &client.session_client(),
+            now,
+        )?;
         let username = param(responses, "USERNAME")?;
         let answer = param(responses, "ANSWER")?;
         let secret_hash = responses

@@ -144,8 +144,13 @@ impl Service {
             .map(String::as_str);
         self.check_secret_hash(client, username, secret_hash)
             .await?;
-        let state =
-            self.open_session(session, DEVICE_SRP_AUTH, &client.pool_id, &client.session_client(), now)?;
+        let state = self.open_session(
+            session,
+            DEVICE_SRP_AUTH,
+            &client.pool_id,
+            &client.session_client(),
+            now,
+        )?;
         if state.device_key.as_deref() != Some(device_key) {
             return Err(device_not_found());
         }

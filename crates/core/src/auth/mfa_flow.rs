@@ -250,7 +250,13 @@ impl Service {
     ) -> Result<Step> {
         let session = session
             .ok_or_else(|| Error::invalid_parameter("Missing required parameter Session"))?;
-        let state = self.open_session(session, challenge, &client.pool_id, &client.session_client(), now)?;
+        let state = self.open_session(
+            session,
+            challenge,
+            &client.pool_id,
+            &client.session_client(),
+            now,
+        )?;
         let username = param(responses, "USERNAME")?;
         let secret_hash = responses
             .as_ref()

@@ -137,7 +137,9 @@ impl Service {
         let registered = client.config.callback_urls.as_deref().unwrap_or_default();
         // Exactly one of the CallbackURLs: no prefix, no normalisation.
         if redirect_uri.is_empty() || !registered.iter().any(|u| *u == redirect_uri) {
-            return Err(page("redirect_mismatch: the redirect_uri is not one of the app client's callback URLs."));
+            return Err(page(
+                "redirect_mismatch: the redirect_uri is not one of the app client's callback URLs.",
+            ));
         }
         let state = p.state.as_deref();
         let implicit = p.response_type.as_deref() == Some("token");
@@ -157,7 +159,10 @@ impl Service {
         if !flow_allowed(&client, flow) {
             return Err(refuse(OAuthError::new("unauthorized_client")));
         }
-        let code_challenge = match (p.code_challenge.as_deref(), p.code_challenge_method.as_deref()) {
+        let code_challenge = match (
+            p.code_challenge.as_deref(),
+            p.code_challenge_method.as_deref(),
+        ) {
             (None, None) => None,
             // Cognito supports S256 only, and wants both or neither.
             (Some(c), Some("S256")) if !c.is_empty() => Some(c.to_owned()),
@@ -239,7 +244,14 @@ impl Service {
         let state = a.state.as_deref();
         let implicit = a.response_type == ResponseType::Token;
         let fail = |e: crate::Error| error_redirect(&a.redirect_uri, e.into(), state, implicit);
-        let server_error = || error_redirect(&a.redirect_uri, OAuthError::new("server_error"), state, implicit);
+        let server_error = || {
+            error_redirect(
+                &a.redirect_uri,
+                OAuthError::new("server_error"),
+                state,
+                implicit,
+            )
+        };
         match a.response_type {
             ResponseType::Code => {
                 let code = uuid::Uuid::new_v4().to_string();
@@ -277,7 +289,15 @@ impl Service {
                     ..sign_in.clone()
                 };
                 let issued = self
-                    .tokens_for(&pool, &a.client, user, &sign_in, TokenSource::HostedAuth, None, now)
+                    .tokens_for(
+                        &pool,
+                        &a.client,
+                        user,
+                        &sign_in,
+                        TokenSource::HostedAuth,
+                        None,
+                        now,
+                    )
                     .await
                     .map_err(fail)?;
                 let expires = issued.expires_in.to_string();
@@ -304,7 +324,11 @@ mod tests {
     #[test]
     fn params_are_appended_encoded() {
         assert_eq!(
-            with_params("https://app/cb", &[("code", "a b"), ("state", "x&y=z")], false),
+            with_params(
+                "https://app/cb",
+                &[("code", "a b"), ("state", "x&y=z")],
+                false
+            ),
             "https://app/cb?code=a%20b&state=x%26y%3Dz"
         );
         assert_eq!(

@@ -60,7 +60,10 @@ impl Service {
             return Err(invalid_token("Invalid Access Token"));
         }
         let client = self.app_client(&t.claims.client_id).await.ok();
-        let readable = |name: &str| match client.as_ref().and_then(|c| c.config.read_attributes.as_ref()) {
+        let readable = |name: &str| match client
+            .as_ref()
+            .and_then(|c| c.config.read_attributes.as_ref())
+        {
             Some(list) if !list.is_empty() => list.iter().any(|a| a == name),
             _ => true,
         };

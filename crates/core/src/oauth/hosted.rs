@@ -79,7 +79,9 @@ fn step(s: Step) -> Result<HostedStep> {
             session,
             parameters: s.challenge_parameters.unwrap_or_default(),
         }),
-        _ => Err(Error::internal("a hosted sign-in step ended in neither a challenge nor a sign-in")),
+        _ => Err(Error::internal(
+            "a hosted sign-in step ended in neither a challenge nor a sign-in",
+        )),
     }
 }
 
@@ -118,7 +120,13 @@ impl Service {
     }
 
     /// The hosted session cookie's value for a signed-in user.
-    pub fn seal_hosted_session(&self, pool_id: &str, user: &UserRecord, auth_time: i64, now: Millis) -> String {
+    pub fn seal_hosted_session(
+        &self,
+        pool_id: &str,
+        user: &UserRecord,
+        auth_time: i64,
+        now: Millis,
+    ) -> String {
         let s = HostedSession {
             pool_id: pool_id.to_owned(),
             username_key: user.username_key.clone(),
@@ -131,7 +139,12 @@ impl Service {
     }
 
     /// The hosted session a cookie holds, when it is this pool's and alive.
-    pub fn open_hosted_session(&self, pool_id: &str, sealed: &str, now: Millis) -> Option<HostedSession> {
+    pub fn open_hosted_session(
+        &self,
+        pool_id: &str,
+        sealed: &str,
+        now: Millis,
+    ) -> Option<HostedSession> {
         let bytes = B64.decode(sealed.trim()).ok()?;
         let plain = self.secrets.open(&bytes, AAD)?;
         let s: HostedSession = serde_json::from_slice(&plain).ok()?;
@@ -169,7 +182,11 @@ impl Service {
     /// The SECRET_HASH the hosted pages send for `username` when they call
     /// a public operation (SignUp, ConfirmSignUp, ForgotPassword, …) for a
     /// client with a secret: the browser never holds the secret, kognit does.
-    pub async fn hosted_secret_hash(&self, client: &AppClient, username: &str) -> Result<Option<String>> {
+    pub async fn hosted_secret_hash(
+        &self,
+        client: &AppClient,
+        username: &str,
+    ) -> Result<Option<String>> {
         let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
         Ok(secrets.first().map(|s| {
             let msg = format!("{username}{}", client.id());

@@ -11,7 +11,7 @@ mod hosted;
 pub mod scopes;
 mod token;
 
-pub use authorize::{AuthorizeError, AuthorizeParams, Authorization, ResponseType};
+pub use authorize::{Authorization, AuthorizeError, AuthorizeParams, ResponseType};
 pub use endpoints::{LogoutParams, LogoutTarget};
 pub use hosted::{HostedSession, HostedStep, SignUpFields};
 pub use token::{ClientAuth, TokenParams, TokenResponse};

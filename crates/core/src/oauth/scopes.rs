@@ -15,13 +15,7 @@ pub const PHONE: &str = "phone";
 pub const PROFILE: &str = "profile";
 
 /// Scopes every pool has without a resource server.
-pub const STANDARD: &[&str] = &[
-    PHONE,
-    EMAIL,
-    OPENID,
-    PROFILE,
-    crate::tokens::ADMIN_SCOPE,
-];
+pub const STANDARD: &[&str] = &[PHONE, EMAIL, OPENID, PROFILE, crate::tokens::ADMIN_SCOPE];
 
 /// Whether this is one of the standard scopes.
 pub fn is_standard(scope: &str) -> bool {
@@ -91,7 +85,10 @@ mod tests {
         assert_eq!(kept("openid").len(), 6);
         assert_eq!(kept("openid profile email").len(), 6);
         assert_eq!(kept("openid email"), ["email", "email_verified"]);
-        assert_eq!(kept("openid phone"), ["phone_number", "phone_number_verified"]);
+        assert_eq!(
+            kept("openid phone"),
+            ["phone_number", "phone_number_verified"]
+        );
         assert_eq!(kept("openid email phone").len(), 4);
     }
 

@@ -94,7 +94,10 @@ impl Service {
             (Some((id, secret)), _) => (id.clone(), Some(secret.clone())),
             (None, Some(id)) => (id.clone(), auth.client_secret.clone()),
             (None, None) => {
-                return Err(OAuthError::described("invalid_request", "client_id is missing"));
+                return Err(OAuthError::described(
+                    "invalid_request",
+                    "client_id is missing",
+                ));
             }
         };
         let client = self
@@ -128,7 +131,10 @@ impl Service {
             .grant_type
             .as_deref()
             .ok_or_else(|| OAuthError::described("invalid_request", "grant_type is missing"))?;
-        if !matches!(grant, "authorization_code" | "refresh_token" | "client_credentials") {
+        if !matches!(
+            grant,
+            "authorization_code" | "refresh_token" | "client_credentials"
+        ) {
             return Err(OAuthError::new("unsupported_grant_type"));
         }
         let client = self.authenticate_client(pool_id, auth).await?;
@@ -193,7 +199,15 @@ impl Service {
             nonce: rec.nonce,
         };
         let issued = self
-            .tokens_for(&pool, client, &user, &sign_in, TokenSource::HostedAuth, None, now)
+            .tokens_for(
+                &pool,
+                client,
+                &user,
+                &sign_in,
+                TokenSource::HostedAuth,
+                None,
+                now,
+            )
             .await?;
         let refresh = self
             .store_refresh_token(&pool, client, &user, &sign_in, now)
@@ -225,7 +239,14 @@ impl Service {
             Err(e) => return Err(crate::Error::from(e).into()),
         };
         let result = self
-            .refresh(client, token, SecretProof::Checked, Self::rotates(client), None, now)
+            .refresh(
+                client,
+                token,
+                SecretProof::Checked,
+                Self::rotates(client),
+                None,
+                now,
+            )
             .await?;
         let wants_id = scope
             .as_deref()
@@ -271,7 +292,10 @@ impl Service {
             }
         }
         if granted.is_empty() {
-            return Err(OAuthError::described("invalid_scope", "no custom scope to grant"));
+            return Err(OAuthError::described(
+                "invalid_scope",
+                "no custom scope to grant",
+            ));
         }
         let claims = client_credentials_claims(
             &self.issuer(&client.pool_id),
@@ -280,7 +304,8 @@ impl Service {
             now,
         );
         let keys = self.pool_keys(&client.pool_id, now).await?;
-        let expires_in = claims["exp"].as_i64().unwrap_or_default() - claims["iat"].as_i64().unwrap_or_default();
+        let expires_in =
+            claims["exp"].as_i64().unwrap_or_default() - claims["iat"].as_i64().unwrap_or_default();
         Ok(TokenResponse {
             id_token: None,
             access_token: keys.sign(TokenUse::Access, &claims)?,

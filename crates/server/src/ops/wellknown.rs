@@ -58,8 +58,12 @@ pub async fn openid_configuration(
                 doc[name] = serde_json::json!(format!("{base}{path}"));
             }
             doc["code_challenge_methods_supported"] = serde_json::json!(["S256"]);
-            doc["grant_types_supported"] =
-                serde_json::json!(["authorization_code", "refresh_token", "client_credentials", "implicit"]);
+            doc["grant_types_supported"] = serde_json::json!([
+                "authorization_code",
+                "refresh_token",
+                "client_credentials",
+                "implicit"
+            ]);
         }
         Ok(doc)
     }
@@ -70,7 +74,10 @@ pub async fn openid_configuration(
 /// Where a pool's domain is served, as a URL: `<scheme>://<prefix>.<base_host>`
 /// (or the custom domain) when `[hosted] base_host` is configured, else the
 /// path prefix on kognit's public URL, which resolves without DNS.
-async fn domain_base(state: &AppState, pool_id: &str) -> Result<Option<String>, kognit_core::Error> {
+async fn domain_base(
+    state: &AppState,
+    pool_id: &str,
+) -> Result<Option<String>, kognit_core::Error> {
     let (prefix, custom) = state.service.pool_domains(pool_id).await?;
     let names = &state.host_names;
     let scheme = if state.https { "https" } else { "http" };

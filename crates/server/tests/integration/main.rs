@@ -24,6 +24,8 @@ mod domains;
 mod fixed_settings;
 mod fuzz;
 mod groups;
+mod hosted;
+mod hosted_oidc;
 mod js_amplify;
 mod js_clients;
 mod js_mfa;

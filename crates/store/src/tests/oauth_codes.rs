@@ -38,8 +38,13 @@ store_test!(codes_are_redeemed_once, |ctx: Ctx| async move {
         ..code(1, 1_700_000_300_000)
     };
     s.insert_oauth_code(&c).await.unwrap();
-    s.insert_oauth_code(&code(2, 1_700_000_300_000)).await.unwrap();
-    assert_eq!(s.take_oauth_code(&c.code_hash).await.unwrap(), Some(c.clone()));
+    s.insert_oauth_code(&code(2, 1_700_000_300_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.take_oauth_code(&c.code_hash).await.unwrap(),
+        Some(c.clone())
+    );
     assert_eq!(s.take_oauth_code(&c.code_hash).await.unwrap(), None);
     assert_eq!(s.take_oauth_code(&[9; 32]).await.unwrap(), None);
     // The other code is untouched, with its optional members.
@@ -49,22 +54,25 @@ store_test!(codes_are_redeemed_once, |ctx: Ctx| async move {
     );
 });
 
-store_test!(a_code_needs_its_user_and_goes_with_it, |ctx: Ctx| async move {
-    let s = &ctx.store;
-    s.insert_pool(&pool("p")).await.unwrap();
-    let missing = s.insert_oauth_code(&code(1, 1)).await.unwrap_err();
-    assert!(
-        matches!(
-            missing,
-            kognit_core::store::StoreError::Conflict(kognit_core::store::Conflict::MissingUser)
-        ),
-        "{missing:?}"
-    );
-    s.insert_user(&user("p", "a"), &[]).await.unwrap();
-    s.insert_oauth_code(&code(1, 1)).await.unwrap();
-    assert!(s.delete_user("p", "a").await.unwrap());
-    assert_eq!(s.take_oauth_code(&[1; 32]).await.unwrap(), None);
-});
+store_test!(
+    a_code_needs_its_user_and_goes_with_it,
+    |ctx: Ctx| async move {
+        let s = &ctx.store;
+        s.insert_pool(&pool("p")).await.unwrap();
+        let missing = s.insert_oauth_code(&code(1, 1)).await.unwrap_err();
+        assert!(
+            matches!(
+                missing,
+                kognit_core::store::StoreError::Conflict(kognit_core::store::Conflict::MissingUser)
+            ),
+            "{missing:?}"
+        );
+        s.insert_user(&user("p", "a"), &[]).await.unwrap();
+        s.insert_oauth_code(&code(1, 1)).await.unwrap();
+        assert!(s.delete_user("p", "a").await.unwrap());
+        assert_eq!(s.take_oauth_code(&[1; 32]).await.unwrap(), None);
+    }
+);
 
 store_test!(expired_codes_are_purged, |ctx: Ctx| async move {
     let s = &ctx.store;
@@ -86,7 +94,9 @@ store_test!(one_redeemer_wins, |ctx: Ctx| async move {
     let a = ctx.store.clone();
     a.insert_pool(&pool("p")).await.unwrap();
     a.insert_user(&user("p", "a"), &[]).await.unwrap();
-    a.insert_oauth_code(&code(7, 1_700_000_300_000)).await.unwrap();
+    a.insert_oauth_code(&code(7, 1_700_000_300_000))
+        .await
+        .unwrap();
     let b = Arc::new(SqlStore::open(&ctx.url).await.unwrap());
     let barrier = Arc::new(Barrier::new(16));
     let tasks: Vec<_> = (0..16)

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use kognit_core::oauth::{
-    AuthorizeError, AuthorizeParams, Authorization, ClientAuth, LogoutParams, LogoutTarget,
+    Authorization, AuthorizeError, AuthorizeParams, ClientAuth, LogoutParams, LogoutTarget,
     OAuthError, TokenParams,
 };
 use serde::Deserialize;
@@ -42,10 +42,12 @@ pub(super) async fn with_session(
             return None;
         }
     };
-    Some(match svc.grant_authorization(a, &user, &sign_in, now).await {
-        Ok(to) | Err(AuthorizeError::Redirect(to)) => ui::found(&to),
-        Err(AuthorizeError::Page(m)) => page_error(state, domain, headers, &m),
-    })
+    Some(
+        match svc.grant_authorization(a, &user, &sign_in, now).await {
+            Ok(to) | Err(AuthorizeError::Redirect(to)) => ui::found(&to),
+            Err(AuthorizeError::Page(m)) => page_error(state, domain, headers, &m),
+        },
+    )
 }
 
 fn page_error(state: &AppState, domain: &Domain, headers: &HeaderMap, message: &str) -> Response {
@@ -70,7 +72,11 @@ pub async fn authorize(
     if let Some(done) = with_session(&state, &domain, &headers, &a).await {
         return done;
     }
-    ui::found(&format!("{}/login?{}", domain.base, raw.unwrap_or_default()))
+    ui::found(&format!(
+        "{}/login?{}",
+        domain.base,
+        raw.unwrap_or_default()
+    ))
 }
 
 /// A JSON body with the headers token responses carry.
@@ -192,8 +198,15 @@ pub async fn user_info(
 fn challenge(status: StatusCode, e: &OAuthError) -> Response {
     let mut r = oauth_error(e);
     *r.status_mut() = status;
-    let description = e.description.as_deref().unwrap_or_default().replace('"', "'");
-    let value = format!("Bearer error=\"{}\", error_description=\"{description}\"", e.error);
+    let description = e
+        .description
+        .as_deref()
+        .unwrap_or_default()
+        .replace('"', "'");
+    let value = format!(
+        "Bearer error=\"{}\", error_description=\"{description}\"",
+        e.error
+    );
     if let Ok(v) = HeaderValue::from_str(&value) {
         r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
     }

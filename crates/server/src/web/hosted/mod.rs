@@ -37,7 +37,10 @@ pub fn router() -> Router<AppState> {
         .route(&r("/oauth2/authorize"), get(endpoints::authorize))
         .route(&r("/authorize"), get(endpoints::authorize))
         .route(&r("/oauth2/token"), post(endpoints::token))
-        .route(&r("/oauth2/userInfo"), get(endpoints::user_info).post(endpoints::user_info))
+        .route(
+            &r("/oauth2/userInfo"),
+            get(endpoints::user_info).post(endpoints::user_info),
+        )
         .route(&r("/oauth2/revoke"), post(endpoints::revoke))
         .route(&r("/logout"), get(endpoints::logout))
         .route(&r("/login"), get(pages::login_form).post(pages::login))
@@ -46,7 +49,10 @@ pub fn router() -> Router<AppState> {
         .route(&r("/signup"), get(pages::signup_form).post(pages::signup))
         .route(&r("/confirmUser"), post(pages::confirm))
         .route(&r("/resendcode"), post(pages::resend))
-        .route(&r("/forgotPassword"), get(pages::forgot_form).post(pages::forgot))
+        .route(
+            &r("/forgotPassword"),
+            get(pages::forgot_form).post(pages::forgot),
+        )
         .route(&r("/confirmForgotPassword"), post(pages::reset))
         .route(&r("/_assets/hosted.css"), get(ui::css))
 }
@@ -65,7 +71,11 @@ pub struct Domain {
 impl Domain {
     /// The cookie path of this domain's cookies.
     pub fn cookie_path(&self) -> &str {
-        if self.base.is_empty() { "/" } else { &self.base }
+        if self.base.is_empty() {
+            "/"
+        } else {
+            &self.base
+        }
     }
 }
 
@@ -74,14 +84,17 @@ impl FromRequestParts<AppState> for Domain {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let Ok(Path(params)) =
-            Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state).await
+            Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state)
+                .await
         else {
             return Err((StatusCode::NOT_FOUND, "Not Found").into_response());
         };
         let name = params.get("domain").cloned().unwrap_or_default();
         let pool_id = match state.service.pool_by_domain(&name).await {
             Ok(Some(p)) => p,
-            Ok(None) => return Err((StatusCode::NOT_FOUND, "No such user pool domain").into_response()),
+            Ok(None) => {
+                return Err((StatusCode::NOT_FOUND, "No such user pool domain").into_response());
+            }
             Err(e) => return Err(crate::protocol::error_response("hosted", &e)),
         };
         let by_host = parts.extensions.get::<routing::ByHost>().is_some();

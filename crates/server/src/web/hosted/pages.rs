@@ -12,7 +12,7 @@ use axum::extract::{Form, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use kognit_core::error::ErrorCode;
-use kognit_core::oauth::{AuthorizeError, AuthorizeParams, Authorization, HostedStep};
+use kognit_core::oauth::{Authorization, AuthorizeError, AuthorizeParams, HostedStep};
 use kognit_core::records::AppClient;
 use kognit_core::store::UserRecord;
 use kognit_core::tokens::SignIn;
@@ -44,7 +44,12 @@ async fn begin(
     match state.service.check_authorization(&domain.pool_id, p).await {
         Ok(a) => {
             let ui = ui.for_client(&a.client);
-            Ok(Step { state, domain, ui, a })
+            Ok(Step {
+                state,
+                domain,
+                ui,
+                a,
+            })
         }
         Err(AuthorizeError::Redirect(to)) => Err(ui::found(&to)),
         Err(AuthorizeError::Page(m)) => Err(ui::error_page(&ui, StatusCode::BAD_REQUEST, &m)),
@@ -72,7 +77,10 @@ async fn begin_post(
 }
 
 fn username_label(attrs: &[String]) -> &'static str {
-    match (attrs.iter().any(|a| a == "email"), attrs.iter().any(|a| a == "phone_number")) {
+    match (
+        attrs.iter().any(|a| a == "email"),
+        attrs.iter().any(|a| a == "phone_number"),
+    ) {
         (true, true) => "Email or phone number",
         (true, false) => "Email",
         (false, true) => "Phone number",
@@ -203,12 +211,20 @@ impl Step {
                 session: Some(page.session.clone()),
                 ..Default::default()
             };
-            match self.svc().associate_software_token(req, self.state.now_ms()).await {
+            match self
+                .svc()
+                .associate_software_token(req, self.state.now_ms())
+                .await
+            {
                 Ok(r) => {
                     page.secret_code = r.secret_code.unwrap_or_default();
                     page.session = r.session.unwrap_or_default();
                 }
-                Err(e) => return self.login_page(StatusCode::BAD_REQUEST, username, Some(e.message), None).await,
+                Err(e) => {
+                    return self
+                        .login_page(StatusCode::BAD_REQUEST, username, Some(e.message), None)
+                        .await;
+                }
             }
         }
         if challenge == "MFA_SETUP" {
@@ -275,8 +291,18 @@ impl Step {
         };
         let pending = self.svc().seal_pending_sign_in(username, password, now);
         match self.svc().resend_confirmation_code(req, now).await {
-            Ok(r) => self.confirm_page(StatusCode::OK, username, &pending, r.code_delivery_details.as_ref(), None, None),
-            Err(e) => self.login_page(StatusCode::BAD_REQUEST, username, Some(e.message), None).await,
+            Ok(r) => self.confirm_page(
+                StatusCode::OK,
+                username,
+                &pending,
+                r.code_delivery_details.as_ref(),
+                None,
+                None,
+            ),
+            Err(e) => {
+                self.login_page(StatusCode::BAD_REQUEST, username, Some(e.message), None)
+                    .await
+            }
         }
     }
 
@@ -289,22 +315,37 @@ impl Step {
             ..Default::default()
         };
         match self.svc().forgot_password(req, self.state.now_ms()).await {
-            Ok(r) => self.reset_page(StatusCode::OK, username, r.code_delivery_details.as_ref(), None),
-            Err(e) => self.login_page(StatusCode::BAD_REQUEST, username, Some(e.message), None).await,
+            Ok(r) => self.reset_page(
+                StatusCode::OK,
+                username,
+                r.code_delivery_details.as_ref(),
+                None,
+            ),
+            Err(e) => {
+                self.login_page(StatusCode::BAD_REQUEST, username, Some(e.message), None)
+                    .await
+            }
         }
     }
 
     /// Signs in with a username and password, and goes where that leads.
     async fn sign_in(&self, username: &str, password: &str) -> Response {
         let now = self.state.now_ms();
-        match self.svc().hosted_sign_in(self.client(), username, password, now).await {
+        match self
+            .svc()
+            .hosted_sign_in(self.client(), username, password, now)
+            .await
+        {
             Ok(step) => self.after(step, username).await,
             Err(e) => match e.code {
-                ErrorCode::UserNotConfirmedException => self.confirm_first(username, password).await,
+                ErrorCode::UserNotConfirmedException => {
+                    self.confirm_first(username, password).await
+                }
                 ErrorCode::PasswordResetRequiredException => self.reset_first(username).await,
                 _ => {
                     let status = crate::web::page::status_of(&e);
-                    self.login_page(status, username, Some(e.message), None).await
+                    self.login_page(status, username, Some(e.message), None)
+                        .await
                 }
             },
         }
@@ -446,7 +487,12 @@ pub async fn login(
     let password = form.raw("password").unwrap_or_default();
     if username.is_empty() || password.is_empty() {
         return s
-            .login_page(StatusCode::BAD_REQUEST, username, Some("Enter your username and password.".into()), None)
+            .login_page(
+                StatusCode::BAD_REQUEST,
+                username,
+                Some("Enter your username and password.".into()),
+                None,
+            )
             .await;
     }
     s.sign_in(username, password).await
@@ -474,7 +520,10 @@ pub async fn respond(
     let mut again = BTreeMap::new();
     match challenge.as_str() {
         "NEW_PASSWORD_REQUIRED" => {
-            responses.insert("NEW_PASSWORD".into(), form.raw("new_password").unwrap_or_default().into());
+            responses.insert(
+                "NEW_PASSWORD".into(),
+                form.raw("new_password").unwrap_or_default().into(),
+            );
             let mut required = Vec::new();
             for (k, v) in &form.0 {
                 if let Some(name) = k.strip_prefix("attr:") {
@@ -483,7 +532,10 @@ pub async fn respond(
                     responses.insert(key, v.trim().to_owned());
                 }
             }
-            again.insert("requiredAttributes".into(), serde_json::json!(required).to_string());
+            again.insert(
+                "requiredAttributes".into(),
+                serde_json::json!(required).to_string(),
+            );
         }
         "SMS_MFA" => {
             responses.insert("SMS_MFA_CODE".into(), code);
@@ -495,7 +547,10 @@ pub async fn respond(
             responses.insert("SOFTWARE_TOKEN_MFA_CODE".into(), code);
         }
         "SELECT_MFA_TYPE" => {
-            responses.insert("ANSWER".into(), form.get("answer").unwrap_or_default().into());
+            responses.insert(
+                "ANSWER".into(),
+                form.get("answer").unwrap_or_default().into(),
+            );
         }
         "MFA_SETUP" => {
             let secret = form.get("secret_code").unwrap_or_default().to_owned();
@@ -508,13 +563,20 @@ pub async fn respond(
             match s.svc().verify_software_token(req, now).await {
                 Ok(r) => session = r.session.unwrap_or_default(),
                 Err(e) => {
-                    return s.challenge_page(&challenge, session, &again, &username, Some(e.message)).await;
+                    return s
+                        .challenge_page(&challenge, session, &again, &username, Some(e.message))
+                        .await;
                 }
             }
         }
         _ => {
             return s
-                .login_page(StatusCode::BAD_REQUEST, &username, Some("Sign in again.".into()), None)
+                .login_page(
+                    StatusCode::BAD_REQUEST,
+                    &username,
+                    Some("Sign in again.".into()),
+                    None,
+                )
                 .await;
         }
     }
@@ -523,20 +585,43 @@ pub async fn respond(
         .copied()
         .find(|c| c.as_str() == challenge)
     else {
-        return s.login_page(StatusCode::BAD_REQUEST, &username, None, None).await;
+        return s
+            .login_page(StatusCode::BAD_REQUEST, &username, None, None)
+            .await;
     };
-    match s.svc().hosted_respond(s.client(), name, &session, responses, now).await {
+    match s
+        .svc()
+        .hosted_respond(s.client(), name, &session, responses, now)
+        .await
+    {
         Ok(step) => s.after(step, &username).await,
         Err(e) if e.code == ErrorCode::NotAuthorizedException && e.message.contains("session") => {
-            s.login_page(StatusCode::BAD_REQUEST, &username, Some(format!("{} Sign in again.", e.message)), None)
+            s.login_page(
+                StatusCode::BAD_REQUEST,
+                &username,
+                Some(format!("{} Sign in again.", e.message)),
+                None,
+            )
+            .await
+        }
+        Err(e) => {
+            s.challenge_page(&challenge, session, &again, &username, Some(e.message))
                 .await
         }
-        Err(e) => s.challenge_page(&challenge, session, &again, &username, Some(e.message)).await,
     }
 }
 
-async fn signup_page(s: &Step, status: StatusCode, form: Option<&FormData>, error: Option<String>) -> Response {
-    let fields = s.svc().sign_up_fields(&s.domain.pool_id).await.unwrap_or_default();
+async fn signup_page(
+    s: &Step,
+    status: StatusCode,
+    form: Option<&FormData>,
+    error: Option<String>,
+) -> Response {
+    let fields = s
+        .svc()
+        .sign_up_fields(&s.domain.pool_id)
+        .await
+        .unwrap_or_default();
     let value = |n: &str| form.and_then(|f| f.get(n)).unwrap_or_default().to_owned();
     let page = SignUpPage {
         ui: &s.ui,
@@ -585,7 +670,11 @@ pub async fn signup(
     };
     let username = form.get("username").unwrap_or_default().to_owned();
     let password = form.raw("password").unwrap_or_default().to_owned();
-    let fields = s.svc().sign_up_fields(&s.domain.pool_id).await.unwrap_or_default();
+    let fields = s
+        .svc()
+        .sign_up_fields(&s.domain.pool_id)
+        .await
+        .unwrap_or_default();
     let mut attributes: Vec<AttributeType> = form
         .0
         .iter()
@@ -599,7 +688,11 @@ pub async fn signup(
         .collect();
     // Signing up with an email (or phone) as username gives that attribute.
     for a in &fields.username_attributes {
-        let looks = if a == "email" { username.contains('@') } else { username.starts_with('+') };
+        let looks = if a == "email" {
+            username.contains('@')
+        } else {
+            username.starts_with('+')
+        };
         if looks && !attributes.iter().any(|x| &x.name == a) {
             attributes.push(AttributeType {
                 name: a.clone(),
@@ -620,9 +713,24 @@ pub async fn signup(
         Ok(r) if r.user_confirmed == Some(true) => s.sign_in(&username, &password).await,
         Ok(r) => {
             let pending = s.svc().seal_pending_sign_in(&username, &password, now);
-            s.confirm_page(StatusCode::OK, &username, &pending, r.code_delivery_details.as_ref(), None, None)
+            s.confirm_page(
+                StatusCode::OK,
+                &username,
+                &pending,
+                r.code_delivery_details.as_ref(),
+                None,
+                None,
+            )
         }
-        Err(e) => signup_page(&s, crate::web::page::status_of(&e), Some(&form), Some(e.message)).await,
+        Err(e) => {
+            signup_page(
+                &s,
+                crate::web::page::status_of(&e),
+                Some(&form),
+                Some(e.message),
+            )
+            .await
+        }
     }
 }
 
@@ -651,13 +759,25 @@ pub async fn confirm(
         ..Default::default()
     };
     if let Err(e) = s.svc().confirm_sign_up(req, now).await {
-        return s.confirm_page(crate::web::page::status_of(&e), &username, &pending, None, Some(e.message), None);
+        return s.confirm_page(
+            crate::web::page::status_of(&e),
+            &username,
+            &pending,
+            None,
+            Some(e.message),
+            None,
+        );
     }
     match s.svc().open_pending_sign_in(&pending, now) {
         Some((name, password)) if name == username => s.sign_in(&username, &password).await,
         _ => {
-            s.login_page(StatusCode::OK, &username, None, Some("Your account is confirmed. Sign in."))
-                .await
+            s.login_page(
+                StatusCode::OK,
+                &username,
+                None,
+                Some("Your account is confirmed. Sign in."),
+            )
+            .await
         }
     }
 }
@@ -683,7 +803,11 @@ pub async fn resend(
         secret_hash: s.secret_hash(&username).await,
         ..Default::default()
     };
-    match s.svc().resend_confirmation_code(req, s.state.now_ms()).await {
+    match s
+        .svc()
+        .resend_confirmation_code(req, s.state.now_ms())
+        .await
+    {
         Ok(r) => s.confirm_page(
             StatusCode::OK,
             &username,
@@ -692,7 +816,14 @@ pub async fn resend(
             None,
             Some("We sent a new code."),
         ),
-        Err(e) => s.confirm_page(crate::web::page::status_of(&e), &username, &pending, None, Some(e.message), None),
+        Err(e) => s.confirm_page(
+            crate::web::page::status_of(&e),
+            &username,
+            &pending,
+            None,
+            Some(e.message),
+            None,
+        ),
     }
 }
 
@@ -741,7 +872,12 @@ pub async fn forgot(
         ..Default::default()
     };
     match s.svc().forgot_password(req, s.state.now_ms()).await {
-        Ok(r) => s.reset_page(StatusCode::OK, &username, r.code_delivery_details.as_ref(), None),
+        Ok(r) => s.reset_page(
+            StatusCode::OK,
+            &username,
+            r.code_delivery_details.as_ref(),
+            None,
+        ),
         Err(e) => {
             let label = s.label().await;
             s.ui.render(
@@ -782,9 +918,19 @@ pub async fn reset(
     };
     match s.svc().confirm_forgot_password(req, s.state.now_ms()).await {
         Ok(_) => {
-            s.login_page(StatusCode::OK, &username, None, Some("Your password has been reset. Sign in with it."))
-                .await
+            s.login_page(
+                StatusCode::OK,
+                &username,
+                None,
+                Some("Your password has been reset. Sign in with it."),
+            )
+            .await
         }
-        Err(e) => s.reset_page(crate::web::page::status_of(&e), &username, None, Some(e.message)),
+        Err(e) => s.reset_page(
+            crate::web::page::status_of(&e),
+            &username,
+            None,
+            Some(e.message),
+        ),
     }
 }

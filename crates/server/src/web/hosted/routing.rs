@@ -51,7 +51,9 @@ impl HostNames {
             return Some(prefix.to_owned());
         }
         if let Some(base) = &self.base_host
-            && let Some(prefix) = name.strip_suffix(base.as_str()).and_then(|p| p.strip_suffix('.'))
+            && let Some(prefix) = name
+                .strip_suffix(base.as_str())
+                .and_then(|p| p.strip_suffix('.'))
             && !prefix.contains('.')
         {
             return Some(prefix.to_owned());
@@ -104,17 +106,41 @@ mod tests {
     #[test]
     fn hosts_that_may_be_domains() {
         let n = names();
-        assert_eq!(n.candidate("myapp.auth.us-east-1.amazoncognito.com").as_deref(), Some("myapp"));
-        assert_eq!(n.candidate("MyApp.auth.us-east-1.amazoncognito.com:443").as_deref(), Some("myapp"));
-        assert_eq!(n.candidate("myapp.auth.example.test:9229").as_deref(), Some("myapp"));
-        assert_eq!(n.candidate("login.example.com").as_deref(), Some("login.example.com"));
-        assert_eq!(n.candidate("a.b.auth.example.test").as_deref(), Some("a.b.auth.example.test"));
+        assert_eq!(
+            n.candidate("myapp.auth.us-east-1.amazoncognito.com")
+                .as_deref(),
+            Some("myapp")
+        );
+        assert_eq!(
+            n.candidate("MyApp.auth.us-east-1.amazoncognito.com:443")
+                .as_deref(),
+            Some("myapp")
+        );
+        assert_eq!(
+            n.candidate("myapp.auth.example.test:9229").as_deref(),
+            Some("myapp")
+        );
+        assert_eq!(
+            n.candidate("login.example.com").as_deref(),
+            Some("login.example.com")
+        );
+        assert_eq!(
+            n.candidate("a.b.auth.example.test").as_deref(),
+            Some("a.b.auth.example.test")
+        );
     }
 
     #[test]
     fn hosts_that_cannot_be() {
         let n = names();
-        for h in ["localhost:9229", "127.0.0.1:9229", "[::1]:9229", "kognit.example.test", "", "10.0.0.1"] {
+        for h in [
+            "localhost:9229",
+            "127.0.0.1:9229",
+            "[::1]:9229",
+            "kognit.example.test",
+            "",
+            "10.0.0.1",
+        ] {
             assert_eq!(n.candidate(h), None, "{h}");
         }
     }

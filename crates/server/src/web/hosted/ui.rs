@@ -71,7 +71,7 @@ impl Ui {
 
     /// Renders a page with this context, setting the CSRF cookie if new.
     pub fn render<T: askama::Template>(&self, status: StatusCode, page: &T) -> Response {
-        let mut r = page::render(status, page);
+        let mut r = page::render_with(status, page, page::HOSTED_CSP);
         if let Some(c) = &self.set_cookie
             && let Ok(v) = HeaderValue::from_str(c)
         {
