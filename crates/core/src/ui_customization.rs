@@ -20,6 +20,7 @@ mod css;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use kognit_wire::error::ErrorCode;
 use kognit_wire::types::*;
 
 use crate::clients::no_client;
@@ -57,12 +58,18 @@ pub struct UiCustomization {
 impl UiCustomization {
     /// The stylesheet's path on kognit's origin (with its cache-buster).
     pub fn css_path(&self, pool_id: &str) -> String {
-        format!("/_kognit/ui/{pool_id}/{}/custom.css?v={}", self.scope, self.version)
+        format!(
+            "/_kognit/ui/{pool_id}/{}/custom.css?v={}",
+            self.scope, self.version
+        )
     }
 
     /// The logo's path on kognit's origin (with its cache-buster).
     pub fn logo_path(&self, pool_id: &str) -> String {
-        format!("/_kognit/ui/{pool_id}/{}/logo?v={}", self.scope, self.version)
+        format!(
+            "/_kognit/ui/{pool_id}/{}/logo?v={}",
+            self.scope, self.version
+        )
     }
 
     fn of(rec: &UiCustomizationRecord) -> Self {
@@ -163,9 +170,10 @@ impl Service {
             None | Some("") => None,
             // Validation checked the base64 already; a failure here would
             // still be the caller's.
-            Some(text) => Some(B64.decode(text).map_err(|_| {
-                Error::invalid_parameter("The image file is not valid base64.")
-            })?),
+            Some(text) => Some(
+                B64.decode(text)
+                    .map_err(|_| Error::invalid_parameter("The image file is not valid base64."))?,
+            ),
         };
         let image_type = image.as_deref().map(logo_type).transpose()?;
         if css.is_none() && image.is_none() {
@@ -215,7 +223,9 @@ impl Service {
     ) -> Result<GetUICustomizationResponse> {
         let client_id = client_scope(req.client_id.as_deref());
         self.check_ui_target(&req.user_pool_id, client_id).await?;
-        let found = self.applying_customization(&req.user_pool_id, client_id).await?;
+        let found = self
+            .applying_customization(&req.user_pool_id, client_id)
+            .await?;
         Ok(GetUICustomizationResponse {
             ui_customization: Some(
                 found
@@ -245,34 +255,61 @@ impl Service {
 
     /// The customization a hosted page of `client_id` shows (`ALL`: the
     /// pool's): the client's own, else the pool's; `None` when neither
-    /// exists, or the pool or client does not. One store read.
+    /// exists, or the pool or the client does not. One store read, and the
+    /// client from this node's cache when the pool's applies.
     pub async fn effective_ui_customization(
         &self,
         pool_id: &str,
         client_id: &str,
     ) -> Result<Option<UiCustomization>> {
-        let found = self
-            .applying_customization(pool_id, client_scope(Some(client_id)))
-            .await?;
+        let found = self.effective_record(pool_id, client_id).await?;
         Ok(found.as_ref().map(UiCustomization::of))
     }
 
+    /// The stored customization a hosted page of `client_id` shows.
+    async fn effective_record(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+    ) -> Result<Option<UiCustomizationRecord>> {
+        let client_id = client_scope(Some(client_id));
+        let Some(rec) = self.applying_customization(pool_id, client_id).await? else {
+            return Ok(None);
+        };
+        // A client's own row proves the client (its foreign key); the pool's
+        // does not, and a client that is not the pool's gets nothing.
+        if let Some(client_id) = client_id
+            && rec.client_id.is_none()
+        {
+            match self.app_client(client_id).await {
+                Ok(c) if c.pool_id == pool_id => {}
+                Ok(_) => return Ok(None),
+                Err(e) if e.code == ErrorCode::ResourceNotFoundException => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Some(rec))
+    }
+
     /// The logo a hosted page of `client_id` shows (`ALL`: the pool's), if
-    /// any: the logo of [`Self::effective_ui_customization`].
-    pub async fn ui_logo(&self, pool_id: &str, client_id: &str) -> Result<Option<UiLogo>> {
-        let Some(rec) = self
-            .applying_customization(pool_id, client_scope(Some(client_id)))
-            .await?
-        else {
+    /// any, with the customization it belongs to (for its version): the
+    /// logo of [`Self::effective_ui_customization`].
+    pub async fn ui_logo(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+    ) -> Result<Option<(UiCustomization, UiLogo)>> {
+        let Some(rec) = self.effective_record(pool_id, client_id).await? else {
             return Ok(None);
         };
         if rec.image_type.is_none() {
             return Ok(None);
         }
-        Ok(self
+        let logo = self
             .store
             .get_ui_logo(pool_id, rec.client_id.as_deref())
-            .await?)
+            .await?;
+        Ok(logo.map(|logo| (UiCustomization::of(&rec), logo)))
     }
 }
 

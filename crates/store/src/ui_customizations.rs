@@ -7,9 +7,7 @@
 //! the later one winning, and the row keeps its first `created_ms`.
 
 use async_trait::async_trait;
-use kognit_core::store::{
-    StoreResult, UiCustomizationRecord, UiCustomizationStore, UiLogo,
-};
+use kognit_core::store::{StoreResult, UiCustomizationRecord, UiCustomizationStore, UiLogo};
 use sqlx::any::AnyRow;
 
 use crate::backend::Backend;
@@ -191,11 +189,11 @@ impl<B: Backend> UiCustomizationStore for Sql<B> {
                 "DELETE FROM ui_customizations WHERE pool_id = $1 AND client_id IS NULL",
             )
             .bind(pool_id),
-            Some(c) => sqlx::query(
-                "DELETE FROM ui_customizations WHERE pool_id = $1 AND client_id = $2",
-            )
-            .bind(pool_id)
-            .bind(c),
+            Some(c) => {
+                sqlx::query("DELETE FROM ui_customizations WHERE pool_id = $1 AND client_id = $2")
+                    .bind(pool_id)
+                    .bind(c)
+            }
         }
         .execute(&self.db.write)
         .await

@@ -99,11 +99,15 @@ pub fn check(css: &str) -> Result<(), String> {
             return Ok(());
         }
         if rest.starts_with('@') {
-            return Err(refused("at-rules (such as @import or @media) are not allowed"));
+            return Err(refused(
+                "at-rules (such as @import or @media) are not allowed",
+            ));
         }
         let (prelude, after) = until(rest, '{')?;
         if prelude.contains('@') {
-            return Err(refused("at-rules (such as @import or @media) are not allowed"));
+            return Err(refused(
+                "at-rules (such as @import or @media) are not allowed",
+            ));
         }
         for selector in prelude.split(',').map(str::trim) {
             if !CLASSES.contains(&selector) {
@@ -327,7 +331,11 @@ mod tests {
             ".LABEL-customizable { color: red; }",
             "{ color: red; }",
         ] {
-            assert!(why(bad).contains("is not one of the customizable classes"), "{bad}: {}", why(bad));
+            assert!(
+                why(bad).contains("is not one of the customizable classes"),
+                "{bad}: {}",
+                why(bad)
+            );
         }
         assert_eq!(
             why("body{}"),
@@ -341,29 +349,62 @@ mod tests {
     fn what_could_leave_the_stylesheet_is_refused() {
         for (bad, reason) in [
             ("@import url(https://evil.example/x.css);", "at-rules"),
-            ("@media print { .label-customizable { color: red } }", "at-rules"),
+            (
+                "@media print { .label-customizable { color: red } }",
+                "at-rules",
+            ),
             ("@font-face { font-family: x; }", "at-rules"),
-            (".label-customizable { background: url(https://evil.example/p.png); }", "'url()'"),
+            (
+                ".label-customizable { background: url(https://evil.example/p.png); }",
+                "'url()'",
+            ),
             (".label-customizable { background: URL(x); }", "'URL()'"),
-            (".label-customizable { background: image-set('x.png' 1x); }", "'image-set()'"),
-            (".label-customizable { width: expression(alert(1)); }", "'expression()'"),
+            (
+                ".label-customizable { background: image-set('x.png' 1x); }",
+                "'image-set()'",
+            ),
+            (
+                ".label-customizable { width: expression(alert(1)); }",
+                "'expression()'",
+            ),
             (".label-customizable { background: u\\72l(x); }", "escapes"),
-            (".label-customizable { color: red; } </style><script>", "'</'"),
+            (
+                ".label-customizable { color: red; } </style><script>",
+                "'</'",
+            ),
             (".label-customizable { content: '</STYLE>'; }", "'</'"),
             ("<!-- .label-customizable { color: red; }", "'<!--'"),
-            (".label-customizable { color: javascript:alert(1); }", "JavaScript"),
-            (".label-customizable { color: red; } @charset 'x';", "at-rules"),
+            (
+                ".label-customizable { color: javascript:alert(1); }",
+                "JavaScript",
+            ),
+            (
+                ".label-customizable { color: red; } @charset 'x';",
+                "at-rules",
+            ),
             (".label-customizable { color: @x; }", "'@'"),
-            (".label-customizable { .logo-customizable { color: red } }", "nested"),
+            (
+                ".label-customizable { .logo-customizable { color: red } }",
+                "nested",
+            ),
             (".label-customizable { color: red; ", "expected '}'"),
             (".label-customizable { color: red; }}", "unexpected '}'"),
             (".label-customizable", "expected '{'"),
             ("color: red;", "outside any rule"),
             (".label-customizable { color red; }", "not a declaration"),
-            (".label-customizable { co/**/lor: red; }", "not a property name"),
+            (
+                ".label-customizable { co/**/lor: red; }",
+                "not a property name",
+            ),
             ("/* open", "comment is not closed"),
-            (".label-customizable { content: 'open; }", "string is not closed"),
-            (".label-customizable { color: red;\u{0}}", "control character U+0000"),
+            (
+                ".label-customizable { content: 'open; }",
+                "string is not closed",
+            ),
+            (
+                ".label-customizable { color: red;\u{0}}",
+                "control character U+0000",
+            ),
         ] {
             let e = why(bad);
             assert!(e.contains(reason), "{bad}: {e}");
