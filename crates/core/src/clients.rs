@@ -13,7 +13,8 @@ use crate::{Error, Result, ids};
 /// Cognito keeps at most two secrets per client, for rotation without downtime.
 pub const MAX_SECRETS: u32 = 2;
 
-fn no_client(client_id: &str) -> Error {
+/// Cognito's answer for a client id that names no client of the pool.
+pub(crate) fn no_client(client_id: &str) -> Error {
     Error::not_found(format!("User pool client {client_id} does not exist."))
 }
 

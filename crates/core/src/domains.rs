@@ -100,8 +100,8 @@ fn check_prefix(prefix: &str) -> Result<()> {
     Ok(())
 }
 
-/// `yyyyMMddHHmmss` in UTC.
-fn version_stamp(now: Millis) -> String {
+/// `yyyyMMddHHmmss` in UTC (also UICustomization's CSSVersion).
+pub(crate) fn version_stamp(now: Millis) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(now.div_euclid(1000))
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(

@@ -47,6 +47,7 @@ pub mod tokens;
 pub mod totp;
 pub mod trigger_port;
 pub mod triggers;
+pub mod ui_customization;
 pub mod users;
 
 pub use admins::{AccessKey, AdminCheck};

@@ -14,6 +14,7 @@ mod oauth;
 mod resource_servers;
 mod sessions;
 mod tokens;
+mod ui_customizations;
 mod users;
 pub use console::*;
 pub use devices::*;
@@ -23,6 +24,7 @@ pub use oauth::*;
 pub use resource_servers::*;
 pub use sessions::*;
 pub use tokens::*;
+pub use ui_customizations::*;
 pub use users::*;
 
 /// A failure of the storage backend.
@@ -277,6 +279,7 @@ pub trait Store:
     + ConsoleStore
     + DomainStore
     + OAuthCodeStore
+    + UiCustomizationStore
 {
 }
 
@@ -298,5 +301,6 @@ impl<T> Store for T where
         + ConsoleStore
         + DomainStore
         + OAuthCodeStore
+        + UiCustomizationStore
 {
 }

@@ -152,6 +152,7 @@ pub async fn start_with_clock(
             .clone()
             .map(|b| b.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| public_url.clone()),
+        public_url: public_url.clone(),
     };
     let outbox: Option<Arc<dyn kognit_core::store::OutboxStore>> = if cfg.outbox {
         // Trait upcasting: the store is also the outbox.

@@ -40,6 +40,7 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 mod tokens;
+mod ui_customizations;
 mod user_list;
 mod users;
 
@@ -255,6 +256,7 @@ impl<B: Backend> AdminStore for Sql<B> {
             "DELETE FROM user_aliases",
             "DELETE FROM users",
             "DELETE FROM client_secrets",
+            "DELETE FROM ui_customizations",
             "DELETE FROM user_pool_clients",
             "DELETE FROM signing_keys",
             "DELETE FROM user_pool_domains",

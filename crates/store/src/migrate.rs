@@ -88,6 +88,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "oauth codes and refresh-token scopes",
         sql: include_str!("../migrations/sqlite/0013_oauth.sql"),
     },
+    Migration {
+        version: 14,
+        description: "ui customizations",
+        sql: include_str!("../migrations/sqlite/0014_ui_customizations.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -151,6 +156,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 13,
         description: "oauth codes and refresh-token scopes",
         sql: include_str!("../migrations/postgres/0013_oauth.sql"),
+    },
+    Migration {
+        version: 14,
+        description: "ui customizations",
+        sql: include_str!("../migrations/postgres/0014_ui_customizations.sql"),
     },
 ];
 

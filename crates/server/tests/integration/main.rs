@@ -50,6 +50,7 @@ mod triggers_custom_auth;
 mod triggers_migration;
 mod triggers_targets;
 mod triggers_tokens;
+mod ui_customization;
 mod users;
 mod users_admin;
 mod users_attributes;

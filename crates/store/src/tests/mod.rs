@@ -46,6 +46,7 @@ mod signing_keys;
 mod token_plans;
 mod tokens;
 mod tokens_concurrent;
+mod ui_customizations;
 mod user_list;
 mod user_plans;
 mod users;
