@@ -177,7 +177,7 @@ pub fn oauth(c: &UserPoolClientType, pool_id: &str, has_secret: bool) -> Result<
     // pool's resource servers by the caller (`Service::check_custom_scopes`).
     if let Some(s) = scopes
         .iter()
-        .find(|s| !crate::oauth::scopes::is_standard(s) && !s.contains('/'))
+        .find(|s| !crate::scopes::is_standard(s) && !s.contains('/'))
     {
         return Err(Error::new(
             kognit_wire::error::ErrorCode::ScopeDoesNotExistException,

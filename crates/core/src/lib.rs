@@ -34,6 +34,7 @@ pub mod records;
 pub mod request;
 pub mod resource_servers;
 pub mod schema;
+pub mod scopes;
 pub mod service;
 pub mod sessions;
 mod sign_in_session;

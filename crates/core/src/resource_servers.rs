@@ -101,7 +101,7 @@ impl Service {
         client: &UserPoolClientType,
     ) -> Result<()> {
         for s in client.allowed_o_auth_scopes.iter().flatten() {
-            if !crate::oauth::scopes::is_standard(s) && !self.scope_exists(pool_id, s).await? {
+            if !crate::scopes::is_standard(s) && !self.scope_exists(pool_id, s).await? {
                 return Err(Error::new(
                     ErrorCode::ScopeDoesNotExistException,
                     format!("Invalid scope requested: {s}"),

@@ -184,7 +184,7 @@ pub async fn start_with_clock(
     let purge = crate::purge::run(service.store().clone(), cfg.retention, clock.clone());
     let mut state = AppState::new(service, &cfg, clock);
     state.recent_triggers = recent_triggers;
-    state.host_names = Arc::new(crate::web::hosted::routing::HostNames {
+    state.host_names = Arc::new(crate::state::HostNames {
         own_host: crate::state::host_of(&public_url),
         ..(*state.host_names).clone()
     });

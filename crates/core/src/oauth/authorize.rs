@@ -136,7 +136,7 @@ impl Service {
         let redirect_uri = p.redirect_uri.clone().unwrap_or_default();
         let registered = client.config.callback_urls.as_deref().unwrap_or_default();
         // Exactly one of the CallbackURLs: no prefix, no normalisation.
-        if redirect_uri.is_empty() || !registered.iter().any(|u| *u == redirect_uri) {
+        if redirect_uri.is_empty() || !registered.contains(&redirect_uri) {
             return Err(page(
                 "redirect_mismatch: the redirect_uri is not one of the app client's callback URLs.",
             ));

@@ -30,7 +30,7 @@ pub enum LogoutTarget {
     /// To this URL: the client's logout URL (or an error for its redirect).
     Redirect(String),
     /// Back to the sign-in form with these authorization parameters.
-    SignIn(AuthorizeParams),
+    SignIn(Box<AuthorizeParams>),
 }
 
 fn invalid_token(message: &str) -> OAuthError {
@@ -142,7 +142,7 @@ impl Service {
         }
         if p.authorize.redirect_uri.is_some() && p.authorize.response_type.is_some() {
             return match self.check_authorization(pool_id, &p.authorize).await {
-                Ok(_) => Ok(LogoutTarget::SignIn(p.authorize.clone())),
+                Ok(_) => Ok(LogoutTarget::SignIn(Box::new(p.authorize.clone()))),
                 Err(AuthorizeError::Redirect(to)) => Ok(LogoutTarget::Redirect(to)),
                 Err(AuthorizeError::Page(m)) => Err(m),
             };

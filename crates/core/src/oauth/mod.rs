@@ -8,8 +8,9 @@
 mod authorize;
 mod endpoints;
 mod hosted;
-pub mod scopes;
 mod token;
+
+pub use crate::scopes;
 
 pub use authorize::{Authorization, AuthorizeError, AuthorizeParams, ResponseType};
 pub use endpoints::{LogoutParams, LogoutTarget};

@@ -175,7 +175,7 @@ pub fn id_claims(
     let validity = validity_s(client.id_token_validity, units.and_then(|u| u.id_token));
     let mut c = readable_attributes(client, user)?;
     if sign_in.oauth {
-        crate::oauth::scopes::retain_claims(&mut c, &sign_in.scope);
+        crate::scopes::retain_claims(&mut c, &sign_in.scope);
     }
     c.insert("sub".into(), json!(user.sub));
     // Absent, not empty, when there is nothing to say (as Cognito does).

@@ -21,6 +21,7 @@ on_both_backends!(
     token_refusals,
     implicit_grant_and_user_info,
     discovery_and_host_routing,
+    pages_wear_the_ui_customization,
 );
 
 fn no_redirects() -> reqwest::Client {
@@ -466,4 +467,29 @@ async fn discovery_and_host_routing(s: TestServer) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn pages_wear_the_ui_customization(s: TestServer) {
+    let t = setup(s).await;
+    let css = ".banner-customizable { background-color: #123456; }";
+    t.s.client()
+        .set_ui_customization()
+        .user_pool_id(&t.pool)
+        .css(css)
+        .send()
+        .await
+        .unwrap();
+    let http = no_redirects();
+    let r = http.get(t.authorize("")).send().await.unwrap();
+    let login = format!("{}{}", t.s.url, location(&r));
+    let page = http.get(&login).send().await.unwrap().text().await.unwrap();
+    let href = between(
+        &page,
+        &format!("href=\"/_kognit/ui/{}/ALL/custom.css", t.pool),
+        "\"",
+    );
+    let sheet = format!("{}/_kognit/ui/{}/ALL/custom.css{href}", t.s.url, t.pool);
+    let served = reqwest::get(sheet.replace("&amp;", "&")).await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert!(served.text().await.unwrap().contains("#123456"));
 }

@@ -251,7 +251,7 @@ pub async fn logout(
     let r = match state.service.logout_target(&domain.pool_id, &p).await {
         Ok(LogoutTarget::Redirect(to)) => ui::found(&to),
         Ok(LogoutTarget::SignIn(a)) => {
-            let query = serde_urlencoded::to_string(&a).unwrap_or_default();
+            let query = serde_urlencoded::to_string(&*a).unwrap_or_default();
             ui::found(&format!("{}/login?{query}", domain.base))
         }
         Err(m) => page_error(&state, &domain, &headers, &m),

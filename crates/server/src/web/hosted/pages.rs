@@ -43,7 +43,7 @@ async fn begin(
     let ui = Ui::new(&state, &domain, headers, &raw.unwrap_or_default());
     match state.service.check_authorization(&domain.pool_id, p).await {
         Ok(a) => {
-            let ui = ui.for_client(&a.client);
+            let ui = ui.for_client(&state, &a.client).await;
             Ok(Step {
                 state,
                 domain,

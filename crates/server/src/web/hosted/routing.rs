@@ -12,55 +12,12 @@ use axum::response::Response;
 
 use super::PREFIX;
 use crate::state::AppState;
+#[cfg(test)]
+use crate::state::HostNames;
 
 /// Marks a request routed by its `Host` (its pages link from the root).
 #[derive(Debug, Clone, Copy)]
 pub struct ByHost;
-
-/// What decides whether a host may be a domain.
-#[derive(Debug, Clone, Default)]
-pub struct HostNames {
-    /// The region of `<prefix>.auth.<region>.amazoncognito.com`.
-    pub region: String,
-    /// `[hosted] base_host`: `<prefix>.<base_host>` names a prefix domain.
-    pub base_host: Option<String>,
-    /// kognit's own host (from its public URL), never a domain.
-    pub own_host: Option<String>,
-}
-
-impl HostNames {
-    /// The domain name a `Host` header may stand for: a prefix, or the host
-    /// itself as a custom domain; None for hosts that cannot be one.
-    pub fn candidate(&self, host: &str) -> Option<String> {
-        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-        let name = match host.rsplit_once(':') {
-            Some((h, port)) if !h.ends_with(']') && port.bytes().all(|b| b.is_ascii_digit()) => h,
-            Some((h, _)) if h.starts_with('[') => h,
-            _ => host.as_str(),
-        };
-        if name.is_empty()
-            || name == "localhost"
-            || name.starts_with('[')
-            || name.parse::<std::net::IpAddr>().is_ok()
-            || self.own_host.as_deref() == Some(name)
-        {
-            return None;
-        }
-        let cognito = format!(".auth.{}.amazoncognito.com", self.region);
-        if let Some(prefix) = name.strip_suffix(&cognito) {
-            return Some(prefix.to_owned());
-        }
-        if let Some(base) = &self.base_host
-            && let Some(prefix) = name
-                .strip_suffix(base.as_str())
-                .and_then(|p| p.strip_suffix('.'))
-            && !prefix.contains('.')
-        {
-            return Some(prefix.to_owned());
-        }
-        Some(name.to_owned())
-    }
-}
 
 /// The middleware: rewrites the path of a request that reached a domain by
 /// its host.
@@ -72,6 +29,9 @@ pub async fn by_host(State(state): State<AppState>, mut req: Request, next: Next
         .and_then(|h| state.host_names.candidate(h));
     if let Some(name) = candidate
         && !req.uri().path().starts_with(&format!("{PREFIX}/"))
+        // kognit's own endpoints (the customization's stylesheet and logo)
+        // keep their paths on every host.
+        && !req.uri().path().starts_with("/_kognit/")
         && let Ok(Some(_)) = state.service.pool_by_domain(&name).await
     {
         let path_and_query = req

@@ -63,9 +63,30 @@ impl Ui {
         }
     }
 
-    /// Names the app client on the page.
-    pub fn for_client(mut self, client: &kognit_core::records::AppClient) -> Self {
+    /// Names the app client on the page, and applies the client's (or the
+    /// pool's) UI customization: its stylesheet and logo.
+    pub async fn for_client(
+        mut self,
+        state: &AppState,
+        client: &kognit_core::records::AppClient,
+    ) -> Self {
         self.client_name = client.config.client_name.clone().unwrap_or_default();
+        match state
+            .service
+            .effective_ui_customization(&client.pool_id, client.id())
+            .await
+        {
+            Ok(Some(c)) => {
+                if c.css.is_some() {
+                    self.custom_css = Some(c.css_path(&client.pool_id));
+                }
+                if c.has_image {
+                    self.logo = Some(c.logo_path(&client.pool_id));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e.message, "UI customization not read"),
+        }
         self
     }
 

@@ -13,9 +13,13 @@ pub const EMAIL: &str = "email";
 pub const PHONE: &str = "phone";
 /// `profile`: every attribute the client may read.
 pub const PROFILE: &str = "profile";
+/// The scope of tokens from API sign-in (InitiateAuth and friends), required
+/// by the operations that take an access token (GetUser, ChangePassword, …).
+/// <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html>
+pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 
 /// Scopes every pool has without a resource server.
-pub const STANDARD: &[&str] = &[PHONE, EMAIL, OPENID, PROFILE, crate::tokens::ADMIN_SCOPE];
+pub const STANDARD: &[&str] = &[PHONE, EMAIL, OPENID, PROFILE, ADMIN_SCOPE];
 
 /// Whether this is one of the standard scopes.
 pub fn is_standard(scope: &str) -> bool {
