@@ -27,6 +27,7 @@ mod groups;
 mod hosted;
 mod hosted_oidc;
 mod js_amplify;
+mod js_amplify_redirect;
 mod js_clients;
 mod js_mfa;
 mod keys;
