@@ -493,3 +493,28 @@ async fn pages_wear_the_ui_customization(s: TestServer) {
     assert_eq!(served.status(), StatusCode::OK);
     assert!(served.text().await.unwrap().contains("#123456"));
 }
+
+/// The API's per-IP limit of unsigned requests applies to the hosted pages
+/// and the OAuth endpoints too.
+async fn rate_limited(backend: crate::harness::Backend) {
+    let Some(s) = TestServer::with_mode(backend, kognit::config::Mode::Dev, |c| {
+        c.rate_limits.per_ip_per_second = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    let t = setup(s).await;
+    let http = no_redirects();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(http.get(t.authorize("")).send().await.unwrap().status());
+    }
+    assert!(statuses.contains(&StatusCode::FOUND), "{statuses:?}");
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+
+on_both_backends!(by_backend: rate_limited);

@@ -89,6 +89,18 @@ impl FromRequestParts<AppState> for Domain {
         else {
             return Err((StatusCode::NOT_FOUND, "Not Found").into_response());
         };
+        // Every hosted request is unsigned: the per-IP limit of the API's
+        // unsigned operations applies, and the pool's.
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        if let Some(peer) = peer {
+            let ip = crate::client_ip::client_ip(peer, &parts.headers, &state.trusted_proxies);
+            if state.limits.check_ip(ip).is_err() {
+                return Err(too_many());
+            }
+        }
         let name = params.get("domain").cloned().unwrap_or_default();
         let pool_id = match state.service.pool_by_domain(&name).await {
             Ok(Some(p)) => p,
@@ -97,6 +109,9 @@ impl FromRequestParts<AppState> for Domain {
             }
             Err(e) => return Err(crate::protocol::error_response("hosted", &e)),
         };
+        if state.limits.check_pool_id(&pool_id).is_err() {
+            return Err(too_many());
+        }
         let by_host = parts.extensions.get::<routing::ByHost>().is_some();
         let base = if by_host {
             String::new()
@@ -105,4 +120,14 @@ impl FromRequestParts<AppState> for Domain {
         };
         Ok(Domain { pool_id, base })
     }
+}
+
+/// The answer to a request over a rate limit: 429, try again in a second.
+fn too_many() -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(axum::http::header::RETRY_AFTER, "1")],
+        "Too many requests",
+    )
+        .into_response()
 }
