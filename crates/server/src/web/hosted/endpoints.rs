@@ -134,9 +134,20 @@ struct TokenBody {
     params: TokenParams,
 }
 
-fn form_body(body: &Bytes) -> Result<TokenBody, OAuthError> {
-    serde_urlencoded::from_bytes(body)
-        .map_err(|_| OAuthError::described("invalid_request", "the body is not a form"))
+/// A token or revocation request: how the client authenticated (HTTP Basic
+/// or the body), and the rest of the body.
+fn client_request(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(ClientAuth, TokenParams, Option<String>), OAuthError> {
+    let b: TokenBody = serde_urlencoded::from_bytes(body)
+        .map_err(|_| OAuthError::described("invalid_request", "the body is not a form"))?;
+    let auth = ClientAuth {
+        basic: basic(headers),
+        client_id: b.client_id,
+        client_secret: b.client_secret,
+    };
+    Ok((auth, b.params, b.token))
 }
 
 /// `POST /oauth2/token`.
@@ -146,18 +157,13 @@ pub async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let b = match form_body(&body) {
-        Ok(b) => b,
+    let (auth, params, _) = match client_request(&headers, &body) {
+        Ok(r) => r,
         Err(e) => return oauth_error(&e),
-    };
-    let auth = ClientAuth {
-        basic: basic(&headers),
-        client_id: b.client_id,
-        client_secret: b.client_secret,
     };
     match state
         .service
-        .oauth_token(&domain.pool_id, &auth, &b.params, state.now_ms())
+        .oauth_token(&domain.pool_id, &auth, &params, state.now_ms())
         .await
     {
         Ok(t) => json(StatusCode::OK, &t),
@@ -220,18 +226,13 @@ pub async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let b = match form_body(&body) {
-        Ok(b) => b,
+    let (auth, _, token) = match client_request(&headers, &body) {
+        Ok(r) => r,
         Err(e) => return oauth_error(&e),
-    };
-    let auth = ClientAuth {
-        basic: basic(&headers),
-        client_id: b.client_id,
-        client_secret: b.client_secret,
     };
     match state
         .service
-        .oauth_revoke(&domain.pool_id, &auth, b.token.as_deref(), state.now_ms())
+        .oauth_revoke(&domain.pool_id, &auth, token.as_deref(), state.now_ms())
         .await
     {
         Ok(()) => StatusCode::OK.into_response(),

@@ -8,9 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Form, Query, RawQuery, State};
+use axum::extract::{Form, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kognit_core::error::ErrorCode;
 use kognit_core::oauth::{Authorization, AuthorizeError, AuthorizeParams, HostedStep};
 use kognit_core::records::AppClient;
@@ -24,56 +25,75 @@ use super::ui::{self, Ui};
 use crate::state::AppState;
 use crate::web::form::FormData;
 
-/// An authorization request checked again, with the page context; or the
-/// response that refuses it.
-struct Step {
+/// A page's request: the authorization request of its query checked again,
+/// with the page context; or the response that refuses it.
+pub struct Step {
     state: AppState,
     domain: Domain,
     ui: Ui,
     a: Authorization,
+    headers: HeaderMap,
+    params: AuthorizeParams,
 }
 
-async fn begin(
-    state: AppState,
-    domain: Domain,
-    headers: &HeaderMap,
-    p: &AuthorizeParams,
-    raw: Option<String>,
-) -> Result<Step, Response> {
-    let ui = Ui::new(&state, &domain, headers, &raw.unwrap_or_default());
-    match state.service.check_authorization(&domain.pool_id, p).await {
-        Ok(a) => {
-            let ui = ui.for_client(&state, &a.client).await;
-            Ok(Step {
-                state,
+impl FromRequestParts<AppState> for Step {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let domain = Domain::from_request_parts(parts, state).await?;
+        let raw = parts.uri.query().unwrap_or_default().to_owned();
+        let ui = Ui::new(state, &domain, &parts.headers, &raw);
+        let Ok(params) = serde_urlencoded::from_str::<AuthorizeParams>(&raw) else {
+            return Err(ui::error_page(
+                &ui,
+                StatusCode::BAD_REQUEST,
+                "The request's parameters do not parse.",
+            ));
+        };
+        match state
+            .service
+            .check_authorization(&domain.pool_id, &params)
+            .await
+        {
+            Ok(a) => Ok(Step {
+                ui: ui.for_client(state, &a.client).await,
+                state: state.clone(),
                 domain,
-                ui,
                 a,
-            })
+                headers: parts.headers.clone(),
+                params,
+            }),
+            Err(AuthorizeError::Redirect(to)) => Err(ui::found(&to)),
+            Err(AuthorizeError::Page(m)) => Err(ui::error_page(&ui, StatusCode::BAD_REQUEST, &m)),
         }
-        Err(AuthorizeError::Redirect(to)) => Err(ui::found(&to)),
-        Err(AuthorizeError::Page(m)) => Err(ui::error_page(&ui, StatusCode::BAD_REQUEST, &m)),
     }
 }
 
-/// [`begin`] for a posted form, which must carry the CSRF token.
-async fn begin_post(
-    state: AppState,
-    domain: Domain,
-    headers: &HeaderMap,
-    p: &AuthorizeParams,
-    raw: Option<String>,
-    form: &FormData,
-) -> Result<Step, Response> {
-    let s = begin(state, domain, headers, p, raw).await?;
-    if !ui::csrf_ok(headers, form) {
-        return Err(ui::error_page(
-            &s.ui,
-            StatusCode::FORBIDDEN,
-            "This form has expired. Go back, reload the page and try again.",
-        ));
+/// A posted form of a page: its [`Step`] and its fields, the CSRF token
+/// checked.
+pub struct Posted {
+    s: Step,
+    form: FormData,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let s = Step::from_request_parts(&mut parts, state).await?;
+        let Form(form) = Form::<FormData>::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if !ui::csrf_ok(&s.headers, &form) {
+            return Err(ui::error_page(
+                &s.ui,
+                StatusCode::FORBIDDEN,
+                "This form has expired. Go back, reload the page and try again.",
+            ));
+        }
+        Ok(Posted { s, form })
     }
-    Ok(s)
 }
 
 fn username_label(attrs: &[String]) -> &'static str {
@@ -452,37 +472,16 @@ struct ResetPage<'a> {
 }
 
 /// `GET /login`: the sign-in form (or the grant, with a hosted session).
-pub async fn login_form(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let s = match begin(state, domain, &headers, &p, raw).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Some(done) = with_session(&s.state, &s.domain, &headers, &s.a).await {
+pub async fn login_form(s: Step) -> Response {
+    if let Some(done) = with_session(&s.state, &s.domain, &s.headers, &s.a).await {
         return done;
     }
-    let hint = p.login_hint.as_deref().unwrap_or_default();
+    let hint = s.params.login_hint.as_deref().unwrap_or_default();
     s.login_page(StatusCode::OK, hint, None, None).await
 }
 
 /// `POST /login`: the username and password.
-pub async fn login(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-    Form(form): Form<FormData>,
-) -> Response {
-    let s = match begin_post(state, domain, &headers, &p, raw, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn login(Posted { s, form }: Posted) -> Response {
     let username = form.get("username").unwrap_or_default();
     let password = form.raw("password").unwrap_or_default();
     if username.is_empty() || password.is_empty() {
@@ -499,18 +498,7 @@ pub async fn login(
 }
 
 /// `POST /login/respond`: the answer to a challenge page.
-pub async fn respond(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-    Form(form): Form<FormData>,
-) -> Response {
-    let s = match begin_post(state, domain, &headers, &p, raw, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn respond(Posted { s, form }: Posted) -> Response {
     let challenge = form.get("challenge").unwrap_or_default().to_owned();
     let mut session = form.raw("session").unwrap_or_default().to_owned();
     let username = form.get("username").unwrap_or_default().to_owned();
@@ -641,33 +629,13 @@ async fn signup_page(
 }
 
 /// `GET /signup`.
-pub async fn signup_form(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    match begin(state, domain, &headers, &p, raw).await {
-        Ok(s) => signup_page(&s, StatusCode::OK, None, None).await,
-        Err(r) => r,
-    }
+pub async fn signup_form(s: Step) -> Response {
+    signup_page(&s, StatusCode::OK, None, None).await
 }
 
 /// `POST /signup`: SignUp, then the confirmation page (or, for a user
 /// confirmed at once, the sign-in).
-pub async fn signup(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-    Form(form): Form<FormData>,
-) -> Response {
-    let s = match begin_post(state, domain, &headers, &p, raw, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn signup(Posted { s, form }: Posted) -> Response {
     let username = form.get("username").unwrap_or_default().to_owned();
     let password = form.raw("password").unwrap_or_default().to_owned();
     let fields = s
@@ -736,18 +704,7 @@ pub async fn signup(
 
 /// `POST /confirmUser`: ConfirmSignUp, then the sign-in with the password
 /// the sign-up sealed.
-pub async fn confirm(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-    Form(form): Form<FormData>,
-) -> Response {
-    let s = match begin_post(state, domain, &headers, &p, raw, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn confirm(Posted { s, form }: Posted) -> Response {
     let username = form.get("username").unwrap_or_default().to_owned();
     let pending = form.raw("pending").unwrap_or_default().to_owned();
     let now = s.state.now_ms();
@@ -783,18 +740,7 @@ pub async fn confirm(
 }
 
 /// `POST /resendcode`: ResendConfirmationCode.
-pub async fn resend(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-    Form(form): Form<FormData>,
-) -> Response {
-    let s = match begin_post(state, domain, &headers, &p, raw, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn resend(Posted { s, form }: Posted) -> Response {
     let username = form.get("username").unwrap_or_default().to_owned();
     let pending = form.raw("pending").unwrap_or_default().to_owned();
     let req = ResendConfirmationCodeRequest {
@@ -828,17 +774,7 @@ pub async fn resend(
 }
 
 /// `GET /forgotPassword`.
-pub async fn forgot_form(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let s = match begin(state, domain, &headers, &p, raw).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn forgot_form(s: Step) -> Response {
     let label = s.label().await;
     s.ui.render(
         StatusCode::OK,
@@ -852,18 +788,7 @@ pub async fn forgot_form(
 }
 
 /// `POST /forgotPassword`: ForgotPassword, then the reset page.
-pub async fn forgot(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-    Form(form): Form<FormData>,
-) -> Response {
-    let s = match begin_post(state, domain, &headers, &p, raw, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn forgot(Posted { s, form }: Posted) -> Response {
     let username = form.get("username").unwrap_or_default().to_owned();
     let req = ForgotPasswordRequest {
         client_id: s.client().id().to_owned(),
@@ -895,18 +820,7 @@ pub async fn forgot(
 
 /// `POST /confirmForgotPassword`: ConfirmForgotPassword, then the sign-in
 /// form.
-pub async fn reset(
-    State(state): State<AppState>,
-    domain: Domain,
-    headers: HeaderMap,
-    Query(p): Query<AuthorizeParams>,
-    RawQuery(raw): RawQuery,
-    Form(form): Form<FormData>,
-) -> Response {
-    let s = match begin_post(state, domain, &headers, &p, raw, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn reset(Posted { s, form }: Posted) -> Response {
     let username = form.get("username").unwrap_or_default().to_owned();
     let req = ConfirmForgotPasswordRequest {
         client_id: s.client().id().to_owned(),
