@@ -3,10 +3,12 @@
 //! into [`TokenChanges`], which `tokens::issue_customized` applies.
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html>
 //!
-//! Version 3 also runs for machine-to-machine tokens (the client_credentials
-//! grant, `TokenGeneration_ClientCredentials`); kognit has no OAuth 2.0
-//! token endpoint yet, so only user sign-ins invoke it. The managed login
-//! source (`TokenGeneration_HostedAuth`) waits for the same.
+//! Tokens of the hosted login (the token endpoint's code grant, the implicit
+//! grant) are `TokenGeneration_HostedAuth`, with the granted OAuth scopes.
+//! Cognito's version 3 also runs for machine-to-machine tokens (the
+//! client_credentials grant, `TokenGeneration_ClientCredentials`); kognit's
+//! token endpoint does not invoke it yet: that event has no user, and its
+//! exact shape is not documented where kognit could check it.
 
 use serde_json::{Map, Value, json};
 

@@ -518,3 +518,103 @@ async fn rate_limited(backend: crate::harness::Backend) {
 }
 
 on_both_backends!(by_backend: rate_limited);
+
+/// The triggers fire from the hosted flows as from the API: PreAuthentication
+/// and PostAuthentication at the sign-in, PreTokenGeneration (version 2,
+/// `TokenGeneration_HostedAuth`, with the granted scopes) at the token
+/// endpoint, whose changes the tokens carry.
+async fn triggers_fire_from_the_pages(s: TestServer) {
+    use aws_sdk_cognitoidentityprovider::types::{
+        LambdaConfigType, PreTokenGenerationLambdaVersionType, PreTokenGenerationVersionConfigType,
+    };
+    let hooks = TriggerServer::start(|call| {
+        if call.event["triggerSource"] == "TokenGeneration_HostedAuth" {
+            Reply::respond(
+                call.event.clone(),
+                serde_json::json!({"claimsAndScopeOverrideDetails": {
+                    "idTokenGeneration": {"claimsToAddOrOverride": {"tier": "gold"}},
+                    "accessTokenGeneration": {"scopesToAdd": ["https://api.example.com/extra"]},
+                }}),
+            )
+        } else {
+            Reply::Json(call.event.clone())
+        }
+    })
+    .await;
+    let t = setup(s).await;
+    let url = hooks.url("/hook");
+    t.s.client()
+        .update_user_pool()
+        .user_pool_id(&t.pool)
+        .auto_verified_attributes(
+            aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType::Email,
+        )
+        .lambda_config(
+            LambdaConfigType::builder()
+                .pre_authentication(&url)
+                .post_authentication(&url)
+                .pre_token_generation_config(
+                    PreTokenGenerationVersionConfigType::builder()
+                        .lambda_version(PreTokenGenerationLambdaVersionType::V20)
+                        .lambda_arn(&url)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let to = t.sign_in(&t.authorize("&scope=openid+email")).await;
+    let code = param(&to, "code").unwrap();
+    let (status, tokens) = t
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &t.client),
+            ("code", &code),
+            ("redirect_uri", &t.app.url("/cb")),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let claims = |token: &str| -> Value {
+        serde_json::from_slice(
+            &base64::Engine::decode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                token.split('.').nth(1).unwrap(),
+            )
+            .unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(claims(tokens["id_token"].as_str().unwrap())["tier"], "gold");
+    assert_eq!(
+        claims(tokens["access_token"].as_str().unwrap())["scope"],
+        "openid email https://api.example.com/extra"
+    );
+    let sources: Vec<String> = hooks
+        .calls()
+        .iter()
+        .map(|c| {
+            c.event["triggerSource"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "PreAuthentication_Authentication",
+            "PostAuthentication_Authentication",
+            "TokenGeneration_HostedAuth"
+        ]
+    );
+    let ptg = &hooks.events("TokenGeneration_HostedAuth")[0];
+    assert_eq!(
+        ptg["request"]["scopes"],
+        serde_json::json!(["openid", "email"])
+    );
+    assert_eq!(ptg["callerContext"]["clientId"], t.client.as_str());
+}
+
+on_both_backends!(triggers_fire_from_the_pages);
