@@ -618,3 +618,159 @@ async fn triggers_fire_from_the_pages(s: TestServer) {
 }
 
 on_both_backends!(triggers_fire_from_the_pages);
+
+impl Setup {
+    /// A browser's session of the pages: the CSRF cookie and token of the
+    /// sign-in page of `authorize("")`.
+    async fn page_session(&self) -> (reqwest::Client, String, String, String) {
+        let http = no_redirects();
+        let query = self.authorize("").split_once('?').unwrap().1.to_owned();
+        let r = http
+            .get(format!("{}/login?{query}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let cookie = r.headers()[SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let page = r.text().await.unwrap();
+        let csrf = between(&page, "name=\"_csrf\" value=\"", "\"");
+        (http, cookie, csrf, query)
+    }
+}
+
+/// A forgotten password through the pages: the code by email, the new
+/// password (the pool's policy applies), then signing in with it.
+async fn forgotten_password_through_the_pages(s: TestServer) {
+    let t = setup(s).await;
+    let (http, cookie, csrf, query) = t.page_session().await;
+    let post = |path: &str, fields: Vec<(&str, String)>| {
+        let mut fields = fields;
+        fields.push(("_csrf", csrf.clone()));
+        http.post(format!("{}{path}?{query}", t.base))
+            .header(COOKIE, &cookie)
+            .form(&fields)
+            .send()
+    };
+    let r = post("/forgotPassword", vec![("username", "ann".into())])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("id=\"reset-form\""));
+    let code = t.s.latest_code(&t.pool, "ann").await;
+    let r = post(
+        "/confirmForgotPassword",
+        vec![
+            ("username", "ann".into()),
+            ("code", code.clone()),
+            ("password", "short".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("errorMessage-customizable")
+    );
+    let r = post(
+        "/confirmForgotPassword",
+        vec![
+            ("username", "ann".into()),
+            ("code", code),
+            ("password", "N3w-Passw0rd!".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Your password has been reset.")
+    );
+    let r = post(
+        "/login",
+        vec![
+            ("username", "ann".into()),
+            ("password", "N3w-Passw0rd!".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::FOUND);
+    assert!(param(&location(&r), "code").is_some());
+}
+
+/// An administrator's new user with a temporary password is asked for a
+/// new one on the pages, then signed in.
+async fn new_password_required_through_the_pages(s: TestServer) {
+    let t = setup(s).await;
+    t.s.client()
+        .admin_create_user()
+        .user_pool_id(&t.pool)
+        .username("neo")
+        .temporary_password("Temp0rary-Pass!")
+        .user_attributes(
+            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                .name("email")
+                .value("neo@example.com")
+                .build()
+                .unwrap(),
+        )
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let (http, cookie, csrf, query) = t.page_session().await;
+    let r = http
+        .post(format!("{}/login?{query}", t.base))
+        .header(COOKIE, &cookie)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "neo"),
+            ("password", "Temp0rary-Pass!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    assert!(page.contains("NEW_PASSWORD_REQUIRED"), "{page}");
+    let session = between(&page, "name=\"session\" value=\"", "\"");
+    let r = http
+        .post(format!("{}/login/respond?{query}", t.base))
+        .header(COOKIE, &cookie)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("challenge", "NEW_PASSWORD_REQUIRED"),
+            ("session", session.as_str()),
+            ("username", "neo"),
+            ("new_password", "Perm4nent-Pass!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FOUND);
+    assert!(param(&location(&r), "code").is_some());
+    let user =
+        t.s.client()
+            .admin_get_user()
+            .user_pool_id(&t.pool)
+            .username("neo")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(user.user_status().unwrap().as_str(), "CONFIRMED");
+}
+
+on_both_backends!(
+    forgotten_password_through_the_pages,
+    new_password_required_through_the_pages
+);
