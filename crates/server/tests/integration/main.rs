@@ -26,6 +26,7 @@ mod fuzz;
 mod groups;
 mod hosted;
 mod hosted_oidc;
+mod hosted_pages;
 mod js_amplify;
 mod js_amplify_redirect;
 mod js_clients;
