@@ -72,3 +72,8 @@ pub(crate) const WRITER: &str =
 /// writes, so a write sent to the wrong connection fails loudly instead of
 /// bypassing the single writer.
 pub(crate) const READER: &str = concat!(every_connection!(), " PRAGMA query_only = ON;");
+
+/// An in-memory database's connections, besides the above: temporary tables
+/// and the sorter's spills stay in memory too, so that nothing of the
+/// database ever reaches a file (`kognit dev --ephemeral`).
+pub(crate) const IN_MEMORY: &str = "PRAGMA temp_store = MEMORY;";

@@ -35,6 +35,7 @@ mod domains;
 mod groups;
 mod groups_concurrent;
 mod harness;
+mod in_memory;
 mod options;
 mod pools;
 mod purge;
