@@ -33,6 +33,7 @@ pub mod records;
 pub mod request;
 pub mod resource_servers;
 pub mod schema;
+pub mod seed;
 pub mod service;
 pub mod sessions;
 mod sign_in_session;
