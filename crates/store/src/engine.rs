@@ -331,7 +331,7 @@ pub(crate) async fn read_pool(
     if in_memory {
         // Readers are opened when first needed, not at start.
         options = options.min_connections(0);
-        return Ok(options.connect_lazy(url)?);
+        return options.connect_lazy(url);
     }
     options.connect(url).await
 }

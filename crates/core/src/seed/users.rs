@@ -24,8 +24,9 @@ pub struct UserSeed {
     pub sub: Option<String>,
     /// Attributes, as AdminCreateUser takes them (`sub` is not one).
     pub attributes: Vec<AttributeType>,
-    /// The password.
-    pub password: SeedPassword,
+    /// The password; None only for a user in RESET_REQUIRED (who must
+    /// reset it before signing in).
+    pub password: Option<SeedPassword>,
     /// CONFIRMED, FORCE_CHANGE_PASSWORD (the password is temporary),
     /// UNCONFIRMED or RESET_REQUIRED.
     pub status: UserStatusType,
@@ -126,11 +127,18 @@ impl Service {
             set_attrs(&mut rec, &attrs)?;
             let temporary = status == crate::users::status::FORCE_CHANGE_PASSWORD;
             match &seed.password {
-                SeedPassword::Plain(p) => {
+                None if status == crate::users::status::RESET_REQUIRED => {}
+                None => {
+                    return Err(Error::invalid_parameter(
+                        "A password (or password_hash) is required unless the status is \
+                         RESET_REQUIRED.",
+                    ));
+                }
+                Some(SeedPassword::Plain(p)) => {
                     self.set_password(&pool, &mut rec, p, temporary, now)
                         .await?
                 }
-                SeedPassword::Hashed { phc, srp } => {
+                Some(SeedPassword::Hashed { phc, srp }) => {
                     if !passwords::is_argon2id_phc(phc) {
                         return Err(Error::invalid_parameter(
                             "The password_hash is not an Argon2id hash in PHC form \
