@@ -207,11 +207,23 @@ impl Format {
     }
 }
 
+/// A TOML error on one line (toml's own text quotes the source over
+/// several): where, then what.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else {
+        return e.message().to_owned();
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("line {line}, column {column}: {}", e.message())
+}
+
 impl SeedFile {
     /// Reads a seed's text.
     pub fn parse(text: &str, format: Format) -> Result<Self, String> {
         match format {
-            Format::Toml => toml::from_str(text).map_err(|e| e.to_string().trim().to_owned()),
+            Format::Toml => toml::from_str(text).map_err(|e| toml_error(text, &e)),
             Format::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
         }
     }
