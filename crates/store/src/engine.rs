@@ -209,6 +209,7 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
             ))
         })??;
     if engine == Engine::Sqlite {
+        check_build(&mut conn).await?;
         // Several processes may open a fresh file at once: wait for the
         // others' locks instead of failing with "database is locked", and
         // retry the switch to WAL, which needs the file to itself.
@@ -226,6 +227,32 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
         }
     }
     conn.close().await
+}
+
+/// Warns, once per process, when the SQLite library lacks the build flags
+/// of `.cargo/config.toml` (`sqlite::BUILD_FLAGS`): a build that did not
+/// read that file (`cargo install --git`, or a workspace of its own) runs
+/// correctly but with every connection serialized on global mutexes and
+/// lists re-planned at every page (BENCHMARKS.md).
+async fn check_build(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    static CHECKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if CHECKED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+        .fetch_all(conn)
+        .await?;
+    let missing = sqlite::missing_build_flags(&options);
+    if !missing.is_empty() {
+        tracing::warn!(
+            missing = %missing.join(" "),
+            "this kognit's SQLite was built without the flags in the repository's \
+             .cargo/config.toml, so it is slower under load; build with \
+             `cargo install --locked --path crates/server` from a checkout, or set \
+             LIBSQLITE3_FLAGS as README.md's Install section says"
+        );
+    }
+    Ok(())
 }
 
 /// The pool that writes. SQLite gets a single connection: writes serialize on
