@@ -207,6 +207,32 @@ fn mfa_settings(doc: &PoolDoc) -> Result<Option<Map<String, Value>>> {
 }
 
 impl Service {
+    /// What the store keeps of a user's password, in a seed's terms.
+    fn password_of(&self, pool_id: &str, rec: &UserRecord) -> Option<SeedPassword> {
+        let phc = rec.password_hash.clone()?;
+        let srp = rec.srp_sealed.as_ref().and_then(|sealed| {
+            self.secrets
+                .open(sealed, &Self::srp_aad(pool_id, &rec.username_key))
+                .and_then(|b| SrpSecret::from_bytes(&b))
+        });
+        Some(SeedPassword::Hashed { phc, srp })
+    }
+
+    /// The stored password of the user `username` names in the pool (as a
+    /// seed names it), so that applying the seed again can skip hashing a
+    /// password it hashed before; None without such a user or password.
+    pub async fn seeded_password(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<Option<SeedPassword>> {
+        let pool = self.pool(pool_id).await?;
+        Ok(self
+            .find_user(&pool, username)
+            .await?
+            .and_then(|rec| self.password_of(pool_id, &rec)))
+    }
+
     /// Every pool of the store, by id, as a seed declares it.
     pub async fn export_state(&self, admin: &Admin) -> Result<Vec<PoolState>> {
         let mut out = Vec::new();
@@ -377,20 +403,8 @@ impl Service {
         let Some(username) = username else {
             return Ok(None);
         };
-        let password = match &rec.password_hash {
-            Some(phc) => {
-                let srp = match &rec.srp_sealed {
-                    Some(sealed) => self
-                        .secrets
-                        .open(sealed, &Self::srp_aad(pool_id, &rec.username_key))
-                        .and_then(|b| SrpSecret::from_bytes(&b)),
-                    None => None,
-                };
-                Some(SeedPassword::Hashed {
-                    phc: phc.clone(),
-                    srp,
-                })
-            }
+        let password = match self.password_of(pool_id, rec) {
+            Some(p) => Some(p),
             None if status == UserStatusType::ResetRequired => None,
             None => return Ok(None),
         };

@@ -121,7 +121,26 @@ impl Service {
         }
         self.pool_docs.forget(&seed.id);
         self.token_keys.forget(&seed.id);
-        if let Some(mut mfa) = seed.mfa {
+        if let Err(e) = self.configure_new_pool(admin, &seed, keys, now).await {
+            // Not left half made, where the next start would find it "existing".
+            self.store.delete_pool(&seed.id).await?;
+            self.pool_docs.forget(&seed.id);
+            self.token_keys.forget(&seed.id);
+            return Err(e);
+        }
+        Ok(Seeded::Created)
+    }
+
+    /// The rest of a new seeded pool: its MFA configuration and keys.
+    async fn configure_new_pool(
+        &self,
+        admin: &Admin,
+        seed: &PoolSeed,
+        keys: Option<(PrivateKey, PrivateKey)>,
+        now: Millis,
+    ) -> Result<()> {
+        if let Some(mfa) = &seed.mfa {
+            let mut mfa = mfa.clone();
             mfa.user_pool_id = seed.id.clone();
             self.set_user_pool_mfa_config(admin, mfa, now).await?;
         }
@@ -131,7 +150,7 @@ impl Service {
             self.install_signing_key(&seed.id, TokenUse::Access, &access_key, now)
                 .await?;
         }
-        Ok(Seeded::Created)
+        Ok(())
     }
 
     /// Creates an app client of an existing pool under `client_id`, with

@@ -13,9 +13,11 @@ mod dump;
 pub mod file;
 mod plan;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use kognit_core::seed::Seeded;
+use kognit_core::seed::{SeedPassword, Seeded};
 use kognit_core::{Admin, AdminCheck, Millis, Service};
 
 pub use dump::export;
@@ -26,6 +28,11 @@ pub use file::Format;
 pub struct Seed {
     path: PathBuf,
     pools: Vec<plan::PoolPlan>,
+    /// What the store made of each plain password the first time (its hash
+    /// and SRP verifier), by pool and username: a reset applies those, so
+    /// it does not hash every password again (one Argon2id hash and one
+    /// 3072-bit exponentiation per user).
+    hashed: Mutex<HashMap<(String, String), SeedPassword>>,
 }
 
 /// What applying a seed did: entries created, and entries that existed.
@@ -58,6 +65,7 @@ impl Seed {
         Ok(Self {
             path: path.to_owned(),
             pools,
+            hashed: Mutex::default(),
         })
     }
 
@@ -101,14 +109,36 @@ impl Seed {
                 applied.count(s);
             }
             for (label, user) in &p.users {
+                let key = (p.pool.id.clone(), user.username.clone());
+                let mut user = user.clone();
+                let plain = matches!(user.password, Some(SeedPassword::Plain(_)));
+                if let Some(known) = self.hashed().get(&key) {
+                    user.password = Some(known.clone());
+                }
                 let s = service
-                    .seed_user(&admin, &p.pool.id, user.clone(), now)
+                    .seed_user(&admin, &p.pool.id, user, now)
                     .await
                     .map_err(|e| fail(label, e))?;
+                if plain && s == Seeded::Created && !self.hashed().contains_key(&key) {
+                    let stored = service
+                        .seeded_password(&key.0, &key.1)
+                        .await
+                        .map_err(|e| fail(label, e))?;
+                    if let Some(stored) = stored {
+                        self.hashed().insert(key, stored);
+                    }
+                }
                 applied.count(s);
             }
         }
         Ok(applied)
+    }
+}
+
+impl Seed {
+    /// The remembered hashes (a poisoned lock still holds whole entries).
+    fn hashed(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), SeedPassword>> {
+        self.hashed.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -345,3 +345,45 @@ async fn exported_seed_reproduces_the_pool(backend: Backend) {
     let json = export_seed(&frozen.url, "json").await;
     assert!(json.contains(&st.pool), "{json}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_does_not_export_seeds() {
+    // Signed by the configured key, so the refusal is ExportSeed's own.
+    let s = TestServer::serve(Backend::Sqlite).await.unwrap();
+    let host = s.url.trim_start_matches("http://").to_owned();
+    let body = b"{}";
+    let headers = vec![
+        ("host".to_owned(), host),
+        (
+            "content-type".to_owned(),
+            "application/x-amz-json-1.1".to_owned(),
+        ),
+        ("x-amz-target".to_owned(), "Kognit.ExportSeed".to_owned()),
+    ];
+    let req = kognit_core::sigv4::SignedRequest {
+        method: "POST",
+        path: "/",
+        query: None,
+        headers: &headers,
+        body,
+    };
+    let credentials = kognit_core::sigv4::Credentials {
+        access_key_id: crate::harness::KEY_ID.into(),
+        secret_access_key: crate::harness::KEY_SECRET.into(),
+        session_token: None,
+    };
+    let added = kognit_core::sigv4::sign(
+        &req,
+        &credentials,
+        "us-east-1",
+        "cognito-idp",
+        time::OffsetDateTime::now_utc(),
+    );
+    let mut call = reqwest::Client::new().post(&s.url).body(body.to_vec());
+    for (k, v) in headers.iter().skip(1).chain(added.iter()) {
+        call = call.header(k, v);
+    }
+    let r = crate::harness::RawReply::read(call.send().await.unwrap()).await;
+    assert_eq!(r.status, 400, "{:?}", r.json);
+    assert_eq!(r.error_type(), "UnsupportedOperationException");
+}
