@@ -168,6 +168,7 @@ fn sign_in() -> SignIn {
         event_id: "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d".into(),
         device_key: None,
         scope: ADMIN_SCOPE.into(),
+        ..Default::default()
     }
 }
 

@@ -25,6 +25,7 @@ impl Service {
         let client = AppClient {
             pool_id: rec.pool_id,
             config,
+            hosted: false,
         };
         self.app_clients
             .put(client_id, std::sync::Arc::new(client.clone()), ticket);
@@ -40,6 +41,9 @@ impl Service {
         username: &str,
         secret_hash: Option<&str>,
     ) -> Result<()> {
+        if client.hosted {
+            return Ok(());
+        }
         let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
         if secrets.is_empty() {
             return Ok(());

@@ -118,15 +118,6 @@ pub fn auth_flows(c: &UserPoolClientType) -> Result<()> {
     Ok(())
 }
 
-/// Scopes every pool has without a resource server.
-const STANDARD_SCOPES: &[&str] = &[
-    "phone",
-    "email",
-    "openid",
-    "profile",
-    "aws.cognito.signin.user.admin",
-];
-
 fn callback_ok(url: &str) -> bool {
     if url.contains('#') {
         return false;
@@ -182,9 +173,11 @@ pub fn oauth(c: &UserPoolClientType, pool_id: &str, has_secret: bool) -> Result<
             ));
         }
     }
+    // Custom scopes (`<resource server>/<scope>`) are checked against the
+    // pool's resource servers by the caller (`Service::check_custom_scopes`).
     if let Some(s) = scopes
         .iter()
-        .find(|s| !STANDARD_SCOPES.contains(&s.as_str()))
+        .find(|s| !crate::scopes::is_standard(s) && !s.contains('/'))
     {
         return Err(Error::new(
             kognit_wire::error::ErrorCode::ScopeDoesNotExistException,

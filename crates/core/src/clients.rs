@@ -23,7 +23,8 @@ pub(crate) struct NewClient {
 /// Cognito keeps at most two secrets per client, for rotation without downtime.
 pub const MAX_SECRETS: u32 = 2;
 
-fn no_client(client_id: &str) -> Error {
+/// Cognito's answer for a client id that names no client of the pool.
+pub(crate) fn no_client(client_id: &str) -> Error {
     Error::not_found(format!("User pool client {client_id} does not exist."))
 }
 
@@ -134,6 +135,7 @@ impl Service {
         c.creation_date = Some(epoch_seconds(now));
         c.last_modified_date = Some(epoch_seconds(now));
         self.check_client(&mut c, &pool, secret.is_some(), true)?;
+        self.check_custom_scopes(&pool_id, &c).await?;
         Ok(NewClient {
             pool_id,
             client: c,
@@ -236,6 +238,7 @@ impl Service {
             c.client_type = old.client_type;
             c.last_modified_date = Some(epoch_seconds(now));
             self.check_client(&mut c, &pool, !secrets.is_empty(), false)?;
+            self.check_custom_scopes(&pool_id, &c).await?;
             rec.name = c.client_name.clone().unwrap_or_default();
             rec.config = serde_json::to_string(&c).map_err(Error::internal)?;
             rec.version += 1;

@@ -100,8 +100,8 @@ fn check_prefix(prefix: &str) -> Result<()> {
     Ok(())
 }
 
-/// `yyyyMMddHHmmss` in UTC.
-fn version_stamp(now: Millis) -> String {
+/// `yyyyMMddHHmmss` in UTC (also UICustomization's CSSVersion).
+pub(crate) fn version_stamp(now: Millis) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(now.div_euclid(1000))
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
@@ -124,10 +124,7 @@ fn cloudfront_name(domain: &str) -> String {
 
 impl Service {
     /// The domains a pool holds: (prefix, custom), for DescribeUserPool.
-    pub(crate) async fn pool_domains(
-        &self,
-        pool_id: &str,
-    ) -> Result<(Option<String>, Option<String>)> {
+    pub async fn pool_domains(&self, pool_id: &str) -> Result<(Option<String>, Option<String>)> {
         let mut prefix = None;
         let mut custom = None;
         for rec in self.store.list_pool_domains(pool_id).await? {

@@ -73,12 +73,34 @@ pub struct AppClient {
     pub pool_id: String,
     /// The client's configuration.
     pub config: UserPoolClientType,
+    /// Whether the request came through the hosted login pages (the OAuth
+    /// authorization server) rather than the API: such a sign-in ends in a
+    /// hosted session and an authorization code, not in tokens, and needs
+    /// no SECRET_HASH (the browser never holds the client secret).
+    pub hosted: bool,
 }
 
 impl AppClient {
     /// The client id.
     pub fn id(&self) -> &str {
         self.config.client_id.as_deref().unwrap_or_default()
+    }
+
+    /// The client as sealed sign-in sessions name it: its id, marked when
+    /// the hosted pages run the flow, so a challenge begun on one channel
+    /// cannot be answered on the other.
+    pub(crate) fn session_client(&self) -> String {
+        if self.hosted {
+            format!("{}#hosted", self.id())
+        } else {
+            self.id().to_owned()
+        }
+    }
+
+    /// The same client, for the hosted pages.
+    pub fn for_hosted(mut self) -> Self {
+        self.hosted = true;
+        self
     }
 
     /// Whether the client hides which users exist (PreventUserExistenceErrors).

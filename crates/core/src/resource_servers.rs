@@ -83,7 +83,6 @@ impl Service {
     /// Whether `scope` (`identifier/scope-name`) is a custom scope of one of
     /// the pool's resource servers. False for anything else, including the
     /// standard scopes (`openid`, `email`, …) and an unknown pool.
-    #[allow(dead_code)] // The token endpoint (issue #18) is its first caller.
     pub(crate) async fn scope_exists(&self, pool_id: &str, scope: &str) -> Result<bool> {
         let Some((identifier, name)) = split_scope(scope) else {
             return Ok(false);
@@ -92,6 +91,24 @@ impl Service {
             Some(rec) => Ok(stored_scopes(&rec)?.iter().any(|s| s.scope_name == name)),
             None => Ok(false),
         }
+    }
+
+    /// Each custom scope a client names in AllowedOAuthScopes must exist in
+    /// one of the pool's resource servers (ScopeDoesNotExistException).
+    pub(crate) async fn check_custom_scopes(
+        &self,
+        pool_id: &str,
+        client: &UserPoolClientType,
+    ) -> Result<()> {
+        for s in client.allowed_o_auth_scopes.iter().flatten() {
+            if !crate::scopes::is_standard(s) && !self.scope_exists(pool_id, s).await? {
+                return Err(Error::new(
+                    ErrorCode::ScopeDoesNotExistException,
+                    format!("Invalid scope requested: {s}"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// CreateResourceServer. The identifier is unique per pool, enforced by

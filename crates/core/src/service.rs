@@ -19,6 +19,9 @@ pub struct Settings {
     /// `<issuer_base>/<poolId>`. Set it to `https://cognito-idp.<region>.amazonaws.com`
     /// for apps that compare the issuer with Cognito's literally.
     pub issuer_base: String,
+    /// kognit's own public base URL (no trailing slash), for the URLs it
+    /// answers with that it serves itself (a hosted UI logo's `ImageUrl`).
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -27,6 +30,7 @@ impl Default for Settings {
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
             issuer_base: "http://127.0.0.1:9229".into(),
+            public_url: "http://127.0.0.1:9229".into(),
         }
     }
 }

@@ -10,17 +10,21 @@ mod console;
 mod devices;
 mod domains;
 mod groups;
+mod oauth;
 mod resource_servers;
 mod sessions;
 mod tokens;
+mod ui_customizations;
 mod users;
 pub use console::*;
 pub use devices::*;
 pub use domains::*;
 pub use groups::*;
+pub use oauth::*;
 pub use resource_servers::*;
 pub use sessions::*;
 pub use tokens::*;
+pub use ui_customizations::*;
 pub use users::*;
 
 /// A failure of the storage backend.
@@ -274,6 +278,8 @@ pub trait Store:
     + AuthEventStore
     + ConsoleStore
     + DomainStore
+    + OAuthCodeStore
+    + UiCustomizationStore
 {
 }
 
@@ -294,5 +300,7 @@ impl<T> Store for T where
         + AuthEventStore
         + ConsoleStore
         + DomainStore
+        + OAuthCodeStore
+        + UiCustomizationStore
 {
 }

@@ -94,6 +94,20 @@ pub struct Config {
     pub lambda: crate::triggers::LambdaConfig,
     /// The admin console at `/console`.
     pub console: ConsoleConfig,
+    /// Hosted login and the OAuth 2.0 endpoints of user-pool domains.
+    #[serde(default)]
+    pub hosted: HostedConfig,
+}
+
+/// Hosted login (`[hosted]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HostedConfig {
+    /// A host name whose subdomains are prefix domains: with
+    /// `auth.example.com`, `myapp.auth.example.com` serves the pool whose
+    /// domain prefix is `myapp` (point that DNS at kognit). Without it,
+    /// discovery names the `/hosted/<domain>` URLs on the public URL.
+    pub base_host: Option<String>,
 }
 
 /// The admin console (`/console`).
@@ -220,6 +234,7 @@ impl Config {
                 idle_timeout_minutes: 30,
                 session_hours: 12,
             },
+            hosted: HostedConfig::default(),
             password_hashing: match mode {
                 Mode::Dev => kognit_core::passwords::HashParams::DEV.into(),
                 Mode::Serve => kognit_core::passwords::HashParams::SERVE.into(),

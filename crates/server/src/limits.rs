@@ -64,6 +64,14 @@ impl Limits {
         }
     }
 
+    /// One request to this pool's domain (hosted login, OAuth endpoints).
+    pub fn check_pool_id(&self, pool_id: &str) -> Result<(), Error> {
+        match &self.per_pool {
+            Some(l) if l.check_key(&pool_id.to_owned()).is_err() => Err(too_many()),
+            _ => Ok(()),
+        }
+    }
+
     /// One request naming this pool (or, for public operations, this client).
     pub fn check_pool(&self, body: &serde_json::Value) -> Result<(), Error> {
         let Some(l) = &self.per_pool else {

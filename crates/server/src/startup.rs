@@ -159,7 +159,8 @@ fn service(
             .issuer_base
             .clone()
             .map(|b| b.trim_end_matches('/').to_owned())
-            .unwrap_or(public_url),
+            .unwrap_or_else(|| public_url.clone()),
+        public_url,
     };
     let outbox: Option<Arc<dyn kognit_core::store::OutboxStore>> = if cfg.outbox {
         // Trait upcasting: the store is also the outbox.
@@ -243,7 +244,7 @@ pub async fn start_with_clock(
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let (service, recent_triggers) = service(&cfg, store, &master, public_url, &clock)?;
+    let (service, recent_triggers) = service(&cfg, store, &master, public_url.clone(), &clock)?;
     if let Some(seed) = &seed {
         let applied = seed
             .apply(&service, clock.now_ms())
@@ -268,7 +269,17 @@ pub async fn start_with_clock(
     let mut state = AppState::new(service, &cfg, clock);
     state.recent_triggers = recent_triggers;
     state.seed = seed;
-    let app = ops::router(state);
+    state.host_names = Arc::new(crate::state::HostNames {
+        own_host: crate::state::host_of(&public_url),
+        ..(*state.host_names).clone()
+    });
+    state.public_url = public_url.as_str().into();
+    // Hosted login by `Host` rewrites the path, so it wraps the router
+    // (middleware inside it would run after routing).
+    let app = tower::Layer::layer(
+        &axum::middleware::from_fn_with_state(state.clone(), crate::web::hosted::routing::by_host),
+        ops::router(state),
+    );
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let signal = async move {
@@ -279,7 +290,9 @@ pub async fn start_with_clock(
         };
         let serve = axum::serve(
             listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                std::net::SocketAddr,
+            >(app),
         )
         .with_graceful_shutdown(signal);
         // The purge runs as long as the server does.

@@ -39,6 +39,10 @@ pub struct AppState {
     /// Whether kognit is reached over https (its public URL), so cookies
     /// are marked `Secure`.
     pub https: bool,
+    /// Which `Host` names may be user-pool domains (hosted login by host).
+    pub host_names: Arc<HostNames>,
+    /// kognit's public URL (no trailing slash), for the URLs discovery names.
+    pub public_url: Arc<str>,
 }
 
 impl AppState {
@@ -64,11 +68,78 @@ impl AppState {
                 .public_url
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://")),
+            host_names: Arc::new(HostNames {
+                region: cfg.region.clone(),
+                base_host: cfg.hosted.base_host.clone(),
+                own_host: cfg.public_url.as_deref().and_then(host_of),
+            }),
+            public_url: cfg
+                .public_url
+                .as_deref()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .into(),
         }
     }
 
     /// Milliseconds since the Unix epoch, now, by the process's clock.
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
+    }
+}
+
+/// The host name of a URL (`https://auth.example.com:8443/x` → `auth.example.com`).
+pub(crate) fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = match authority.rsplit_once(':') {
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// What decides whether a host may be a domain.
+#[derive(Debug, Clone, Default)]
+pub struct HostNames {
+    /// The region of `<prefix>.auth.<region>.amazoncognito.com`.
+    pub region: String,
+    /// `[hosted] base_host`: `<prefix>.<base_host>` names a prefix domain.
+    pub base_host: Option<String>,
+    /// kognit's own host (from its public URL), never a domain.
+    pub own_host: Option<String>,
+}
+
+impl HostNames {
+    /// The domain name a `Host` header may stand for: a prefix, or the host
+    /// itself as a custom domain; None for hosts that cannot be one.
+    pub fn candidate(&self, host: &str) -> Option<String> {
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        let name = match host.rsplit_once(':') {
+            Some((h, port)) if !h.ends_with(']') && port.bytes().all(|b| b.is_ascii_digit()) => h,
+            Some((h, _)) if h.starts_with('[') => h,
+            _ => host.as_str(),
+        };
+        if name.is_empty()
+            || name == "localhost"
+            || name.starts_with('[')
+            || name.parse::<std::net::IpAddr>().is_ok()
+            || self.own_host.as_deref() == Some(name)
+        {
+            return None;
+        }
+        let cognito = format!(".auth.{}.amazoncognito.com", self.region);
+        if let Some(prefix) = name.strip_suffix(&cognito) {
+            return Some(prefix.to_owned());
+        }
+        if let Some(base) = &self.base_host
+            && let Some(prefix) = name
+                .strip_suffix(base.as_str())
+                .and_then(|p| p.strip_suffix('.'))
+            && !prefix.contains('.')
+        {
+            return Some(prefix.to_owned());
+        }
+        Some(name.to_owned())
     }
 }

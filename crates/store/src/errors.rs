@@ -73,6 +73,11 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "user_pool_domains.pool_id, user_pool_domains.custom",
         "user_pool_domains_pool_kind_key",
     ),
+    ("ui_customizations.pool_id", "ui_customizations_pool_key"),
+    (
+        "ui_customizations.pool_id, ui_customizations.client_id",
+        "ui_customizations_client_key",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 
@@ -101,6 +106,7 @@ pub(crate) fn conflict_of(name: &str) -> Conflict {
         "user_pool_domains_pool_kind_key" => Conflict::PoolDomain,
         "kognit_migrations_pkey" => Conflict::Migration,
         "client_secrets_client_fkey" => Conflict::MissingClient,
+        "ui_customizations_client_fkey" => Conflict::MissingClient,
         "group_members_group_fkey" => Conflict::MissingGroup,
         n if n.ends_with("_pool_id_fkey") => Conflict::MissingPool,
         n if n.ends_with("_user_fkey") => Conflict::MissingUser,

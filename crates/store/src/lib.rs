@@ -28,6 +28,7 @@ mod groups;
 mod keys;
 mod lite;
 mod migrate;
+mod oauth;
 mod outbox;
 mod pooled;
 mod pools;
@@ -39,6 +40,7 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 mod tokens;
+mod ui_customizations;
 mod user_list;
 mod users;
 
@@ -246,6 +248,7 @@ impl<B: Backend> AdminStore for Sql<B> {
             "DELETE FROM auth_events",
             "DELETE FROM token_sessions",
             "DELETE FROM revoked_origins",
+            "DELETE FROM oauth_codes",
             "DELETE FROM refresh_tokens",
             "DELETE FROM devices",
             "DELETE FROM group_members",
@@ -255,6 +258,7 @@ impl<B: Backend> AdminStore for Sql<B> {
             "DELETE FROM user_aliases",
             "DELETE FROM users",
             "DELETE FROM client_secrets",
+            "DELETE FROM ui_customizations",
             "DELETE FROM user_pool_clients",
             "DELETE FROM signing_keys",
             "DELETE FROM user_pool_domains",

@@ -83,6 +83,16 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "user pool domains",
         sql: include_str!("../migrations/sqlite/0012_domains.sql"),
     },
+    Migration {
+        version: 13,
+        description: "oauth codes and refresh-token scopes",
+        sql: include_str!("../migrations/sqlite/0013_oauth.sql"),
+    },
+    Migration {
+        version: 14,
+        description: "ui customizations",
+        sql: include_str!("../migrations/sqlite/0014_ui_customizations.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -141,6 +151,16 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 12,
         description: "user pool domains",
         sql: include_str!("../migrations/postgres/0012_domains.sql"),
+    },
+    Migration {
+        version: 13,
+        description: "oauth codes and refresh-token scopes",
+        sql: include_str!("../migrations/postgres/0013_oauth.sql"),
+    },
+    Migration {
+        version: 14,
+        description: "ui customizations",
+        sql: include_str!("../migrations/postgres/0014_ui_customizations.sql"),
     },
 ];
 

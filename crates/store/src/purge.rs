@@ -35,6 +35,11 @@ const STATEMENTS: &[(&str, Cut)] = &[
         Cut::Codes,
     ),
     (
+        "DELETE FROM oauth_codes WHERE code_hash IN \
+         (SELECT code_hash FROM oauth_codes WHERE expires_ms < $1 LIMIT $2)",
+        Cut::Now,
+    ),
+    (
         "DELETE FROM console_sessions WHERE token_hash IN \
          (SELECT token_hash FROM console_sessions WHERE expires_ms < $1 LIMIT $2)",
         Cut::Now,

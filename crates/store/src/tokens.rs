@@ -20,7 +20,7 @@ const POOL_FKEY: &str = "revoked_origins_pool_id_fkey";
 
 /// A refresh token by its hash (`$1`); primary-key search.
 pub(crate) const GET_REFRESH: &str = "SELECT token_hash, pool_id, username_key, client_id, \
-     origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms \
+     origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms, scope \
      FROM refresh_tokens WHERE token_hash = $1";
 /// Revokes the live tokens of session `$2` in pool `$1` at `$3`; searches
 /// refresh_tokens_origin_idx. Tokens revoked earlier (by rotation) keep their
@@ -51,7 +51,7 @@ pub(crate) const IS_ORIGIN_REVOKED: &str =
     "SELECT 1 FROM revoked_origins WHERE pool_id = $1 AND origin_jti = $2";
 
 /// Decodes a row selected as `token_hash, pool_id, username_key, client_id,
-/// origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms`.
+/// origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms, scope`.
 pub(crate) fn record<R: Columns>(row: &R) -> Result<RefreshTokenRecord, R::Error> {
     Ok(RefreshTokenRecord {
         token_hash: row.blob(0)?,
@@ -64,13 +64,14 @@ pub(crate) fn record<R: Columns>(row: &R) -> Result<RefreshTokenRecord, R::Error
         created_ms: row.int(7)?,
         expires_ms: row.int(8)?,
         revoked_ms: row.opt_int(9)?,
+        scope: row.opt_text(10)?,
     })
 }
 
-/// Insert of a refresh token, `$1…$10`.
+/// Insert of a refresh token, `$1…$11`.
 const INSERT_REFRESH: &str = "INSERT INTO refresh_tokens (token_hash, pool_id, username_key, \
-     client_id, origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     client_id, origin_jti, device_key, auth_time, created_ms, expires_ms, revoked_ms, scope) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 #[async_trait]
 impl<B: Backend> TokenStore for Sql<B> {
@@ -86,6 +87,7 @@ impl<B: Backend> TokenStore for Sql<B> {
             Arg::Int(t.created_ms),
             Arg::Int(t.expires_ms),
             Arg::OptInt(t.revoked_ms),
+            Arg::OptText(t.scope.as_deref()),
         ];
         self.backend
             .execute(INSERT_REFRESH, args, USER_FKEY)

@@ -117,8 +117,13 @@ impl Service {
     ) -> Result<Step> {
         let session = session
             .ok_or_else(|| Error::invalid_parameter("Missing required parameter Session"))?;
-        let state =
-            self.open_session(session, CUSTOM_CHALLENGE, &client.pool_id, client.id(), now)?;
+        let state = self.open_session(
+            session,
+            CUSTOM_CHALLENGE,
+            &client.pool_id,
+            &client.session_client(),
+            now,
+        )?;
         let username = param(responses, "USERNAME")?;
         let answer = param(responses, "ANSWER")?;
         let secret_hash = responses
@@ -267,7 +272,7 @@ impl Service {
                 let state = SessionState {
                     challenge: CUSTOM_CHALLENGE.into(),
                     pool_id: pool.id.clone(),
-                    client_id: client.id().to_owned(),
+                    client_id: client.session_client(),
                     username_key: rec.as_ref().map(|r| r.username_key.clone()),
                     expires_ms: now + session_validity_ms(client),
                     custom: Some(rounds),
@@ -278,6 +283,7 @@ impl Service {
                     session: Some(self.seal_session(&state)?),
                     challenge_parameters: Some(cp),
                     result: None,
+                    hosted: None,
                 })
             }
             // Other names (SMS_MFA, DEVICE_SRP_AUTH, …) are not offered

@@ -80,7 +80,7 @@ impl Service {
         let session = self.seal_session(&SessionState {
             challenge: DEVICE_SRP_AUTH.into(),
             pool_id: pool.id.clone(),
-            client_id: client.id().to_owned(),
+            client_id: client.session_client(),
             username_key: Some(rec.username_key.clone()),
             expires_ms: now + super::session_validity_ms(client),
             device_key: Some(device_key.to_owned()),
@@ -93,6 +93,7 @@ impl Service {
             session: Some(session),
             challenge_parameters: Some(cp),
             result: None,
+            hosted: None,
         }))
     }
 
@@ -143,8 +144,13 @@ impl Service {
             .map(String::as_str);
         self.check_secret_hash(client, username, secret_hash)
             .await?;
-        let state =
-            self.open_session(session, DEVICE_SRP_AUTH, &client.pool_id, client.id(), now)?;
+        let state = self.open_session(
+            session,
+            DEVICE_SRP_AUTH,
+            &client.pool_id,
+            &client.session_client(),
+            now,
+        )?;
         if state.device_key.as_deref() != Some(device_key) {
             return Err(device_not_found());
         }
@@ -172,6 +178,7 @@ impl Service {
             session: Some(sealed),
             challenge_parameters: Some(cp),
             result: None,
+            hosted: None,
         })
     }
 
@@ -198,7 +205,7 @@ impl Service {
             block,
             DEVICE_PASSWORD_VERIFIER,
             &client.pool_id,
-            client.id(),
+            &client.session_client(),
             now,
         )?;
         if let Some(named) = responses.as_ref().and_then(|m| m.get("DEVICE_KEY"))

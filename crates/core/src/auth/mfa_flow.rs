@@ -156,7 +156,7 @@ impl Service {
         SessionState {
             challenge: challenge.into(),
             pool_id: pool.id.clone(),
-            client_id: client.id().to_owned(),
+            client_id: client.session_client(),
             username_key: Some(rec.username_key.clone()),
             expires_ms: now + session_validity_ms(client),
             device_key,
@@ -170,6 +170,7 @@ impl Service {
             session: Some(self.seal_session(state)?),
             challenge_parameters: Some(cp),
             result: None,
+            hosted: None,
         })
     }
 
@@ -249,7 +250,13 @@ impl Service {
     ) -> Result<Step> {
         let session = session
             .ok_or_else(|| Error::invalid_parameter("Missing required parameter Session"))?;
-        let state = self.open_session(session, challenge, &client.pool_id, client.id(), now)?;
+        let state = self.open_session(
+            session,
+            challenge,
+            &client.pool_id,
+            &client.session_client(),
+            now,
+        )?;
         let username = param(responses, "USERNAME")?;
         let secret_hash = responses
             .as_ref()

@@ -11,7 +11,7 @@ mod mfa_flow;
 mod new_password;
 mod password;
 mod record;
-mod refresh;
+pub(crate) mod refresh;
 mod srp_flow;
 
 use std::collections::BTreeMap;
@@ -34,6 +34,10 @@ pub(crate) struct Step {
     pub session: Option<String>,
     pub challenge_parameters: Option<BTreeMap<String, String>>,
     pub result: Option<AuthenticationResultType>,
+    /// A sign-in through the hosted pages that is complete: the user and
+    /// the session begun, to become a hosted session and an authorization
+    /// code (no tokens yet).
+    pub hosted: Option<Box<(UserRecord, SignIn)>>,
 }
 
 impl Step {
@@ -240,6 +244,8 @@ impl Service {
         };
         let new_device = match device_key {
             Some(_) => None,
+            // The hosted pages remember no devices.
+            None if client.hosted => None,
             None => self.new_device_metadata(pool, rec),
         };
         // ClientMetadata reaches PostAuthentication and PreTokenGeneration
@@ -248,12 +254,31 @@ impl Service {
         self.post_authentication(pool, client, rec, new_device.is_some(), metadata)
             .await?;
         let device_key = device_key.or_else(|| new_device.as_ref()?.device_key.clone());
+        let mfa = finish == Finish::Mfa;
+        if client.hosted {
+            // The tokens come from the token endpoint, with the scopes the
+            // authorization request asked for.
+            let sign_in = SignIn {
+                auth_time: now / 1000,
+                origin_jti: uuid::Uuid::new_v4().to_string(),
+                event_id: uuid::Uuid::new_v4().to_string(),
+                oauth: true,
+                ..Default::default()
+            };
+            self.signed_in(pool, client, rec, &sign_in, mfa, now)
+                .await?;
+            return Ok(Step {
+                hosted: Some(Box::new((rec.clone(), sign_in))),
+                ..Default::default()
+            });
+        }
         let sign_in = SignIn {
             auth_time: now / 1000,
             origin_jti: uuid::Uuid::new_v4().to_string(),
             event_id: uuid::Uuid::new_v4().to_string(),
             device_key,
             scope: ADMIN_SCOPE.into(),
+            ..Default::default()
         };
         let issued = self
             .tokens_for(pool, client, rec, &sign_in, source, metadata, now)
@@ -261,7 +286,6 @@ impl Service {
         let refresh = self
             .store_refresh_token(pool, client, rec, &sign_in, now)
             .await?;
-        let mfa = finish == Finish::Mfa;
         self.signed_in(pool, client, rec, &sign_in, mfa, now)
             .await?;
         Ok(Step::tokens(AuthenticationResultType {
@@ -360,7 +384,7 @@ impl Service {
         }
     }
 
-    async fn respond(
+    pub(crate) async fn respond(
         &self,
         client: &AppClient,
         challenge: ChallengeNameType,

@@ -47,7 +47,7 @@ impl Service {
         let session = self.seal_session(&SessionState {
             challenge: "NEW_PASSWORD_REQUIRED".into(),
             pool_id: pool.id.clone(),
-            client_id: client.id().to_owned(),
+            client_id: client.session_client(),
             username_key: Some(rec.username_key.clone()),
             expires_ms: now + session_validity_ms(client),
             ..Default::default()
@@ -67,6 +67,7 @@ impl Service {
             session: Some(session),
             challenge_parameters: Some(cp),
             result: None,
+            hosted: None,
         })
     }
 
@@ -83,7 +84,7 @@ impl Service {
             session,
             "NEW_PASSWORD_REQUIRED",
             &client.pool_id,
-            client.id(),
+            &client.session_client(),
             now,
         )?;
         let pool = self.pool(&client.pool_id).await?;

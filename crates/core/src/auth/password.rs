@@ -12,7 +12,7 @@ use crate::users::lockout;
 use crate::users::{Migrated, Migration};
 
 impl Service {
-    pub(super) async fn password_auth(
+    pub(crate) async fn password_auth(
         &self,
         client: &AppClient,
         params: &Option<BTreeMap<String, String>>,

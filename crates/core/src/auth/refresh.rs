@@ -19,7 +19,7 @@ use crate::users::Pool;
 use crate::{Error, Result};
 
 /// How the caller proved it holds the client secret (clients with a secret).
-enum SecretProof<'a> {
+pub(crate) enum SecretProof<'a> {
     /// A SECRET_HASH over the user's name (REFRESH_TOKEN_AUTH).
     Hash(Option<&'a str>),
     /// The client secret itself, already checked (GetTokensFromRefreshToken).
@@ -53,6 +53,7 @@ impl Service {
                 created_ms: now,
                 expires_ms: now + refresh_validity_ms(&client.config),
                 revoked_ms: None,
+                scope: sign_in.oauth.then(|| sign_in.scope.clone()),
             })
             .await?;
         Ok(token)
@@ -63,7 +64,7 @@ impl Service {
     /// A token issued to a device works only with that device's key
     /// (`device_key`), and only while the device is confirmed and not
     /// forgotten, as in Cognito.
-    async fn refresh(
+    pub(crate) async fn refresh(
         &self,
         client: &AppClient,
         token: &str,
@@ -130,7 +131,12 @@ impl Service {
             origin_jti: stored.origin_jti.clone(),
             event_id: uuid::Uuid::new_v4().to_string(),
             device_key: stored.device_key.clone(),
-            scope: tokens::ADMIN_SCOPE.into(),
+            oauth: stored.scope.is_some(),
+            scope: stored
+                .scope
+                .clone()
+                .unwrap_or_else(|| tokens::ADMIN_SCOPE.into()),
+            nonce: None,
         };
         let issued = self
             .tokens_for(
@@ -169,7 +175,7 @@ impl Service {
         })
     }
 
-    fn rotates(client: &AppClient) -> bool {
+    pub(crate) fn rotates(client: &AppClient) -> bool {
         client
             .config
             .refresh_token_rotation

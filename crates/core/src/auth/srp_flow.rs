@@ -137,7 +137,7 @@ impl Service {
         let state = SessionState {
             challenge: "PASSWORD_VERIFIER".into(),
             pool_id: pool.id.clone(),
-            client_id: client.id().to_owned(),
+            client_id: client.session_client(),
             username_key,
             expires_ms: now + super::session_validity_ms(client),
             srp_b: Some(challenge.to_bytes()),
@@ -182,7 +182,7 @@ impl Service {
             block,
             "PASSWORD_VERIFIER",
             &client.pool_id,
-            client.id(),
+            &client.session_client(),
             now,
         )?;
         let Some(username_key) = state.username_key.clone() else {

@@ -48,6 +48,10 @@ pub struct RefreshTokenRecord {
     pub expires_ms: i64,
     /// Set when the token was revoked or rotated away.
     pub revoked_ms: Option<i64>,
+    /// The OAuth scopes of a session begun at the authorization server
+    /// (`/oauth2/token`), space-separated; None for API sign-in, whose
+    /// tokens carry `aws.cognito.signin.user.admin`.
+    pub scope: Option<String>,
 }
 
 /// Signing keys.

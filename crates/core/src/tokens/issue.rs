@@ -17,7 +17,7 @@ const DEFAULT_VALIDITY_S: i64 = 3600;
 
 /// What a sign-in established, shared by every token of its session (the
 /// refresh flow re-issues with the same `auth_time` and `origin_jti`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignIn {
     /// When the user authenticated, seconds since the epoch.
     pub auth_time: i64,
@@ -30,6 +30,12 @@ pub struct SignIn {
     /// The access token's scopes, space-separated: `aws.cognito.signin.user.admin`
     /// for API sign-in.
     pub scope: String,
+    /// Whether the session was begun at the OAuth authorization server
+    /// (hosted login): its tokens carry `version: 2`, its ID token an
+    /// `at_hash`, and the ID token's attributes follow the OIDC scopes.
+    pub oauth: bool,
+    /// The authorization request's `nonce`, echoed in the ID token.
+    pub nonce: Option<String>,
 }
 
 /// The group claims of a user's tokens, already in Cognito's order (see
@@ -128,16 +134,30 @@ pub fn issue_customized(
         ..
     } = *input;
     let groups = changes.groups(input.groups);
-    let mut id = id_claims(iss, client, user, groups, sign_in, now_ms)?;
-    changes.apply_id(&mut id);
     let mut access = access_claims(iss, client, user, groups, sign_in, now_ms)?;
     changes.apply_access(&mut access);
+    let access_token = keys.sign(TokenUse::Access, &access)?;
+    let mut id = id_claims(iss, client, user, groups, sign_in, now_ms)?;
+    changes.apply_id(&mut id);
+    if sign_in.oauth {
+        // Not a claim a PreTokenGeneration function may change.
+        id.insert("at_hash".into(), json!(at_hash(&access_token)));
+    }
     let (validity, unit) = access_validity(client);
     Ok(IssuedTokens {
         id_token: keys.sign(TokenUse::Id, &id)?,
-        access_token: keys.sign(TokenUse::Access, &access)?,
+        access_token,
         expires_in: i32::try_from(validity_s(validity, unit)).map_err(Error::internal)?,
     })
+}
+
+/// OIDC's `at_hash`: the left half of the access token's SHA-256, base64url
+/// without padding (the ID token's algorithm is RS256).
+/// <https://openid.net/specs/openid-connect-core-1_0.html#CodeIDToken>
+pub fn at_hash(access_token: &str) -> String {
+    use base64::Engine as _;
+    let digest = crate::crypto::sha256(access_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
 }
 
 /// The ID token's claims: the user's readable attributes, then Cognito's own
@@ -154,6 +174,9 @@ pub fn id_claims(
     let units = client.token_validity_units.as_ref();
     let validity = validity_s(client.id_token_validity, units.and_then(|u| u.id_token));
     let mut c = readable_attributes(client, user)?;
+    if sign_in.oauth {
+        crate::scopes::retain_claims(&mut c, &sign_in.scope);
+    }
     c.insert("sub".into(), json!(user.sub));
     // Absent, not empty, when there is nothing to say (as Cognito does).
     if !groups.groups.is_empty() {
@@ -171,6 +194,9 @@ pub fn id_claims(
     c.insert("aud".into(), json!(client_id));
     c.insert("event_id".into(), json!(sign_in.event_id));
     c.insert("token_use".into(), json!(TokenUse::Id.as_str()));
+    if let Some(nonce) = &sign_in.nonce {
+        c.insert("nonce".into(), json!(nonce));
+    }
     times(&mut c, sign_in, now_ms, validity);
     Ok(c)
 }
@@ -203,6 +229,10 @@ pub fn access_claims(
     c.insert("token_use".into(), json!(TokenUse::Access.as_str()));
     c.insert("scope".into(), json!(sign_in.scope));
     times(&mut c, sign_in, now_ms, validity_s(validity, unit));
+    if sign_in.oauth {
+        // Tokens of the authorization server are of the second version.
+        c.insert("version".into(), json!(2));
+    }
     c.insert("username".into(), json!(user.username));
     Ok(c)
 }
@@ -221,6 +251,12 @@ fn client_id(client: &UserPoolClientType) -> Result<&str> {
         .client_id
         .as_deref()
         .ok_or_else(|| Error::internal("app client without ClientId"))
+}
+
+/// The access token's validity in seconds for this client.
+pub fn access_validity_s(client: &UserPoolClientType) -> i64 {
+    let (validity, unit) = access_validity(client);
+    validity_s(validity, unit)
 }
 
 fn access_validity(client: &UserPoolClientType) -> (Option<i32>, Option<TimeUnitsType>) {

@@ -17,17 +17,14 @@ pub use crate::signing::{
 };
 pub use customize::{ClaimChanges, TokenChanges};
 pub use issue::{
-    GroupClaims, IssuedTokens, SignIn, TokenInput, access_claims, id_claims, issue_customized,
-    issue_with_keys,
+    GroupClaims, IssuedTokens, SignIn, TokenInput, access_claims, access_validity_s, at_hash,
+    id_claims, issue_customized, issue_with_keys,
 };
 pub use refresh::{new_refresh_token, refresh_token_hash};
 pub(crate) use verify::revoked;
 pub use verify::{AccessClaims, check_access_token};
 
-/// The scope of tokens from API sign-in (InitiateAuth and friends), required
-/// by the operations that take an access token (GetUser, ChangePassword, …).
-/// <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html>
-pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+pub use crate::scopes::ADMIN_SCOPE;
 
 #[cfg(test)]
 mod tests;

@@ -83,6 +83,7 @@ pub(super) fn sign_in(device_key: Option<&str>) -> SignIn {
         event_id: "event-1".into(),
         device_key: device_key.map(str::to_owned),
         scope: ADMIN_SCOPE.into(),
+        ..Default::default()
     }
 }
 

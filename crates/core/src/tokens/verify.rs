@@ -76,6 +76,18 @@ impl Service {
         token: &str,
         now_ms: i64,
     ) -> Result<AccessClaims> {
+        self.access_token_claims_with(token, now_ms, &[ADMIN_SCOPE])
+            .await
+    }
+
+    /// [`Service::access_token_claims`] for a token that must hold one of
+    /// `scopes` (the userInfo endpoint takes `openid` too).
+    pub(crate) async fn access_token_claims_with(
+        &self,
+        token: &str,
+        now_ms: i64,
+        scopes: &[&str],
+    ) -> Result<AccessClaims> {
         let t = jwt::parse(token).map_err(|_| invalid())?;
         // The issuer names the pool; the signature check below (with that
         // pool's keys only) then proves the claim.
@@ -102,7 +114,7 @@ impl Service {
                 .await
                 .map_err(unknown_pool)?;
         }
-        check_access_token(&keys, &t, now_ms)
+        check_scoped(&keys, &t, now_ms, scopes)
     }
 }
 
@@ -112,6 +124,16 @@ pub fn check_access_token(
     keys: &PoolKeys,
     t: &Unverified<'_>,
     now_ms: i64,
+) -> Result<AccessClaims> {
+    check_scoped(keys, t, now_ms, &[ADMIN_SCOPE])
+}
+
+/// [`check_access_token`] with one of `scopes` required.
+fn check_scoped(
+    keys: &PoolKeys,
+    t: &Unverified<'_>,
+    now_ms: i64,
+    scopes: &[&str],
 ) -> Result<AccessClaims> {
     let (kind, key) = keys.verifying_key(&t.kid, now_ms).ok_or_else(invalid)?;
     t.verify(key).map_err(|_| invalid())?;
@@ -127,7 +149,7 @@ pub fn check_access_token(
         return Err(invalid());
     }
     let scope = t.str_claim("scope").unwrap_or_default();
-    if !scope.split_whitespace().any(|s| s == ADMIN_SCOPE) {
+    if !scope.split_whitespace().any(|s| scopes.contains(&s)) {
         return Err(refused("Access Token does not have required scopes"));
     }
     let s = |name: &str| t.str_claim(name).map(str::to_owned).ok_or_else(invalid);

@@ -31,6 +31,8 @@ pub(crate) enum TokenSource {
     AuthenticateDevice,
     /// REFRESH_TOKEN_AUTH or GetTokensFromRefreshToken.
     RefreshTokens,
+    /// The token endpoint or an implicit grant, after a hosted sign-in.
+    HostedAuth,
 }
 
 impl TokenSource {
@@ -40,6 +42,7 @@ impl TokenSource {
             TokenSource::NewPasswordChallenge => "TokenGeneration_NewPasswordChallenge",
             TokenSource::AuthenticateDevice => "TokenGeneration_AuthenticateDevice",
             TokenSource::RefreshTokens => "TokenGeneration_RefreshTokens",
+            TokenSource::HostedAuth => "TokenGeneration_HostedAuth",
         }
     }
 }

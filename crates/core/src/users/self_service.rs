@@ -67,7 +67,20 @@ impl Service {
     /// Verifies an access token (signature, expiry, revocation, global
     /// sign-out) and loads its user: the one way to a [`SignedInUser`].
     pub async fn signed_in_user(&self, access_token: &str, now: Millis) -> Result<SignedInUser> {
-        let claims = self.access_token_claims(access_token, now).await?;
+        self.signed_in_user_with(access_token, now, &[crate::tokens::ADMIN_SCOPE])
+            .await
+    }
+
+    /// [`Service::signed_in_user`] for a token holding one of `scopes`.
+    pub(crate) async fn signed_in_user_with(
+        &self,
+        access_token: &str,
+        now: Millis,
+        scopes: &[&str],
+    ) -> Result<SignedInUser> {
+        let claims = self
+            .access_token_claims_with(access_token, now, scopes)
+            .await?;
         let pool = self.pool(&claims.pool_id).await?;
         let user = match self
             .store

@@ -5,6 +5,7 @@
 mod dev;
 mod outbox;
 mod password_policy;
+mod ui;
 mod wellknown;
 
 use axum::Router;
@@ -46,7 +47,9 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/_kognit/clients/{client_id}/password-policy",
             get(password_policy::get),
-        );
+        )
+        .route("/_kognit/ui/{pool_id}/{client_id}/custom.css", get(ui::css))
+        .route("/_kognit/ui/{pool_id}/{client_id}/logo", get(ui::logo));
     if state.outbox {
         app = app
             .route("/_dev/outbox", get(outbox::list))

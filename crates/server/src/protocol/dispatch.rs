@@ -179,6 +179,8 @@ async fn admin_op(
             })
             .await
         }
+        Op::SetUICustomization => call(body, |r| svc.set_ui_customization(a, r, now)).await,
+        Op::GetUICustomization => call(body, |r| svc.get_ui_customization(a, r)).await,
         Op::AddCustomAttributes => {
             call(body, |r| async {
                 svc.add_custom_attributes(a, r, now).await.map(empty)

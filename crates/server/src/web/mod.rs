@@ -18,6 +18,7 @@ mod assets;
 pub(crate) mod console;
 mod cookies;
 mod form;
+pub(crate) mod hosted;
 mod page;
 
 use axum::Router;
@@ -26,7 +27,9 @@ use crate::state::AppState;
 
 /// The routes of every page, to merge into the main router.
 pub fn router(state: &AppState) -> Router<AppState> {
-    let mut app = Router::new().merge(assets::router());
+    let mut app = Router::new()
+        .merge(assets::router())
+        .merge(hosted::router());
     if state.console.enabled {
         app = app.merge(console::router());
     }

@@ -11,14 +11,25 @@ use kognit_core::error::ErrorCode;
 const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The Content-Security-Policy of the hosted login pages: as [`CSP`], but
+/// a form's answer may redirect to the app (an authorization response goes
+/// to the client's callback URL), which `form-action 'self'` would block.
+pub const HOSTED_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                              frame-ancestors 'none'; base-uri 'none'";
+
 /// An HTML response with the security headers.
 pub fn html(status: StatusCode, body: String) -> Response {
+    html_with(status, body, CSP)
+}
+
+/// [`html`] with this Content-Security-Policy.
+pub fn html_with(status: StatusCode, body: String, csp: &'static str) -> Response {
     let mut r = (status, body).into_response();
     let h = r.headers_mut();
     for (name, value) in [
         (header::CONTENT_TYPE, "text/html; charset=utf-8"),
         (header::CACHE_CONTROL, "no-store"),
-        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::CONTENT_SECURITY_POLICY, csp),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
@@ -30,8 +41,17 @@ pub fn html(status: StatusCode, body: String) -> Response {
 
 /// Renders a template; a template that fails to render is an internal error.
 pub fn render<T: askama::Template>(status: StatusCode, page: &T) -> Response {
+    render_with(status, page, CSP)
+}
+
+/// [`render`] with this Content-Security-Policy.
+pub fn render_with<T: askama::Template>(
+    status: StatusCode,
+    page: &T,
+    csp: &'static str,
+) -> Response {
     match page.render() {
-        Ok(body) => html(status, body),
+        Ok(body) => html_with(status, body, csp),
         Err(e) => {
             let e = Error::internal(e);
             html(StatusCode::INTERNAL_SERVER_ERROR, e.message)

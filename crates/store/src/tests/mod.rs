@@ -36,6 +36,7 @@ mod groups;
 mod groups_concurrent;
 mod harness;
 mod in_memory;
+mod oauth_codes;
 mod options;
 mod pools;
 mod purge;
@@ -46,6 +47,7 @@ mod signing_keys;
 mod token_plans;
 mod tokens;
 mod tokens_concurrent;
+mod ui_customizations;
 mod user_list;
 mod user_plans;
 mod users;
@@ -208,5 +210,6 @@ fn refresh(pool_id: &str, key: &str, origin: &str, n: u8) -> RefreshTokenRecord 
         created_ms: 1_700_000_000_000,
         expires_ms: 1_702_592_000_000,
         revoked_ms: None,
+        scope: None,
     }
 }

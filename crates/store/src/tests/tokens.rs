@@ -42,6 +42,7 @@ store_test!(insert_get_revoke, |ctx: Ctx| async move {
     s.insert_user(&user("p", "a"), &[]).await.unwrap();
     let t = RefreshTokenRecord {
         device_key: Some("us-east-1_dev-ünï".into()),
+        scope: Some("openid email https://api.example.com/read".into()),
         ..refresh("p", "a", "o1", 1)
     };
     assert_eq!(s.get_refresh_token(&t.token_hash).await.unwrap(), None);

@@ -150,6 +150,16 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium session; None (the test is
     /// skipped, with a note) when either program is missing, outside CI.
     pub async fn start() -> Option<Self> {
+        Self::launch(false).await
+    }
+
+    /// [`Browser::start`], trusting any TLS certificate (a test's own
+    /// self-signed one).
+    pub async fn start_trusting_any_certificate() -> Option<Self> {
+        Self::launch(true).await
+    }
+
+    async fn launch(accept_insecure_certs: bool) -> Option<Self> {
         let (chrome, chromedriver) = programs()?;
         let dir = tempfile::Builder::new()
             .prefix("kognit-browser-")
@@ -188,6 +198,7 @@ impl Browser {
         let caps = json!({
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
+            "acceptInsecureCerts": accept_insecure_certs,
             "goog:chromeOptions": { "binary": chrome, "args": args },
         });
         let serde_json::Value::Object(caps) = caps else {
