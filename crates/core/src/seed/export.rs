@@ -38,6 +38,10 @@ pub struct PoolState {
     pub mfa: Option<Map<String, Value>>,
     /// The keys that sign the pool's tokens now, if it has any yet.
     pub signing_keys: Option<FixedKeys>,
+    /// Resource servers (custom OAuth scopes), by identifier.
+    pub resource_servers: Vec<ResourceServerType>,
+    /// Domains: CreateUserPoolDomain's requests (`UserPoolId` set).
+    pub domains: Vec<CreateUserPoolDomainRequest>,
     /// App clients, by client id.
     pub clients: Vec<ClientState>,
     /// Groups, by name.
@@ -256,6 +260,8 @@ impl Service {
             settings: pool_settings(&doc.pool)?,
             mfa: mfa_settings(&doc)?,
             signing_keys: self.export_keys(pool_id).await?,
+            resource_servers: self.export_resource_servers(admin, pool_id).await?,
+            domains: self.export_domains(admin, pool_id).await?,
             clients: self.export_clients(admin, pool_id).await?,
             groups: self.export_groups(pool_id).await?,
             users: self.export_users(pool_id).await?,
@@ -318,6 +324,61 @@ impl Service {
                     secret,
                 });
             }
+        }
+        Ok(out)
+    }
+
+    async fn export_resource_servers(
+        &self,
+        admin: &Admin,
+        pool_id: &str,
+    ) -> Result<Vec<ResourceServerType>> {
+        let mut out = Vec::new();
+        let mut next_token = None;
+        loop {
+            let page = self
+                .list_resource_servers(
+                    admin,
+                    ListResourceServersRequest {
+                        user_pool_id: pool_id.to_owned(),
+                        max_results: Some(50),
+                        next_token,
+                    },
+                )
+                .await?;
+            out.extend(page.resource_servers.unwrap_or_default());
+            next_token = page.next_token;
+            if next_token.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn export_domains(
+        &self,
+        admin: &Admin,
+        pool_id: &str,
+    ) -> Result<Vec<CreateUserPoolDomainRequest>> {
+        let (prefix, custom) = self.pool_domains(pool_id).await?;
+        let mut out = Vec::new();
+        for domain in prefix.into_iter().chain(custom) {
+            let d = self
+                .describe_user_pool_domain(
+                    admin,
+                    DescribeUserPoolDomainRequest {
+                        domain: domain.clone(),
+                    },
+                )
+                .await?
+                .domain_description
+                .unwrap_or_default();
+            out.push(CreateUserPoolDomainRequest {
+                domain,
+                user_pool_id: pool_id.to_owned(),
+                custom_domain_config: d.custom_domain_config,
+                managed_login_version: d.managed_login_version,
+                routing: d.routing,
+            });
         }
         Ok(out)
     }

@@ -186,6 +186,42 @@ impl Service {
         }
     }
 
+    /// CreateResourceServer, or nothing when the pool has a resource server
+    /// with that identifier. Declared before the clients whose scopes name it.
+    pub async fn seed_resource_server(
+        &self,
+        admin: &Admin,
+        request: CreateResourceServerRequest,
+        now: Millis,
+    ) -> Result<Seeded> {
+        let existing = self
+            .store
+            .get_resource_server(&request.user_pool_id, &request.identifier)
+            .await?;
+        if existing.is_some() {
+            return Ok(Seeded::Existed);
+        }
+        self.create_resource_server(admin, request, now).await?;
+        Ok(Seeded::Created)
+    }
+
+    /// CreateUserPoolDomain, or nothing when the pool holds that domain
+    /// (another pool's is refused, as the API refuses it).
+    pub async fn seed_domain(
+        &self,
+        admin: &Admin,
+        request: CreateUserPoolDomainRequest,
+        now: Millis,
+    ) -> Result<Seeded> {
+        if let Some(d) = self.store.get_domain(&request.domain).await?
+            && d.pool_id == request.user_pool_id
+        {
+            return Ok(Seeded::Existed);
+        }
+        self.create_user_pool_domain(admin, request, now).await?;
+        Ok(Seeded::Created)
+    }
+
     /// CreateGroup, or nothing when the pool has a group of that name.
     pub async fn seed_group(
         &self,

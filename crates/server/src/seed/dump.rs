@@ -6,9 +6,11 @@ use kognit_core::seed::{PoolState, SeedPassword, UserState};
 use kognit_core::{Admin, Error, Service};
 
 use super::Format;
+use kognit_wire::types::CreateUserPoolDomainRequest;
+
 use super::file::{
-    AttributeValue, ClientEntry, GroupEntry, KeysEntry, PoolEntry, SeedFile, SrpEntry, UserEntry,
-    VERSION,
+    AttributeValue, ClientEntry, DomainEntry, GroupEntry, KeysEntry, PoolEntry,
+    ResourceServerEntry, ScopeEntry, SeedFile, SrpEntry, UserEntry, VERSION,
 };
 
 fn user_entry(u: UserState) -> UserEntry {
@@ -40,6 +42,20 @@ fn user_entry(u: UserState) -> UserEntry {
     }
 }
 
+/// A domain: its name, and CreateUserPoolDomain's other members.
+fn domain_entry(d: CreateUserPoolDomainRequest) -> DomainEntry {
+    let mut settings = match serde_json::to_value(&d) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    settings.remove("Domain");
+    settings.remove("UserPoolId");
+    DomainEntry {
+        domain: d.domain,
+        settings,
+    }
+}
+
 fn pool_entry(p: PoolState) -> PoolEntry {
     PoolEntry {
         id: p.id,
@@ -50,6 +66,24 @@ fn pool_entry(p: PoolState) -> PoolEntry {
             id: k.id,
             access: k.access,
         }),
+        resource_servers: p
+            .resource_servers
+            .into_iter()
+            .map(|r| ResourceServerEntry {
+                identifier: r.identifier.unwrap_or_default(),
+                name: r.name.unwrap_or_default(),
+                scopes: r
+                    .scopes
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| ScopeEntry {
+                        name: s.scope_name,
+                        description: s.scope_description,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        domains: p.domains.into_iter().map(domain_entry).collect(),
         clients: p
             .clients
             .into_iter()

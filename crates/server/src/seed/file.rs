@@ -54,6 +54,13 @@ pub struct PoolEntry {
     /// run verify in the next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_keys: Option<KeysEntry>,
+    /// Resource servers: custom OAuth scopes, which clients may then name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_servers: Vec<ResourceServerEntry>,
+    /// Domains (a prefix domain, and a custom one), where the pool's hosted
+    /// login and OAuth endpoints are served.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<DomainEntry>,
     /// App clients.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<ClientEntry>,
@@ -73,6 +80,42 @@ pub struct KeysEntry {
     pub id: String,
     /// The key that signs access tokens (another key).
     pub access: String,
+}
+
+/// A resource server.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceServerEntry {
+    /// The identifier (`Identifier`), e.g. `https://api.example.com`.
+    pub identifier: String,
+    /// Its name.
+    pub name: String,
+    /// Its scopes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<ScopeEntry>,
+}
+
+/// A resource server's scope.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeEntry {
+    /// `ScopeName`: clients ask for `<identifier>/<name>`.
+    pub name: String,
+    /// `ScopeDescription`.
+    pub description: String,
+}
+
+/// A user pool domain.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainEntry {
+    /// The prefix (`example` for `example.auth.<region>.amazoncognito.com`),
+    /// or a custom domain's name.
+    pub domain: String,
+    /// CreateUserPoolDomain's other members (`CustomDomainConfig`,
+    /// `ManagedLoginVersion`), as the API spells them.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub settings: Map<String, Value>,
 }
 
 /// An app client.

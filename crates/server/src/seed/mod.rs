@@ -94,6 +94,20 @@ impl Seed {
                 .await
                 .map_err(|e| fail(&p.label, e))?;
             applied.count(seeded);
+            for (label, req) in &p.resource_servers {
+                let s = service
+                    .seed_resource_server(&admin, req.clone(), now)
+                    .await
+                    .map_err(|e| fail(label, e))?;
+                applied.count(s);
+            }
+            for (label, req) in &p.domains {
+                let s = service
+                    .seed_domain(&admin, req.clone(), now)
+                    .await
+                    .map_err(|e| fail(label, e))?;
+                applied.count(s);
+            }
             for (label, id, req) in &p.clients {
                 let s = service
                     .seed_user_pool_client(&admin, id, req.clone(), now)

@@ -9,13 +9,17 @@ use std::collections::BTreeSet;
 use kognit_core::seed::{FixedKeys, PoolSeed, SeedPassword, UserSeed};
 use kognit_core::srp::SrpSecret;
 use kognit_wire::types::{
-    AttributeType, CreateGroupRequest, CreateUserPoolClientRequest, CreateUserPoolRequest,
-    SetUserPoolMfaConfigRequest, UserStatusType,
+    AttributeType, CreateGroupRequest, CreateResourceServerRequest, CreateUserPoolClientRequest,
+    CreateUserPoolDomainRequest, CreateUserPoolRequest, SetUserPoolMfaConfigRequest,
+    UserStatusType,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::file::{ClientEntry, GroupEntry, PoolEntry, SeedFile, UserEntry, VERSION};
+use super::file::{
+    ClientEntry, DomainEntry, GroupEntry, PoolEntry, ResourceServerEntry, SeedFile, UserEntry,
+    VERSION,
+};
 
 /// One pool's requests, each with the name of its entry for messages.
 #[derive(Debug)]
@@ -24,6 +28,10 @@ pub struct PoolPlan {
     pub label: String,
     /// The pool.
     pub pool: PoolSeed,
+    /// Its resource servers: label, request.
+    pub resource_servers: Vec<(String, CreateResourceServerRequest)>,
+    /// Its domains: label, request.
+    pub domains: Vec<(String, CreateUserPoolDomainRequest)>,
     /// Its clients: label, id, request.
     pub clients: Vec<(String, String, CreateUserPoolClientRequest)>,
     /// Its groups: label, request.
@@ -87,10 +95,22 @@ fn pool_plan(i: usize, p: &PoolEntry) -> Result<PoolPlan, Refusal> {
                 access: k.access.clone(),
             }),
         },
+        resource_servers: Vec::new(),
+        domains: Vec::new(),
         clients: Vec::new(),
         groups: Vec::new(),
         users: Vec::new(),
     };
+    for (j, r) in p.resource_servers.iter().enumerate() {
+        let label = format!("{label}, resource_servers[{j}] ({})", r.identifier);
+        let req = resource_server_request(&p.id, r).map_err(|e| (label.clone(), e))?;
+        plan.resource_servers.push((label, req));
+    }
+    for (j, d) in p.domains.iter().enumerate() {
+        let label = format!("{label}, domains[{j}] ({})", d.domain);
+        let req = domain_request(&p.id, d).map_err(|e| (label.clone(), e))?;
+        plan.domains.push((label, req));
+    }
     let mut seen = BTreeSet::new();
     for (j, c) in p.clients.iter().enumerate() {
         let label = format!("{label}, clients[{j}] ({})", c.id);
@@ -147,6 +167,33 @@ fn client_request(pool_id: &str, c: &ClientEntry) -> Result<CreateUserPoolClient
     )
     .map_err(|e| format!("settings: {e}"))?;
     request("CreateUserPoolClientRequest", body).map_err(|e| format!("settings: {e}"))
+}
+
+fn resource_server_request(
+    pool_id: &str,
+    r: &ResourceServerEntry,
+) -> Result<CreateResourceServerRequest, String> {
+    let scopes: Vec<Value> = r
+        .scopes
+        .iter()
+        .map(|s| json!({ "ScopeName": s.name, "ScopeDescription": s.description }))
+        .collect();
+    request(
+        "CreateResourceServerRequest",
+        json!({ "UserPoolId": pool_id, "Identifier": r.identifier, "Name": r.name, "Scopes": scopes }),
+    )
+}
+
+fn domain_request(pool_id: &str, d: &DomainEntry) -> Result<CreateUserPoolDomainRequest, String> {
+    let body = members(
+        &d.settings,
+        &[
+            ("UserPoolId", "the pool's id", json!(pool_id)),
+            ("Domain", "domain", json!(d.domain)),
+        ],
+    )
+    .map_err(|e| format!("settings: {e}"))?;
+    request("CreateUserPoolDomainRequest", body)
 }
 
 fn group_request(pool_id: &str, g: &GroupEntry) -> Result<CreateGroupRequest, String> {

@@ -21,7 +21,8 @@ fn the_committed_example_is_a_valid_seed() {
     assert_eq!(seed.pools.len(), 2);
     let p = &seed.pools[0];
     assert_eq!(p.pool.id, "us-east-1_Example1");
-    assert_eq!(p.clients.len(), 2);
+    assert_eq!(p.clients.len(), 3);
+    assert_eq!((p.resource_servers.len(), p.domains.len()), (1, 1));
     assert_eq!(p.users.len(), 2);
     assert!(p.pool.signing_keys.is_some());
 }

@@ -124,14 +124,50 @@ async fn check_example(c: &Client) -> String {
     id["sub"].as_str().unwrap().to_owned()
 }
 
+/// The machine client gets an access token with the custom scope at the
+/// pool's domain, signed by the pool's (fixed) access-token key.
+async fn check_client_credentials(url: &str) {
+    let (id, secret) = MACHINE_CLIENT;
+    let resp = reqwest::Client::new()
+        .post(format!("{url}/hosted/{DOMAIN}/oauth2/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("scope", "https://api.example.com/orders.read"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    let (header, claims) = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(claims["client_id"], id);
+    assert_eq!(claims["scope"], "https://api.example.com/orders.read");
+    let jwks: serde_json::Value = reqwest::get(format!("{url}/{POOL}/.well-known/jwks.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["kid"] == header["kid"])
+    );
+}
+
 async fn example_seed_survives_restarts_and_resets(backend: Backend) {
     let Some(mut s) = seeded(backend).await else {
         return;
     };
     let sub = check_example(&s.client()).await;
+    check_client_credentials(&s.url).await;
     // A restart applies the seed again onto the store that has it all.
     s.restart().await;
     assert_eq!(check_example(&s.client()).await, sub);
+    check_client_credentials(&s.url).await;
     // A reset wipes what tests made, and the seed is there again.
     let c = s.client();
     let extra = crate::harness::create_pool(&c, "made by a test").await;
@@ -144,6 +180,7 @@ async fn example_seed_survives_restarts_and_resets(backend: Backend) {
     let r = s.reset().await;
     assert_eq!(r.status, 200, "{:?}", r.json);
     assert_eq!(check_example(&c).await, sub);
+    check_client_credentials(&s.url).await;
     let e = c
         .describe_user_pool()
         .user_pool_id(extra)
@@ -242,6 +279,38 @@ async fn hand_made_pool(c: &Client) -> Setup {
         .generate_secret(true)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
         .access_token_validity(2)
+        .send()
+        .await
+        .unwrap();
+    c.create_resource_server()
+        .user_pool_id(&pool)
+        .identifier("https://api.example.com")
+        .name("api")
+        .scopes(
+            aws_sdk_cognitoidentityprovider::types::ResourceServerScopeType::builder()
+                .scope_name("read")
+                .scope_description("Read")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    c.create_user_pool_domain()
+        .user_pool_id(&pool)
+        .domain("hand-made")
+        .send()
+        .await
+        .unwrap();
+    c.create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("machine")
+        .generate_secret(true)
+        .allowed_o_auth_flows(
+            aws_sdk_cognitoidentityprovider::types::OAuthFlowType::ClientCredentials,
+        )
+        .allowed_o_auth_scopes("https://api.example.com/read")
+        .allowed_o_auth_flows_user_pool_client(true)
         .send()
         .await
         .unwrap();

@@ -17,6 +17,13 @@ pub const WEB_CLIENT: &str = "examplewebclient0000000001";
 pub const BACKEND_CLIENT: &str = "examplebackendclient000001";
 /// That client's secret.
 pub const BACKEND_SECRET: &str = "exampleexampleexampleexampleexampleexampleexample1";
+/// Its client-credentials client, with its secret.
+pub const MACHINE_CLIENT: (&str, &str) = (
+    "examplemachineclient000001",
+    "machinemachinemachinemachinemachinemachinemachine1",
+);
+/// The first pool's domain.
+pub const DOMAIN: &str = "example";
 /// A confirmed user of the first pool, in groups admins and readers.
 pub const ALICE: &str = "alice@example.com";
 /// Her password.
