@@ -10,6 +10,16 @@ use crate::service::{Admin, Millis, Service, epoch_seconds};
 use crate::store::{ClientRecord, ClientSecretRecord, StoreError};
 use crate::{Error, Result, ids};
 
+/// A client checked and ready to store, without its id yet.
+pub(crate) struct NewClient {
+    /// The pool it belongs to.
+    pub(crate) pool_id: String,
+    /// Its settings, defaults filled in.
+    pub(crate) client: UserPoolClientType,
+    /// Its secret (given or generated), if it has one.
+    pub(crate) secret: Option<String>,
+}
+
 /// Cognito keeps at most two secrets per client, for rotation without downtime.
 pub const MAX_SECRETS: u32 = 2;
 
@@ -81,6 +91,33 @@ impl Service {
         req: CreateUserPoolClientRequest,
         now: Millis,
     ) -> Result<CreateUserPoolClientResponse> {
+        let mut new = self.new_client(&req, now).await?;
+        for _ in 0..8 {
+            match self
+                .insert_new_client(&mut new, &ids::client_id(), now)
+                .await?
+            {
+                Some(c) => {
+                    return Ok(CreateUserPoolClientResponse {
+                        user_pool_client: Some(c),
+                    });
+                }
+                // Either the random id collided (retry) or the pool was deleted meanwhile.
+                None => {
+                    self.load_pool(&new.pool_id).await?;
+                }
+            }
+        }
+        Err(Error::internal("could not find a free client id"))
+    }
+
+    /// A new client as CreateUserPoolClient makes it from `req` (no id yet),
+    /// with every rule of CreateUserPoolClient checked.
+    pub(crate) async fn new_client(
+        &self,
+        req: &CreateUserPoolClientRequest,
+        now: Millis,
+    ) -> Result<NewClient> {
         let pool_id = req.user_pool_id.clone();
         let (_, pool) = self.load_pool(&pool_id).await?;
         if req.generate_secret == Some(true) && req.client_secret.is_some() {
@@ -93,42 +130,53 @@ impl Service {
             (None, Some(true)) => Some(ids::client_secret()),
             _ => None,
         };
-        let mut c: UserPoolClientType = from_request(&req)?;
+        let mut c: UserPoolClientType = from_request(req)?;
         c.client_secret = None;
         c.creation_date = Some(epoch_seconds(now));
         c.last_modified_date = Some(epoch_seconds(now));
         self.check_client(&mut c, &pool, secret.is_some(), true)?;
         self.check_custom_scopes(&pool_id, &c).await?;
-        for _ in 0..8 {
-            let client_id = ids::client_id();
-            c.client_id = Some(client_id.clone());
-            let rec = ClientRecord {
-                pool_id: pool_id.clone(),
-                client_id: client_id.clone(),
-                name: c.client_name.clone().unwrap_or_default(),
-                config: serde_json::to_string(&c).map_err(Error::internal)?,
-                created_ms: now,
-                version: 1,
-            };
-            let secrets: Vec<_> = secret
-                .iter()
-                .map(|s| self.seal_secret(&pool_id, &client_id, s, now))
-                .collect();
-            match self.store.insert_client(&rec, &secrets).await {
-                Ok(()) => {
-                    c.client_secret = secret;
-                    return Ok(CreateUserPoolClientResponse {
-                        user_pool_client: Some(c),
-                    });
-                }
-                // Either the random id collided (retry) or the pool was deleted meanwhile.
-                Err(StoreError::Conflict(_)) => {
-                    self.load_pool(&pool_id).await?;
-                }
-                Err(e) => return Err(e.into()),
+        Ok(NewClient {
+            pool_id,
+            client: c,
+            secret,
+        })
+    }
+
+    /// Stores a client made by [`Service::new_client`] under `client_id`;
+    /// the client as CreateUserPoolClient answers it (with its secret), or
+    /// None when the store refused it (the id is taken, or the pool is gone).
+    pub(crate) async fn insert_new_client(
+        &self,
+        new: &mut NewClient,
+        client_id: &str,
+        now: Millis,
+    ) -> Result<Option<UserPoolClientType>> {
+        let pool_id = new.pool_id.clone();
+        let c = &mut new.client;
+        c.client_id = Some(client_id.to_owned());
+        let rec = ClientRecord {
+            pool_id: pool_id.clone(),
+            client_id: client_id.to_owned(),
+            name: c.client_name.clone().unwrap_or_default(),
+            config: serde_json::to_string(&c).map_err(Error::internal)?,
+            created_ms: now,
+            version: 1,
+        };
+        let secrets: Vec<_> = new
+            .secret
+            .iter()
+            .map(|s| self.seal_secret(&pool_id, client_id, s, now))
+            .collect();
+        match self.store.insert_client(&rec, &secrets).await {
+            Ok(()) => {
+                let mut answer = c.clone();
+                answer.client_secret = new.secret.clone();
+                Ok(Some(answer))
             }
+            Err(StoreError::Conflict(_)) => Ok(None),
+            Err(e) => Err(e.into()),
         }
-        Err(Error::internal("could not find a free client id"))
     }
 
     fn check_client(

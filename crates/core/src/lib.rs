@@ -35,6 +35,7 @@ pub mod request;
 pub mod resource_servers;
 pub mod schema;
 pub mod scopes;
+pub mod seed;
 pub mod service;
 pub mod sessions;
 mod sign_in_session;

@@ -80,54 +80,46 @@ impl Service {
         req: CreateUserPoolRequest,
         now: Millis,
     ) -> Result<CreateUserPoolResponse> {
-        if req.alias_attributes.as_ref().is_some_and(|a| !a.is_empty())
-            && req
-                .username_attributes
-                .as_ref()
-                .is_some_and(|a| !a.is_empty())
-        {
-            return Err(Error::invalid_parameter(
-                "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
-            ));
-        }
-        let requested_schema = req.schema.clone().unwrap_or_default();
-        let mut pool: UserPoolType = from_request(&req)?;
-        pool.name = Some(req.pool_name.clone());
-        pool.schema_attributes = Some(schema::initial_schema(&requested_schema)?);
-        pool.creation_date = Some(epoch_seconds(now));
-        pool.last_modified_date = Some(epoch_seconds(now));
-        fill_defaults(&mut pool);
-        sync_messages(&mut pool);
-        check_pool(&pool)?;
-        let mfa = MfaDoc::default();
+        let mut pool = new_pool(&req, now)?;
         // A pool id is random; a collision with an existing id is retried.
         for _ in 0..UPDATE_RETRIES {
             let id = ids::pool_id(&self.settings.region);
-            pool.id = Some(id.clone());
-            pool.arn = Some(self.pool_arn(&id));
-            let doc = PoolDoc {
-                pool: pool.clone(),
-                mfa: mfa.clone(),
-                sessions: Default::default(),
-            };
-            let rec = PoolRecord {
-                id: id.clone(),
-                name: pool.name.clone().unwrap_or_default(),
-                config: encode_doc(&doc)?,
-                created_ms: now,
-                version: 1,
-            };
-            match self.store.insert_pool(&rec).await {
-                Ok(()) => {
-                    return Ok(CreateUserPoolResponse {
-                        user_pool: Some(self.present(doc).await?.pool),
-                    });
-                }
-                Err(crate::store::StoreError::Conflict(_)) => continue,
-                Err(e) => return Err(e.into()),
+            if let Some(doc) = self.insert_new_pool(&mut pool, &id, now).await? {
+                return Ok(CreateUserPoolResponse {
+                    user_pool: Some(self.present(doc).await?.pool),
+                });
             }
         }
         Err(Error::internal("could not find a free user pool id"))
+    }
+
+    /// Stores a pool made by [`new_pool`] under `id`; None when that id is
+    /// taken.
+    pub(crate) async fn insert_new_pool(
+        &self,
+        pool: &mut UserPoolType,
+        id: &str,
+        now: Millis,
+    ) -> Result<Option<PoolDoc>> {
+        pool.id = Some(id.to_owned());
+        pool.arn = Some(self.pool_arn(id));
+        let doc = PoolDoc {
+            pool: pool.clone(),
+            mfa: MfaDoc::default(),
+            sessions: Default::default(),
+        };
+        let rec = PoolRecord {
+            id: id.to_owned(),
+            name: pool.name.clone().unwrap_or_default(),
+            config: encode_doc(&doc)?,
+            created_ms: now,
+            version: 1,
+        };
+        match self.store.insert_pool(&rec).await {
+            Ok(()) => Ok(Some(doc)),
+            Err(crate::store::StoreError::Conflict(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Fills what is computed at read time (the user estimate).
@@ -274,6 +266,31 @@ impl Service {
         .await?;
         Ok(())
     }
+}
+
+/// A new pool as CreateUserPool makes it from `req` (no id yet), with every
+/// rule of CreateUserPool checked.
+pub(crate) fn new_pool(req: &CreateUserPoolRequest, now: Millis) -> Result<UserPoolType> {
+    if req.alias_attributes.as_ref().is_some_and(|a| !a.is_empty())
+        && req
+            .username_attributes
+            .as_ref()
+            .is_some_and(|a| !a.is_empty())
+    {
+        return Err(Error::invalid_parameter(
+            "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
+        ));
+    }
+    let requested_schema = req.schema.clone().unwrap_or_default();
+    let mut pool: UserPoolType = from_request(req)?;
+    pool.name = Some(req.pool_name.clone());
+    pool.schema_attributes = Some(schema::initial_schema(&requested_schema)?);
+    pool.creation_date = Some(epoch_seconds(now));
+    pool.last_modified_date = Some(epoch_seconds(now));
+    fill_defaults(&mut pool);
+    sync_messages(&mut pool);
+    check_pool(&pool)?;
+    Ok(pool)
 }
 
 /// Checks the rules that span several members of a pool's configuration.

@@ -139,11 +139,13 @@ impl Service {
         self
     }
 
-    /// Drops this node's cached pool documents and app clients, after the
-    /// store was changed behind the service's back (the developer reset).
+    /// Drops this node's cached pool documents, app clients and signing
+    /// keys, after the store was changed behind the service's back (the
+    /// developer reset: a seed then makes pools with the same ids again).
     pub fn forget_cached(&self) {
         self.pool_docs.forget_where(|_| true);
         self.app_clients.forget_where(|_| true);
+        self.token_keys.forget_all();
     }
 
     /// The store (for health checks and the developer endpoints).

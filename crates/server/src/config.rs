@@ -35,6 +35,15 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; default: `kognit.db` in `data_dir`.
     pub database_url: Option<String>,
+    /// `kognit dev` only: keep every pool, user and key in memory (an
+    /// in-memory SQLite database, the same store code and SQL) and write
+    /// nothing to disk: no data folder, no master key file. All is gone at
+    /// exit.
+    pub ephemeral: bool,
+    /// `kognit dev` only: a seed file (TOML or JSON) of pools, app clients,
+    /// groups and users with fixed ids, applied at start and after every
+    /// `POST /_dev/reset`.
+    pub seed: Option<PathBuf>,
     /// PostgreSQL only: the longest one statement may run, in milliseconds,
     /// before the server cancels it (`statement_timeout`), so that a bad
     /// plan cannot hold every pooled connection; 0 for no limit.
@@ -193,6 +202,8 @@ impl Config {
             listen: listen.into(),
             data_dir: data_dir.into(),
             database_url: None,
+            ephemeral: false,
+            seed: None,
             database_statement_timeout_ms: 5000,
             public_url: None,
             issuer_base: None,
@@ -277,6 +288,15 @@ impl Config {
                 ));
             }
         }
+        if self.mode == Mode::Serve && (self.ephemeral || self.seed.is_some()) {
+            return Err("ephemeral and seed are options of kognit dev, not of serve".into());
+        }
+        if self.ephemeral && self.database_url.is_some() {
+            return Err(
+                "ephemeral keeps the store in memory; it cannot be combined with database_url"
+                    .into(),
+            );
+        }
         let region_ok = !self.region.is_empty()
             && self
                 .region
@@ -338,10 +358,36 @@ impl Config {
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("kognit.db").display()))
     }
 
-    /// Whether the store lives in the data folder (so the folder must exist).
+    /// Whether the store lives in the data folder (so the folder must exist);
+    /// never for an ephemeral server, which writes no file at all.
     pub fn uses_data_dir(&self) -> bool {
-        self.database_url().starts_with("sqlite:")
-            || (self.master_key.is_none() && self.master_key_file.is_none())
+        !self.ephemeral
+            && (self.database_url().starts_with("sqlite:")
+                || (self.master_key.is_none() && self.master_key_file.is_none()))
+    }
+
+    /// Where the store is, for the start-up line: the database URL with no
+    /// password, or that it is in memory.
+    pub fn store_description(&self) -> String {
+        if self.ephemeral {
+            "in memory, ephemeral".into()
+        } else {
+            redact(&self.database_url())
+        }
+    }
+}
+
+/// The database URL without a password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -357,6 +403,24 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:1");
         assert_eq!(c.mode, Mode::Dev);
         assert!(c.database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn ephemeral_and_seed_are_dev_options() {
+        let mut c = Config::defaults(Mode::Dev);
+        c.ephemeral = true;
+        c.seed = Some("seed.toml".into());
+        c.validate().unwrap();
+        assert!(!c.uses_data_dir());
+        assert_eq!(c.store_description(), "in memory, ephemeral");
+        c.database_url = Some("sqlite://x.db".into());
+        assert!(c.validate().unwrap_err().contains("database_url"));
+        let mut c = Config::defaults(Mode::Serve);
+        c.ephemeral = true;
+        assert!(c.validate().unwrap_err().contains("kognit dev"));
+        let mut c = Config::defaults(Mode::Serve);
+        c.seed = Some("seed.toml".into());
+        assert!(c.validate().is_err());
     }
 
     #[test]

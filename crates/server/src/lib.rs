@@ -10,9 +10,10 @@ mod metrics;
 mod ops;
 mod protocol;
 mod purge;
+mod seed;
 mod startup;
 mod state;
 pub mod triggers;
 mod web;
 
-pub use startup::{Running, StartError, start, start_with_clock};
+pub use startup::{Running, StartError, dump_seed, start, start_with_clock};

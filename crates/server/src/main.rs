@@ -39,6 +39,20 @@ enum Command {
         /// Store in this database instead (`sqlite://…` or `postgres://…`).
         #[arg(long, value_name = "URL")]
         database_url: Option<String>,
+        /// Keep everything in memory and write nothing to disk (no data
+        /// folder, no master key file); all is gone at exit. Also
+        /// KOGNIT_EPHEMERAL=true.
+        #[arg(long)]
+        ephemeral: bool,
+        /// Create the pools, app clients, groups and users of this TOML or
+        /// JSON file, with their ids, at start and after every
+        /// POST /_dev/reset. Also KOGNIT_SEED=FILE.
+        #[arg(long, value_name = "FILE")]
+        seed: Option<PathBuf>,
+        /// Write the store's pools, clients, groups and users as a seed file
+        /// (TOML or JSON, by FILE's extension) and exit, without serving.
+        #[arg(long, value_name = "FILE")]
+        dump_seed: Option<PathBuf>,
         /// Log lines as `text` or `json`.
         #[arg(long, value_name = "FORMAT")]
         log_format: Option<String>,
@@ -91,6 +105,9 @@ fn load(cli: Cli) -> Result<Config, String> {
             listen,
             data_dir,
             database_url,
+            ephemeral,
+            seed,
+            dump_seed: _,
             log_format,
         } => {
             put(&mut o, "listen", listen);
@@ -100,6 +117,9 @@ fn load(cli: Cli) -> Result<Config, String> {
                 data_dir.map(|d| d.display().to_string()),
             );
             put(&mut o, "database_url", database_url);
+            // Only when given, so KOGNIT_EPHEMERAL still counts without it.
+            put(&mut o, "ephemeral", ephemeral.then_some(true));
+            put(&mut o, "seed", seed.map(|d| d.display().to_string()));
             put(&mut o, "log_format", log_format);
             Config::load(Mode::Dev, None, &o)
         }
@@ -211,6 +231,10 @@ async fn main() -> ExitCode {
     if matches!(cli.command, Command::HashPassword) {
         return hash_password().await;
     }
+    let dump_seed = match &cli.command {
+        Command::Dev { dump_seed, .. } => dump_seed.clone(),
+        _ => None,
+    };
     let cfg = match load(cli) {
         Ok(c) => c,
         Err(e) => {
@@ -219,6 +243,18 @@ async fn main() -> ExitCode {
         }
     };
     init_logs(&cfg);
+    if let Some(out) = dump_seed {
+        return match kognit::dump_seed(&cfg, &out).await {
+            Ok(pools) => {
+                println!("kognit: wrote {pools} user pool(s) to {}", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("kognit: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let running = match kognit::start(cfg.clone(), shutdown_signal()).await {
         Ok(r) => r,
         Err(e) => {
@@ -238,22 +274,8 @@ async fn main() -> ExitCode {
     println!(
         "kognit {mode} listening on http://{} (store: {})",
         running.addr,
-        redact(&cfg.database_url())
+        cfg.store_description()
     );
     running.wait().await;
     ExitCode::SUCCESS
-}
-
-/// The database URL without a password, for printing.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
 }

@@ -69,6 +69,10 @@ fn master_key(cfg: &Config) -> Result<MasterKey, StartError> {
             .map_err(|e| StartError(format!("cannot read master_key_file {}: {e}", f.display())))?;
         return MasterKey::from_base64(&text).ok_or_else(|| bad("master_key_file"));
     }
+    if cfg.ephemeral {
+        // Nothing is kept after exit, so nothing needs the key after it.
+        return Ok(MasterKey::generate());
+    }
     let path = cfg.data_dir.join("master.key");
     if path.exists() {
         let text = std::fs::read_to_string(&path)
@@ -109,13 +113,12 @@ pub async fn start(
     start_with_clock(cfg, shutdown, Arc::new(SystemClock)).await
 }
 
-/// [`start`], reading the time from `clock` (tests move it forward instead
-/// of sleeping).
-pub async fn start_with_clock(
-    cfg: Config,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    clock: Arc<dyn Clock>,
-) -> Result<Running, StartError> {
+/// The store and master key of this configuration: the data folder made
+/// if the store needs it, the key read or created, the store opened and
+/// migrated (in memory when ephemeral).
+async fn open_store(
+    cfg: &Config,
+) -> Result<(Arc<dyn kognit_core::store::Store>, MasterKey), StartError> {
     if cfg.uses_data_dir() {
         std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
             StartError(format!(
@@ -124,26 +127,31 @@ pub async fn start_with_clock(
             ))
         })?;
     }
-    let master = master_key(&cfg)?;
+    let master = master_key(cfg)?;
     let options = kognit_store::StoreOptions {
         statement_timeout: (cfg.database_statement_timeout_ms > 0)
             .then(|| std::time::Duration::from_millis(cfg.database_statement_timeout_ms)),
     };
-    let store = kognit_store::connect_with(&cfg.database_url(), &options)
+    let url = if cfg.ephemeral {
+        kognit_store::in_memory_url()
+    } else {
+        cfg.database_url()
+    };
+    let store = kognit_store::connect_with(&url, &options)
         .await
         .map_err(|e| StartError(format!("cannot open the database: {e}")))?;
-    let listener = TcpListener::bind(cfg.listen_addr().map_err(StartError)?)
-        .await
-        .map_err(|e| StartError(format!("cannot listen on {}: {e}", cfg.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
-    let public_url = cfg
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"))
-        .trim_end_matches('/')
-        .to_owned();
+    Ok((store, master))
+}
+
+/// The service over `store`, with delivery and triggers wired in; and, in
+/// dev, the ring of recent trigger invocations.
+fn service(
+    cfg: &Config,
+    store: Arc<dyn kognit_core::store::Store>,
+    master: &MasterKey,
+    public_url: String,
+    clock: &Arc<dyn Clock>,
+) -> Result<(Arc<Service>, Option<Arc<crate::triggers::Recent>>), StartError> {
     let settings = Settings {
         region: cfg.region.clone(),
         account_id: cfg.account_id.clone(),
@@ -152,7 +160,7 @@ pub async fn start_with_clock(
             .clone()
             .map(|b| b.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| public_url.clone()),
-        public_url: public_url.clone(),
+        public_url,
     };
     let outbox: Option<Arc<dyn kognit_core::store::OutboxStore>> = if cfg.outbox {
         // Trait upcasting: the store is also the outbox.
@@ -168,11 +176,87 @@ pub async fn start_with_clock(
         crate::triggers::Invoker::new(&cfg.lambda, None, recent_triggers.clone(), clock.clone())
             .map_err(StartError)?;
     let service = Arc::new(
-        Service::new(store, settings, &master)
+        Service::new(store, settings, master)
             .with_hash_params(cfg.password_hashing.into())
             .with_delivery(delivery)
             .with_triggers(Arc::new(invoker)),
     );
+    Ok((service, recent_triggers))
+}
+
+/// `kognit dev --dump-seed FILE`: writes the pools, clients, groups and
+/// users of the configured store to `out` as a seed file (TOML or JSON, by
+/// its extension), without serving; the number of pools written.
+pub async fn dump_seed(cfg: &Config, out: &std::path::Path) -> Result<usize, StartError> {
+    if cfg.ephemeral {
+        return Err(StartError(
+            "an ephemeral server's state lives in its process: ask the running server for it \
+             with the Kognit.ExportSeed operation"
+                .into(),
+        ));
+    }
+    let format =
+        crate::seed::Format::of(out).map_err(|e| StartError(format!("{}: {e}", out.display())))?;
+    if cfg.database_url.is_none() && !cfg.data_dir.join("kognit.db").exists() {
+        return Err(StartError(format!(
+            "no store in {}: nothing to dump (give --data-dir or --database-url)",
+            cfg.data_dir.display()
+        )));
+    }
+    let (store, master) = open_store(cfg).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let public_url = format!("http://{}", cfg.listen);
+    let (service, _) = service(cfg, store, &master, public_url, &clock)?;
+    let admin = crate::seed::seed_admin(&service)
+        .await
+        .map_err(StartError)?;
+    let (text, pools) = crate::seed::export(&service, &admin, format)
+        .await
+        .map_err(|e| StartError(format!("cannot export the store: {}", e.message)))?;
+    std::fs::write(out, text)
+        .map_err(|e| StartError(format!("cannot write {}: {e}", out.display())))?;
+    Ok(pools)
+}
+
+/// [`start`], reading the time from `clock` (tests move it forward instead
+/// of sleeping).
+pub async fn start_with_clock(
+    cfg: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    clock: Arc<dyn Clock>,
+) -> Result<Running, StartError> {
+    // Read before anything is opened or created, so a bad file stops the
+    // start with nothing left behind.
+    let seed = match &cfg.seed {
+        Some(path) => Some(Arc::new(crate::seed::Seed::load(path).map_err(StartError)?)),
+        None => None,
+    };
+    let (store, master) = open_store(&cfg).await?;
+    let listener = TcpListener::bind(cfg.listen_addr().map_err(StartError)?)
+        .await
+        .map_err(|e| StartError(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+    let public_url = cfg
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let (service, recent_triggers) = service(&cfg, store, &master, public_url.clone(), &clock)?;
+    if let Some(seed) = &seed {
+        let applied = seed
+            .apply(&service, clock.now_ms())
+            .await
+            .map_err(StartError)?;
+        tracing::info!(
+            seed = %seed.path().display(),
+            created = applied.created,
+            existed = applied.existed,
+            "seed applied"
+        );
+    }
     let created_key = if cfg.mode == Mode::Serve {
         keys::bootstrap(&service, &cfg, clock.now_ms())
             .await
@@ -184,6 +268,7 @@ pub async fn start_with_clock(
     let purge = crate::purge::run(service.store().clone(), cfg.retention, clock.clone());
     let mut state = AppState::new(service, &cfg, clock);
     state.recent_triggers = recent_triggers;
+    state.seed = seed;
     state.host_names = Arc::new(crate::state::HostNames {
         own_host: crate::state::host_of(&public_url),
         ..(*state.host_names).clone()

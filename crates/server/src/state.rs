@@ -32,6 +32,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The last trigger invocations (dev mode), for `GET /_dev/triggers`.
     pub recent_triggers: Option<Arc<crate::triggers::Recent>>,
+    /// The seed file (dev), applied again after every developer reset.
+    pub seed: Option<Arc<crate::seed::Seed>>,
     /// The admin console's settings.
     pub console: Arc<crate::config::ConsoleConfig>,
     /// Whether kognit is reached over https (its public URL), so cookies
@@ -60,6 +62,7 @@ impl AppState {
             trusted_proxies: cfg.trusted_proxy_ranges().unwrap_or_default().into(),
             clock,
             recent_triggers: None,
+            seed: None,
             console: Arc::new(cfg.console.clone()),
             https: cfg
                 .public_url

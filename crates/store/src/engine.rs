@@ -130,10 +130,39 @@ pub(crate) fn sqlite_url(url: &str) -> String {
 }
 
 /// Whether a SQLite URL names an in-memory database, which lives only as long
-/// as its connections and is not shared between pools.
+/// as its connections.
 fn sqlite_in_memory(url: &str) -> bool {
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     path.ends_with(":memory:") || query.split('&').any(|kv| kv == "mode=memory")
+}
+
+/// Whether a SQLite URL names an in-memory database that several pools can
+/// open: one with a name, in shared-cache mode (sqlx's default for
+/// `mode=memory`). `sqlite::memory:` is not one: sqlx gives it a new name
+/// each time the URL is parsed, so a second pool would open a second,
+/// empty database.
+fn sqlite_shared_memory(url: &str) -> bool {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let name = path
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .trim_start_matches("file:");
+    sqlite_in_memory(url)
+        && !name.is_empty()
+        && !path.ends_with(":memory:")
+        && !query.split('&').any(|kv| kv == "cache=private")
+}
+
+/// The URL of a new in-memory SQLite database of this process, named so that
+/// the store's pools share it (see [`read_pool`]): it lives as long as the
+/// store's connections and is never written to a file.
+pub fn in_memory_url() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(
+        "sqlite:file:kognit-memory-{}-{n}?mode=memory&cache=shared",
+        std::process::id()
+    )
 }
 
 /// The path of the SQLite file a URL names; None for PostgreSQL and for an
@@ -180,6 +209,7 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
             ))
         })??;
     if engine == Engine::Sqlite {
+        check_build(&mut conn).await?;
         // Several processes may open a fresh file at once: wait for the
         // others' locks instead of failing with "database is locked", and
         // retry the switch to WAL, which needs the file to itself.
@@ -199,6 +229,32 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
     conn.close().await
 }
 
+/// Warns, once per process, when the SQLite library lacks the build flags
+/// of `.cargo/config.toml` (`sqlite::BUILD_FLAGS`): a build that did not
+/// read that file (`cargo install --git`, or a workspace of its own) runs
+/// correctly but with every connection serialized on global mutexes and
+/// lists re-planned at every page (BENCHMARKS.md).
+async fn check_build(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    static CHECKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if CHECKED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+        .fetch_all(conn)
+        .await?;
+    let missing = sqlite::missing_build_flags(&options);
+    if !missing.is_empty() {
+        tracing::warn!(
+            missing = %missing.join(" "),
+            "this kognit's SQLite was built without the flags in the repository's \
+             .cargo/config.toml, so it is slower under load; build with \
+             `cargo install --locked --path crates/server` from a checkout, or set \
+             LIBSQLITE3_FLAGS as README.md's Install section says"
+        );
+    }
+    Ok(())
+}
+
 /// The pool that writes. SQLite gets a single connection: writes serialize on
 /// the database lock anyway, and queueing them in the pool is fairer and
 /// cheaper than letting several connections poll a busy lock. That connection
@@ -211,6 +267,7 @@ pub(crate) async fn write_pool(
 ) -> Result<AnyPool, sqlx::Error> {
     match engine {
         Engine::Sqlite => {
+            let in_memory = sqlite_in_memory(url);
             AnyPoolOptions::new()
                 .max_connections(1)
                 // A local file's connection cannot go stale: skip the ping
@@ -221,10 +278,14 @@ pub(crate) async fn write_pool(
                 .idle_timeout(None)
                 .max_lifetime(None)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
-                .after_connect(|conn, _| {
-                    Box::pin(
-                        async move { sqlx::raw_sql(sqlite::WRITER).execute(conn).await.map(drop) },
-                    )
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        sqlx::raw_sql(sqlite::WRITER).execute(&mut *conn).await?;
+                        if in_memory {
+                            sqlx::raw_sql(sqlite::IN_MEMORY).execute(conn).await?;
+                        }
+                        Ok(())
+                    })
                 })
                 .connect(url)
                 .await
@@ -253,25 +314,53 @@ pub(crate) async fn write_pool(
     }
 }
 
-/// The pool that reads: separate read-only connections for a SQLite file,
-/// the write pool itself otherwise.
+/// The pool that reads: separate read-only connections for a SQLite file
+/// and for a shared in-memory database, the write pool itself otherwise
+/// (PostgreSQL; an unnamed in-memory database, which only the writer's
+/// connection can see).
+///
+/// A shared in-memory database (`mode=memory&cache=shared`, as
+/// [`in_memory_url`] names one) is one set of pages that every connection of
+/// the process opening that name reads and writes; SQLite keeps it
+/// consistent with table-level locks instead of a file lock. A reader never
+/// sees a write before its COMMIT: a table the writer's open transaction has
+/// written is locked until then, and a reader of it waits (sqlx waits with
+/// `sqlite3_unlock_notify`, woken at the COMMIT, no polling), as the writer
+/// waits for a statement that is reading a table it wants to write. The
+/// store's reads are single statements and its writes short transactions on
+/// the one writer, so no cycle of waits can form. Readers do not wait for
+/// one another. (Not the `memdb` VFS: there a write transaction turns new
+/// readers away with SQLITE_BUSY for its whole length, and they poll with
+/// sleeps of a millisecond and more; and not one connection for all, which
+/// would queue every read behind every write.)
 pub(crate) async fn read_pool(
     engine: Engine,
     url: &str,
     write: &AnyPool,
 ) -> Result<AnyPool, sqlx::Error> {
-    if engine == Engine::Postgres || sqlite_in_memory(url) {
+    if engine == Engine::Postgres || (sqlite_in_memory(url) && !sqlite_shared_memory(url)) {
         return Ok(write.clone());
     }
-    AnyPoolOptions::new()
+    let in_memory = sqlite_in_memory(url);
+    let mut options = AnyPoolOptions::new()
         .max_connections(SQLITE_READERS)
         .test_before_acquire(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .after_connect(|conn, _| {
-            Box::pin(async move { sqlx::raw_sql(sqlite::READER).execute(conn).await.map(drop) })
-        })
-        .connect(url)
-        .await
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                sqlx::raw_sql(sqlite::READER).execute(&mut *conn).await?;
+                if in_memory {
+                    sqlx::raw_sql(sqlite::IN_MEMORY).execute(conn).await?;
+                }
+                Ok(())
+            })
+        });
+    if in_memory {
+        // Readers are opened when first needed, not at start.
+        options = options.min_connections(0);
+        return options.connect_lazy(url);
+    }
+    options.connect(url).await
 }
 
 /// How often the background checkpointer runs.

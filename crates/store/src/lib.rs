@@ -52,7 +52,7 @@ use sqlx::AnyPool;
 
 use backend::Backend;
 use engine::Dialect;
-pub use engine::Engine;
+pub use engine::{Engine, in_memory_url};
 use pooled::Pooled;
 
 /// Opens the database at `database_url` (`sqlite://path/to/file.db`, created
@@ -84,6 +84,8 @@ pub struct StoreOptions {
 ///
 /// On a SQLite file, writes go through a single connection (they serialize on
 /// the file lock anyway) and reads through a few read-only WAL connections;
+/// a shared in-memory SQLite database ([`in_memory_url`]) is read and written
+/// the same way (`engine::read_pool` has how its readers and writer agree);
 /// on PostgreSQL both use one pool.
 #[derive(Debug, Clone)]
 pub(crate) struct Db {

@@ -72,3 +72,26 @@ pub(crate) const WRITER: &str =
 /// writes, so a write sent to the wrong connection fails loudly instead of
 /// bypassing the single writer.
 pub(crate) const READER: &str = concat!(every_connection!(), " PRAGMA query_only = ON;");
+
+/// An in-memory database's connections, besides the above: temporary tables
+/// and the sorter's spills stay in memory too, so that nothing of the
+/// database ever reaches a file (`kognit dev --ephemeral`).
+pub(crate) const IN_MEMORY: &str = "PRAGMA temp_store = MEMORY;";
+
+/// What `.cargo/config.toml` builds SQLite with (`LIBSQLITE3_FLAGS`), as
+/// `PRAGMA compile_options` shows it: (option, whether it must be listed).
+const BUILD_FLAGS: &[(&str, bool)] = &[
+    ("DEFAULT_MEMSTATUS=0", true),
+    ("ENABLE_QPSG", true),
+    ("ENABLE_MEMORY_MANAGEMENT", false),
+];
+
+/// The build flags `PRAGMA compile_options` shows are missing, as
+/// `LIBSQLITE3_FLAGS` spells them; empty for a build like the repository's.
+pub(crate) fn missing_build_flags(options: &[String]) -> Vec<String> {
+    BUILD_FLAGS
+        .iter()
+        .filter(|(flag, wanted)| options.iter().any(|o| o == flag) != *wanted)
+        .map(|(flag, wanted)| format!("{}SQLITE_{flag}", if *wanted { "-D" } else { "-U" }))
+        .collect()
+}

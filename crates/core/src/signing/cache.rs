@@ -40,6 +40,11 @@ impl KeyCache {
         map.insert(keys.pool_id.clone(), (keys, Instant::now()));
     }
 
+    pub(crate) fn forget_all(&self) {
+        let mut map = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        map.clear();
+    }
+
     pub(crate) fn forget(&self, pool_id: &str) {
         let mut map = self.entries.write().unwrap_or_else(|e| e.into_inner());
         map.remove(pool_id);

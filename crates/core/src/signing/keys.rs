@@ -162,14 +162,19 @@ pub(crate) fn newest_active(
 }
 
 fn open_signer(r: &SigningKeyRecord, secrets: &SecretBox) -> Result<Signer> {
+    Ok(Signer {
+        kid: r.kid.clone(),
+        key: open_private_key(r, secrets)?,
+    })
+}
+
+/// The private key of a stored record, opened.
+pub(crate) fn open_private_key(r: &SigningKeyRecord, secrets: &SecretBox) -> Result<PrivateKey> {
     let der = secrets
         .open(
             &r.sealed_private,
             &key_aad(&r.pool_id, &r.kid, &r.token_use),
         )
         .ok_or_else(|| Error::internal(format!("signing key {} does not open", r.kid)))?;
-    Ok(Signer {
-        kid: r.kid.clone(),
-        key: PrivateKey::from_pkcs8(&der)?,
-    })
+    PrivateKey::from_pkcs8(&der)
 }

@@ -48,6 +48,50 @@ impl PrivateKey {
             .map_err(|e| Error::internal(format!("stored RSA key rejected: {e}")))
     }
 
+    /// Reads a PEM private key: PKCS#8 (`BEGIN PRIVATE KEY`, what
+    /// `openssl genpkey -algorithm RSA` writes) or PKCS#1 (`BEGIN RSA
+    /// PRIVATE KEY`). InvalidParameterException saying what is wrong, for
+    /// keys an operator gives (a seed file's).
+    pub fn from_pem(pem: &str) -> Result<Self> {
+        let bad = |why: &str| Error::invalid_parameter(format!("not an RSA private key: {why}"));
+        let text = pem.trim();
+        let (label, body) = text
+            .strip_prefix("-----BEGIN ")
+            .and_then(|t| t.split_once("-----"))
+            .ok_or_else(|| bad("no -----BEGIN …----- line"))?;
+        let end = format!("-----END {label}-----");
+        let body = body
+            .trim()
+            .strip_suffix(end.as_str())
+            .ok_or_else(|| bad(&format!("no {end} line")))?;
+        let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        let der = B64
+            .decode(b64)
+            .map_err(|_| bad("the text between the lines is not base64"))?;
+        let pair = match label {
+            "PRIVATE KEY" => KeyPair::from_pkcs8(&der),
+            "RSA PRIVATE KEY" => KeyPair::from_der(&der),
+            other => return Err(bad(&format!("a PEM {other}, not a PRIVATE KEY"))),
+        }
+        .map_err(|e| bad(&e.to_string()))?;
+        if pair.public_modulus_len() < 256 {
+            return Err(bad("shorter than 2048 bits"));
+        }
+        Ok(Self { pair })
+    }
+
+    /// The key as PEM (PKCS#8), as [`PrivateKey::from_pem`] reads it.
+    pub fn to_pem(&self) -> Result<String> {
+        let b64 = B64.encode(self.to_pkcs8()?);
+        let mut out = String::from("-----BEGIN PRIVATE KEY-----\n");
+        for line in b64.as_bytes().chunks(64) {
+            out.push_str(&String::from_utf8_lossy(line));
+            out.push('\n');
+        }
+        out.push_str("-----END PRIVATE KEY-----\n");
+        Ok(out)
+    }
+
     /// The key in PKCS#8 form, for sealing at rest.
     pub fn to_pkcs8(&self) -> Result<Vec<u8>> {
         self.pair

@@ -72,6 +72,30 @@ impl Service {
         Ok(())
     }
 
+    /// Makes `key` the key that signs the pool's tokens of this kind (a key
+    /// an operator fixed, e.g. in a seed file): stored, if it is not yet,
+    /// and every other unretired key of the kind retired (they still verify
+    /// what they signed).
+    pub(crate) async fn install_signing_key(
+        &self,
+        pool_id: &str,
+        token_use: TokenUse,
+        key: &PrivateKey,
+        now_ms: i64,
+    ) -> Result<()> {
+        let rec = new_key_record(&self.secrets, pool_id, token_use, key, now_ms)?;
+        match self.store.insert_signing_key(&rec).await {
+            // A kid clash means the very same key is already stored.
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.store
+            .retire_signing_keys(pool_id, token_use.as_str(), &rec.kid, now_ms)
+            .await?;
+        self.token_keys.forget(pool_id);
+        Ok(())
+    }
+
     /// Creates the keys a pool lacks. Two nodes may do this at once: each
     /// re-lists afterwards, the newest key of each kind signs everywhere, and
     /// the others are retired (they still verify what they signed meanwhile).

@@ -7,26 +7,35 @@ use axum::response::IntoResponse;
 use super::AppState;
 
 /// `POST /_dev/reset` (also `/moto-api/reset`, for suites written for moto's
-/// server mode): wipes every pool, client and user.
+/// server mode): wipes every pool, client and user, then applies the seed
+/// file again when `kognit dev` was started with one.
 pub async fn reset(State(state): State<AppState>) -> impl IntoResponse {
     let wiped = state.service.store().reset().await;
     state.service.forget_cached();
     if let Some(recent) = &state.recent_triggers {
         recent.clear();
     }
-    match wiped {
-        Ok(()) => (
-            StatusCode::OK,
-            axum::Json(serde_json::json!({"status": "ok"})),
-        ),
-        Err(e) => {
-            tracing::error!(error = %e, "developer reset failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                axum::Json(serde_json::json!({"status": "error"})),
-            )
-        }
+    if let Err(e) = wiped {
+        tracing::error!(error = %e, "developer reset failed");
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            axum::Json(serde_json::json!({"status": "error"})),
+        );
     }
+    if let Some(seed) = &state.seed
+        && let Err(e) = seed.apply(&state.service, state.now_ms()).await
+    {
+        // The file was applied at start, so only the store can refuse it now.
+        tracing::error!(error = %e, "seed not applied after the reset");
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            axum::Json(serde_json::json!({"status": "error", "message": e})),
+        );
+    }
+    (
+        StatusCode::OK,
+        axum::Json(serde_json::json!({"status": "ok"})),
+    )
 }
 
 /// `POST /moto-api/reset-auth`, for suites written for moto's server mode:

@@ -15,6 +15,7 @@ use crate::state::AppState;
 /// The names of kognit's own operations.
 pub const EXTENSIONS: &[&str] = &[
     "ChangeUserPoolFixedSettings",
+    "ExportSeed",
     "GetTriggerSecret",
     "RevokeClientSessions",
     "RotateSigningKeys",
@@ -59,6 +60,15 @@ struct SearchUsersResponse {
 struct RevokeClientSessionsRequest {
     user_pool_id: String,
     client_id: String,
+}
+
+/// The request of `Kognit.ExportSeed`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct ExportSeedRequest {
+    /// `toml` (the default) or `json`.
+    #[serde(default)]
+    format: Option<String>,
 }
 
 /// Decodes the request of one of the newer extensions: a member missing,
@@ -129,6 +139,29 @@ async fn revoke_client_sessions(
     Ok(serde_json::json!({ "RevokedSessions": n }).to_string())
 }
 
+/// `Kognit.ExportSeed` (`kognit dev` only): every pool, app client, group
+/// and user as a seed file's text (`crate::seed`), which `--seed` takes back.
+/// Only in dev: the text holds what no other operation shows (password
+/// hashes and SRP verifiers, signing keys).
+async fn export_seed(
+    state: &AppState,
+    admin: &Admin,
+    r: ExportSeedRequest,
+) -> Result<String, Error> {
+    if state.mode != crate::config::Mode::Dev {
+        return Err(Error::new(
+            ErrorCode::UnsupportedOperationException,
+            "Kognit.ExportSeed is an operation of kognit dev only.",
+        ));
+    }
+    let name = r.format.as_deref().unwrap_or("toml");
+    let format = crate::seed::Format::named(name).ok_or_else(|| {
+        Error::invalid_parameter(format!("Format must be toml or json, not {name:?}."))
+    })?;
+    let (text, pools) = crate::seed::export(&state.service, admin, format).await?;
+    Ok(serde_json::json!({ "Format": name, "Seed": text, "UserPools": pools }).to_string())
+}
+
 /// kognit's own operations (`X-Amz-Target: Kognit.<Name>`), admin only.
 pub async fn extension(
     state: &AppState,
@@ -146,6 +179,7 @@ pub async fn extension(
             })
             .await
         }
+        "ExportSeed" => Box::pin(export_seed(state, admin, decode(body)?)).await,
         "GetTriggerSecret" => {
             call(body, |r: RotateSigningKeysRequest| async move {
                 let secret = svc.trigger_secret_of(admin, &r.user_pool_id).await?;

@@ -179,6 +179,19 @@ async fn sqlite_connections_are_configured() {
         "{options:?}"
     );
     assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    assert!(
+        crate::sqlite::missing_build_flags(&options).is_empty(),
+        "{options:?}"
+    );
+    // A library built without them is named flag by flag.
+    assert_eq!(
+        crate::sqlite::missing_build_flags(&["ENABLE_MEMORY_MANAGEMENT".into()]),
+        [
+            "-DSQLITE_DEFAULT_MEMSTATUS=0",
+            "-DSQLITE_ENABLE_QPSG",
+            "-USQLITE_ENABLE_MEMORY_MANAGEMENT"
+        ]
+    );
     s.close().await;
 }
 

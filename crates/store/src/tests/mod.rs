@@ -35,6 +35,7 @@ mod domains;
 mod groups;
 mod groups_concurrent;
 mod harness;
+mod in_memory;
 mod oauth_codes;
 mod options;
 mod pools;

@@ -15,8 +15,10 @@ pub mod auth;
 pub mod browser;
 pub mod console;
 pub mod devices;
+pub mod everyday;
 pub mod mfa;
 pub mod scripts;
+pub mod seed;
 pub mod sessions;
 pub mod triggers;
 pub mod users;
@@ -60,6 +62,22 @@ impl TestServer {
     /// A `kognit dev` server on this backend; None if PostgreSQL is not configured.
     pub async fn dev(backend: Backend) -> Option<Self> {
         Self::with_mode(backend, Mode::Dev, |_| {}).await
+    }
+
+    /// A `kognit dev --ephemeral` server (everything in memory), with
+    /// `tweak` applied to its configuration.
+    pub async fn ephemeral(tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::with_mode(Backend::Sqlite, Mode::Dev, |c| {
+            c.ephemeral = true;
+            tweak(c);
+        })
+        .await
+        .expect("ephemeral server")
+    }
+
+    /// `POST /_dev/reset`; the answer.
+    pub async fn reset(&self) -> RawReply {
+        dev_reset(&self.url).await
     }
 
     /// A `kognit serve` server with the test access key configured.
@@ -128,14 +146,7 @@ impl TestServer {
 
     /// An SDK client signing with these credentials.
     pub fn client_with(&self, id: &str, secret: &str) -> cognito::Client {
-        let conf = cognito::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new(id, secret, None, None, "kognit-tests"))
-            .retry_config(cognito::config::retry::RetryConfig::disabled())
-            .endpoint_url(&self.url)
-            .build();
-        cognito::Client::from_conf(conf)
+        sdk_client_with(&self.url, id, secret)
     }
 
     /// A raw JSON 1.1 call: (status, headers, body as JSON or Null).
@@ -175,6 +186,33 @@ impl TestServer {
             .expect("a message was sent");
         m["code"].as_str().expect("message has a code").to_owned()
     }
+}
+
+/// An SDK client of the server at `url`, signing with the test key (for a
+/// server not started by the harness: the binary).
+pub fn sdk_client(url: &str) -> cognito::Client {
+    sdk_client_with(url, KEY_ID, KEY_SECRET)
+}
+
+fn sdk_client_with(url: &str, id: &str, secret: &str) -> cognito::Client {
+    let conf = cognito::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(id, secret, None, None, "kognit-tests"))
+        .retry_config(cognito::config::retry::RetryConfig::disabled())
+        .endpoint_url(url)
+        .build();
+    cognito::Client::from_conf(conf)
+}
+
+/// `POST /_dev/reset` on the server at `url`; the answer.
+pub async fn dev_reset(url: &str) -> RawReply {
+    let resp = reqwest::Client::new()
+        .post(format!("{url}/_dev/reset"))
+        .send()
+        .await
+        .expect("reset sent");
+    RawReply::read(resp).await
 }
 
 /// A raw HTTP answer.
