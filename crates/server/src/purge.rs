@@ -29,7 +29,10 @@ pub async fn run(store: Arc<dyn Store>, retention: Retention, clock: Arc<dyn Clo
     if retention.purge_interval_seconds == 0 {
         return std::future::pending().await;
     }
-    let mut tick = tokio::time::interval(Duration::from_secs(retention.purge_interval_seconds));
+    // The first pass one interval after start, not at start: a restart does
+    // not need it at once, and `kognit dev` should answer first.
+    let period = Duration::from_secs(retention.purge_interval_seconds);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;

@@ -94,7 +94,10 @@ impl Recent {
 
 /// Core's [`Invoke`] port: webhooks and the Lambda Invoke API.
 pub struct Invoker {
-    http: reqwest::Client,
+    /// Made at the first invocation: building it loads the system's TLS
+    /// roots, which a server whose pools have no triggers never needs (and
+    /// `kognit dev` should not wait for at start).
+    http: std::sync::OnceLock<reqwest::Client>,
     lambda: LambdaEndpoint,
     functions: BTreeMap<String, String>,
     recent: Option<Arc<Recent>>,
@@ -110,17 +113,28 @@ impl Invoker {
         recent: Option<Arc<Recent>>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .connect_timeout(TIMEOUT)
-            .build()
-            .map_err(|e| format!("cannot build the trigger HTTP client: {e}"))?;
         Ok(Self {
-            http,
+            http: std::sync::OnceLock::new(),
             lambda: LambdaEndpoint::from_env(config.endpoint_url.as_deref(), credentials),
             functions: config.functions.clone(),
             recent,
             clock,
+        })
+    }
+}
+
+impl Invoker {
+    /// The HTTP client of webhooks and the Lambda API, made on first use.
+    fn http(&self) -> &reqwest::Client {
+        self.http.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(TIMEOUT)
+                .connect_timeout(TIMEOUT)
+                .build()
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "the trigger HTTP client has no timeouts");
+                    reqwest::Client::new()
+                })
         })
     }
 }
@@ -137,12 +151,12 @@ impl Invoke for Invoker {
         let at_ms = self.clock.now_ms();
         let mapped = self.functions.get(call.target).map(String::as_str);
         let (kind, result) = match mapped {
-            Some(url) => ("webhook", webhook::call(&self.http, url, call, at_ms).await),
+            Some(url) => ("webhook", webhook::call(self.http(), url, call, at_ms).await),
             None if is_url(call.target) => (
                 "webhook",
-                webhook::call(&self.http, call.target, call, at_ms).await,
+                webhook::call(self.http(), call.target, call, at_ms).await,
             ),
-            None => ("lambda", self.lambda.invoke(&self.http, call, at_ms).await),
+            None => ("lambda", self.lambda.invoke(self.http(), call, at_ms).await),
         };
         let elapsed = started.elapsed();
         let outcome = match &result {
