@@ -22,6 +22,7 @@ pub mod filter;
 pub mod fixed_settings;
 pub mod groups;
 pub mod ids;
+pub mod managed_login;
 mod mfa;
 mod mfa_config;
 mod node_cache;

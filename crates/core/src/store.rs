@@ -10,6 +10,7 @@ mod console;
 mod devices;
 mod domains;
 mod groups;
+mod managed_login;
 mod oauth;
 mod resource_servers;
 mod sessions;
@@ -20,6 +21,7 @@ pub use console::*;
 pub use devices::*;
 pub use domains::*;
 pub use groups::*;
+pub use managed_login::*;
 pub use oauth::*;
 pub use resource_servers::*;
 pub use sessions::*;
@@ -83,6 +85,10 @@ pub enum Conflict {
     Domain,
     /// The pool has a user-pool domain of this kind (prefix or custom).
     PoolDomain,
+    /// The app client has a managed login branding style already.
+    ManagedLoginBranding,
+    /// The pool has a managed login branding style with this id.
+    ManagedLoginBrandingId,
     /// The migration is recorded already.
     Migration,
     /// The pool the row belongs to does not exist.
@@ -280,6 +286,7 @@ pub trait Store:
     + DomainStore
     + OAuthCodeStore
     + UiCustomizationStore
+    + ManagedLoginBrandingStore
 {
 }
 
@@ -302,5 +309,6 @@ impl<T> Store for T where
         + DomainStore
         + OAuthCodeStore
         + UiCustomizationStore
+        + ManagedLoginBrandingStore
 {
 }

@@ -78,6 +78,19 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
         "ui_customizations.pool_id, ui_customizations.client_id",
         "ui_customizations_client_key",
     ),
+    (
+        "managed_login_brandings.pool_id, managed_login_brandings.branding_id",
+        "managed_login_brandings_pkey",
+    ),
+    (
+        "managed_login_brandings.pool_id, managed_login_brandings.client_id",
+        "managed_login_brandings_client_key",
+    ),
+    (
+        "managed_login_assets.pool_id, managed_login_assets.branding_id, \
+         managed_login_assets.category, managed_login_assets.color_mode",
+        "managed_login_assets_pkey",
+    ),
     ("kognit_migrations.version", "kognit_migrations_pkey"),
 ];
 
@@ -104,9 +117,12 @@ pub(crate) fn conflict_of(name: &str) -> Conflict {
         "auth_events_event_key" => Conflict::AuthEvent,
         "user_pool_domains_pkey" => Conflict::Domain,
         "user_pool_domains_pool_kind_key" => Conflict::PoolDomain,
+        "managed_login_brandings_pkey" => Conflict::ManagedLoginBrandingId,
+        "managed_login_brandings_client_key" => Conflict::ManagedLoginBranding,
         "kognit_migrations_pkey" => Conflict::Migration,
         "client_secrets_client_fkey" => Conflict::MissingClient,
         "ui_customizations_client_fkey" => Conflict::MissingClient,
+        "managed_login_brandings_client_fkey" => Conflict::MissingClient,
         "group_members_group_fkey" => Conflict::MissingGroup,
         n if n.ends_with("_pool_id_fkey") => Conflict::MissingPool,
         n if n.ends_with("_user_fkey") => Conflict::MissingUser,

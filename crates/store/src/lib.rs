@@ -27,6 +27,7 @@ mod errors;
 mod groups;
 mod keys;
 mod lite;
+mod managed_login;
 mod migrate;
 mod oauth;
 mod outbox;
@@ -259,6 +260,8 @@ impl<B: Backend> AdminStore for Sql<B> {
             "DELETE FROM users",
             "DELETE FROM client_secrets",
             "DELETE FROM ui_customizations",
+            "DELETE FROM managed_login_assets",
+            "DELETE FROM managed_login_brandings",
             "DELETE FROM user_pool_clients",
             "DELETE FROM signing_keys",
             "DELETE FROM user_pool_domains",

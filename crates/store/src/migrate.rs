@@ -93,6 +93,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "ui customizations",
         sql: include_str!("../migrations/sqlite/0014_ui_customizations.sql"),
     },
+    Migration {
+        version: 16,
+        description: "managed login brandings",
+        sql: include_str!("../migrations/sqlite/0016_managed_login_brandings.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -161,6 +166,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 14,
         description: "ui customizations",
         sql: include_str!("../migrations/postgres/0014_ui_customizations.sql"),
+    },
+    Migration {
+        version: 16,
+        description: "managed login brandings",
+        sql: include_str!("../migrations/postgres/0016_managed_login_brandings.sql"),
     },
 ];
 

@@ -181,6 +181,27 @@ async fn admin_op(
         }
         Op::SetUICustomization => call(body, |r| svc.set_ui_customization(a, r, now)).await,
         Op::GetUICustomization => call(body, |r| svc.get_ui_customization(a, r)).await,
+        Op::CreateManagedLoginBranding => {
+            call(body, |r| svc.create_managed_login_branding(a, r, now)).await
+        }
+        Op::DescribeManagedLoginBranding => {
+            call(body, |r| svc.describe_managed_login_branding(a, r)).await
+        }
+        Op::DescribeManagedLoginBrandingByClient => {
+            call(body, |r| {
+                svc.describe_managed_login_branding_by_client(a, r)
+            })
+            .await
+        }
+        Op::UpdateManagedLoginBranding => {
+            call(body, |r| svc.update_managed_login_branding(a, r, now)).await
+        }
+        Op::DeleteManagedLoginBranding => {
+            call(body, |r| async {
+                svc.delete_managed_login_branding(a, r).await.map(empty)
+            })
+            .await
+        }
         Op::AddCustomAttributes => {
             call(body, |r| async {
                 svc.add_custom_attributes(a, r, now).await.map(empty)

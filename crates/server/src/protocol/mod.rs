@@ -72,7 +72,7 @@ pub async fn handle(
     let span = tracing::info_span!("request", request_id = %request_id, operation = op_name);
     let client = client_ip::client_ip(peer.ip(), &headers, &state.trusted_proxies);
     let result = async {
-        let body = read_body(body, state.max_body_bytes).await?;
+        let body = read_body(body, body_limit(op_name, state.max_body_bytes)).await?;
         let incoming = Incoming {
             method,
             uri,
@@ -102,6 +102,22 @@ pub async fn handle(
             crate::metrics::record(op_name, Some(e.code.as_str()), elapsed);
             error_response(&request_id, &e)
         }
+    }
+}
+
+/// What the two operations that carry branding images may send: Cognito
+/// documents "a 2-megabyte request-size limit" for them, and one asset alone
+/// may be 1 MB (1.33 MB in base64).
+const BRANDING_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The largest body `op_name` accepts: `max_body_bytes`, raised to
+/// Cognito's own limit for the branding operations.
+fn body_limit(op_name: &str, configured: usize) -> usize {
+    match op_name {
+        "CreateManagedLoginBranding" | "UpdateManagedLoginBranding" => {
+            configured.max(BRANDING_BODY_BYTES)
+        }
+        _ => configured,
     }
 }
 

@@ -35,6 +35,7 @@ mod js_clients;
 mod js_mfa;
 mod keys;
 mod lenient;
+mod managed_login;
 mod mfa;
 mod mfa_codes;
 mod mfa_devices;

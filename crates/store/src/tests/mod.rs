@@ -36,6 +36,7 @@ mod groups;
 mod groups_concurrent;
 mod harness;
 mod in_memory;
+mod managed_login;
 mod oauth_codes;
 mod options;
 mod pools;
