@@ -2,16 +2,18 @@
 //! own secrets (random values, AEAD at rest, hashes, constant-time equality).
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 
-/// Fills a buffer of `n` bytes from the system's CSPRNG.
+/// Fills a buffer of `n` bytes from the operating system's CSPRNG
+/// (`getrandom(2)`). Not aws-lc's generator: its first use in a process
+/// seeds a DRBG with CPU-jitter entropy, ~40 ms of CPU that `kognit dev`
+/// paid before its first answer (BENCHMARKS.md, "Start-up and idle memory").
 pub fn random_bytes(n: usize) -> Vec<u8> {
     let mut buf = vec![0u8; n];
-    // SystemRandom reads the OS generator; it fails only if the OS has none,
-    // in which case nothing secure can be done at all.
-    if SystemRandom::new().fill(&mut buf).is_err() {
+    // It fails only if the OS has no generator, in which case nothing
+    // secure can be done at all.
+    if getrandom::fill(&mut buf).is_err() {
         tracing::error!("the operating system's random generator failed");
         std::process::abort();
     }

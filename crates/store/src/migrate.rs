@@ -181,41 +181,47 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kognit_migrations (\
      applied_at BIGINT NOT NULL, \
      CONSTRAINT kognit_migrations_pkey PRIMARY KEY (version))";
 
-/// Applies the pending migrations in order and returns the versions applied.
+/// Applies the migrations the store lacks and answers their versions.
 ///
-/// Each one is checked and applied under a lock (SQLite's write lock, a
-/// PostgreSQL advisory lock), so two processes starting together apply it
-/// once: the second waits, then sees the version row and skips.
+/// A store that has them all (every start but the first) costs one read,
+/// without a transaction or lock. Otherwise every pending migration is
+/// applied in one write transaction — under PostgreSQL's advisory lock, with
+/// the recorded versions read again inside it, so two processes migrating
+/// one database at once apply each migration once — and a failure leaves
+/// none of them applied.
 pub(crate) async fn run(pool: &AnyPool, dialect: &Dialect) -> Result<Vec<i64>, StoreError> {
-    let mut applied = Vec::new();
-    for m in dialect.migrations {
-        let mut tx = pool
-            .begin_with(dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
-        for sql in [dialect.migration_no_timeout, dialect.migration_lock]
-            .into_iter()
-            .flatten()
-        {
-            sqlx::query(sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(errors::db)?;
-        }
-        // Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can
-        // still collide on PostgreSQL's catalog.
-        sqlx::raw_sql(CREATE_TABLE)
+    if let Some(done) = recorded(pool).await
+        && dialect.migrations.iter().all(|m| done.contains(&m.version))
+    {
+        warn_if_newer(pool, dialect).await?;
+        return Ok(Vec::new());
+    }
+    let mut tx = pool
+        .begin_with(dialect.begin_write)
+        .await
+        .map_err(errors::db)?;
+    for sql in [dialect.migration_no_timeout, dialect.migration_lock]
+        .into_iter()
+        .flatten()
+    {
+        sqlx::query(sql)
             .execute(&mut *tx)
             .await
             .map_err(errors::db)?;
-        let done: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM kognit_migrations WHERE version = $1")
-                .bind(m.version)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(errors::db)?;
-        if done.is_some() {
-            tx.rollback().await.map_err(errors::db)?;
+    }
+    // Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can
+    // still collide on PostgreSQL's catalog.
+    sqlx::raw_sql(CREATE_TABLE)
+        .execute(&mut *tx)
+        .await
+        .map_err(errors::db)?;
+    let done: Vec<i64> = sqlx::query_scalar("SELECT version FROM kognit_migrations")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(errors::db)?;
+    let mut applied = Vec::new();
+    for m in dialect.migrations {
+        if done.contains(&m.version) {
             continue;
         }
         sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(|e| {
@@ -236,16 +242,27 @@ pub(crate) async fn run(pool: &AnyPool, dialect: &Dialect) -> Result<Vec<i64>, S
         .execute(&mut *tx)
         .await
         .map_err(errors::db)?;
-        tx.commit().await.map_err(errors::db)?;
-        tracing::info!(
+        applied.push(m);
+    }
+    tx.commit().await.map_err(errors::db)?;
+    for m in &applied {
+        tracing::debug!(
             version = m.version,
             description = m.description,
             "applied migration"
         );
-        applied.push(m.version);
     }
     warn_if_newer(pool, dialect).await?;
-    Ok(applied)
+    Ok(applied.iter().map(|m| m.version).collect())
+}
+
+/// The versions recorded, or None when there is no record yet (a new store)
+/// or it cannot be read.
+async fn recorded(pool: &AnyPool) -> Option<Vec<i64>> {
+    sqlx::query_scalar("SELECT version FROM kognit_migrations")
+        .fetch_all(pool)
+        .await
+        .ok()
 }
 
 /// A database migrated by a newer kognit may hold columns this one ignores;

@@ -151,7 +151,10 @@ impl Invoke for Invoker {
         let at_ms = self.clock.now_ms();
         let mapped = self.functions.get(call.target).map(String::as_str);
         let (kind, result) = match mapped {
-            Some(url) => ("webhook", webhook::call(self.http(), url, call, at_ms).await),
+            Some(url) => (
+                "webhook",
+                webhook::call(self.http(), url, call, at_ms).await,
+            ),
             None if is_url(call.target) => (
                 "webhook",
                 webhook::call(self.http(), call.target, call, at_ms).await,
