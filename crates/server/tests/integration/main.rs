@@ -36,6 +36,7 @@ mod js_mfa;
 mod keys;
 mod lenient;
 mod managed_login;
+mod managed_login_refusals;
 mod mfa;
 mod mfa_codes;
 mod mfa_devices;
