@@ -455,6 +455,27 @@ async fn discovery_and_host_routing(s: TestServer) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FOUND);
     assert_eq!(location(&r), format!("/login?{query}"));
+    // The API on the same host stays the API (`POST /` is never rewritten).
+    let r = http
+        .post(format!("{}/", t.s.url))
+        .header(
+            "host",
+            format!("shop.auth.us-east-1.amazoncognito.com:{port}"),
+        )
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.InitiateAuth",
+        )
+        .body(r#"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"nosuchclient00000000000000"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["__type"],
+        "ResourceNotFoundException"
+    );
     // An unknown host is not rewritten.
     let r = http
         .get(format!("{}/oauth2/authorize?{query}", t.s.url))

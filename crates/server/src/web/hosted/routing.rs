@@ -22,16 +22,15 @@ pub struct ByHost;
 /// The middleware: rewrites the path of a request that reached a domain by
 /// its host.
 pub async fn by_host(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let candidate = req
-        .headers()
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| state.host_names.candidate(h));
+    let candidate = if hosted_path(req.uri().path()) {
+        req.headers()
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| state.host_names.candidate(h))
+    } else {
+        None
+    };
     if let Some(name) = candidate
-        && !req.uri().path().starts_with(&format!("{PREFIX}/"))
-        // kognit's own endpoints (the customization's stylesheet and logo)
-        // keep their paths on every host.
-        && !req.uri().path().starts_with("/_kognit/")
         && let Ok(Some(_)) = state.service.pool_by_domain(&name).await
     {
         let path_and_query = req
@@ -49,6 +48,20 @@ pub async fn by_host(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
     next.run(req).await
+}
+
+/// Whether a path may be one a domain serves: not the API (`POST /`, the
+/// hot path, which must not pay a store read for its `Host`), not kognit's
+/// own endpoints (operations, the console, `/_kognit/…` such as the UI
+/// customization's stylesheet, `/_dev/…`), not a path already prefixed.
+fn hosted_path(path: &str) -> bool {
+    !(path == "/"
+        || path == "/health"
+        || path == "/metrics"
+        || path.starts_with(&format!("{PREFIX}/"))
+        || path.starts_with("/_kognit/")
+        || path.starts_with("/_dev/")
+        || path.starts_with("/console"))
 }
 
 #[cfg(test)]
@@ -88,6 +101,30 @@ mod tests {
             n.candidate("a.b.auth.example.test").as_deref(),
             Some("a.b.auth.example.test")
         );
+    }
+
+    #[test]
+    fn paths_that_are_never_rewritten() {
+        for p in [
+            "/",
+            "/health",
+            "/metrics",
+            "/_kognit/ui/p/ALL/custom.css",
+            "/_dev/outbox",
+            "/console/pools",
+            "/hosted/x/login",
+        ] {
+            assert!(!hosted_path(p), "{p}");
+        }
+        for p in [
+            "/oauth2/authorize",
+            "/login",
+            "/logout",
+            "/oauth2/token",
+            "/signup",
+        ] {
+            assert!(hosted_path(p), "{p}");
+        }
     }
 
     #[test]
