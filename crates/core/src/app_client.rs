@@ -10,7 +10,47 @@ use crate::records::AppClient;
 use crate::service::Service;
 use crate::{Error, Result, crypto};
 
+/// SECRET_HASH of `username` for a client: base64(HMAC-SHA256(secret,
+/// username ‖ client id)).
+pub(crate) fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
+    let msg = format!("{username}{client_id}");
+    B64.encode(crypto::hmac_sha256(secret.as_bytes(), msg.as_bytes()))
+}
+
+/// How a client secret a request sent compares with the client's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SecretCheck {
+    /// The client has no secret.
+    NoSecret,
+    /// It is one of the client's secrets.
+    Matches,
+    /// The client has secrets and this (or none) is not one of them.
+    Wrong,
+}
+
 impl Service {
+    /// Compares `given` with each of the client's secrets (two during a
+    /// rotation), all of them, in constant time.
+    pub(crate) async fn check_client_secret(
+        &self,
+        client: &AppClient,
+        given: Option<&str>,
+    ) -> Result<SecretCheck> {
+        let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
+        if secrets.is_empty() {
+            return Ok(SecretCheck::NoSecret);
+        }
+        let given = given.unwrap_or_default();
+        let ok = secrets.iter().fold(false, |ok, s| {
+            ok | crypto::ct_eq(s.as_bytes(), given.as_bytes())
+        });
+        Ok(if ok {
+            SecretCheck::Matches
+        } else {
+            SecretCheck::Wrong
+        })
+    }
+
     /// The client named by a public operation, or ResourceNotFoundException;
     /// from this node's short-lived cache when fresh (see `node_cache`).
     pub async fn app_client(&self, client_id: &str) -> Result<AppClient> {
@@ -57,9 +97,8 @@ impl Service {
                 ),
             ));
         };
-        let msg = format!("{username}{}", client.id());
         let ok = secrets.iter().fold(false, |ok, s| {
-            let expected = B64.encode(crypto::hmac_sha256(s.as_bytes(), msg.as_bytes()));
+            let expected = self::secret_hash(s, username, client.id());
             ok | crypto::ct_eq(expected.as_bytes(), given.as_bytes())
         });
         if !ok {

@@ -72,7 +72,7 @@ impl Service {
         rotate: bool,
         device_key: Option<&str>,
         now: Millis,
-    ) -> Result<AuthenticationResultType> {
+    ) -> Result<(AuthenticationResultType, SignIn)> {
         let hash = tokens::refresh_token_hash(token);
         let stored = self
             .store
@@ -165,14 +165,15 @@ impl Service {
         };
         self.session_refreshed(&pool, client, &stored.origin_jti, rotate, now)
             .await?;
-        Ok(AuthenticationResultType {
+        let result = AuthenticationResultType {
             access_token: Some(issued.access_token),
             expires_in: Some(issued.expires_in),
             token_type: Some("Bearer".into()),
             refresh_token,
             id_token: Some(issued.id_token),
             new_device_metadata: None,
-        })
+        };
+        Ok((result, sign_in))
     }
 
     pub(crate) fn rotates(client: &AppClient) -> bool {
@@ -200,7 +201,7 @@ impl Service {
             ));
         }
         let device_key = params.as_ref().and_then(|m| m.get("DEVICE_KEY"));
-        let result = self
+        let (result, _) = self
             .refresh(
                 client,
                 token,
@@ -227,21 +228,16 @@ impl Service {
                 "REFRESH_TOKEN_AUTH flow not enabled for this client",
             ));
         }
-        let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
-        if !secrets.is_empty() {
-            let given = req.client_secret.as_deref().unwrap_or_default();
-            if !secrets
-                .iter()
-                .any(|s| crate::crypto::ct_eq(s.as_bytes(), given.as_bytes()))
-            {
-                return Err(Error::new(
-                    ErrorCode::NotAuthorizedException,
-                    format!("Unable to verify secret hash for client {}", client.id()),
-                ));
-            }
+        let given = req.client_secret.as_deref();
+        if self.check_client_secret(&client, given).await? == crate::app_client::SecretCheck::Wrong
+        {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                format!("Unable to verify secret hash for client {}", client.id()),
+            ));
         }
         let token = req.refresh_token.as_str();
-        let result = self
+        let (result, _) = self
             .refresh(
                 &client,
                 token,

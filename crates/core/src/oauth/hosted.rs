@@ -86,6 +86,20 @@ fn step(s: Step) -> Result<HostedStep> {
 }
 
 impl Service {
+    /// A value sealed for the browser to hold: JSON, AES-GCM under the
+    /// server key with `aad` naming its kind, base64url.
+    fn seal_json<T: Serialize>(&self, value: &T, aad: &[u8]) -> String {
+        let json = serde_json::to_vec(value).unwrap_or_default();
+        B64.encode(self.secrets.seal(&json, aad))
+    }
+
+    /// What [`Service::seal_json`] sealed with `aad`; None for anything else.
+    fn open_json<T: serde::de::DeserializeOwned>(&self, sealed: &str, aad: &[u8]) -> Option<T> {
+        let bytes = B64.decode(sealed.trim()).ok()?;
+        let plain = self.secrets.open(&bytes, aad)?;
+        serde_json::from_slice(&plain).ok()
+    }
+
     /// The first step of a hosted sign-in: the username and password.
     pub async fn hosted_sign_in(
         &self,
@@ -134,8 +148,7 @@ impl Service {
             auth_time,
             expires_ms: now + SESSION_VALIDITY_MS,
         };
-        let json = serde_json::to_vec(&s).unwrap_or_default();
-        B64.encode(self.secrets.seal(&json, AAD))
+        self.seal_json(&s, AAD)
     }
 
     /// The hosted session a cookie holds, when it is this pool's and alive.
@@ -145,9 +158,7 @@ impl Service {
         sealed: &str,
         now: Millis,
     ) -> Option<HostedSession> {
-        let bytes = B64.decode(sealed.trim()).ok()?;
-        let plain = self.secrets.open(&bytes, AAD)?;
-        let s: HostedSession = serde_json::from_slice(&plain).ok()?;
+        let s: HostedSession = self.open_json(sealed, AAD)?;
         (s.pool_id == pool_id && now <= s.expires_ms).then_some(s)
     }
 
@@ -188,11 +199,9 @@ impl Service {
         username: &str,
     ) -> Result<Option<String>> {
         let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
-        Ok(secrets.first().map(|s| {
-            let msg = format!("{username}{}", client.id());
-            base64::engine::general_purpose::STANDARD
-                .encode(crate::crypto::hmac_sha256(s.as_bytes(), msg.as_bytes()))
-        }))
+        Ok(secrets
+            .first()
+            .map(|s| crate::app_client::secret_hash(s, username, client.id())))
     }
 }
 
@@ -260,16 +269,13 @@ impl Service {
             password: password.to_owned(),
             expires_ms: now + PENDING_VALIDITY_MS,
         };
-        let json = serde_json::to_vec(&p).unwrap_or_default();
-        B64.encode(self.secrets.seal(&json, PENDING_AAD))
+        self.seal_json(&p, PENDING_AAD)
     }
 
     /// The username and password a confirmation page carries, when sealed
     /// here and not expired.
     pub fn open_pending_sign_in(&self, sealed: &str, now: Millis) -> Option<(String, String)> {
-        let bytes = B64.decode(sealed.trim()).ok()?;
-        let plain = self.secrets.open(&bytes, PENDING_AAD)?;
-        let p: Pending = serde_json::from_slice(&plain).ok()?;
+        let p: Pending = self.open_json(sealed, PENDING_AAD)?;
         (now <= p.expires_ms).then_some((p.username, p.password))
     }
 }

@@ -104,17 +104,12 @@ impl Service {
             .pool_client(pool_id, &client_id)
             .await?
             .ok_or_else(invalid_client)?;
-        let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
-        let given = secret.unwrap_or_default();
-        let ok = if secrets.is_empty() {
-            given.is_empty()
-        } else {
-            secrets.iter().fold(false, |ok, s| {
-                ok | crate::crypto::ct_eq(s.as_bytes(), given.as_bytes())
-            })
-        };
-        if !ok {
-            return Err(invalid_client());
+        use crate::app_client::SecretCheck;
+        let given = secret.as_deref().filter(|s| !s.is_empty());
+        match self.check_client_secret(&client, given).await? {
+            SecretCheck::Matches => {}
+            SecretCheck::NoSecret if given.is_none() => {}
+            SecretCheck::NoSecret | SecretCheck::Wrong => return Err(invalid_client()),
         }
         Ok(client.for_hosted())
     }
@@ -231,14 +226,7 @@ impl Service {
             .refresh_token
             .as_deref()
             .ok_or_else(|| OAuthError::described("invalid_request", "refresh_token is missing"))?;
-        let hash = crate::tokens::refresh_token_hash(token);
-        // The scopes of the session decide whether an ID token comes back.
-        let scope = match self.store.get_refresh_token(&hash).await {
-            Ok(Some(t)) => t.scope,
-            Ok(None) => return Err(invalid_grant()),
-            Err(e) => return Err(crate::Error::from(e).into()),
-        };
-        let result = self
+        let (result, sign_in) = self
             .refresh(
                 client,
                 token,
@@ -248,9 +236,9 @@ impl Service {
                 now,
             )
             .await?;
-        let wants_id = scope
-            .as_deref()
-            .is_none_or(|s| scopes::has(s, scopes::OPENID));
+        // The scopes of the session decide whether an ID token comes back
+        // (an API session's tokens always have one).
+        let wants_id = !sign_in.oauth || scopes::has(&sign_in.scope, scopes::OPENID);
         Ok(TokenResponse {
             id_token: result.id_token.filter(|_| wants_id),
             access_token: result.access_token.unwrap_or_default(),
@@ -297,15 +285,15 @@ impl Service {
                 "no custom scope to grant",
             ));
         }
+        let expires_in = crate::tokens::access_validity_s(&client.config);
         let claims = client_credentials_claims(
             &self.issuer(&client.pool_id),
             client,
             &granted.join(" "),
+            expires_in,
             now,
         );
         let keys = self.pool_keys(&client.pool_id, now).await?;
-        let expires_in =
-            claims["exp"].as_i64().unwrap_or_default() - claims["iat"].as_i64().unwrap_or_default();
         Ok(TokenResponse {
             id_token: None,
             access_token: keys.sign(TokenUse::Access, &claims)?,
@@ -322,9 +310,9 @@ fn client_credentials_claims(
     iss: &str,
     client: &AppClient,
     scope: &str,
+    validity: i64,
     now: Millis,
 ) -> Map<String, Value> {
-    let validity = crate::tokens::access_validity_s(&client.config);
     let iat = now.div_euclid(1000);
     let mut c = Map::new();
     c.insert("sub".into(), json!(client.id()));

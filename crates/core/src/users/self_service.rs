@@ -328,18 +328,13 @@ impl Service {
                 "Only refresh tokens can be revoked.",
             ));
         }
-        let secrets = self.client_secrets(&client.pool_id, client.id()).await?;
-        if !secrets.is_empty() {
-            let given = req.client_secret.as_deref().unwrap_or_default();
-            if !secrets
-                .iter()
-                .any(|s| crate::crypto::ct_eq(s.as_bytes(), given.as_bytes()))
-            {
-                return Err(Error::new(
-                    ErrorCode::NotAuthorizedException,
-                    "Client secret is not valid.",
-                ));
-            }
+        let given = req.client_secret.as_deref();
+        if self.check_client_secret(&client, given).await? == crate::app_client::SecretCheck::Wrong
+        {
+            return Err(Error::new(
+                ErrorCode::NotAuthorizedException,
+                "Client secret is not valid.",
+            ));
         }
         if client.config.enable_token_revocation == Some(false) {
             return Err(Error::new(

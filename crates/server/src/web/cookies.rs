@@ -29,6 +29,14 @@ pub fn clear(name: &str, path: &str, secure: bool) -> String {
     format!("{}; Max-Age=0", set(name, "", path, secure))
 }
 
+/// A `Set-Cookie` value like [`set`] but `SameSite=Lax`, sent also when
+/// another site sends the browser here (an app's redirect to the hosted
+/// login), and kept `max_age_s` seconds (0 removes it).
+pub fn set_lax(name: &str, value: &str, path: &str, secure: bool, max_age_s: u32) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path={path}; Max-Age={max_age_s}; HttpOnly; SameSite=Lax{secure}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +56,9 @@ mod tests {
             "s=v; Path=/console; HttpOnly; SameSite=Strict; Secure"
         );
         assert!(clear("s", "/console", false).ends_with("Max-Age=0"));
+        assert_eq!(
+            set_lax("c", "v", "/hosted/x", false, 3600),
+            "c=v; Path=/hosted/x; Max-Age=3600; HttpOnly; SameSite=Lax"
+        );
     }
 }

@@ -136,20 +136,12 @@ pub fn found(to: &str) -> Response {
 /// The `Set-Cookie` of a hosted session: `SameSite=Lax`, so the browser
 /// sends it when an app sends it back to `/oauth2/authorize`; an hour.
 pub fn session_cookie(value: &str, domain: &Domain, https: bool) -> String {
-    let secure = if https { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={value}; Path={}; Max-Age=3600; HttpOnly; SameSite=Lax{secure}",
-        domain.cookie_path()
-    )
+    cookies::set_lax(SESSION_COOKIE, value, domain.cookie_path(), https, 3600)
 }
 
 /// The `Set-Cookie` that ends a hosted session.
 pub fn clear_session_cookie(domain: &Domain, https: bool) -> String {
-    let secure = if https { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
-        domain.cookie_path()
-    )
+    cookies::set_lax(SESSION_COOKIE, "", domain.cookie_path(), https, 0)
 }
 
 /// Adds a `Set-Cookie` to a response.
