@@ -13,6 +13,7 @@ use crate::web::hosted::ui::Ui;
 
 struct Field {
     name: String,
+    label: String,
     value: String,
 }
 
@@ -78,6 +79,7 @@ async fn signup_page(
             .iter()
             .map(|n| Field {
                 name: n.clone(),
+                label: super::attribute_label(n),
                 value: value(&format!("attr:{n}")),
             })
             .collect(),

@@ -101,6 +101,17 @@ impl FromRequest<AppState> for Posted {
     }
 }
 
+/// An attribute's name as a form labels it: `phone_number` → "Phone
+/// number", `custom:team_name` → "Team name".
+fn attribute_label(name: &str) -> String {
+    let words = name.trim_start_matches("custom:").replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn username_label(attrs: &[String]) -> &'static str {
     match (
         attrs.iter().any(|a| a == "email"),
@@ -225,7 +236,11 @@ impl Step {
             destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
             attributes: list("requiredAttributes")
                 .into_iter()
-                .map(|a| a.trim_start_matches("userAttributes.").to_owned())
+                .map(|a| {
+                    let name = a.trim_start_matches("userAttributes.").to_owned();
+                    let label = attribute_label(&name);
+                    (name, label)
+                })
                 .collect(),
             choices: list("MFAS_CAN_CHOOSE"),
             qr_svg: String::new(),
@@ -424,7 +439,8 @@ struct ChallengePage<'a> {
     error: Option<String>,
     heading: &'a str,
     destination: Option<String>,
-    attributes: Vec<String>,
+    /// (name, label) of the attributes still required.
+    attributes: Vec<(String, String)>,
     choices: Vec<String>,
     qr_svg: String,
     secret_code: String,
@@ -555,5 +571,17 @@ pub async fn respond(Posted { s, form }: Posted) -> Response {
             s.challenge_page(&challenge, session, &again, &username, Some(e.message))
                 .await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attribute_label;
+
+    #[test]
+    fn attributes_are_labelled_for_people() {
+        assert_eq!(attribute_label("email"), "Email");
+        assert_eq!(attribute_label("phone_number"), "Phone number");
+        assert_eq!(attribute_label("custom:team_name"), "Team name");
     }
 }
