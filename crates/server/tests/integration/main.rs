@@ -54,6 +54,7 @@ mod settings_cache;
 mod trigger_examples;
 mod triggers;
 mod triggers_custom_auth;
+mod triggers_custom_auth_srp;
 mod triggers_migration;
 mod triggers_targets;
 mod triggers_tokens;

@@ -13,15 +13,13 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use serde_json::{Value, json};
 
-use crate::harness::auth::{SrpSigner, create_user};
+use crate::harness::auth::create_user;
 use crate::harness::triggers::{Call, Reply, TriggerServer};
-use crate::harness::users::PASSWORD;
 use crate::harness::{TestServer, code, message, on_both_backends};
 
 on_both_backends!(
     passwordless_sign_in_in_two_rounds,
     fail_authentication_and_unknown_users,
-    srp_then_custom_challenge,
     refusals_and_admin_flow,
 );
 
@@ -31,7 +29,7 @@ on_both_backends!(
 /// `endless`); after SRP_A
 /// → PASSWORD_VERIFIER. Create: the code `C-<round>`, public hint,
 /// metadata `CODE-<round>`. Verify: the answer against the private code.
-fn play(call: &Call) -> Reply {
+pub(crate) fn play(call: &Call) -> Reply {
     let e = &call.event;
     let req = &e["request"];
     match call.path.as_str() {
@@ -87,7 +85,7 @@ fn play(call: &Call) -> Reply {
 }
 
 /// The three challenge triggers on `hooks`.
-fn challenge_triggers(hooks: &TriggerServer) -> LambdaConfigType {
+pub(crate) fn challenge_triggers(hooks: &TriggerServer) -> LambdaConfigType {
     LambdaConfigType::builder()
         .define_auth_challenge(hooks.url("/define"))
         .create_auth_challenge(hooks.url("/create"))
@@ -96,7 +94,7 @@ fn challenge_triggers(hooks: &TriggerServer) -> LambdaConfigType {
 }
 
 /// A pool with these triggers and a confirmed user `pat`.
-async fn pool_with(c: &Client, lambda: LambdaConfigType) -> String {
+pub(crate) async fn pool_with(c: &Client, lambda: LambdaConfigType) -> String {
     let pool = crate::harness::pool_id(
         c.create_user_pool()
             .pool_name("custom")
@@ -129,7 +127,11 @@ async fn client_with(
 }
 
 /// A client allowing CUSTOM_AUTH, SRP and refresh.
-async fn custom_client(c: &Client, pool: &str, hide: PreventUserExistenceErrorTypes) -> String {
+pub(crate) async fn custom_client(
+    c: &Client,
+    pool: &str,
+    hide: PreventUserExistenceErrorTypes,
+) -> String {
     use ExplicitAuthFlowsType as F;
     client_with(
         c,
@@ -145,12 +147,12 @@ async fn custom_client(c: &Client, pool: &str, hide: PreventUserExistenceErrorTy
 }
 
 /// A session entry as DefineAuthChallenge sees it.
-fn entry(name: &str, result: bool, metadata: Option<&str>) -> Value {
+pub(crate) fn entry(name: &str, result: bool, metadata: Option<&str>) -> Value {
     json!({"challengeName": name, "challengeResult": result, "challengeMetadata": metadata})
 }
 
 /// InitiateAuth with CUSTOM_AUTH for `user`, with one ClientMetadata pair.
-async fn start(
+pub(crate) async fn start(
     c: &Client,
     client: &str,
     user: &str,
@@ -167,7 +169,7 @@ async fn start(
 }
 
 /// RespondToAuthChallenge with CUSTOM_CHALLENGE.
-async fn answer(
+pub(crate) async fn answer(
     c: &Client,
     client: &str,
     user: &str,
@@ -436,107 +438,6 @@ async fn fail_authentication_and_unknown_users(s: TestServer) {
     assert_eq!(define.last().unwrap()["request"]["userNotFound"], false);
     // Without the clients' hiding, userNotFound is left out.
     assert!(define[0]["request"].get("userNotFound").is_none());
-}
-
-async fn srp_then_custom_challenge(s: TestServer) {
-    let hooks = TriggerServer::start(play).await;
-    let c = s.client();
-    let pool = pool_with(&c, challenge_triggers(&hooks)).await;
-    let client = custom_client(&c, &pool, PreventUserExistenceErrorTypes::Legacy).await;
-    let srp_start = |signer: &SrpSigner| {
-        c.initiate_auth()
-            .client_id(&client)
-            .auth_flow(AuthFlowType::CustomAuth)
-            .auth_parameters("USERNAME", "pat")
-            .auth_parameters("CHALLENGE_NAME", "SRP_A")
-            .auth_parameters("SRP_A", &signer.a)
-            .client_metadata("step", "srp")
-            .send()
-    };
-
-    let signer = SrpSigner::new(&pool, &client, "pat", PASSWORD);
-    let verifier = srp_start(&signer).await.unwrap();
-    assert_eq!(
-        verifier.challenge_name,
-        Some(ChallengeNameType::PasswordVerifier)
-    );
-    assert!(verifier.session.is_some());
-    let p = verifier.challenge_parameters.unwrap();
-    let mut respond = c
-        .respond_to_auth_challenge()
-        .client_id(&client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .set_session(verifier.session)
-        .client_metadata("step", "password");
-    for (k, v) in signer.answer(&p) {
-        respond = respond.challenge_responses(k, v);
-    }
-    let custom = respond.send().await.unwrap();
-    assert_eq!(
-        custom.challenge_name,
-        Some(ChallengeNameType::CustomChallenge)
-    );
-    let done = answer(&c, &client, "pat", custom.session, "C-3", ("step", "code"))
-        .await
-        .unwrap();
-    assert!(done.authentication_result.unwrap().access_token.is_some());
-
-    let define = hooks.events("DefineAuthChallenge");
-    let sessions: Vec<&Value> = define.iter().map(|e| &e["request"]["session"]).collect();
-    assert_eq!(
-        sessions,
-        vec![
-            &json!([entry("SRP_A", true, None)]),
-            &json!([
-                entry("SRP_A", true, None),
-                entry("PASSWORD_VERIFIER", true, None)
-            ]),
-            &json!([
-                entry("SRP_A", true, None),
-                entry("PASSWORD_VERIFIER", true, None),
-                entry("CUSTOM_CHALLENGE", true, Some("CODE-3")),
-            ]),
-        ]
-    );
-    let metadata: Vec<&Value> = define
-        .iter()
-        .map(|e| &e["request"]["clientMetadata"])
-        .collect();
-    assert_eq!(
-        metadata,
-        vec![
-            &json!({"step": "srp"}),
-            &json!({"step": "password"}),
-            &json!({"step": "code"}),
-        ]
-    );
-    let create = hooks.events("CreateAuthChallenge");
-    assert_eq!(create.len(), 1);
-    assert_eq!(
-        create[0]["request"]["session"],
-        json!([
-            entry("SRP_A", true, None),
-            entry("PASSWORD_VERIFIER", true, None)
-        ])
-    );
-
-    // A wrong password ends the sign-in there; DefineAuthChallenge does not
-    // run again.
-    let signer = SrpSigner::new(&pool, &client, "pat", "Wrong-Passw0rd!");
-    let verifier = srp_start(&signer).await.unwrap();
-    let p = verifier.challenge_parameters.unwrap();
-    let mut respond = c
-        .respond_to_auth_challenge()
-        .client_id(&client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .set_session(verifier.session);
-    for (k, v) in signer.answer(&p) {
-        respond = respond.challenge_responses(k, v);
-    }
-    let refused = respond.send().await.unwrap_err();
-    assert_eq!(code(&refused), "NotAuthorizedException");
-    assert_eq!(message(&refused), "Incorrect username or password.");
-    assert_eq!(hooks.events("DefineAuthChallenge").len(), 4);
 }
 
 async fn refusals_and_admin_flow(s: TestServer) {
