@@ -8,7 +8,7 @@ use sqlx::query::Query;
 use sqlx::{Any, SqlSafeStr};
 
 /// One value of a statement, as its column's type.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Arg<'a> {
     /// TEXT.
     Text(&'a str),

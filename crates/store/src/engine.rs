@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Connection};
 
 use crate::StoreOptions;
 use crate::migrate::{self, Migration};
-use crate::sqlite;
+use crate::{lite, sqlite};
 
 /// The database engine behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,17 +165,21 @@ pub fn in_memory_url() -> String {
     )
 }
 
-/// The path of the SQLite file a URL names; None for PostgreSQL and for an
-/// in-memory database (which other connections cannot open).
-pub(crate) fn sqlite_file(
-    engine: Engine,
-    url: &str,
-) -> Result<Option<std::path::PathBuf>, sqlx::Error> {
-    if engine != Engine::Sqlite || sqlite_in_memory(url) {
+/// The database a SQLite lane can open for a URL: its file, or a shared
+/// in-memory database by the name sqlx opened it with; None for PostgreSQL
+/// and for an in-memory database only its one connection sees.
+pub(crate) fn lane_place(engine: Engine, url: &str) -> Result<Option<lite::Place>, sqlx::Error> {
+    if engine != Engine::Sqlite || (sqlite_in_memory(url) && !sqlite_shared_memory(url)) {
         return Ok(None);
     }
     let options: sqlx::sqlite::SqliteConnectOptions = url.parse()?;
-    Ok(Some(options.get_filename().to_owned()))
+    let name = options.get_filename().to_owned();
+    if sqlite_in_memory(url) {
+        return Ok(Some(lite::Place::Memory(
+            name.to_string_lossy().into_owned(),
+        )));
+    }
+    Ok(Some(lite::Place::File(name)))
 }
 
 /// The URL without its password, for error messages and logs.

@@ -126,14 +126,15 @@ pub(crate) struct Sql<B> {
     backend: B,
 }
 
-/// A [`Store`] on SQLite or PostgreSQL, opened: the store itself (on a
-/// SQLite file with the `lite` lane for its hottest operations, elsewhere
-/// on sqlx alone) and its pools, to close them.
+/// A [`Store`] on SQLite or PostgreSQL, opened: the store itself (on
+/// SQLite with the `lite` lane for its hottest operations, on PostgreSQL
+/// on sqlx alone) and its pools and lane, to close them.
 ///
 /// It dereferences to the [`Store`], so a caller uses it as one.
 #[derive(Clone)]
 pub struct SqlStore {
     db: Db,
+    lane: Option<Arc<lite::Lane>>,
     store: Arc<dyn Store>,
 }
 
@@ -192,10 +193,19 @@ impl SqlStore {
             read,
             write,
         };
-        // The one choice of backend: the lane wherever it can open the file.
-        let store: Arc<dyn Store> = match engine::sqlite_file(engine, &url).map_err(fail)? {
-            Some(path) => Arc::new(Sql {
-                backend: Arc::new(lite::Lane::open(&path, &db.write)?),
+        // The one choice of backend: the lane wherever it can open the
+        // database (a file, or a shared in-memory one), sqlx otherwise.
+        let lane = match engine::lane_place(engine, &url).map_err(fail)? {
+            Some(place) => Some((Arc::new(lite::Lane::open(&place, &db.write)?), place)),
+            None => None,
+        };
+        let store: Arc<dyn Store> = match &lane {
+            Some((lane, lite::Place::File(_))) => Arc::new(Sql {
+                backend: lite::LaneBackend::file(lane.clone()),
+                db: db.clone(),
+            }),
+            Some((lane, lite::Place::Memory(_))) => Arc::new(Sql {
+                backend: lite::LaneBackend::memory(lane.clone(), Pooled::new(db.clone())),
                 db: db.clone(),
             }),
             None => Arc::new(Sql {
@@ -209,7 +219,8 @@ impl SqlStore {
             migrations_applied = applied.len(),
             "store opened"
         );
-        Ok(Self { db, store })
+        let lane = lane.map(|(lane, _)| lane);
+        Ok(Self { db, lane, store })
     }
 
     /// The engine behind this store.
@@ -218,8 +229,14 @@ impl SqlStore {
     }
 
     /// Closes every connection, waiting for them to finish (on SQLite this
-    /// checkpoints the WAL). The store is unusable afterwards.
+    /// checkpoints the WAL, and an in-memory database ends). The store is
+    /// unusable afterwards.
     pub async fn close(&self) {
+        if let Some(lane) = self.lane.clone() {
+            // It commits what is queued and closes its connections: a wait
+            // of its own threads, not the runtime's.
+            let _ = tokio::task::spawn_blocking(move || lane.close()).await;
+        }
         self.db.read.close().await;
         self.db.write.close().await;
     }

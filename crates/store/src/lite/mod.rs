@@ -1,5 +1,5 @@
-//! The lane of a SQLite file: the hottest user reads and writes go straight
-//! to SQLite through rusqlite instead of through sqlx.
+//! The lane of a SQLite database: the hottest user reads and writes go
+//! straight to SQLite through rusqlite instead of through sqlx.
 //!
 //! Why: through sqlx every statement is a message to a per-connection worker
 //! thread and back, and the `Any` driver converts each row through an
@@ -18,16 +18,31 @@
 //! - **Writes** of users go to the [`writer`], which commits whatever is
 //!   queued at the same moment as one transaction.
 //!
-//! The lane's connections share the WAL file with sqlx's: each read starts
-//! its own read transaction, so it sees every commit made before it, by any
-//! connection of any process.
+//! Two kinds of database ([`Place`]):
+//!
+//! - **A file.** The lane's connections share the WAL file with sqlx's:
+//!   each read starts its own read transaction, so it sees every commit
+//!   made before it, by any connection of any process.
+//! - **A shared in-memory database** (`kognit dev --ephemeral`). Its
+//!   connections share one set of pages under table locks instead of a WAL
+//!   (`engine::read_pool` has the rules): a reader never sees an
+//!   uncommitted write, because a table written by an open transaction is
+//!   locked until its COMMIT. A lane read that meets such a lock does not
+//!   wait on the async worker it runs on (the transaction holding it may be
+//!   a sqlx one that needs that worker to finish): it answers
+//!   [`LaneError::Locked`] at once and the store reads through sqlx
+//!   instead, whose reader waits for the COMMIT on its own thread
+//!   (`backend.rs`). The writer, on its own thread, retries a write that
+//!   meets a reader's lock ([`writer`]).
 
 mod backend;
 mod sign_in;
 mod users;
 mod writer;
 
-use std::path::Path;
+pub(crate) use backend::LaneBackend;
+
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -46,9 +61,48 @@ const READERS: usize = 4;
 /// writer's UPDATEs one per set of changed columns.
 const STATEMENT_CACHE: usize = 64;
 
-/// The lane's connections to one SQLite file.
+/// The database a lane opens (`engine::lane_place`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// A SQLite file, by path.
+    File(PathBuf),
+    /// A shared in-memory database of this process, by the name its sqlx
+    /// connections opened it with (`file:…`).
+    Memory(String),
+}
+
+/// Why a lane read or write did not succeed.
+#[derive(Debug)]
+pub(crate) enum LaneError {
+    /// A table it needs is locked by another connection's open transaction
+    /// or statement (SQLITE_LOCKED; only in a shared in-memory database).
+    Locked,
+    /// Anything else, as the store reports it.
+    Store(StoreError),
+}
+
+impl From<StoreError> for LaneError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<LaneError> for StoreError {
+    fn from(e: LaneError) -> Self {
+        match e {
+            LaneError::Locked => StoreError::Backend("SQLite: database table is locked".into()),
+            LaneError::Store(e) => e,
+        }
+    }
+}
+
+/// A lane result.
+pub(crate) type LaneResult<T> = Result<T, LaneError>;
+
+/// The lane's connections to one database.
 pub(crate) struct Lane {
-    readers: Box<[Mutex<Connection>]>,
+    /// None once closed.
+    readers: Box<[Mutex<Option<Connection>>]>,
     next: AtomicUsize,
     writer: writer::Writer,
     /// Budget checks an inline ListUsers page may use (`users::list_users`).
@@ -63,31 +117,54 @@ impl std::fmt::Debug for Lane {
     }
 }
 
-/// A lane connection to `path` with these settings (`crate::sqlite`'s, as
-/// sqlx's connections have).
-fn connect(path: &Path, flags: OpenFlags, pragmas: &str) -> StoreResult<Connection> {
-    let conn =
-        Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(db)?;
+/// A lane connection to `place` with these settings (`crate::sqlite`'s, as
+/// sqlx's connections have). Readers are opened read-only on a file; on a
+/// shared in-memory database, where a read-only open is refused, they are
+/// kept from writing by `PRAGMA query_only` (in `sqlite::READER`).
+fn connect(place: &Place, write: bool, pragmas: &str) -> StoreResult<Connection> {
+    let conn = match place {
+        Place::File(path) => {
+            let mode = if write {
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+            } else {
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+            };
+            Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        }
+        // The flags sqlx opens it with (sqlx-sqlite's `establish`), so
+        // both name the same shared cache.
+        Place::Memory(name) => Connection::open_with_flags(
+            name.as_str(),
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_MEMORY
+                | OpenFlags::SQLITE_OPEN_SHARED_CACHE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        ),
+    }
+    .map_err(db)?;
     conn.execute_batch(pragmas).map_err(db)?;
+    if let Place::Memory(_) = place {
+        conn.execute_batch(sqlite::IN_MEMORY).map_err(db)?;
+    }
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
 
 impl Lane {
-    /// Opens the lane on the database file at `path`, which exists and is
-    /// migrated (the sqlx pools opened it first); `write` is the sqlx write
-    /// pool the lane's writer takes turns with. Must run on the runtime.
-    pub(crate) fn open(path: &Path, write: &AnyPool) -> StoreResult<Self> {
+    /// Opens the lane on `place`, which exists and is migrated (the sqlx
+    /// pools opened it first); `write` is the sqlx write pool the lane's
+    /// writer takes turns with. Must run on the runtime.
+    pub(crate) fn open(place: &Place, write: &AnyPool) -> StoreResult<Self> {
         let readers = (0..READERS)
-            .map(|_| {
-                connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, sqlite::READER).map(Mutex::new)
-            })
+            .map(|_| connect(place, false, sqlite::READER).map(|c| Mutex::new(Some(c))))
             .collect::<StoreResult<_>>()?;
-        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, sqlite::WRITER)?;
+        let conn = connect(place, true, sqlite::WRITER)?;
+        let empty_wal_at_close = matches!(place, Place::File(_));
         Ok(Self {
             readers,
             next: AtomicUsize::new(0),
-            writer: writer::Writer::spawn(conn, write.clone())?,
+            writer: writer::Writer::spawn(conn, write.clone(), empty_wal_at_close)?,
             inline_checks: AtomicU32::new(users::INLINE_BUDGET),
         })
     }
@@ -100,25 +177,37 @@ impl Lane {
     }
 
     /// Runs `f` on a free reader (waiting for one only if all are busy).
-    fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> StoreResult<R> {
+    fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
         let n = self.readers.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
-        for i in 0..n {
-            if let Ok(conn) = self.readers[(start + i) % n].try_lock() {
-                return f(&conn).map_err(db);
-            }
+        let free = (0..n).find_map(|i| self.readers[(start + i) % n].try_lock().ok());
+        let conn = free.unwrap_or_else(|| {
+            self.readers[start]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        });
+        match &*conn {
+            Some(conn) => f(conn).map_err(db),
+            None => Err(LaneError::Store(closed())),
         }
-        let conn = self.readers[start]
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        f(&conn).map_err(db)
+    }
+
+    /// Closes the lane's connections once the writes queued before are
+    /// committed (a shared in-memory database ends with its last
+    /// connection); later reads and writes fail. Blocks the calling thread
+    /// for as long as that takes.
+    pub(crate) fn close(&self) {
+        self.writer.stop();
+        for reader in &self.readers {
+            reader.lock().unwrap_or_else(PoisonError::into_inner).take();
+        }
     }
 }
 
 /// Maps a rusqlite error as `errors` maps sqlx's: a unique violation becomes
 /// `Conflict` naming what clashed, a foreign-key violation `Conflict`
 /// with `fk` (SQLite names neither).
-fn conflict(fk: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+fn conflict(fk: &'static str) -> impl Fn(rusqlite::Error) -> LaneError {
     move |e| {
         // By message, as `errors` does for sqlx: whether the extended
         // result code is reported depends on how the connection was opened.
@@ -126,19 +215,34 @@ fn conflict(fk: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
             && f.code == rusqlite::ErrorCode::ConstraintViolation
         {
             if message.starts_with("UNIQUE constraint failed") {
-                return StoreError::Conflict(errors::conflict_of(&errors::sqlite_unique(message)));
+                return StoreError::Conflict(errors::conflict_of(&errors::sqlite_unique(message)))
+                    .into();
             }
             if message.starts_with("FOREIGN KEY constraint failed") {
-                return StoreError::Conflict(errors::conflict_of(fk));
+                return StoreError::Conflict(errors::conflict_of(fk)).into();
             }
         }
         db(e)
     }
 }
 
-/// Any other rusqlite error.
-fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(errors::one_line(&format_args!("SQLite: {e}")))
+/// A read after [`Lane::close`].
+fn closed() -> StoreError {
+    StoreError::Backend("the store is closed".into())
+}
+
+/// Any other rusqlite error: [`LaneError::Locked`] for a shared-cache table
+/// lock (SQLITE_LOCKED; SQLITE_BUSY, a file lock, is waited for by
+/// `busy_timeout` and reported if it lasts).
+fn db(e: rusqlite::Error) -> LaneError {
+    if let rusqlite::Error::SqliteFailure(f, _) = &e
+        && f.code == rusqlite::ErrorCode::DatabaseLocked
+    {
+        return LaneError::Locked;
+    }
+    LaneError::Store(StoreError::Backend(errors::one_line(&format_args!(
+        "SQLite: {e}"
+    ))))
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! and a user's groups for the tokens' group claims (a bounded range read
 //! of the member index, then groups by primary key).
 
-use kognit_core::store::{GroupRecord, RefreshTokenRecord, StoreResult};
+use kognit_core::store::{GroupRecord, RefreshTokenRecord};
 use rusqlite::OptionalExtension;
 
-use super::Lane;
+use super::{Lane, LaneResult};
 use crate::groups::group;
 
 impl Lane {
@@ -13,7 +13,7 @@ impl Lane {
     pub(crate) fn get_refresh_token(
         &self,
         token_hash: &[u8],
-    ) -> StoreResult<Option<RefreshTokenRecord>> {
+    ) -> LaneResult<Option<RefreshTokenRecord>> {
         self.read(|conn| {
             conn.prepare_cached(crate::tokens::GET_REFRESH)?
                 .query_row([token_hash], |row| crate::tokens::record(row))
@@ -28,7 +28,7 @@ impl Lane {
         username_key: &str,
         after: Option<&str>,
         limit: u32,
-    ) -> StoreResult<Vec<GroupRecord>> {
+    ) -> LaneResult<Vec<GroupRecord>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(crate::groups::LIST_USER_GROUPS)?;
             let rows = stmt.query_map(

@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use kognit_core::store::{AliasRecord, StoreError, StoreResult, UserRecord};
+
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
-use super::{Lane, conflict, db};
+use super::{Lane, LaneError, LaneResult, conflict, db};
 use crate::args::{self, Arg};
 use crate::users::{
     GET_USER, GET_USER_BY_ALIAS, GET_USER_BY_SUB, GET_USER_FOR_ORIGIN, INSERT_ALIASES, INSERT_USER,
@@ -22,7 +23,7 @@ impl Lane {
         sql: &'static str,
         params: &[&str],
         tail: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
-    ) -> StoreResult<Option<(UserRecord, T)>> {
+    ) -> LaneResult<Option<(UserRecord, T)>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(sql)?;
             stmt.query_row(rusqlite::params_from_iter(params), |row| {
@@ -37,7 +38,7 @@ impl Lane {
         &self,
         pool_id: &str,
         username_key: &str,
-    ) -> StoreResult<Option<UserRecord>> {
+    ) -> LaneResult<Option<UserRecord>> {
         let found = self.user_where(GET_USER, &[pool_id, username_key], |_| Ok(()))?;
         Ok(found.map(|(u, ())| u))
     }
@@ -47,7 +48,7 @@ impl Lane {
         &self,
         pool_id: &str,
         sub: &str,
-    ) -> StoreResult<Option<UserRecord>> {
+    ) -> LaneResult<Option<UserRecord>> {
         let found = self.user_where(GET_USER_BY_SUB, &[pool_id, sub], |_| Ok(()))?;
         Ok(found.map(|(u, ())| u))
     }
@@ -59,7 +60,7 @@ impl Lane {
         pool_id: &str,
         sub: &str,
         origin_jti: &str,
-    ) -> StoreResult<Option<(UserRecord, bool)>> {
+    ) -> LaneResult<Option<(UserRecord, bool)>> {
         self.user_where(GET_USER_FOR_ORIGIN, &[pool_id, origin_jti, sub], |row| {
             Ok(row.get::<_, i64>(20)? != 0)
         })
@@ -71,7 +72,7 @@ impl Lane {
         pool_id: &str,
         kind: &str,
         value_key: &str,
-    ) -> StoreResult<Option<UserRecord>> {
+    ) -> LaneResult<Option<UserRecord>> {
         let found = self.user_where(GET_USER_BY_ALIAS, &[pool_id, kind, value_key], |_| Ok(()))?;
         Ok(found.map(|(u, ())| u))
     }
@@ -85,7 +86,7 @@ impl Lane {
         self: &Arc<Self>,
         sql: &'static str,
         values: Vec<Value>,
-    ) -> StoreResult<Vec<UserRecord>> {
+    ) -> LaneResult<Vec<UserRecord>> {
         let quick = self.read(|conn| {
             let mut left = self
                 .inline_checks
@@ -115,7 +116,7 @@ impl Lane {
         let read = move || lane.read(|conn| page(conn, sql, &values));
         tokio::task::spawn_blocking(read)
             .await
-            .map_err(|e| StoreError::Backend(format!("ListUsers read: {e}")))?
+            .map_err(|e| LaneError::Store(StoreError::Backend(format!("ListUsers read: {e}"))))?
     }
 
     /// Inserts a user and their aliases in one transaction.
@@ -131,7 +132,7 @@ impl Lane {
             .write(move |conn| {
                 let mut insert = conn.prepare_cached(INSERT_USER).map_err(db)?;
                 insert
-                    .execute(params_from_iter(values))
+                    .execute(params_from_iter(&values))
                     .map_err(conflict(POOL_FKEY))?;
                 insert_aliases(conn, &key.0, &key.1, &aliases)
             })
@@ -163,18 +164,18 @@ impl Lane {
                 // No foreign key among the columns an update can change.
                 let updated = conn
                     .prepare_cached(&sql)
-                    .and_then(|mut s| s.execute(params_from_iter(values)))
+                    .and_then(|mut s| s.execute(params_from_iter(&values)))
                     .map_err(conflict(POOL_FKEY))?;
                 if updated != 1 {
                     return Ok(false);
                 }
-                if let Some(aliases) = aliases {
+                if let Some(aliases) = &aliases {
                     conn.prepare_cached(
                         "DELETE FROM user_aliases WHERE pool_id = ?1 AND username_key = ?2",
                     )
                     .and_then(|mut s| s.execute([&key.0, &key.1]))
                     .map_err(db)?;
-                    insert_aliases(conn, &key.0, &key.1, &aliases)?;
+                    insert_aliases(conn, &key.0, &key.1, aliases)?;
                 }
                 Ok(true)
             })
@@ -188,7 +189,7 @@ fn insert_aliases(
     pool_id: &str,
     username_key: &str,
     aliases: &[AliasRecord],
-) -> StoreResult<()> {
+) -> LaneResult<()> {
     for chunk in aliases.chunks(INSERT_ALIASES.len()) {
         let mut params: Vec<&str> = vec![pool_id, username_key];
         for a in chunk {

@@ -8,6 +8,12 @@
 //! itself. The writer is a thread of its own: no SQLite write runs on the
 //! async workers, and a batch starts as soon as the one before is done.
 //!
+//! On a shared in-memory database a write may find a table it writes held
+//! by a reader's statement (SQLITE_LOCKED: a read lock, for as long as that
+//! one statement runs). The write is then undone to its savepoint and run
+//! again after a short pause ([`LockWait`]), so each write must be
+//! repeatable: a closure that may run more than once.
+//!
 //! The store's sqlx writer still makes every other write. The two never
 //! contend for SQLite's write lock, which SQLite arbitrates by sleeping: the
 //! lane holds the sqlx write pool's only connection while it writes, so one
@@ -18,6 +24,8 @@
 use kognit_core::store::{StoreError, StoreResult};
 use std::time::{Duration, Instant};
 
+use super::{LaneError, LaneResult};
+
 use rusqlite::Connection;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool};
@@ -27,38 +35,52 @@ use tokio::sync::oneshot;
 /// The most writes one transaction commits.
 const MAX_BATCH: usize = 128;
 
+/// How a write ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ran {
+    Done,
+    /// Failed: roll it back.
+    Failed,
+    /// Met another connection's table lock: roll it back and run it again.
+    Locked,
+}
+
 /// A queued write, type-erased.
 trait Work: Send {
-    /// Runs the write; whether it succeeded (a failed one is rolled back).
-    fn run(&mut self, conn: &Connection) -> bool;
+    /// Runs the write (again, after [`Ran::Locked`]).
+    fn run(&mut self, conn: &Connection) -> Ran;
     /// Answers the caller once the batch's COMMIT succeeded or failed.
     fn answer(self: Box<Self>, commit: Result<(), &str>);
 }
 
 /// A write and the channel its caller waits on.
 struct Task<F, R> {
-    write: Option<F>,
-    result: Option<StoreResult<R>>,
+    write: F,
+    result: Option<LaneResult<R>>,
     reply: oneshot::Sender<StoreResult<R>>,
 }
 
 impl<F, R> Work for Task<F, R>
 where
-    F: FnOnce(&Connection) -> StoreResult<R> + Send,
+    F: FnMut(&Connection) -> LaneResult<R> + Send,
     R: Send,
 {
-    fn run(&mut self, conn: &Connection) -> bool {
-        let result = self.write.take().map(|write| write(conn));
-        let ok = matches!(result, Some(Ok(_)));
-        self.result = result;
-        ok
+    fn run(&mut self, conn: &Connection) -> Ran {
+        let result = (self.write)(conn);
+        let ran = match &result {
+            Ok(_) => Ran::Done,
+            Err(LaneError::Locked) => Ran::Locked,
+            Err(LaneError::Store(_)) => Ran::Failed,
+        };
+        self.result = Some(result);
+        ran
     }
 
     fn answer(self: Box<Self>, commit: Result<(), &str>) {
         let result = match (commit, self.result) {
-            (_, Some(Err(e))) => Err(e),
+            (_, Some(Err(e))) => Err(e.into()),
             (Err(why), _) => Err(StoreError::Backend(why.to_owned())),
-            (Ok(()), Some(ok)) => ok,
+            (Ok(()), Some(Ok(r))) => Ok(r),
             (Ok(()), None) => Err(StoreError::Backend("the write was not run".into())),
         };
         // The caller may have stopped waiting (its request was dropped);
@@ -67,11 +89,13 @@ where
     }
 }
 
+/// What the writer thread is sent: a write, or None to finish.
+type Job = Option<Box<dyn Work>>;
+
 /// The queue into the writer thread.
 #[derive(Debug)]
 pub(crate) struct Writer {
-    /// None only while dropping.
-    queue: Option<mpsc::Sender<Box<dyn Work>>>,
+    queue: mpsc::Sender<Job>,
     /// Disconnected once the thread has closed its connection.
     finished: Mutex<mpsc::Receiver<()>>,
 }
@@ -81,25 +105,21 @@ pub(crate) struct Writer {
 const FINISH: Duration = Duration::from_secs(5);
 
 impl Drop for Writer {
-    /// Stops the thread and waits for it to empty the WAL ([`empty_wal`])
-    /// and close its connection, which must be done before the process
-    /// exits.
     fn drop(&mut self) {
-        self.queue = None;
-        let finished = self
-            .finished
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        // Err(Disconnected) when the thread is done; a timeout leaves it.
-        let _ = finished.recv_timeout(FINISH);
+        self.stop();
     }
 }
 
 impl Writer {
     /// Starts the writer thread with `conn`; `lock` is the sqlx write pool
-    /// it excludes while it writes. Must run on the runtime, whose handle
-    /// the thread uses to take and give back the sqlx writer.
-    pub(crate) fn spawn(conn: Connection, lock: AnyPool) -> StoreResult<Self> {
+    /// it excludes while it writes; `empty_wal_at_close` for a file. Must
+    /// run on the runtime, whose handle the thread uses to take and give
+    /// back the sqlx writer.
+    pub(crate) fn spawn(
+        conn: Connection,
+        lock: AnyPool,
+        empty_wal_at_close: bool,
+    ) -> StoreResult<Self> {
         let (queue, jobs) = mpsc::channel();
         let (done, finished) = mpsc::channel::<()>();
         let runtime = tokio::runtime::Handle::current();
@@ -107,31 +127,47 @@ impl Writer {
             .name("kognit-sqlite-writer".into())
             .spawn(move || {
                 run(&conn, &lock, &jobs, &runtime);
-                empty_wal(&conn);
+                if empty_wal_at_close {
+                    empty_wal(&conn);
+                }
                 drop(conn);
                 drop(done);
             })
             .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
         Ok(Self {
-            queue: Some(queue),
+            queue,
             finished: Mutex::new(finished),
         })
     }
 
-    /// Runs `write` in the next batch and answers after its commit.
+    /// Stops the thread once it has committed the writes queued before, and
+    /// waits for it to empty a file's WAL ([`empty_wal`]) and close its
+    /// connection, which must be done before the process exits. Later
+    /// writes fail. Blocks the calling thread.
+    pub(crate) fn stop(&self) {
+        // Err when the thread has already stopped.
+        let _ = self.queue.send(None);
+        let finished = self.finished.lock().unwrap_or_else(PoisonError::into_inner);
+        // Err(Disconnected) when the thread is done; a timeout leaves it.
+        let _ = finished.recv_timeout(FINISH);
+    }
+
+    /// Runs `write` in the next batch and answers after its commit; it
+    /// runs again if it meets a table lock (see the module docs).
     pub(crate) async fn write<F, R>(&self, write: F) -> StoreResult<R>
     where
-        F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
+        F: FnMut(&Connection) -> LaneResult<R> + Send + 'static,
         R: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let task = Task {
-            write: Some(write),
+            write,
             result: None,
             reply,
         };
-        let queue = self.queue.as_ref().ok_or_else(stopped)?;
-        queue.send(Box::new(task)).map_err(|_| stopped())?;
+        self.queue
+            .send(Some(Box::new(task)))
+            .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
@@ -152,8 +188,8 @@ const LINGER: Duration = Duration::from_millis(1);
 const MAX_HOLD: Duration = Duration::from_millis(5);
 
 /// The writer thread: takes whatever is queued (up to [`MAX_BATCH`]),
-/// holds the sqlx writer, commits the batch, answers, repeats, until every
-/// [`Writer`] is gone.
+/// holds the sqlx writer, commits the batch, answers, repeats, until told
+/// to stop or every [`Writer`] is gone.
 ///
 /// A thread of its own rather than a task that hands each batch to the
 /// blocking pool: the task had to wait for a turn on the async workers
@@ -162,7 +198,7 @@ const MAX_HOLD: Duration = Duration::from_millis(5);
 fn run(
     conn: &Connection,
     lock: &AnyPool,
-    jobs: &mpsc::Receiver<Box<dyn Work>>,
+    jobs: &mpsc::Receiver<Job>,
     runtime: &tokio::runtime::Handle,
 ) {
     // Giving the sqlx writer back spawns a task: that needs the runtime.
@@ -170,7 +206,8 @@ fn run(
     let mut batch: Vec<Box<dyn Work>> = Vec::with_capacity(MAX_BATCH);
     // The sqlx writer while the lane has it, and since when.
     let mut held: Option<(PoolConnection<Any>, Instant)> = None;
-    loop {
+    let mut stopping = false;
+    while !stopping {
         let first = match held {
             Some(_) => match jobs.recv_timeout(LINGER) {
                 Ok(job) => job,
@@ -185,10 +222,15 @@ fn run(
                 Err(_) => break,
             },
         };
+        let Some(first) = first else { break };
         batch.push(first);
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(Some(job)) => batch.push(job),
+                Ok(None) => {
+                    stopping = true;
+                    break;
+                }
                 Err(_) => break,
             }
         }
@@ -242,13 +284,26 @@ fn empty_wal(conn: &Connection) {
 /// reason when the transaction could not begin or commit (then nothing of
 /// it is stored).
 fn commit_batch(conn: &Connection, jobs: &mut [Box<dyn Work>]) -> Result<(), String> {
-    let exec = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
-    let fail = |e: rusqlite::Error| format!("SQLite: {e}");
+    let exec = |sql: &str| run_statement(conn, sql);
+    let fail = |e: LaneError| StoreError::from(e).to_string();
     exec("BEGIN IMMEDIATE").map_err(fail)?;
     for job in jobs.iter_mut() {
-        let step = exec("SAVEPOINT job").and_then(|_| {
-            if !job.run(conn) {
-                exec("ROLLBACK TO job")?;
+        let step = exec("SAVEPOINT job").and_then(|()| {
+            let mut locks = LockWait::default();
+            loop {
+                match job.run(conn) {
+                    Ran::Done => break,
+                    Ran::Failed => {
+                        exec("ROLLBACK TO job")?;
+                        break;
+                    }
+                    Ran::Locked => {
+                        exec("ROLLBACK TO job")?;
+                        if !locks.pause() {
+                            break;
+                        }
+                    }
+                }
             }
             exec("RELEASE job")
         });
@@ -257,8 +312,57 @@ fn commit_batch(conn: &Connection, jobs: &mut [Box<dyn Work>]) -> Result<(), Str
             return Err(fail(e));
         }
     }
-    exec("COMMIT").map(drop).map_err(|e| {
+    exec("COMMIT").map_err(|e| {
         let _ = exec("ROLLBACK");
         fail(e)
     })
+}
+
+/// Runs one statement of the writer's own (BEGIN, SAVEPOINT, COMMIT…),
+/// again while it meets a table lock (shared in-memory database only).
+fn run_statement(conn: &Connection, sql: &str) -> LaneResult<()> {
+    let mut locks = LockWait::default();
+    loop {
+        match conn.prepare_cached(sql).and_then(|mut s| s.execute([])) {
+            Ok(_) => return Ok(()),
+            Err(e) => match super::db(e) {
+                LaneError::Locked if locks.pause() => {}
+                e => return Err(e),
+            },
+        }
+    }
+}
+
+/// How long a write waits in all for readers' table locks before it fails
+/// as locked: as long as `busy_timeout` waits for a file's lock.
+const LOCK_PATIENCE: Duration = Duration::from_secs(5);
+
+/// The pauses of one write (or statement) that meets readers' table locks.
+/// A read holds its lock for one statement, microseconds: the first pauses
+/// only yield the core, later ones sleep, from 20 µs doubling up to about
+/// 1 ms. (Not `sqlite3_unlock_notify`: with it rusqlite would also make
+/// the readers wait, and they run on async workers, where waiting is what
+/// the lane must not do.)
+#[derive(Debug, Default)]
+struct LockWait {
+    waits: u32,
+    since: Option<Instant>,
+}
+
+impl LockWait {
+    /// Pauses before the write runs again; false once it has waited
+    /// [`LOCK_PATIENCE`] in all.
+    fn pause(&mut self) -> bool {
+        const YIELDS: u32 = 8;
+        let since = *self.since.get_or_insert_with(Instant::now);
+        if since.elapsed() >= LOCK_PATIENCE {
+            return false;
+        }
+        match self.waits.checked_sub(YIELDS) {
+            None => std::thread::yield_now(),
+            Some(n) => std::thread::sleep(Duration::from_micros(20 << n.min(6))),
+        }
+        self.waits += 1;
+        true
+    }
 }

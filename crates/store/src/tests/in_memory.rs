@@ -1,8 +1,12 @@
 //! A shared in-memory SQLite database (`kognit dev --ephemeral`): the same
 //! store code as a file, with separate readers and one writer that agree
-//! through shared-cache table locks (`engine::read_pool`).
+//! through shared-cache table locks (`engine::read_pool`), and the `lite`
+//! lane on it as on a file.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
 
 use super::{pool, user};
 use crate::{SqlStore, in_memory_url};
@@ -18,12 +22,27 @@ async fn pragma(pool: &sqlx::AnyPool, name: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_and_the_writer_share_one_database() {
     let url = in_memory_url();
-    assert!(
-        crate::engine::sqlite_file(crate::Engine::Sqlite, &url)
-            .unwrap()
-            .is_none()
+    // The lane opens it by the name sqlx opened it with.
+    let name = url
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        crate::engine::lane_place(crate::Engine::Sqlite, &url).unwrap(),
+        Some(crate::lite::Place::Memory(name))
+    );
+    // An unnamed in-memory database has no other connections: no lane.
+    assert_eq!(
+        crate::engine::lane_place(crate::Engine::Sqlite, "sqlite::memory:").unwrap(),
+        None
     );
     let s = SqlStore::open(&url).await.unwrap();
+    assert!(
+        s.lane.is_some(),
+        "the lane runs on a shared in-memory database"
+    );
     // Separate read-only readers; nothing of the database in a temporary file.
     assert_eq!(pragma(&s.db.read, "query_only").await, 1);
     assert_eq!(pragma(&s.db.write, "query_only").await, 0);
@@ -93,4 +112,119 @@ async fn each_in_memory_store_is_its_own_and_ends_with_it() {
     assert_eq!(again.get_pool("p").await.unwrap(), None);
     again.close().await;
     b.close().await;
+}
+
+/// The name sqlx opened an in-memory store's database with.
+fn memory_name(url: &str) -> String {
+    match crate::engine::lane_place(crate::Engine::Sqlite, url) {
+        Ok(Some(crate::lite::Place::Memory(name))) => name,
+        other => panic!("not a shared in-memory database: {other:?}"),
+    }
+}
+
+/// A user's name as the store reads it.
+async fn name_of(s: &SqlStore, key: &str) -> Option<String> {
+    s.get_user("p", key).await.unwrap().unwrap().name
+}
+
+/// A lane read that meets a table written by an open sqlx transaction must
+/// neither see the uncommitted row nor wait on the async worker it runs on:
+/// that transaction's task may need the same worker to commit. Here the
+/// runtime has one worker, shared by the reading task and the transaction's
+/// task; a read that waited there would never return (the watchdog fails
+/// the test instead of letting it hang).
+#[test]
+fn a_read_of_a_table_an_open_transaction_wrote_waits_for_its_commit_off_the_worker() {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let s = Arc::new(SqlStore::open(&in_memory_url()).await.unwrap());
+            s.insert_pool(&pool("p")).await.unwrap();
+            s.insert_user(&user("p", "a"), &[]).await.unwrap();
+            let (written, wrote) = tokio::sync::oneshot::channel();
+            let (go, commit) = tokio::sync::oneshot::channel::<()>();
+            let writer = tokio::spawn({
+                let s = s.clone();
+                async move {
+                    let mut tx = s.db.write.begin().await.unwrap();
+                    sqlx::query("UPDATE users SET name = 'new' WHERE username_key = 'a'")
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
+                    written.send(()).unwrap();
+                    commit.await.unwrap();
+                    tx.commit().await.unwrap();
+                }
+            });
+            wrote.await.unwrap();
+            let reader = tokio::spawn({
+                let s = s.clone();
+                async move { name_of(&s, "a").await }
+            });
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert!(
+                !reader.is_finished(),
+                "a read saw the table before the COMMIT"
+            );
+            go.send(()).unwrap();
+            writer.await.unwrap();
+            assert_eq!(reader.await.unwrap().as_deref(), Some("new"));
+            s.close().await;
+        });
+        done.send(()).unwrap();
+    });
+    finished
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the read waited on the async worker the COMMIT needed");
+}
+
+/// A lane write that meets a reader's table lock (a statement reading
+/// `users` is open on another connection) waits for it, then lands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_waits_for_a_reading_statement_then_lands() {
+    let url = in_memory_url();
+    let s = Arc::new(SqlStore::open(&url).await.unwrap());
+    s.insert_pool(&pool("p")).await.unwrap();
+    s.insert_user(&user("p", "a"), &[]).await.unwrap();
+    s.insert_user(&user("p", "b"), &[]).await.unwrap();
+    let (opened, open) = std::sync::mpsc::channel();
+    let (close, closing) = std::sync::mpsc::channel::<()>();
+    // Another connection to the database, in the middle of reading `users`.
+    let name = memory_name(&url);
+    let holder = std::thread::spawn(move || {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_MEMORY
+            | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
+        let conn = Connection::open_with_flags(name, flags).unwrap();
+        let mut stmt = conn.prepare("SELECT username_key FROM users").unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        assert!(rows.next().unwrap().is_some());
+        opened.send(()).unwrap();
+        closing.recv().unwrap();
+    });
+    open.recv().unwrap();
+    let before = s.get_user("p", "a").await.unwrap().unwrap();
+    let mut after = before.clone();
+    after.name = Some("after".into());
+    after.version += 1;
+    let update = tokio::spawn({
+        let s = s.clone();
+        async move { s.update_user(&before, &after, None).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        !update.is_finished(),
+        "the write did not meet the read lock"
+    );
+    close.send(()).unwrap();
+    holder.join().unwrap();
+    assert!(update.await.unwrap().unwrap());
+    assert_eq!(name_of(&s, "a").await.as_deref(), Some("after"));
+    s.close().await;
 }

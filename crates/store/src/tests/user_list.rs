@@ -332,10 +332,10 @@ async fn pages_past_the_inline_budget_read_the_same() {
         let s = &ctx.store;
         hundred_fifty(s).await;
         let url = crate::engine::sqlite_url(&ctx.url);
-        let path = crate::engine::sqlite_file(crate::Engine::Sqlite, &url)
+        let place = crate::engine::lane_place(crate::Engine::Sqlite, &url)
             .unwrap()
             .unwrap();
-        let lane = Arc::new(Lane::open(&path, &s.db.write).unwrap());
+        let lane = Arc::new(Lane::open(&place, &s.db.write).unwrap());
         lane.set_inline_checks(1);
         let filter = u1();
         for filter in [None, Some(&filter)] {
