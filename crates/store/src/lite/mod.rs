@@ -57,6 +57,12 @@ use crate::{errors, sqlite};
 /// four are rarely all busy.
 const READERS: usize = 4;
 
+/// How long a read that met the writer's table lock waits for its batch
+/// (`Lane::read`): a batch of an in-memory database commits in well under
+/// a millisecond; one that waits longer (for a long sqlx read) is left to
+/// the sqlx readers.
+const BATCH_PATIENCE: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// Prepared statements kept per connection: the reads are a handful, the
 /// writer's UPDATEs one per set of changed columns.
 const STATEMENT_CACHE: usize = 64;
@@ -177,7 +183,23 @@ impl Lane {
     }
 
     /// Runs `f` on a free reader (waiting for one only if all are busy).
-    fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
+    ///
+    /// On a shared in-memory database, a read that meets a table lock while
+    /// the lane's writer is inside a batch waits for that batch to end (up
+    /// to [`BATCH_PATIENCE`]) and runs once more: the batch holds the lock,
+    /// and it ends without any help from the async workers (it holds the
+    /// sqlx writer, so no sqlx transaction is open). Otherwise, or if the
+    /// lock is still there, it answers [`LaneError::Locked`].
+    fn read<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
+        match self.read_once(&f) {
+            Err(LaneError::Locked) if self.writer.batches.wait_for_end(BATCH_PATIENCE) => {
+                self.read_once(&f)
+            }
+            read => read,
+        }
+    }
+
+    fn read_once<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
         let n = self.readers.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
         let free = (0..n).find_map(|i| self.readers[(start + i) % n].try_lock().ok());

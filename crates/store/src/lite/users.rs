@@ -22,7 +22,7 @@ impl Lane {
         &self,
         sql: &'static str,
         params: &[&str],
-        tail: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+        tail: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
     ) -> LaneResult<Option<(UserRecord, T)>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(sql)?;

@@ -29,7 +29,7 @@ use super::{LaneError, LaneResult};
 use rusqlite::Connection;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool};
-use std::sync::{Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use tokio::sync::oneshot;
 
 /// The most writes one transaction commits.
@@ -92,10 +92,67 @@ where
 /// What the writer thread is sent: a write, or None to finish.
 type Job = Option<Box<dyn Work>>;
 
+/// Whether the writer thread is inside a batch's transaction, for readers
+/// that met its table locks (`Lane::read`): they may wait for its end on
+/// their own thread, since a batch never waits for the async workers.
+#[derive(Debug, Default)]
+pub(crate) struct Batches {
+    state: Mutex<BatchState>,
+    ended: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct BatchState {
+    open: bool,
+    /// Batches begun so far.
+    begun: u64,
+    /// Readers waiting for the open batch to end.
+    waiting: u32,
+}
+
+impl Batches {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BatchState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn begin(&self) {
+        let mut state = self.lock();
+        state.open = true;
+        state.begun += 1;
+    }
+
+    fn end(&self) {
+        let mut state = self.lock();
+        state.open = false;
+        if state.waiting > 0 {
+            self.ended.notify_all();
+        }
+    }
+
+    /// Waits, at most `patience`, for the batch open now to end; false if
+    /// none is open or it is still open after that.
+    pub(crate) fn wait_for_end(&self, patience: Duration) -> bool {
+        let mut state = self.lock();
+        if !state.open {
+            return false;
+        }
+        let this = state.begun;
+        state.waiting += 1;
+        let (mut state, _) = self
+            .ended
+            .wait_timeout_while(state, patience, |s| s.open && s.begun == this)
+            .unwrap_or_else(PoisonError::into_inner);
+        state.waiting -= 1;
+        !(state.open && state.begun == this)
+    }
+}
+
 /// The queue into the writer thread.
 #[derive(Debug)]
 pub(crate) struct Writer {
     queue: mpsc::Sender<Job>,
+    /// The thread's batches, as readers see them.
+    pub(crate) batches: Arc<Batches>,
     /// Disconnected once the thread has closed its connection.
     finished: Mutex<mpsc::Receiver<()>>,
 }
@@ -123,10 +180,12 @@ impl Writer {
         let (queue, jobs) = mpsc::channel();
         let (done, finished) = mpsc::channel::<()>();
         let runtime = tokio::runtime::Handle::current();
+        let batches = Arc::new(Batches::default());
+        let signal = batches.clone();
         std::thread::Builder::new()
             .name("kognit-sqlite-writer".into())
             .spawn(move || {
-                run(&conn, &lock, &jobs, &runtime);
+                run(&conn, &lock, &jobs, &runtime, &signal);
                 if empty_wal_at_close {
                     empty_wal(&conn);
                 }
@@ -136,6 +195,7 @@ impl Writer {
             .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
         Ok(Self {
             queue,
+            batches,
             finished: Mutex::new(finished),
         })
     }
@@ -200,6 +260,7 @@ fn run(
     lock: &AnyPool,
     jobs: &mpsc::Receiver<Job>,
     runtime: &tokio::runtime::Handle,
+    batches: &Batches,
 ) {
     // Giving the sqlx writer back spawns a task: that needs the runtime.
     let _runtime = runtime.enter();
@@ -250,7 +311,9 @@ fn run(
                 }
             }
         }
+        batches.begin();
         let commit = commit_batch(conn, &mut batch);
+        batches.end();
         let commit = commit.as_ref().map(|_| ()).map_err(String::as_str);
         batch.drain(..).for_each(|job| job.answer(commit));
     }
@@ -364,5 +427,36 @@ impl LockWait {
         }
         self.waits += 1;
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::Batches;
+
+    #[test]
+    fn readers_wait_only_for_a_batch_that_is_open_and_ends() {
+        let batches = Arc::new(Batches::default());
+        // No batch open: no wait, the reader goes elsewhere at once.
+        assert!(!batches.wait_for_end(Duration::from_secs(5)));
+        // One open that ends: the wait ends with it.
+        batches.begin();
+        let ender = std::thread::spawn({
+            let batches = batches.clone();
+            move || {
+                std::thread::sleep(Duration::from_millis(20));
+                batches.end();
+            }
+        });
+        assert!(batches.wait_for_end(Duration::from_secs(5)));
+        ender.join().unwrap();
+        // One that outlasts the patience: false, and the count of waiting
+        // readers is back to none.
+        batches.begin();
+        assert!(!batches.wait_for_end(Duration::from_millis(5)));
+        assert_eq!(batches.lock().waiting, 0);
     }
 }
