@@ -5,12 +5,13 @@
 //! Two implementations, each over the same SQL texts and row decoders
 //! (`users.rs`, `tokens.rs`, `groups.rs`, `user_list.rs`):
 //!
-//! - `Arc<lite::Lane>` on a SQLite file: rusqlite directly, point reads on
-//!   the calling thread and user writes committed in batches (`lite`).
-//! - [`Pooled`](crate::pooled::Pooled) everywhere else, PostgreSQL and
-//!   in-memory SQLite: the sqlx pools. (An in-memory database lives only in
-//!   its own connections, so a lane could not open it: the split is by
-//!   driver, not by engine. What differs by engine is text, in `Dialect`.)
+//! - [`LaneBackend`](crate::lite::LaneBackend) on SQLite, a file or a
+//!   shared in-memory database: rusqlite directly, point reads on the
+//!   calling thread and user writes committed in batches (`lite`).
+//! - [`Pooled`](crate::pooled::Pooled) on PostgreSQL, and on an unnamed
+//!   in-memory SQLite database, which lives only in its one sqlx connection
+//!   (a lane could not open it): the sqlx pools. The split is by driver,
+//!   not by engine; what differs by engine is text, in `Dialect`.
 //!
 //! Every other operation is written once, on the sqlx pools, in `Sql<B>`.
 //! [`Sql`](crate::Sql) is generic over its backend, so a call reaches the

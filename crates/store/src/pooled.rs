@@ -1,6 +1,8 @@
-//! [`Pooled`]: the [`Backend`] on the sqlx pools, for PostgreSQL and for an
-//! in-memory SQLite database. The same statements as the SQLite lane's
-//! (`lite`), from the capability modules, on sqlx.
+//! [`Pooled`]: the [`Backend`] on the sqlx pools, for PostgreSQL, for an
+//! unnamed in-memory SQLite database, and for the reads of a shared
+//! in-memory one that meet a table lock (`lite::LaneBackend`). The same
+//! statements as the SQLite lane's (`lite`), from the capability modules,
+//! on sqlx.
 
 use kognit_core::store::{AliasRecord, GroupRecord, RefreshTokenRecord, StoreResult, UserRecord};
 use sqlx::any::AnyArguments;
