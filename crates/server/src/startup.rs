@@ -266,14 +266,15 @@ pub async fn start_with_clock(
     };
     let purge_parts = (service.store().clone(), cfg.retention, clock.clone());
     let purge = crate::purge::run(service.store().clone(), cfg.retention, clock.clone());
-    let mut state = AppState::new(service, &cfg, clock);
-    state.recent_triggers = recent_triggers;
-    state.seed = seed;
-    state.host_names = Arc::new(crate::state::HostNames {
+    let mut shared = crate::state::Shared::new(service, &cfg, clock);
+    shared.recent_triggers = recent_triggers;
+    shared.seed = seed;
+    shared.host_names = Arc::new(crate::state::HostNames {
         own_host: crate::state::host_of(&public_url),
-        ..(*state.host_names).clone()
+        ..(*shared.host_names).clone()
     });
-    state.public_url = public_url.as_str().into();
+    shared.public_url = public_url.as_str().into();
+    let state = AppState::from(shared);
     // Hosted login by `Host` rewrites the path, so it wraps the router
     // (middleware inside it would run after routing).
     let app = tower::Layer::layer(
