@@ -59,12 +59,7 @@ impl<B: Backend> ClientStore for Sql<B> {
         client: &ClientRecord,
         secrets: &[ClientSecretRecord],
     ) -> StoreResult<()> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "INSERT INTO user_pool_clients \
              (pool_id, client_id, name, config, created_ms, version) \
@@ -179,12 +174,7 @@ impl<B: Backend> ClientStore for Sql<B> {
         // could pass the count. SQLite: BEGIN IMMEDIATE holds the write lock
         // from the start. PostgreSQL: the client row is locked FOR UPDATE,
         // and READ COMMITTED gives the COUNT a snapshot taken after the lock.
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         let exists = sqlx::query(self.db.dialect.lock_client)
             .bind(s.pool_id.as_str())
             .bind(s.client_id.as_str())

@@ -164,12 +164,7 @@ impl<B: Backend> DeviceStore for Sql<B> {
         device_key: &str,
         now_ms: i64,
     ) -> StoreResult<bool> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         let done = sqlx::query(
             "DELETE FROM devices WHERE pool_id = $1 AND username_key = $2 AND device_key = $3",
         )

@@ -70,12 +70,7 @@ pub(crate) fn groups(rows: &[AnyRow]) -> StoreResult<Vec<GroupRecord>> {
 #[async_trait]
 impl<B: Backend> GroupStore for Sql<B> {
     async fn insert_group(&self, g: &GroupRecord, max_per_pool: u32) -> StoreResult<bool> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         let pool = sqlx::query(self.db.dialect.lock_pool)
             .bind(g.pool_id.as_str())
             .fetch_optional(&mut *tx)
@@ -198,12 +193,7 @@ impl<B: Backend> GroupStore for Sql<B> {
         username_key: &str,
         max_per_user: u32,
     ) -> StoreResult<bool> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         let user = sqlx::query(self.db.dialect.lock_user)
             .bind(pool_id)
             .bind(username_key)

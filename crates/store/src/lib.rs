@@ -97,6 +97,16 @@ pub(crate) struct Db {
 }
 
 impl Db {
+    /// A write transaction on the write pool, begun as the engine's dialect
+    /// says (`BEGIN IMMEDIATE` on SQLite, so it takes the write lock at
+    /// once). Dropped without a commit, it rolls back.
+    pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        self.write
+            .begin_with(self.dialect.begin_write)
+            .await
+            .map_err(errors::db)
+    }
+
     /// One keyset page from the read pool: `sql` takes `keys` as its first
     /// placeholders, then the last key of the previous page ("" sorts before
     /// every key, so `None` starts at the beginning without a second SQL
@@ -253,12 +263,7 @@ impl<B: Backend> AdminStore for Sql<B> {
     }
 
     async fn reset(&self) -> StoreResult<()> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         // Children first: no cascade work, and no reliance on it. Access keys
         // are the operator's credentials and survive a developer reset.
         for sql in [

@@ -110,6 +110,25 @@ async fn write_assets(
     Ok(())
 }
 
+impl<B: Backend> Sql<B> {
+    /// The branding (with its assets) that `sql` (`BY_ID` or `BY_CLIENT`)
+    /// finds in the pool by `key`.
+    async fn branding_where(
+        &self,
+        sql: &'static str,
+        pool_id: &str,
+        key: &str,
+    ) -> StoreResult<Option<Branding>> {
+        let rows = sqlx::query(sql)
+            .bind(pool_id)
+            .bind(key)
+            .fetch_all(&self.db.read)
+            .await
+            .map_err(errors::db)?;
+        branding(&rows)
+    }
+}
+
 #[async_trait]
 impl<B: Backend> ManagedLoginBrandingStore for Sql<B> {
     async fn insert_managed_login_branding(
@@ -117,12 +136,7 @@ impl<B: Backend> ManagedLoginBrandingStore for Sql<B> {
         rec: &BrandingRecord,
         assets: &[BrandingAsset],
     ) -> StoreResult<()> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "INSERT INTO managed_login_brandings \
              (pool_id, branding_id, client_id, use_cognito_provided_values, settings, \
@@ -148,13 +162,7 @@ impl<B: Backend> ManagedLoginBrandingStore for Sql<B> {
         pool_id: &str,
         branding_id: &str,
     ) -> StoreResult<Option<Branding>> {
-        let rows = sqlx::query(BY_ID)
-            .bind(pool_id)
-            .bind(branding_id)
-            .fetch_all(&self.db.read)
-            .await
-            .map_err(errors::db)?;
-        branding(&rows)
+        self.branding_where(BY_ID, pool_id, branding_id).await
     }
 
     async fn managed_login_branding_of_client(
@@ -162,25 +170,14 @@ impl<B: Backend> ManagedLoginBrandingStore for Sql<B> {
         pool_id: &str,
         client_id: &str,
     ) -> StoreResult<Option<Branding>> {
-        let rows = sqlx::query(BY_CLIENT)
-            .bind(pool_id)
-            .bind(client_id)
-            .fetch_all(&self.db.read)
-            .await
-            .map_err(errors::db)?;
-        branding(&rows)
+        self.branding_where(BY_CLIENT, pool_id, client_id).await
     }
 
     async fn update_managed_login_branding(
         &self,
         c: &BrandingChange<'_>,
     ) -> StoreResult<BrandingUpdate> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         let ucpv = c.use_cognito_provided_values.map(i32::from);
         let query = match c.settings {
             SettingsChange::Keep => sqlx::query(

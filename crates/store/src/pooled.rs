@@ -71,12 +71,7 @@ impl Backend for Pooled {
                 .map_err(errors::fk(POOL_FKEY))?;
             return Ok(());
         }
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         bind(INSERT_USER, user_args(u))
             .execute(&mut *tx)
             .await
@@ -143,12 +138,7 @@ impl Backend for Pooled {
                 .map_err(errors::db)?;
             return Ok(done.rows_affected() == 1);
         };
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         let done = update_statement(before, after)
             .execute(&mut *tx)
             .await

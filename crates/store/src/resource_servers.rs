@@ -42,12 +42,7 @@ impl<B: Backend> ResourceServerStore for Sql<B> {
         r: &ResourceServerRecord,
         max_per_pool: u32,
     ) -> StoreResult<bool> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         let pool = sqlx::query(self.db.dialect.lock_pool)
             .bind(r.pool_id.as_str())
             .fetch_optional(&mut *tx)

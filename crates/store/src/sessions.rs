@@ -108,12 +108,7 @@ impl<B: Backend> SessionStore for Sql<B> {
         revoked_until_ms: i64,
     ) -> StoreResult<u64> {
         let now = s.created_ms;
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         // Sign-ins of one user queue here, so two of them cannot both find
         // room for one more session.
         let user = sqlx::query(self.db.dialect.lock_user)
@@ -265,12 +260,7 @@ impl<B: Backend> SessionStore for Sql<B> {
         revoked_until_ms: i64,
         now_ms: i64,
     ) -> StoreResult<bool> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         let row = sqlx::query(
             "SELECT origin_jti FROM token_sessions WHERE pool_id = $1 AND session_id = $2",
         )

@@ -125,12 +125,7 @@ impl<B: Backend> TokenStore for Sql<B> {
     ) -> StoreResult<()> {
         // One transaction: a refresh racing this sees either a live session
         // or a fully revoked one, never tokens revoked but the origin not.
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         // The origin row first: on PostgreSQL it is locked until COMMIT, so
         // two revocations of one session queue here before touching any
         // token, instead of locking its tokens in different orders. The
@@ -177,12 +172,7 @@ impl<B: Backend> TokenStore for Sql<B> {
         expires_ms: i64,
         now_ms: i64,
     ) -> StoreResult<u64> {
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         // Every session the user began is marked revoked first (the later
         // expiry wins), then the tokens; the WHERE makes INSERT … SELECT …
         // ON CONFLICT parse on SQLite. Origin rows are locked before tokens,
@@ -223,12 +213,7 @@ impl<B: Backend> TokenStore for Sql<B> {
     ) -> StoreResult<u64> {
         // As a global sign-out, per client: the origins first, then the
         // tokens, in one transaction.
-        let mut tx = self
-            .db
-            .write
-            .begin_with(self.db.dialect.begin_write)
-            .await
-            .map_err(errors::db)?;
+        let mut tx = self.db.begin_write().await?;
         sqlx::query(REVOKE_CLIENT_ORIGINS)
             .bind(pool_id)
             .bind(client_id)
