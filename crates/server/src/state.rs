@@ -68,7 +68,6 @@ pub struct Shared {
 impl Shared {
     /// State for this configuration.
     pub fn new(service: Arc<Service>, cfg: &Config, clock: Arc<dyn Clock>) -> Self {
-        crate::metrics::handle();
         Self {
             service,
             mode: cfg.mode,

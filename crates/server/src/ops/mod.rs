@@ -83,9 +83,7 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn metrics() -> impl IntoResponse {
-    let body = crate::metrics::handle()
-        .map(|h| h.render())
-        .unwrap_or_default();
+    let body = crate::metrics::render();
     (
         [(
             axum::http::header::CONTENT_TYPE,

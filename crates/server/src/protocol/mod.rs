@@ -84,11 +84,15 @@ pub async fn handle(
     }
     .instrument(span.clone())
     .await;
-    let elapsed = started.elapsed().as_secs_f64();
+    let elapsed = started.elapsed();
     let _enter = span.enter();
     match result {
         Ok(value) => {
-            tracing::debug!(status = 200, elapsed_ms = elapsed * 1000.0, "done");
+            tracing::debug!(
+                status = 200,
+                elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+                "done"
+            );
             crate::metrics::record(op_name, None, elapsed);
             success_response(&request_id, value)
         }
@@ -96,7 +100,7 @@ pub async fn handle(
             tracing::info!(
                 status = e.code.status(),
                 error = e.code.as_str(),
-                elapsed_ms = elapsed * 1000.0,
+                elapsed_ms = elapsed.as_secs_f64() * 1000.0,
                 "failed"
             );
             crate::metrics::record(op_name, Some(e.code.as_str()), elapsed);

@@ -177,10 +177,7 @@ impl Invoke for Invoker {
             duration_ms = elapsed.as_millis() as u64,
             "trigger invoked"
         );
-        metrics::counter!("kognit_trigger_invocations_total", "trigger" => trigger, "outcome" => outcome)
-            .increment(1);
-        metrics::histogram!("kognit_trigger_duration_seconds", "trigger" => trigger)
-            .record(elapsed.as_secs_f64());
+        crate::metrics::record_trigger(trigger, outcome, elapsed);
         if let Some(recent) = &self.recent {
             recent.push(Recorded {
                 at_ms,

@@ -191,8 +191,47 @@ async fn health_metrics_and_dev_reset() {
         .text()
         .await
         .unwrap();
-    assert!(metrics.contains("kognit_requests_total"), "{metrics}");
-    assert!(metrics.contains("CreateUserPool"));
+    // Counts are the process's (other tests' servers add to them), so the
+    // checks are of the format and of lower bounds.
+    let value = |series: &str| -> u64 {
+        let line = metrics
+            .lines()
+            .find(|l| l.starts_with(series))
+            .unwrap_or_else(|| panic!("no {series} in {metrics}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(metrics.contains("# TYPE kognit_requests_total counter\n"));
+    assert!(value(r#"kognit_requests_total{operation="CreateUserPool",error=""}"#) >= 1);
+    assert!(metrics.contains("# TYPE kognit_request_duration_seconds histogram\n"));
+    let count = value(r#"kognit_request_duration_seconds_count{operation="CreateUserPool"}"#);
+    assert!(count >= 1);
+    let buckets: Vec<u64> = metrics
+        .lines()
+        .filter(|l| {
+            l.starts_with(r#"kognit_request_duration_seconds_bucket{operation="CreateUserPool","#)
+        })
+        .map(|l| l.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(buckets.windows(2).all(|w| w[0] <= w[1]), "{metrics}");
+    assert_eq!(buckets.last(), Some(&count), "+Inf is the count");
+    let missing = c
+        .describe_user_pool()
+        .user_pool_id("us-east-1_nothere1")
+        .send()
+        .await;
+    assert!(missing.is_err());
+    let metrics = reqwest::get(format!("{}/metrics", s.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            r#"kognit_requests_total{operation="DescribeUserPool",error="ResourceNotFoundException"}"#
+        ),
+        "{metrics}"
+    );
     for path in ["/_dev/reset", "/moto-api/reset"] {
         c.create_user_pool().pool_name("b").send().await.unwrap();
         let r = reqwest::Client::new()

@@ -108,6 +108,19 @@ async fn failures_as_cognito_reports_them(s: TestServer) {
         odd["outcome"]["answer"]["response"]["autoConfirmUser"],
         "yes"
     );
+    // /metrics counts them by outcome (in the whole test process).
+    let metrics = reqwest::get(format!("{}/metrics", s.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for series in [
+        r#"kognit_trigger_invocations_total{trigger="PreSignUp",outcome="unreachable"}"#,
+        r#"kognit_trigger_duration_seconds_count{trigger="PreSignUp"}"#,
+    ] {
+        assert!(metrics.contains(series), "{series} in {metrics}");
+    }
 }
 
 async fn lambda_arns_mapped_to_urls(s: TestServer) {
