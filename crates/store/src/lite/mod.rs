@@ -54,7 +54,8 @@ use crate::{errors, sqlite};
 
 /// How many read-only connections the lane holds. Callers take a free one;
 /// with the runtime's worker threads (one per core) as the usual callers,
-/// four are rarely all busy.
+/// four are rarely all busy. (On a shared in-memory database the calling
+/// threads share the first and the blocking pool the rest: `Lane::inline_to`.)
 const READERS: usize = 4;
 
 /// How long a read that met the writer's table lock waits for its batch
@@ -109,6 +110,21 @@ pub(crate) type LaneResult<T> = Result<T, LaneError>;
 pub(crate) struct Lane {
     /// None once closed.
     readers: Box<[Mutex<Option<Connection>>]>,
+    /// Which readers serve reads on the calling thread (`..inline_to`) and
+    /// which serve reads on the blocking pool (`blocking_from..`): all of
+    /// them for a file; for a shared in-memory database the first reader
+    /// for the calling threads and the rest for the blocking pool.
+    ///
+    /// Why one: every step of every connection of a shared-cache database
+    /// holds the database's one B-tree mutex, so reads on several
+    /// connections never ran in parallel; they met in SQLite's mutex,
+    /// which puts a waiter to sleep at once (a futex wait and a wake-up
+    /// for a read of a few microseconds: ~6% of AdminGetUser's CPU, perf).
+    /// On one connection they meet in [`Mutex`], which spins first. A
+    /// ListUsers page past its inline budget, read on the blocking pool,
+    /// takes another reader, so point reads never wait behind it.
+    inline_to: usize,
+    blocking_from: usize,
     next: AtomicUsize,
     writer: writer::Writer,
     /// Budget checks an inline ListUsers page may use (`users::list_users`).
@@ -167,12 +183,30 @@ impl Lane {
             .collect::<StoreResult<_>>()?;
         let conn = connect(place, true, sqlite::WRITER)?;
         let empty_wal_at_close = matches!(place, Place::File(_));
+        let (inline_to, blocking_from) = match place {
+            Place::File(_) => (READERS, 0),
+            Place::Memory(_) => (1, 1),
+        };
         Ok(Self {
             readers,
+            inline_to,
+            blocking_from,
             next: AtomicUsize::new(0),
             writer: writer::Writer::spawn(conn, write.clone(), empty_wal_at_close)?,
             inline_checks: AtomicU32::new(users::INLINE_BUDGET),
         })
+    }
+
+    /// Locks the readers of reads on the blocking pool (tests: reads on
+    /// the calling thread must not need them).
+    #[cfg(test)]
+    pub(crate) fn hold_blocking_readers(
+        &self,
+    ) -> Vec<std::sync::MutexGuard<'_, Option<Connection>>> {
+        self.readers[self.blocking_from..]
+            .iter()
+            .map(|r| r.lock().unwrap_or_else(PoisonError::into_inner))
+            .collect()
     }
 
     /// Sets the inline ListUsers budget (tests: a tiny one sends every page
@@ -191,20 +225,37 @@ impl Lane {
     /// sqlx writer, so no sqlx transaction is open). Otherwise, or if the
     /// lock is still there, it answers [`LaneError::Locked`].
     fn read<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
-        match self.read_once(&f) {
+        self.read_on(&self.readers[..self.inline_to], f)
+    }
+
+    /// [`Lane::read`] for a read on the blocking pool.
+    fn read_blocking<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
+        self.read_on(&self.readers[self.blocking_from..], f)
+    }
+
+    fn read_on<R>(
+        &self,
+        readers: &[Mutex<Option<Connection>>],
+        f: impl Fn(&Connection) -> rusqlite::Result<R>,
+    ) -> LaneResult<R> {
+        match self.read_once(readers, &f) {
             Err(LaneError::Locked) if self.writer.batches.wait_for_end(BATCH_PATIENCE) => {
-                self.read_once(&f)
+                self.read_once(readers, &f)
             }
             read => read,
         }
     }
 
-    fn read_once<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
-        let n = self.readers.len();
+    fn read_once<R>(
+        &self,
+        readers: &[Mutex<Option<Connection>>],
+        f: impl FnOnce(&Connection) -> rusqlite::Result<R>,
+    ) -> LaneResult<R> {
+        let n = readers.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
-        let free = (0..n).find_map(|i| self.readers[(start + i) % n].try_lock().ok());
+        let free = (0..n).find_map(|i| readers[(start + i) % n].try_lock().ok());
         let conn = free.unwrap_or_else(|| {
-            self.readers[start]
+            readers[start]
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
         });

@@ -113,7 +113,7 @@ impl Lane {
             return Ok(users);
         }
         let lane = Arc::clone(self);
-        let read = move || lane.read(|conn| page(conn, sql, &values));
+        let read = move || lane.read_blocking(|conn| page(conn, sql, &values));
         tokio::task::spawn_blocking(read)
             .await
             .map_err(|e| LaneError::Store(StoreError::Backend(format!("ListUsers read: {e}"))))?

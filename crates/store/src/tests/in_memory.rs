@@ -115,6 +115,23 @@ async fn each_in_memory_store_is_its_own_and_ends_with_it() {
 }
 
 /// The name sqlx opened an in-memory store's database with.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_reads_do_not_wait_for_the_blocking_pools_readers() {
+    // On a shared in-memory database the calling threads read on a reader
+    // of their own, so a ListUsers page read at length on the blocking
+    // pool (here: its readers held) never holds up a point read.
+    let s = SqlStore::open(&in_memory_url()).await.unwrap();
+    s.insert_pool(&pool("p")).await.unwrap();
+    s.insert_user(&user("p", "u"), &[]).await.unwrap();
+    let lane = s.lane.clone().unwrap();
+    let held = lane.hold_blocking_readers();
+    assert!(!held.is_empty(), "the blocking pool has readers of its own");
+    let read = tokio::time::timeout(Duration::from_secs(5), s.get_user("p", "u")).await;
+    assert!(matches!(read, Ok(Ok(Some(_)))), "{read:?}");
+    drop(held);
+    s.close().await;
+}
+
 fn memory_name(url: &str) -> String {
     match crate::engine::lane_place(crate::Engine::Sqlite, url) {
         Ok(Some(crate::lite::Place::Memory(name))) => name,
