@@ -58,11 +58,13 @@ pub async fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let op_name = match target
+    // Found once: the span and metrics name it, `process` runs it.
+    let op = target
         .strip_prefix(ops::TARGET_PREFIX)
         .and_then(|t| t.strip_prefix('.'))
-    {
-        Some(name) => ops::find(name).map(|o| o.name).unwrap_or("unknown"),
+        .and_then(ops::find);
+    let op_name = match op {
+        Some(op) => op.name,
         None => extensions::EXTENSIONS
             .iter()
             .find(|e| target.strip_prefix(EXTENSION_PREFIX) == Some(**e))
@@ -80,7 +82,7 @@ pub async fn handle(
             body,
             peer: Some(client),
         };
-        process(&state, &target, &incoming).await
+        process(&state, &target, op, &incoming).await
     }
     .instrument(span.clone())
     .await;
@@ -218,13 +220,23 @@ fn invalid(e: Invalid) -> Error {
 }
 
 /// The answer's JSON text.
-async fn process(state: &AppState, target: &str, req: &Incoming) -> Result<String, Error> {
+/// `op` is the model's operation `target` names, if it names one.
+async fn process(
+    state: &AppState,
+    target: &str,
+    op: Option<&'static Operation>,
+    req: &Incoming,
+) -> Result<String, Error> {
     if let Some(name) = target.strip_prefix(EXTENSION_PREFIX) {
         let admin = auth::authenticate_admin(state, req).await?;
         let value = decode(&req.body)?;
         return extensions::extension(state, name, &admin, value).await;
     }
-    let op = operation(target)?;
+    let op = match op {
+        Some(op) => op,
+        // Not one: the error that says why.
+        None => operation(target)?,
+    };
     if op.unsigned
         && let Some(ip) = req.peer
     {

@@ -185,12 +185,7 @@ async fn health_metrics_and_dev_reset() {
     c.create_user_pool().pool_name("a").send().await.unwrap();
     let health = reqwest::get(format!("{}/health", s.url)).await.unwrap();
     assert_eq!(health.status(), 200);
-    let metrics = reqwest::get(format!("{}/metrics", s.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = s.metrics().await;
     // Counts are the process's (other tests' servers add to them), so the
     // checks are of the format and of lower bounds.
     let value = |series: &str| -> u64 {
@@ -220,12 +215,7 @@ async fn health_metrics_and_dev_reset() {
         .send()
         .await;
     assert!(missing.is_err());
-    let metrics = reqwest::get(format!("{}/metrics", s.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = s.metrics().await;
     assert!(
         metrics.contains(
             r#"kognit_requests_total{operation="DescribeUserPool",error="ResourceNotFoundException"}"#

@@ -109,12 +109,7 @@ async fn failures_as_cognito_reports_them(s: TestServer) {
         "yes"
     );
     // /metrics counts them by outcome (in the whole test process).
-    let metrics = reqwest::get(format!("{}/metrics", s.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = s.metrics().await;
     for series in [
         r#"kognit_trigger_invocations_total{trigger="PreSignUp",outcome="unreachable"}"#,
         r#"kognit_trigger_duration_seconds_count{trigger="PreSignUp"}"#,

@@ -80,6 +80,12 @@ impl TestServer {
         dev_reset(&self.url).await
     }
 
+    /// `GET /metrics`: the Prometheus text.
+    pub async fn metrics(&self) -> String {
+        let url = format!("{}/metrics", self.url);
+        reqwest::get(url).await.unwrap().text().await.unwrap()
+    }
+
     /// A `kognit serve` server with the test access key configured.
     pub async fn serve(backend: Backend) -> Option<Self> {
         Self::with_mode(backend, Mode::Serve, |c| {
