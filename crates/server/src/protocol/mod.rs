@@ -59,10 +59,7 @@ pub async fn handle(
         .unwrap_or("")
         .to_owned();
     // Found once: the span and metrics name it, `process` runs it.
-    let op = target
-        .strip_prefix(ops::TARGET_PREFIX)
-        .and_then(|t| t.strip_prefix('.'))
-        .and_then(ops::find);
+    let op = operation(&target);
     let op_name = match op {
         Some(op) => op.name,
         None => extensions::EXTENSIONS
@@ -136,20 +133,22 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Error> {
     })
 }
 
-/// Resolves the operation named by `X-Amz-Target`.
-fn operation(target: &str) -> Result<&'static Operation, Error> {
-    let unknown = || Error::new(ErrorCode::UnknownOperationException, "");
-    if target.is_empty() {
-        return Err(Error::new(
-            ErrorCode::UnknownOperationException,
-            "Missing X-Amz-Target header.",
-        ));
-    }
-    let name = target
+/// The operation of the model that `X-Amz-Target` names, if it names one.
+fn operation(target: &str) -> Option<&'static Operation> {
+    target
         .strip_prefix(ops::TARGET_PREFIX)
         .and_then(|t| t.strip_prefix('.'))
-        .ok_or_else(unknown)?;
-    ops::find(name).ok_or_else(unknown)
+        .and_then(ops::find)
+}
+
+/// The error for an `X-Amz-Target` that names no operation.
+fn unknown_operation(target: &str) -> Error {
+    let message = if target.is_empty() {
+        "Missing X-Amz-Target header."
+    } else {
+        ""
+    };
+    Error::new(ErrorCode::UnknownOperationException, message)
 }
 
 /// Decodes the body as a JSON object.
@@ -232,11 +231,7 @@ async fn process(
         let value = decode(&req.body)?;
         return extensions::extension(state, name, &admin, value).await;
     }
-    let op = match op {
-        Some(op) => op,
-        // Not one: the error that says why.
-        None => operation(target)?,
-    };
+    let op = op.ok_or_else(|| unknown_operation(target))?;
     if op.unsigned
         && let Some(ip) = req.peer
     {
