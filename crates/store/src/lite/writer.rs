@@ -92,9 +92,10 @@ where
 /// What the writer thread is sent: a write, or None to finish.
 type Job = Option<Box<dyn Work>>;
 
-/// Whether the writer thread is inside a batch's transaction, for readers
+/// Whether a lane write is inside its transaction (a batch of the writer
+/// thread, or a write on a calling thread: `Lane::write`), for readers
 /// that met its table locks (`Lane::read`): they may wait for its end on
-/// their own thread, since a batch never waits for the async workers.
+/// their own thread, since a lane write never waits for the async workers.
 #[derive(Debug, Default)]
 pub(crate) struct Batches {
     state: Mutex<BatchState>,
@@ -103,7 +104,9 @@ pub(crate) struct Batches {
 
 #[derive(Debug, Default)]
 struct BatchState {
-    open: bool,
+    /// Lane writes inside their transaction now (at most one holds it; a
+    /// second may be about to try).
+    open: u32,
     /// Batches begun so far.
     begun: u64,
     /// Readers waiting for the open batch to end.
@@ -115,15 +118,15 @@ impl Batches {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn begin(&self) {
+    pub(crate) fn begin(&self) {
         let mut state = self.lock();
-        state.open = true;
+        state.open += 1;
         state.begun += 1;
     }
 
-    fn end(&self) {
+    pub(crate) fn end(&self) {
         let mut state = self.lock();
-        state.open = false;
+        state.open = state.open.saturating_sub(1);
         if state.waiting > 0 {
             self.ended.notify_all();
         }
@@ -133,17 +136,17 @@ impl Batches {
     /// none is open or it is still open after that.
     pub(crate) fn wait_for_end(&self, patience: Duration) -> bool {
         let mut state = self.lock();
-        if !state.open {
+        if state.open == 0 {
             return false;
         }
         let this = state.begun;
         state.waiting += 1;
         let (mut state, _) = self
             .ended
-            .wait_timeout_while(state, patience, |s| s.open && s.begun == this)
+            .wait_timeout_while(state, patience, |s| s.open > 0 && s.begun == this)
             .unwrap_or_else(PoisonError::into_inner);
         state.waiting -= 1;
-        !(state.open && state.begun == this)
+        !(state.open > 0 && state.begun == this)
     }
 }
 
