@@ -59,6 +59,7 @@ impl Backend for LaneBackend {
         let values = args::values(args);
         let changed = self
             .lane
+            .writer
             .write(move |conn| {
                 conn.prepare_cached(sql)
                     .and_then(|mut s| s.execute(rusqlite::params_from_iter(&values)))

@@ -16,10 +16,7 @@
 //!   pages are read the same way under a budget of SQLite steps; a page
 //!   that runs past it is read again on the blocking pool.
 //! - **Writes** of users go to the [`writer`], which commits whatever is
-//!   queued at the same moment as one transaction. On a shared in-memory
-//!   database a write runs first on the calling thread, as its own
-//!   transaction ([`Lane::write`]), and goes to the writer only if it meets
-//!   another connection's lock.
+//!   queued at the same moment as one transaction.
 //!
 //! Two kinds of database ([`Place`]):
 //!
@@ -128,10 +125,6 @@ pub(crate) struct Lane {
     /// takes another reader, so point reads never wait behind it.
     inline_to: usize,
     blocking_from: usize,
-    /// Whether writes run on the calling thread first (`Lane::write`), on
-    /// the first reader, which is then a read-write connection: a shared
-    /// in-memory database only.
-    writes_inline: bool,
     next: AtomicUsize,
     writer: writer::Writer,
     /// Budget checks an inline ListUsers page may use (`users::list_users`).
@@ -185,16 +178,8 @@ impl Lane {
     /// pools opened it first); `write` is the sqlx write pool the lane's
     /// writer takes turns with. Must run on the runtime.
     pub(crate) fn open(place: &Place, write: &AnyPool) -> StoreResult<Self> {
-        let writes_inline = matches!(place, Place::Memory(_));
         let readers = (0..READERS)
-            .map(|i| {
-                let conn = if i == 0 && writes_inline {
-                    connect(place, true, sqlite::WRITER)
-                } else {
-                    connect(place, false, sqlite::READER)
-                };
-                conn.map(|c| Mutex::new(Some(c)))
-            })
+            .map(|_| connect(place, false, sqlite::READER).map(|c| Mutex::new(Some(c))))
             .collect::<StoreResult<_>>()?;
         let conn = connect(place, true, sqlite::WRITER)?;
         let empty_wal_at_close = matches!(place, Place::File(_));
@@ -206,7 +191,6 @@ impl Lane {
             readers,
             inline_to,
             blocking_from,
-            writes_inline,
             next: AtomicUsize::new(0),
             writer: writer::Writer::spawn(conn, write.clone(), empty_wal_at_close)?,
             inline_checks: AtomicU32::new(users::INLINE_BUDGET),
@@ -281,69 +265,6 @@ impl Lane {
         }
     }
 
-    /// Runs `write` as a transaction and answers after its commit.
-    ///
-    /// On a shared in-memory database it runs first on the calling thread,
-    /// on the calling threads' connection, whose lock the point reads take
-    /// too: a write of a few microseconds, made where the request already
-    /// runs, instead of a hand-off to the writer thread and a wake-up back
-    /// (which, with the readers meeting the writer's table locks, were most
-    /// of an update's CPU). Reads on that connection never meet its locks:
-    /// they wait for it on the Rust lock, which spins. If the write meets
-    /// another connection's lock (a transaction of sqlx's or of the writer
-    /// thread, a long read on the blocking pool), it is rolled back and
-    /// queued for the writer thread instead, which waits for such locks off
-    /// the async workers; so `write` may run more than once. A sqlx
-    /// connection that meets the write's locks waits for its COMMIT on its
-    /// own thread (SQLite's unlock notification).
-    ///
-    /// On a file, the write goes to the writer thread's next batch.
-    pub(crate) async fn write<F, R>(&self, mut write: F) -> StoreResult<R>
-    where
-        F: FnMut(&Connection) -> LaneResult<R> + Send + 'static,
-        R: Send + 'static,
-    {
-        if self.writes_inline
-            && let Some(done) = self.write_here(&mut write)
-        {
-            return done;
-        }
-        self.writer.write(write).await
-    }
-
-    /// [`Lane::write`] on the calling thread: None if it met another
-    /// connection's lock (then nothing of it stays).
-    fn write_here<R>(
-        &self,
-        write: &mut impl FnMut(&Connection) -> LaneResult<R>,
-    ) -> Option<StoreResult<R>> {
-        let conn = self.readers[0]
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let Some(conn) = &*conn else {
-            return Some(Err(closed()));
-        };
-        match statement(conn, "BEGIN IMMEDIATE") {
-            Ok(()) => {}
-            Err(LaneError::Locked) => return None,
-            Err(LaneError::Store(e)) => return Some(Err(e)),
-        }
-        self.writer.batches.begin();
-        let done = match write(conn).and_then(|r| statement(conn, "COMMIT").map(|()| r)) {
-            Ok(r) => Some(Ok(r)),
-            Err(e) => {
-                // An error of the write or of its COMMIT: nothing of it stays.
-                let _ = statement(conn, "ROLLBACK");
-                match e {
-                    LaneError::Locked => None,
-                    LaneError::Store(e) => Some(Err(e)),
-                }
-            }
-        };
-        self.writer.batches.end();
-        done
-    }
-
     /// Closes the lane's connections once the writes queued before are
     /// committed (a shared in-memory database ends with its last
     /// connection); later reads and writes fail. Blocks the calling thread
@@ -376,14 +297,6 @@ fn conflict(fk: &'static str) -> impl Fn(rusqlite::Error) -> LaneError {
         }
         db(e)
     }
-}
-
-/// Runs one statement without parameters (BEGIN, COMMIT, ROLLBACK).
-fn statement(conn: &Connection, sql: &str) -> LaneResult<()> {
-    conn.prepare_cached(sql)
-        .and_then(|mut s| s.execute([]))
-        .map(|_| ())
-        .map_err(db)
 }
 
 /// A read after [`Lane::close`].

@@ -128,14 +128,15 @@ impl Lane {
         let values = args::values(user_args(u));
         let aliases = aliases.to_vec();
         let key = (u.pool_id.clone(), u.username_key.clone());
-        self.write(move |conn| {
-            let mut insert = conn.prepare_cached(INSERT_USER).map_err(db)?;
-            insert
-                .execute(params_from_iter(&values))
-                .map_err(conflict(POOL_FKEY))?;
-            insert_aliases(conn, &key.0, &key.1, &aliases)
-        })
-        .await
+        self.writer
+            .write(move |conn| {
+                let mut insert = conn.prepare_cached(INSERT_USER).map_err(db)?;
+                insert
+                    .execute(params_from_iter(&values))
+                    .map_err(conflict(POOL_FKEY))?;
+                insert_aliases(conn, &key.0, &key.1, &aliases)
+            })
+            .await
     }
 
     /// Writes the columns in which `after` differs from `before`, if the
@@ -158,26 +159,27 @@ impl Lane {
         let values = args::values(args);
         let aliases = aliases.map(<[AliasRecord]>::to_vec);
         let key = (after.pool_id.clone(), after.username_key.clone());
-        self.write(move |conn| {
-            // No foreign key among the columns an update can change.
-            let updated = conn
-                .prepare_cached(&sql)
-                .and_then(|mut s| s.execute(params_from_iter(&values)))
-                .map_err(conflict(POOL_FKEY))?;
-            if updated != 1 {
-                return Ok(false);
-            }
-            if let Some(aliases) = &aliases {
-                conn.prepare_cached(
-                    "DELETE FROM user_aliases WHERE pool_id = ?1 AND username_key = ?2",
-                )
-                .and_then(|mut s| s.execute([&key.0, &key.1]))
-                .map_err(db)?;
-                insert_aliases(conn, &key.0, &key.1, aliases)?;
-            }
-            Ok(true)
-        })
-        .await
+        self.writer
+            .write(move |conn| {
+                // No foreign key among the columns an update can change.
+                let updated = conn
+                    .prepare_cached(&sql)
+                    .and_then(|mut s| s.execute(params_from_iter(&values)))
+                    .map_err(conflict(POOL_FKEY))?;
+                if updated != 1 {
+                    return Ok(false);
+                }
+                if let Some(aliases) = &aliases {
+                    conn.prepare_cached(
+                        "DELETE FROM user_aliases WHERE pool_id = ?1 AND username_key = ?2",
+                    )
+                    .and_then(|mut s| s.execute([&key.0, &key.1]))
+                    .map_err(db)?;
+                    insert_aliases(conn, &key.0, &key.1, aliases)?;
+                }
+                Ok(true)
+            })
+            .await
     }
 }
 

@@ -92,10 +92,9 @@ where
 /// What the writer thread is sent: a write, or None to finish.
 type Job = Option<Box<dyn Work>>;
 
-/// Whether a lane write is inside its transaction (a batch of the writer
-/// thread, or a write on a calling thread: `Lane::write`), for readers
+/// Whether the writer thread is inside a batch's transaction, for readers
 /// that met its table locks (`Lane::read`): they may wait for its end on
-/// their own thread, since a lane write never waits for the async workers.
+/// their own thread, since a batch never waits for the async workers.
 #[derive(Debug, Default)]
 pub(crate) struct Batches {
     state: Mutex<BatchState>,
@@ -104,9 +103,7 @@ pub(crate) struct Batches {
 
 #[derive(Debug, Default)]
 struct BatchState {
-    /// Lane writes inside their transaction now (at most one holds it; a
-    /// second may be about to try).
-    open: u32,
+    open: bool,
     /// Batches begun so far.
     begun: u64,
     /// Readers waiting for the open batch to end.
@@ -118,15 +115,15 @@ impl Batches {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn begin(&self) {
+    fn begin(&self) {
         let mut state = self.lock();
-        state.open += 1;
+        state.open = true;
         state.begun += 1;
     }
 
-    pub(crate) fn end(&self) {
+    fn end(&self) {
         let mut state = self.lock();
-        state.open = state.open.saturating_sub(1);
+        state.open = false;
         if state.waiting > 0 {
             self.ended.notify_all();
         }
@@ -136,17 +133,17 @@ impl Batches {
     /// none is open or it is still open after that.
     pub(crate) fn wait_for_end(&self, patience: Duration) -> bool {
         let mut state = self.lock();
-        if state.open == 0 {
+        if !state.open {
             return false;
         }
         let this = state.begun;
         state.waiting += 1;
         let (mut state, _) = self
             .ended
-            .wait_timeout_while(state, patience, |s| s.open > 0 && s.begun == this)
+            .wait_timeout_while(state, patience, |s| s.open && s.begun == this)
             .unwrap_or_else(PoisonError::into_inner);
         state.waiting -= 1;
-        !(state.open > 0 && state.begun == this)
+        !(state.open && state.begun == this)
     }
 }
 

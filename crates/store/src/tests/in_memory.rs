@@ -114,6 +114,7 @@ async fn each_in_memory_store_is_its_own_and_ends_with_it() {
     b.close().await;
 }
 
+/// The name sqlx opened an in-memory store's database with.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn point_reads_do_not_wait_for_the_blocking_pools_readers() {
     // On a shared in-memory database the calling threads read on a reader
@@ -131,7 +132,6 @@ async fn point_reads_do_not_wait_for_the_blocking_pools_readers() {
     s.close().await;
 }
 
-/// The name sqlx opened an in-memory store's database with.
 fn memory_name(url: &str) -> String {
     match crate::engine::lane_place(crate::Engine::Sqlite, url) {
         Ok(Some(crate::lite::Place::Memory(name))) => name,
@@ -244,91 +244,4 @@ async fn a_write_waits_for_a_reading_statement_then_lands() {
     assert!(update.await.unwrap().unwrap());
     assert_eq!(name_of(&s, "a").await.as_deref(), Some("after"));
     s.close().await;
-}
-
-/// A lane write of a shared in-memory database runs on the calling thread:
-/// it lands while the writer thread could not write (the sqlx writer, which
-/// the writer thread holds while it writes, is held here), and a read right
-/// after it sees it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_write_runs_on_the_calling_thread() {
-    let s = SqlStore::open(&in_memory_url()).await.unwrap();
-    s.insert_pool(&pool("p")).await.unwrap();
-    s.insert_user(&user("p", "a"), &[]).await.unwrap();
-    let held = s.db.write.acquire().await.unwrap();
-    let before = s.get_user("p", "a").await.unwrap().unwrap();
-    let mut after = before.clone();
-    after.name = Some("after".into());
-    after.version += 1;
-    let update =
-        tokio::time::timeout(Duration::from_secs(5), s.update_user(&before, &after, None)).await;
-    assert!(matches!(update, Ok(Ok(true))), "{update:?}");
-    assert_eq!(name_of(&s, "a").await.as_deref(), Some("after"));
-    // A stale version still changes nothing.
-    let stale =
-        tokio::time::timeout(Duration::from_secs(5), s.update_user(&before, &after, None)).await;
-    assert!(matches!(stale, Ok(Ok(false))), "{stale:?}");
-    drop(held);
-    s.close().await;
-}
-
-/// A lane write that meets an open sqlx transaction's write lock is not
-/// waited for on the async worker (that transaction's task may need the
-/// same worker to commit: here the runtime has one): it goes to the writer
-/// thread, which waits for the COMMIT, and lands after it.
-#[test]
-fn a_write_that_meets_an_open_transaction_lands_after_its_commit() {
-    let (done, finished) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let s = Arc::new(SqlStore::open(&in_memory_url()).await.unwrap());
-            s.insert_pool(&pool("p")).await.unwrap();
-            s.insert_user(&user("p", "a"), &[]).await.unwrap();
-            s.insert_user(&user("p", "b"), &[]).await.unwrap();
-            let before = s.get_user("p", "b").await.unwrap().unwrap();
-            let (written, wrote) = tokio::sync::oneshot::channel();
-            let (go, commit) = tokio::sync::oneshot::channel::<()>();
-            let transaction = tokio::spawn({
-                let s = s.clone();
-                async move {
-                    let mut tx = s.db.write.begin().await.unwrap();
-                    sqlx::query("UPDATE users SET name = 'tx' WHERE username_key = 'a'")
-                        .execute(&mut *tx)
-                        .await
-                        .unwrap();
-                    written.send(()).unwrap();
-                    commit.await.unwrap();
-                    tx.commit().await.unwrap();
-                }
-            });
-            wrote.await.unwrap();
-            let mut after = before.clone();
-            after.name = Some("lane".into());
-            after.version += 1;
-            let update = tokio::spawn({
-                let s = s.clone();
-                async move { s.update_user(&before, &after, None).await }
-            });
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            assert!(
-                !update.is_finished(),
-                "the write did not meet the transaction's lock"
-            );
-            go.send(()).unwrap();
-            transaction.await.unwrap();
-            assert!(update.await.unwrap().unwrap());
-            assert_eq!(name_of(&s, "a").await.as_deref(), Some("tx"));
-            assert_eq!(name_of(&s, "b").await.as_deref(), Some("lane"));
-            s.close().await;
-        });
-        done.send(()).unwrap();
-    });
-    finished
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the write waited on the async worker the COMMIT needed");
 }
