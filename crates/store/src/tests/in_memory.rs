@@ -114,7 +114,6 @@ async fn each_in_memory_store_is_its_own_and_ends_with_it() {
     b.close().await;
 }
 
-/// The name sqlx opened an in-memory store's database with.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn point_reads_do_not_wait_for_the_blocking_pools_readers() {
     // On a shared in-memory database the calling threads read on a reader
@@ -132,6 +131,7 @@ async fn point_reads_do_not_wait_for_the_blocking_pools_readers() {
     s.close().await;
 }
 
+/// The name sqlx opened an in-memory store's database with.
 fn memory_name(url: &str) -> String {
     match crate::engine::lane_place(crate::Engine::Sqlite, url) {
         Ok(Some(crate::lite::Place::Memory(name))) => name,
