@@ -35,6 +35,7 @@ mod pooled;
 mod pools;
 mod purge;
 mod resource_servers;
+mod schema_image;
 mod sessions;
 mod signing_keys;
 mod sqlite;
@@ -192,6 +193,12 @@ impl SqlStore {
             .await
             .map_err(fail)?;
         let dialect = engine.dialect();
+        let place = engine::lane_place(engine, &url).map_err(fail)?;
+        if let Some(lite::Place::Memory(name)) = &place {
+            // A new in-memory database starts from the migrated schema's
+            // image; the migrations then find themselves applied.
+            schema_image::restore_built_in(name)?;
+        }
         let applied = migrate::run(&write, dialect).await?;
         engine::spawn_checkpointer(engine, &url, &write);
         let read = engine::read_pool(engine, &url, &write)
@@ -205,7 +212,7 @@ impl SqlStore {
         };
         // The one choice of backend: the lane wherever it can open the
         // database (a file, or a shared in-memory one), sqlx otherwise.
-        let lane = match engine::lane_place(engine, &url).map_err(fail)? {
+        let lane = match place {
             Some(place) => Some((Arc::new(lite::Lane::open(&place, &db.write)?), place)),
             None => None,
         };

@@ -5,7 +5,10 @@
 //! `kognit_migrations`; each pending migration runs in one transaction
 //! together with its version row, so a failed migration leaves nothing
 //! behind. To add one, write `000N_<name>.sql` for
-//! both engines and append it to both lists with the same version.
+//! both engines and append it to both lists with the same version, then
+//! write SQLite's schema image again (`schema_image`: a new in-memory
+//! database starts from it; the test `the_image_is_the_migrated_schema`
+//! says how, and fails until it is done).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -294,7 +297,7 @@ async fn warn_if_newer(pool: &AnyPool, dialect: &Dialect) -> Result<(), StoreErr
 }
 
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -42,6 +42,7 @@ mod options;
 mod pools;
 mod purge;
 mod resource_servers;
+mod schema_image;
 mod session_plans;
 mod sessions;
 mod signing_keys;

@@ -1,0 +1,110 @@
+//! A new in-memory database starts from a copy of the migrated schema
+//! (`kognit dev --ephemeral`, `POST /_dev/reset` aside) instead of running
+//! the migrations' ~85 statements.
+//!
+//! Why: parsing and running that DDL was a third of an ephemeral server's
+//! start-up CPU (each CREATE is prepared, run and written to
+//! `sqlite_schema`, through sqlx's worker thread); copying the ~80 pages
+//! of an already migrated database with SQLite's backup API takes a small
+//! fraction of that (BENCHMARKS.md, "Start-up and idle memory").
+//!
+//! The copy is [`IMAGE`]: the database file that the SQLite migrations
+//! produce (`kognit_migrations` included), stored with each page's
+//! trailing zeros cut off ([`encode`]), since a page of a new table or
+//! index is mostly empty. It is not trusted to be current: `migrate::run`
+//! still runs after it and applies whatever migration the image lacks, and
+//! the test `tests::schema_image::the_image_is_the_migrated_schema` fails
+//! when the image's schema differs from the migrations' (it writes a new
+//! image when `KOGNIT_WRITE_SCHEMA_IMAGE` is set).
+
+use kognit_core::store::{StoreError, StoreResult};
+use rusqlite::{Connection, MAIN_DB, OpenFlags};
+
+/// The encoded image (see the module docs).
+const IMAGE: &[u8] = include_bytes!("../migrations/sqlite/schema.image");
+
+/// The page size of the image: SQLite's default, which an in-memory
+/// database copied into must share.
+pub(crate) const PAGE: usize = 4096;
+
+/// Each page as a little-endian u16 count of its bytes up to the last
+/// non-zero one, then those bytes. Err if `db` is not whole pages. (Used
+/// by the test that writes the image.)
+#[cfg(test)]
+pub(crate) fn encode(db: &[u8]) -> Result<Vec<u8>, String> {
+    if db.is_empty() || !db.len().is_multiple_of(PAGE) {
+        return Err(format!("{} bytes are not whole pages", db.len()));
+    }
+    let mut out = Vec::new();
+    for page in db.chunks(PAGE) {
+        let used = page.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+        let len = u16::try_from(used).map_err(|e| e.to_string())?;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&page[..used]);
+    }
+    Ok(out)
+}
+
+/// The database file of an [`encode`]d image; None if it is malformed.
+pub(crate) fn decode(image: &[u8]) -> Option<Vec<u8>> {
+    let mut db = Vec::with_capacity(image.len() * 4);
+    let mut rest = image;
+    while !rest.is_empty() {
+        let (len, tail) = rest.split_first_chunk::<2>()?;
+        let len = usize::from(u16::from_le_bytes(*len));
+        if len > PAGE || tail.len() < len {
+            return None;
+        }
+        db.extend_from_slice(&tail[..len]);
+        db.resize(db.len() + PAGE - len, 0);
+        rest = &tail[len..];
+    }
+    (!db.is_empty()).then_some(db)
+}
+
+/// Copies `image` into the shared in-memory database `name` (opened as the
+/// lane opens it) if that database is still empty; answers whether it did.
+/// The database's other connections see the schema at their next statement.
+pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<bool> {
+    let fail = |e: rusqlite::Error| StoreError::Backend(format!("schema image: {e}"));
+    let db = decode(image).ok_or_else(|| StoreError::Backend("schema image: malformed".into()))?;
+    let mut to = Connection::open_with_flags(
+        name,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_MEMORY
+            | OpenFlags::SQLITE_OPEN_SHARED_CACHE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(fail)?;
+    let objects: i64 = to
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(fail)?;
+    if objects > 0 {
+        return Ok(false);
+    }
+    let mut from = Connection::open_in_memory().map_err(fail)?;
+    from.deserialize_read_exact(MAIN_DB, db.as_slice(), db.len(), true)
+        .map_err(fail)?;
+    // All pages in one step; the database is new, so nothing holds it.
+    let step = rusqlite::backup::Backup::new(&from, &mut to)
+        .and_then(|b| b.step(-1))
+        .map_err(fail)?;
+    if step != rusqlite::backup::StepResult::Done {
+        return Err(StoreError::Backend(format!(
+            "schema image: the copy stopped ({step:?})"
+        )));
+    }
+    // The versions are recorded as applied now, as the migrations would.
+    to.execute(
+        "UPDATE kognit_migrations SET applied_at = ?1",
+        [crate::migrate::now_ms()],
+    )
+    .map_err(fail)?;
+    Ok(true)
+}
+
+/// [`restore`] of the image built into kognit.
+pub(crate) fn restore_built_in(name: &str) -> StoreResult<bool> {
+    restore(name, IMAGE)
+}
