@@ -45,9 +45,10 @@ pub(crate) fn encode(db: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// The database file of an [`encode`]d image; None if it is malformed.
-pub(crate) fn decode(image: &[u8]) -> Option<Vec<u8>> {
-    let mut db = Vec::with_capacity(image.len() * 4);
+/// The size of the database file of an [`encode`]d image; None if it is
+/// malformed.
+fn decoded_len(image: &[u8]) -> Option<usize> {
+    let mut pages = 0;
     let mut rest = image;
     while !rest.is_empty() {
         let (len, tail) = rest.split_first_chunk::<2>()?;
@@ -55,11 +56,64 @@ pub(crate) fn decode(image: &[u8]) -> Option<Vec<u8>> {
         if len > PAGE || tail.len() < len {
             return None;
         }
-        db.extend_from_slice(&tail[..len]);
-        db.resize(db.len() + PAGE - len, 0);
         rest = &tail[len..];
+        pages += 1;
     }
-    (!db.is_empty()).then_some(db)
+    (pages > 0).then_some(pages * PAGE)
+}
+
+/// Reads an [`encode`]d image as its database file, a page at a time, so
+/// the file is built only where SQLite keeps it. The image must be whole
+/// ([`decoded_len`]).
+struct Decoder<'a> {
+    /// The pages not begun.
+    rest: &'a [u8],
+    /// What is left of the page begun: its stored bytes, then zeros.
+    bytes: &'a [u8],
+    zeros: usize,
+}
+
+impl std::io::Read for Decoder<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if !self.bytes.is_empty() {
+                let n = buf.len().min(self.bytes.len());
+                buf[..n].copy_from_slice(&self.bytes[..n]);
+                self.bytes = &self.bytes[n..];
+                return Ok(n);
+            }
+            if self.zeros > 0 {
+                let n = buf.len().min(self.zeros);
+                buf[..n].fill(0);
+                self.zeros -= n;
+                return Ok(n);
+            }
+            let Some((len, tail)) = self.rest.split_first_chunk::<2>() else {
+                return Ok(0);
+            };
+            let len = usize::from(u16::from_le_bytes(*len)).min(PAGE);
+            let (bytes, rest) = tail.split_at(len.min(tail.len()));
+            (self.bytes, self.rest, self.zeros) = (bytes, rest, PAGE - bytes.len());
+        }
+    }
+}
+
+fn decoder(image: &[u8]) -> Decoder<'_> {
+    Decoder {
+        rest: image,
+        bytes: &[],
+        zeros: 0,
+    }
+}
+
+/// The database file of an [`encode`]d image; None if it is malformed.
+#[cfg(test)]
+pub(crate) fn decode(image: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let len = decoded_len(image)?;
+    let mut db = Vec::with_capacity(len);
+    decoder(image).read_to_end(&mut db).ok()?;
+    Some(db)
 }
 
 /// Copies `image` into the shared in-memory database `name` (opened as the
@@ -67,7 +121,8 @@ pub(crate) fn decode(image: &[u8]) -> Option<Vec<u8>> {
 /// The database's other connections see the schema at their next statement.
 pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<bool> {
     let fail = |e: rusqlite::Error| StoreError::Backend(format!("schema image: {e}"));
-    let db = decode(image).ok_or_else(|| StoreError::Backend("schema image: malformed".into()))?;
+    let len =
+        decoded_len(image).ok_or_else(|| StoreError::Backend("schema image: malformed".into()))?;
     let mut to = Connection::open_with_flags(
         name,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -84,7 +139,11 @@ pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<bool> {
         return Ok(false);
     }
     let mut from = Connection::open_in_memory().map_err(fail)?;
-    from.deserialize_read_exact(MAIN_DB, db.as_slice(), db.len(), true)
+    from.deserialize_read_exact(MAIN_DB, decoder(image), len, true)
+        .map_err(fail)?;
+    // The copy reads the pages where they are (xFetch) instead of into a
+    // page cache of this short-lived connection.
+    from.execute_batch("PRAGMA mmap_size = 1073741824")
         .map_err(fail)?;
     // All pages in one step; the database is new, so nothing holds it.
     let step = rusqlite::backup::Backup::new(&from, &mut to)
