@@ -202,8 +202,16 @@ pub(crate) fn redact(url: &str) -> String {
 /// connection until its timeout and then reports only "pool timed out",
 /// whereas this fails at once with the driver's own reason. On SQLite it also
 /// switches the file to WAL, which needs an exclusive lock and so is done
-/// while no other connection exists (an in-memory database answers "memory").
+/// while no other connection exists. Not for an in-memory database, which
+/// has no WAL and no server to refuse it (the write pool's first connection
+/// reports its own failure).
 pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sqlx::Error> {
+    if engine == Engine::Sqlite {
+        check_build();
+        if sqlite_in_memory(url) {
+            return Ok(());
+        }
+    }
     let mut conn = tokio::time::timeout(ACQUIRE_TIMEOUT, AnyConnection::connect(url))
         .await
         .map_err(|_| {
@@ -213,7 +221,6 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
             ))
         })??;
     if engine == Engine::Sqlite {
-        check_build(&mut conn).await?;
         // Several processes may open a fresh file at once: wait for the
         // others' locks instead of failing with "database is locked", and
         // retry the switch to WAL, which needs the file to itself.
@@ -237,15 +244,26 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
 /// of `.cargo/config.toml` (`sqlite::BUILD_FLAGS`): a build that did not
 /// read that file (`cargo install --git`, or a workspace of its own) runs
 /// correctly but with every connection serialized on global mutexes and
-/// lists re-planned at every page (BENCHMARKS.md).
-async fn check_build(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+/// lists re-planned at every page (BENCHMARKS.md). The flags are the
+/// library's, so any connection shows them: a private in-memory one here,
+/// opened and read on this thread (sqlx and rusqlite share the library).
+fn check_build() {
     static CHECKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if CHECKED.swap(true, std::sync::atomic::Ordering::Relaxed) {
-        return Ok(());
+        return;
     }
-    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
-        .fetch_all(conn)
-        .await?;
+    let options = rusqlite::Connection::open_in_memory().and_then(|conn| {
+        let mut stmt = conn.prepare("PRAGMA compile_options")?;
+        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+        rows.collect::<Result<Vec<String>, _>>()
+    });
+    let options = match options {
+        Ok(options) => options,
+        Err(e) => {
+            tracing::warn!(error = %crate::errors::one_line(&e), "cannot read SQLite's build flags");
+            return;
+        }
+    };
     let missing = sqlite::missing_build_flags(&options);
     if !missing.is_empty() {
         tracing::warn!(
@@ -256,7 +274,6 @@ async fn check_build(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
              LIBSQLITE3_FLAGS as README.md's Install section says"
         );
     }
-    Ok(())
 }
 
 /// The pool that writes. SQLite gets a single connection: writes serialize on
