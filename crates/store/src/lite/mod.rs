@@ -64,6 +64,10 @@ const READERS: usize = 4;
 /// the sqlx readers.
 const BATCH_PATIENCE: std::time::Duration = std::time::Duration::from_millis(2);
 
+/// How many times a read looks for a free reader, a spin-loop hint apart,
+/// before it waits for one asleep (`Lane::read_once`).
+const READ_SPINS: u32 = 1000;
+
 /// Prepared statements kept per connection: the reads are a handful, the
 /// writer's UPDATEs one per set of changed columns.
 const STATEMENT_CACHE: usize = 64;
@@ -253,7 +257,15 @@ impl Lane {
     ) -> LaneResult<R> {
         let n = readers.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
-        let free = (0..n).find_map(|i| readers[(start + i) % n].try_lock().ok());
+        // A reader is held for one point read, a few microseconds: look
+        // again for a while before sleeping on one (a futex wait, and a
+        // wake-up by the holder, cost more than that read).
+        let free = (0..READ_SPINS).find_map(|spin| {
+            if spin > 0 {
+                std::hint::spin_loop();
+            }
+            (0..n).find_map(|i| readers[(start + i) % n].try_lock().ok())
+        });
         let conn = free.unwrap_or_else(|| {
             readers[start]
                 .lock()
