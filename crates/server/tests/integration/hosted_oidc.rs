@@ -356,9 +356,12 @@ async fn mfa_through_the_pages(backend: Backend) {
     let mut authenticator = Authenticator::new(&secret, s.clock.clone());
     b.fill("#code", "123456").await;
     b.submit("#challenge-form").await;
-    b.wait_for("#error").await;
+    let refused = b.wait_for("#error").await;
     b.fill("#code", &authenticator.fresh().await).await;
     b.submit("#challenge-form").await;
+    // Until the answer comes, the page shown is the one that refused the
+    // wrong code, with its #error.
+    b.wait_until_replaced(&refused).await;
     b.wait_for("#app, #error").await;
     assert!(!b.exists("#error").await, "{}", b.text("#error").await);
     assert!(b.current_url().await.contains("code="));

@@ -260,6 +260,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element {css} within {WAIT:?}: {e}"))
     }
 
+    /// Waits until `el` is no longer in the page shown (a submit's answer
+    /// replaced the page it was on). Panics after [`WAIT`].
+    pub async fn wait_until_replaced(&self, el: &Element) {
+        let end = Instant::now() + WAIT;
+        while Instant::now() < end {
+            match el.is_displayed().await {
+                Err(e) if e.is_stale_element_reference() => return,
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        panic!("the page was not replaced within {WAIT:?}");
+    }
+
     /// Whether an element matches `css` now (no waiting).
     pub async fn exists(&self, css: &str) -> bool {
         match self.client.find(Locator::Css(css)).await {
