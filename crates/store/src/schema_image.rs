@@ -18,7 +18,7 @@
 //! image when `KOGNIT_WRITE_SCHEMA_IMAGE` is set).
 
 use kognit_core::store::{StoreError, StoreResult};
-use rusqlite::{Connection, MAIN_DB, OpenFlags};
+use rusqlite::{Connection, MAIN_DB};
 
 /// The encoded image (see the module docs).
 const IMAGE: &[u8] = include_bytes!("../migrations/sqlite/schema.image");
@@ -45,29 +45,45 @@ pub(crate) fn encode(db: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// The stored bytes of each page of an [`encode`]d image, in order; a
+/// None item, and then the end, where the image is malformed (a length past
+/// a page, or fewer bytes than it says).
+struct Pages<'a>(&'a [u8]);
+
+impl<'a> Iterator for Pages<'a> {
+    type Item = Option<&'a [u8]>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let page = self.0.split_first_chunk::<2>().and_then(|(len, tail)| {
+            let len = usize::from(u16::from_le_bytes(*len));
+            (len <= PAGE && tail.len() >= len).then(|| tail.split_at(len))
+        });
+        let (bytes, rest) = page.map_or((None, &[][..]), |(b, r)| (Some(b), r));
+        self.0 = rest;
+        Some(bytes)
+    }
+}
+
 /// The size of the database file of an [`encode`]d image; None if it is
 /// malformed.
 fn decoded_len(image: &[u8]) -> Option<usize> {
     let mut pages = 0;
-    let mut rest = image;
-    while !rest.is_empty() {
-        let (len, tail) = rest.split_first_chunk::<2>()?;
-        let len = usize::from(u16::from_le_bytes(*len));
-        if len > PAGE || tail.len() < len {
-            return None;
-        }
-        rest = &tail[len..];
+    for page in Pages(image) {
+        page?;
         pages += 1;
     }
     (pages > 0).then_some(pages * PAGE)
 }
 
 /// Reads an [`encode`]d image as its database file, a page at a time, so
-/// the file is built only where SQLite keeps it. The image must be whole
-/// ([`decoded_len`]).
+/// the file is built only where SQLite keeps it; fails where the image is
+/// malformed.
 struct Decoder<'a> {
     /// The pages not begun.
-    rest: &'a [u8],
+    pages: Pages<'a>,
     /// What is left of the page begun: its stored bytes, then zeros.
     bytes: &'a [u8],
     zeros: usize,
@@ -88,19 +104,23 @@ impl std::io::Read for Decoder<'_> {
                 self.zeros -= n;
                 return Ok(n);
             }
-            let Some((len, tail)) = self.rest.split_first_chunk::<2>() else {
-                return Ok(0);
-            };
-            let len = usize::from(u16::from_le_bytes(*len)).min(PAGE);
-            let (bytes, rest) = tail.split_at(len.min(tail.len()));
-            (self.bytes, self.rest, self.zeros) = (bytes, rest, PAGE - bytes.len());
+            match self.pages.next() {
+                None => return Ok(0),
+                Some(None) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "a malformed schema image",
+                    ));
+                }
+                Some(Some(bytes)) => (self.bytes, self.zeros) = (bytes, PAGE - bytes.len()),
+            }
         }
     }
 }
 
 fn decoder(image: &[u8]) -> Decoder<'_> {
     Decoder {
-        rest: image,
+        pages: Pages(image),
         bytes: &[],
         zeros: 0,
     }
@@ -116,22 +136,13 @@ pub(crate) fn decode(image: &[u8]) -> Option<Vec<u8>> {
     Some(db)
 }
 
-/// Copies `image` into the shared in-memory database `name` (opened as the
-/// lane opens it) if that database is still empty; answers whether it did.
+/// Copies `image` into the shared in-memory database `name` if that database is still empty; answers whether it did.
 /// The database's other connections see the schema at their next statement.
 pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<bool> {
     let fail = |e: rusqlite::Error| StoreError::Backend(format!("schema image: {e}"));
     let len =
         decoded_len(image).ok_or_else(|| StoreError::Backend("schema image: malformed".into()))?;
-    let mut to = Connection::open_with_flags(
-        name,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_MEMORY
-            | OpenFlags::SQLITE_OPEN_SHARED_CACHE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(fail)?;
+    let mut to = crate::lite::open_memory(name).map_err(fail)?;
     let objects: i64 = to
         .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
         .map_err(fail)?;

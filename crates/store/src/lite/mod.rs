@@ -143,6 +143,21 @@ impl std::fmt::Debug for Lane {
     }
 }
 
+/// A connection of this process to the shared in-memory database `name`
+/// (`Place::Memory`), with no settings of its own: opened with the flags
+/// sqlx opens it with (sqlx-sqlite's `establish`), so both name the same
+/// shared cache.
+pub(crate) fn open_memory(name: &str) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(
+        name,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_MEMORY
+            | OpenFlags::SQLITE_OPEN_SHARED_CACHE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+}
+
 /// A lane connection to `place` with these settings (`crate::sqlite`'s, as
 /// sqlx's connections have). Readers are opened read-only on a file; on a
 /// shared in-memory database, where a read-only open is refused, they are
@@ -157,16 +172,7 @@ fn connect(place: &Place, write: bool, pragmas: &str) -> StoreResult<Connection>
             };
             Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         }
-        // The flags sqlx opens it with (sqlx-sqlite's `establish`), so
-        // both name the same shared cache.
-        Place::Memory(name) => Connection::open_with_flags(
-            name.as_str(),
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_URI
-                | OpenFlags::SQLITE_OPEN_MEMORY
-                | OpenFlags::SQLITE_OPEN_SHARED_CACHE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        ),
+        Place::Memory(name) => open_memory(name),
     }
     .map_err(db)?;
     conn.execute_batch(pragmas).map_err(db)?;

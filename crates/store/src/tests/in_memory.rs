@@ -6,8 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
-
 use super::{pool, user};
 use crate::{SqlStore, in_memory_url};
 
@@ -214,11 +212,7 @@ async fn a_write_waits_for_a_reading_statement_then_lands() {
     // Another connection to the database, in the middle of reading `users`.
     let name = memory_name(&url);
     let holder = std::thread::spawn(move || {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_MEMORY
-            | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
-        let conn = Connection::open_with_flags(name, flags).unwrap();
+        let conn = crate::lite::open_memory(&name).unwrap();
         let mut stmt = conn.prepare("SELECT username_key FROM users").unwrap();
         let mut rows = stmt.query([]).unwrap();
         assert!(rows.next().unwrap().is_some());

@@ -1,7 +1,7 @@
 //! The built-in image of the migrated schema (`schema_image`): what a new
 //! in-memory database starts from must be what the migrations make.
 
-use rusqlite::{Connection, MAIN_DB, OpenFlags};
+use rusqlite::{Connection, MAIN_DB};
 use sqlx::AnyPool;
 
 use crate::schema_image::{PAGE, decode, encode, restore, restore_built_in};
@@ -28,14 +28,7 @@ async fn new_database() -> (AnyPool, String) {
 }
 
 fn connect(name: &str) -> Connection {
-    Connection::open_with_flags(
-        name,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_MEMORY
-            | OpenFlags::SQLITE_OPEN_SHARED_CACHE,
-    )
-    .unwrap()
+    lite::open_memory(name).unwrap()
 }
 
 /// The schema's objects and the recorded migrations, in a fixed order.
