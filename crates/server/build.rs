@@ -1,12 +1,14 @@
-//! Links the release binary with the code a start runs placed together.
+//! Links the release binary with the code a start runs placed together,
+//! and after it the code requests run.
 //!
-//! `startup-order.txt` names the functions a start runs, from exec to the
-//! first `/health` answer (written by `scripts/startup-order`). The linker
-//! places them first in `.text`, so a start touches about 2 MiB of
-//! contiguous code instead of pages spread over 15 MB: the kernel maps the
-//! 64 KiB around each page a process faults in, so scattered code was most
-//! of the idle server's resident memory (8 of 15 MiB) and many of a start's
-//! page faults (BENCHMARKS.md, "Start-up and idle memory").
+//! `code-order.txt` names the functions a start runs, from exec to the first
+//! `/health` answer, then those the load generator's requests run, hottest
+//! first (written by `scripts/code-order`). The linker places them first in
+//! `.text`, in that order, so a start touches about 2 MiB of contiguous
+//! code instead of pages spread over 15 MB: the kernel maps the 64 KiB
+//! around each page a process faults in, so scattered code was most of the
+//! idle server's resident memory (8 of 15 MiB; BENCHMARKS.md, "Start-up and
+//! idle memory"), and a loaded server's too.
 //!
 //! Only in release builds, and only when the linker takes
 //! `--symbol-ordering-file` (LLD, Rust's default linker on x86-64 Linux, and
@@ -18,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn main() {
-    let order = Path::new(env!("CARGO_MANIFEST_DIR")).join("startup-order.txt");
+    let order = Path::new(env!("CARGO_MANIFEST_DIR")).join("code-order.txt");
     println!("cargo::rerun-if-changed={}", order.display());
     let arg = format!(
         "-Wl,--symbol-ordering-file={},--no-warn-symbol-ordering",
