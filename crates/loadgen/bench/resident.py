@@ -10,25 +10,11 @@ with the 64 KiB the kernel maps around each fault.
 """
 
 import argparse
-import socket
 import struct
 import subprocess
 import time
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def answers(port: int, path: str) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-            s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
-            return s.recv(16).startswith(b"HTTP/1.1")
-    except OSError:
-        return False
+from startup import answered, free_port  # the same directory
 
 
 def resident_pages(pid: int, lo: int, hi: int) -> int:
@@ -54,7 +40,7 @@ def main() -> None:
     )
     try:
         deadline = time.monotonic() + 30
-        while not answers(port, args.path):
+        while not answered(port, args.path):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the server did not answer")
             time.sleep(0.001)
