@@ -218,6 +218,17 @@ pub async fn dump_seed(cfg: &Config, out: &std::path::Path) -> Result<usize, Sta
     Ok(pools)
 }
 
+/// The listening socket of `cfg` and the address it got.
+async fn bind(cfg: &Config) -> Result<(TcpListener, std::net::SocketAddr), StartError> {
+    let listener = TcpListener::bind(cfg.listen_addr().map_err(StartError)?)
+        .await
+        .map_err(|e| StartError(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+    Ok((listener, addr))
+}
+
 /// [`start`], reading the time from `clock` (tests move it forward instead
 /// of sleeping).
 pub async fn start_with_clock(
@@ -231,13 +242,17 @@ pub async fn start_with_clock(
         Some(path) => Some(Arc::new(crate::seed::Seed::load(path).map_err(StartError)?)),
         None => None,
     };
+    // The routes are built on a worker thread while this one opens the
+    // store (most of a start): on two cores the two overlap.
+    let routing = tokio::spawn({
+        let cfg = cfg.clone();
+        async move { ops::routes(&cfg) }
+    });
     let (store, master) = open_store(&cfg).await?;
-    let listener = TcpListener::bind(cfg.listen_addr().map_err(StartError)?)
+    let (listener, addr) = bind(&cfg).await?;
+    let routes = routing
         .await
-        .map_err(|e| StartError(format!("cannot listen on {}: {e}", cfg.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+        .map_err(|e| StartError(format!("cannot build the routes: {e}")))?;
     let public_url = cfg
         .public_url
         .clone()
@@ -279,7 +294,7 @@ pub async fn start_with_clock(
     // (middleware inside it would run after routing).
     let app = tower::Layer::layer(
         &axum::middleware::from_fn_with_state(state.clone(), crate::web::hosted::routing::by_host),
-        ops::router(state),
+        routes.with_state(state),
     );
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

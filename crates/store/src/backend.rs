@@ -95,6 +95,9 @@ pub(crate) trait Backend: Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<GroupRecord>>> + Send;
 
+    /// `AdminStore::ping`: one trivial statement on a connection that reads.
+    fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// One ListUsers page: `sql` and `args` from `user_list::statement`.
     fn list_users(
         &self,

@@ -207,7 +207,8 @@ pub(crate) fn redact(url: &str) -> String {
 /// reports its own failure).
 pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sqlx::Error> {
     if engine == Engine::Sqlite {
-        check_build();
+        // Only a warning to give: on a thread of its own, beside the start.
+        tokio::task::spawn_blocking(check_build);
         if sqlite_in_memory(url) {
             return Ok(());
         }
@@ -245,8 +246,9 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
 /// read that file (`cargo install --git`, or a workspace of its own) runs
 /// correctly but with every connection serialized on global mutexes and
 /// lists re-planned at every page (BENCHMARKS.md). The flags are the
-/// library's, so any connection shows them: a private in-memory one here,
-/// opened and read on this thread (sqlx and rusqlite share the library).
+/// library's, so any connection shows them: a private in-memory one here
+/// (sqlx and rusqlite share the library). Run on the blocking pool, beside
+/// the store's opening, which does not wait for it.
 fn check_build() {
     static CHECKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if CHECKED.swap(true, std::sync::atomic::Ordering::Relaxed) {

@@ -262,11 +262,7 @@ impl SqlStore {
 #[async_trait]
 impl<B: Backend> AdminStore for Sql<B> {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.db.read)
-            .await
-            .map_err(errors::db)?;
-        Ok(())
+        self.backend.ping().await
     }
 
     async fn reset(&self) -> StoreResult<()> {

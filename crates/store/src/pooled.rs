@@ -162,6 +162,14 @@ impl Backend for Pooled {
         Ok(true)
     }
 
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.db.read)
+            .await
+            .map_err(errors::db)?;
+        Ok(())
+    }
+
     async fn get_refresh_token(
         &self,
         token_hash: &[u8],

@@ -15,7 +15,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
-use crate::config::Mode;
+use crate::config::{Config, Mode};
 pub use crate::state::AppState;
 
 /// CORS for browser SDKs (amazon-cognito-identity-js, Amplify) on other origins.
@@ -33,8 +33,9 @@ fn cors() -> CorsLayer {
         .max_age(std::time::Duration::from_secs(86400))
 }
 
-/// The whole router.
-pub fn router(state: AppState) -> Router {
+/// Every route of a server with this configuration, waiting for its state
+/// (`Router::with_state`): built while the store opens (`startup`).
+pub fn routes(cfg: &Config) -> Router<AppState> {
     let mut app = Router::new()
         .route("/", post(crate::protocol::handle))
         .route("/health", get(health))
@@ -50,20 +51,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/_kognit/ui/{pool_id}/{client_id}/custom.css", get(ui::css))
         .route("/_kognit/ui/{pool_id}/{client_id}/logo", get(ui::logo));
-    if state.outbox {
+    if cfg.outbox {
         app = app
             .route("/_dev/outbox", get(outbox::list))
             .route("/_dev/outbox/latest", get(outbox::latest));
     }
-    if state.mode == Mode::Dev {
+    if cfg.mode == Mode::Dev {
         app = app
             .route("/_dev/reset", post(dev::reset))
             .route("/_dev/triggers", get(dev::triggers))
             .route("/moto-api/reset", post(dev::reset))
             .route("/moto-api/reset-auth", post(dev::reset_auth));
     }
-    app = app.merge(crate::web::router(&state));
-    app.fallback(not_found).layer(cors()).with_state(state)
+    app = app.merge(crate::web::router(cfg));
+    app.fallback(not_found).layer(cors())
 }
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {

@@ -23,14 +23,15 @@ mod page;
 
 use axum::Router;
 
+use crate::config::Config;
 use crate::state::AppState;
 
 /// The routes of every page, to merge into the main router.
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(cfg: &Config) -> Router<AppState> {
     let mut app = Router::new()
         .merge(assets::router())
         .merge(hosted::router());
-    if state.console.enabled {
+    if cfg.console.enabled {
         app = app.merge(console::router());
     }
     app

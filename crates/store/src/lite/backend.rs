@@ -124,6 +124,19 @@ impl Backend for LaneBackend {
         Lane::update_user(&self.lane, before, after, aliases).await
     }
 
+    async fn ping(&self) -> StoreResult<()> {
+        // On a reader of the lane's, which is open from the start: in memory
+        // sqlx's readers are opened when first needed, and a start's first
+        // `/health` would wait for one (a thread and a connection).
+        let read = self
+            .lane
+            .read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())));
+        match self.answer(read) {
+            Ok(answer) => answer,
+            Err(p) => Backend::ping(p).await,
+        }
+    }
+
     async fn get_refresh_token(
         &self,
         token_hash: &[u8],

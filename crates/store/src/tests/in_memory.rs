@@ -112,6 +112,16 @@ async fn each_in_memory_store_is_its_own_and_ends_with_it() {
     b.close().await;
 }
 
+#[tokio::test]
+async fn a_ping_opens_no_reader_of_sqlx() {
+    // A start's first `/health` answers on the lane's reader, open since
+    // the store opened; sqlx's readers are opened when a read needs one.
+    let s = SqlStore::open(&in_memory_url()).await.unwrap();
+    s.ping().await.unwrap();
+    assert_eq!(s.db.read.size(), 0, "the ping opened a sqlx reader");
+    s.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn point_reads_do_not_wait_for_the_blocking_pools_readers() {
     // On a shared in-memory database the calling threads read on a reader
