@@ -389,13 +389,22 @@ pub(crate) async fn read_pool(
 /// How often the background checkpointer runs.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
+/// The WAL's length, in frames (pages), past which the background
+/// checkpointer starts it over ([`restart_wal`]): at 4 KiB a page, 160 MiB,
+/// well short of the writer's own `wal_autocheckpoint` (`sqlite::WRITER`).
+const RESTART_FRAMES: i64 = 40_000;
+
+/// The most frames a WAL restart leaves to copy while writes wait.
+const TAIL_FRAMES: i64 = 1_000;
+
 /// SQLite file only: a task that runs a PASSIVE checkpoint every
 /// [`CHECKPOINT_EVERY`] on a connection of its own, until the write pool is
 /// closed. A passive checkpoint takes no lock that writers or readers wait
 /// for: it fsyncs the WAL, copies the frames no reader still needs into the
 /// database file and fsyncs that, while the writer keeps appending. It also
 /// bounds what a power loss can take under synchronous=NORMAL to the commits
-/// of about the last interval.
+/// of about the last interval. Once the WAL is long, it also starts it over
+/// ([`restart_wal`]).
 pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
     if engine != Engine::Sqlite || sqlite_in_memory(url) {
         return;
@@ -417,13 +426,75 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
             if write.is_closed() {
                 break;
             }
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&mut conn)
-                .await
-            {
+            let done = match checkpoint(&mut conn, "PASSIVE").await {
+                Ok(frames) if frames.log >= RESTART_FRAMES => restart_wal(&mut conn, &write).await,
+                done => done.map(|_| ()),
+            };
+            if let Err(e) = done {
                 tracing::warn!(error = %crate::errors::one_line(&e), "background checkpoint failed");
             }
         }
         let _ = conn.close().await;
     });
+}
+
+/// What `PRAGMA wal_checkpoint` answers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frames {
+    /// Whether it could not finish (a reader or writer was in the way).
+    pub(crate) busy: bool,
+    /// Frames in the WAL.
+    pub(crate) log: i64,
+    /// Frames of it now copied into the database.
+    pub(crate) copied: i64,
+}
+
+pub(crate) async fn checkpoint(
+    conn: &mut AnyConnection,
+    mode: &str,
+) -> Result<Frames, sqlx::Error> {
+    let sql = format!("PRAGMA wal_checkpoint({mode})");
+    let (busy, log, copied): (i64, i64, i64) = sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Frames {
+        busy: busy != 0,
+        log,
+        copied,
+    })
+}
+
+/// Starts a long WAL over, so that it stops growing, with writes waiting
+/// only for the copy of a short tail.
+///
+/// Why: SQLite writes the WAL from its start again only when a write
+/// begins after every frame was copied back, which under a steady stream
+/// of writes the passive checkpoints never achieve (each ends behind the
+/// writer). It then took the writer's own checkpoint at
+/// `wal_autocheckpoint`, inside a commit: the frames since the last pass
+/// copied and both files fsynced while every write waited — the stalls of
+/// up to ~300 ms in BENCHMARKS.md. Here passive checkpoints first copy
+/// until at most [`TAIL_FRAMES`] are left, writes going on; then the
+/// checkpointer holds the sqlx write pool's one connection, which the
+/// lane's writer holds for each batch it commits (`lite::writer`), so no
+/// write runs, and a RESTART checkpoint copies the tail, fsyncs, and waits
+/// for readers of older snapshots; the next write starts the WAL over.
+pub(crate) async fn restart_wal(
+    conn: &mut AnyConnection,
+    write: &AnyPool,
+) -> Result<(), sqlx::Error> {
+    const PASSES: usize = 4;
+    for _ in 0..PASSES {
+        let frames = checkpoint(conn, "PASSIVE").await?;
+        if frames.log - frames.copied <= TAIL_FRAMES {
+            break;
+        }
+    }
+    let writes_wait = write.acquire().await?;
+    let frames = checkpoint(conn, "RESTART").await;
+    drop(writes_wait);
+    if frames?.busy {
+        tracing::debug!("the WAL could not start over: a reader held it");
+    }
+    Ok(())
 }

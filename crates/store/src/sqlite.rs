@@ -53,18 +53,17 @@ pub(crate) const JOURNAL_MODE: &str = "PRAGMA journal_mode = WAL";
 /// A connection that writes: sqlx's single writer and the lane's writer.
 ///
 /// wal_autocheckpoint: the writer checkpoints the WAL itself only when it
-/// has grown past 100,000 pages (400 MiB). Normally the background
-/// checkpointer (`engine::spawn_checkpointer`) copies the WAL back, so that
-/// the copying and its fsyncs do not stall the single writer; but under a
-/// steady stream of writes it never quite catches up, and SQLite starts the
-/// WAL over only once all of it is copied back, so it takes the writer's
-/// own checkpoint to do that: the frames since the last background pass,
-/// and an fsync of each file, while every write waits. How often that
-/// happens is what this sets. At 10,000 pages it came every fraction of a
-/// second under load and was the p99 of every write; at 100,000 it is rare,
-/// and updates are faster with a far lower p99 (BENCHMARKS.md). The price: a busy server's WAL file can reach 400 MiB
-/// (SQLite reuses it rather than shrinking it until the lane empties it at
-/// close), and opening after a crash reads it back once.
+/// has grown past 100,000 pages (400 MiB), which should not happen: the
+/// background checkpointer (`engine::spawn_checkpointer`) copies the WAL
+/// back every 100 ms, so that the copying and its fsyncs do not stall the
+/// single writer, and starts it over once it passes 40,000 pages
+/// (`engine::restart_wal`; under a steady stream of writes SQLite never
+/// does that by itself). It is the net under them: a writer that did
+/// checkpoint at a lower mark (10,000 pages) did so every fraction of a
+/// second under load, which was the p99 of every write (BENCHMARKS.md).
+/// A busy server's WAL file stays at its longest length (SQLite reuses it
+/// rather than shrinking it until the lane empties it at close), and
+/// opening after a crash reads it back once.
 pub(crate) const WRITER: &str =
     concat!(every_connection!(), " PRAGMA wal_autocheckpoint = 100000;");
 

@@ -224,6 +224,70 @@ async fn sqlite_store_empties_its_wal_when_it_closes() {
     s.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_wal_starts_over_under_steady_writes() {
+    // Under a steady stream of writes, passive checkpoints never end at the
+    // WAL's end, so SQLite never starts it over by itself: it only grows.
+    // `engine::restart_wal` copies it back while writes go on, then holds
+    // them for the tail; the next write starts the WAL from its beginning,
+    // and every write lands.
+    use sqlx::Connection as _;
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/kognit.db", dir.path().display());
+    let s = std::sync::Arc::new(SqlStore::open(&url).await.unwrap());
+    s.insert_pool(&pool("p")).await.unwrap();
+    s.insert_user(&user("p", "u"), &[]).await.unwrap();
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let rounds = std::sync::Arc::new(AtomicU32::new(0));
+    let writer = tokio::spawn({
+        let (s, stop, rounds) = (s.clone(), stop.clone(), rounds.clone());
+        async move {
+            while !stop.load(Ordering::Relaxed) {
+                let before = s.get_user("p", "u").await.unwrap().unwrap();
+                let mut after = before.clone();
+                let round = rounds.fetch_add(1, Ordering::Relaxed);
+                after.name = Some(format!("round {round}"));
+                after.version += 1;
+                assert!(s.update_user(&before, &after, None).await.unwrap());
+            }
+        }
+    });
+    let mut conn = sqlx::AnyConnection::connect(&crate::engine::sqlite_url(&url))
+        .await
+        .unwrap();
+    let grown = loop {
+        let frames = crate::engine::checkpoint(&mut conn, "PASSIVE")
+            .await
+            .unwrap();
+        if frames.log >= 2_000 {
+            break frames;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+    crate::engine::restart_wal(&mut conn, &s.db.write)
+        .await
+        .unwrap();
+    let restarted_at = rounds.load(Ordering::Relaxed);
+    while rounds.load(Ordering::Relaxed) < restarted_at + 20 {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    let after = crate::engine::checkpoint(&mut conn, "PASSIVE")
+        .await
+        .unwrap();
+    stop.store(true, Ordering::Relaxed);
+    writer.await.unwrap();
+    assert!(
+        after.log < grown.log / 2,
+        "the WAL started over: {grown:?}, then {after:?}"
+    );
+    let last = rounds.load(Ordering::Relaxed) - 1;
+    let u = s.get_user("p", "u").await.unwrap().unwrap();
+    assert_eq!(u.name, Some(format!("round {last}")));
+    conn.close().await.unwrap();
+    s.close().await;
+}
+
 #[tokio::test]
 async fn sqlite_in_memory_works() {
     let s = SqlStore::open("sqlite::memory:").await.unwrap();
