@@ -29,4 +29,7 @@ cat "$D/report.txt"
 T0=$(cat "$D/t0")
 REQ=$(awk -F'|' 'NR > 2 && $6 ~ /[0-9]/ { gsub(/ /, "", $6); s += $6 } END { print s }' "$D/report.txt")
 HZ=$(getconf CLK_TCK)
+# SQLite reuses its WAL file without shrinking it while the server runs, so
+# its size now is the longest the WAL grew in the run.
+if [ -f "$D/kognit.db-wal" ]; then echo "WAL file: $(stat -c %s "$D/kognit.db-wal") bytes"; fi
 echo "server CPU: $(( T1 - T0 )) ticks of 1/$HZ s for $REQ requests: $(echo "scale=4; ($T1 - $T0) * 1000 / $HZ / $REQ" | bc) ms per request"

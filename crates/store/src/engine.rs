@@ -207,8 +207,9 @@ pub(crate) fn redact(url: &str) -> String {
 /// reports its own failure).
 pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sqlx::Error> {
     if engine == Engine::Sqlite {
-        // Only a warning to give: on a thread of its own, beside the start.
-        tokio::task::spawn_blocking(check_build);
+        // Only a warning to give: beside the start, on a worker thread (a
+        // thread of its own would stay for the blocking pool's keep-alive).
+        tokio::spawn(async { check_build() });
         if sqlite_in_memory(url) {
             return Ok(());
         }
@@ -247,8 +248,9 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
 /// correctly but with every connection serialized on global mutexes and
 /// lists re-planned at every page (BENCHMARKS.md). The flags are the
 /// library's, so any connection shows them: a private in-memory one here
-/// (sqlx and rusqlite share the library). Run on the blocking pool, beside
-/// the store's opening, which does not wait for it.
+/// (sqlx and rusqlite share the library). Run as a task of its own, beside
+/// the store's opening, which does not wait for it: a fraction of a
+/// millisecond, once per process.
 fn check_build() {
     static CHECKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if CHECKED.swap(true, std::sync::atomic::Ordering::Relaxed) {
