@@ -413,7 +413,7 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
     }
     let (url, write) = (url.to_owned(), write.clone());
     tokio::spawn(async move {
-        let mut conn = match AnyConnection::connect(&url).await {
+        let mut conn = match checkpointer_connection(&url).await {
             Ok(c) => c,
             Err(e) => {
                 // The writer's own auto-checkpoint still bounds the WAL.
@@ -438,6 +438,19 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
         }
         let _ = conn.close().await;
     });
+}
+
+/// How long a RESTART checkpoint waits for a reader of an older snapshot
+/// (`restart_wal`), while writes wait for it: past this it gives up, and
+/// the next pass tries again. (A passive checkpoint never waits.)
+const RESTART_PATIENCE_MS: u32 = 10;
+
+/// The background checkpointer's connection to the SQLite file `url`.
+pub(crate) async fn checkpointer_connection(url: &str) -> Result<AnyConnection, sqlx::Error> {
+    let mut conn = AnyConnection::connect(url).await?;
+    let sql = format!("PRAGMA busy_timeout = {RESTART_PATIENCE_MS}");
+    sqlx::query(AssertSqlSafe(sql)).execute(&mut conn).await?;
+    Ok(conn)
 }
 
 /// What `PRAGMA wal_checkpoint` answers.
@@ -480,7 +493,9 @@ pub(crate) async fn checkpoint(
 /// checkpointer holds the sqlx write pool's one connection, which the
 /// lane's writer holds for each batch it commits (`lite::writer`), so no
 /// write runs, and a RESTART checkpoint copies the tail, fsyncs, and waits
-/// for readers of older snapshots; the next write starts the WAL over.
+/// for readers of older snapshots (at most [`RESTART_PATIENCE_MS`]: a long
+/// read would otherwise hold every write); the next write starts the WAL
+/// over. `conn` is a [`checkpointer_connection`].
 pub(crate) async fn restart_wal(
     conn: &mut AnyConnection,
     write: &AnyPool,

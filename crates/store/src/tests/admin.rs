@@ -253,7 +253,7 @@ async fn a_long_wal_starts_over_under_steady_writes() {
             }
         }
     });
-    let mut conn = sqlx::AnyConnection::connect(&crate::engine::sqlite_url(&url))
+    let mut conn = crate::engine::checkpointer_connection(&crate::engine::sqlite_url(&url))
         .await
         .unwrap();
     let grown = loop {
@@ -284,6 +284,46 @@ async fn a_long_wal_starts_over_under_steady_writes() {
     let last = rounds.load(Ordering::Relaxed) - 1;
     let u = s.get_user("p", "u").await.unwrap().unwrap();
     assert_eq!(u.name, Some(format!("round {last}")));
+    conn.close().await.unwrap();
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wal_restart_gives_up_on_a_long_reader_and_writes_go_on() {
+    // A reader of an older snapshot keeps the WAL from starting over. The
+    // restart, which holds every write while it waits, waits for such a
+    // reader only briefly, then lets the writes go on.
+    use sqlx::Connection as _;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/kognit.db", dir.path().display());
+    let file = crate::engine::sqlite_url(&url);
+    let s = SqlStore::open(&url).await.unwrap();
+    s.insert_pool(&pool("p")).await.unwrap();
+    let mut reader = sqlx::AnyConnection::connect(&file).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+    sqlx::query("SELECT count(*) FROM sqlite_schema")
+        .execute(&mut reader)
+        .await
+        .unwrap();
+    for i in 0..50 {
+        s.insert_user(&user("p", &format!("u{i}")), &[])
+            .await
+            .unwrap();
+    }
+    let mut conn = crate::engine::checkpointer_connection(&file).await.unwrap();
+    let started = std::time::Instant::now();
+    crate::engine::restart_wal(&mut conn, &s.db.write)
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "the restart waited {:?} for the reader",
+        started.elapsed()
+    );
+    s.insert_user(&user("p", "after"), &[]).await.unwrap();
+    assert!(s.get_user("p", "after").await.unwrap().is_some());
+    sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+    reader.close().await.unwrap();
     conn.close().await.unwrap();
     s.close().await;
 }
