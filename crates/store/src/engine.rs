@@ -464,6 +464,7 @@ pub(crate) struct Frames {
     pub(crate) copied: i64,
 }
 
+/// One `PRAGMA wal_checkpoint(<mode>)` on `conn`, and its answer.
 pub(crate) async fn checkpoint(
     conn: &mut AnyConnection,
     mode: &str,
@@ -489,7 +490,8 @@ pub(crate) async fn checkpoint(
 /// `wal_autocheckpoint`, inside a commit: the frames since the last pass
 /// copied and both files fsynced while every write waited — the stalls of
 /// up to ~300 ms in BENCHMARKS.md. Here passive checkpoints first copy
-/// until at most [`TAIL_FRAMES`] are left, writes going on; then the
+/// until at most [`TAIL_FRAMES`] are left (or for a few passes, if writes
+/// come faster than that), writes going on; then the
 /// checkpointer holds the sqlx write pool's one connection, which the
 /// lane's writer holds for each batch it commits (`lite::writer`), so no
 /// write runs, and a RESTART checkpoint copies the tail, fsyncs, and waits
