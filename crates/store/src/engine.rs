@@ -429,7 +429,9 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
                 break;
             }
             let done = match checkpoint(&mut conn, "PASSIVE").await {
-                Ok(frames) if frames.log >= RESTART_FRAMES => restart_wal(&mut conn, &write).await,
+                Ok(frames) if frames.log >= RESTART_FRAMES => {
+                    restart_wal(&mut conn, &write, frames).await
+                }
                 done => done.map(|_| ()),
             };
             if let Err(e) = done {
@@ -497,17 +499,21 @@ pub(crate) async fn checkpoint(
 /// write runs, and a RESTART checkpoint copies the tail, fsyncs, and waits
 /// for readers of older snapshots (at most [`RESTART_PATIENCE_MS`]: a long
 /// read would otherwise hold every write); the next write starts the WAL
-/// over. `conn` is a [`checkpointer_connection`].
+/// over. `conn` is a [`checkpointer_connection`]; `last` what its last
+/// passive checkpoint answered, so a tail already short is not copied by
+/// another pass first.
 pub(crate) async fn restart_wal(
     conn: &mut AnyConnection,
     write: &AnyPool,
+    last: Frames,
 ) -> Result<(), sqlx::Error> {
     const PASSES: usize = 4;
+    let mut frames = last;
     for _ in 0..PASSES {
-        let frames = checkpoint(conn, "PASSIVE").await?;
         if frames.log - frames.copied <= TAIL_FRAMES {
             break;
         }
+        frames = checkpoint(conn, "PASSIVE").await?;
     }
     let writes_wait = write.acquire().await?;
     let frames = checkpoint(conn, "RESTART").await;

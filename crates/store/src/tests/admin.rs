@@ -265,7 +265,7 @@ async fn a_long_wal_starts_over_under_steady_writes() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     };
-    crate::engine::restart_wal(&mut conn, &s.db.write)
+    crate::engine::restart_wal(&mut conn, &s.db.write, grown)
         .await
         .unwrap();
     let restarted_at = rounds.load(Ordering::Relaxed);
@@ -311,8 +311,11 @@ async fn a_wal_restart_gives_up_on_a_long_reader_and_writes_go_on() {
             .unwrap();
     }
     let mut conn = crate::engine::checkpointer_connection(&file).await.unwrap();
+    let last = crate::engine::checkpoint(&mut conn, "PASSIVE")
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
-    crate::engine::restart_wal(&mut conn, &s.db.write)
+    crate::engine::restart_wal(&mut conn, &s.db.write, last)
         .await
         .unwrap();
     assert!(
