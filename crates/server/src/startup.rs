@@ -292,10 +292,8 @@ pub async fn start_with_clock(
     let state = AppState::from(shared);
     // Hosted login by `Host` rewrites the path, so it wraps the router
     // (middleware inside it would run after routing).
-    let app = tower::Layer::layer(
-        &axum::middleware::from_fn_with_state(state.clone(), crate::web::hosted::routing::by_host),
-        routes.with_state(state),
-    );
+    let app =
+        crate::web::hosted::routing::RouteByHost::new(state.clone(), routes.with_state(state));
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let signal = async move {

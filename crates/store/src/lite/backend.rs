@@ -74,7 +74,7 @@ impl Backend for LaneBackend {
     }
 
     async fn get_user(&self, pool_id: &str, username_key: &str) -> StoreResult<Option<UserRecord>> {
-        let read = Lane::get_user(&self.lane, pool_id, username_key);
+        let read = Lane::get_user(&self.lane, pool_id, username_key).await;
         match self.answer(read) {
             Ok(answer) => answer,
             Err(p) => Backend::get_user(p, pool_id, username_key).await,
@@ -82,7 +82,7 @@ impl Backend for LaneBackend {
     }
 
     async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<Option<UserRecord>> {
-        let read = Lane::get_user_by_sub(&self.lane, pool_id, sub);
+        let read = Lane::get_user_by_sub(&self.lane, pool_id, sub).await;
         match self.answer(read) {
             Ok(answer) => answer,
             Err(p) => Backend::get_user_by_sub(p, pool_id, sub).await,
@@ -95,7 +95,7 @@ impl Backend for LaneBackend {
         sub: &str,
         origin_jti: &str,
     ) -> StoreResult<Option<(UserRecord, bool)>> {
-        let read = Lane::get_user_by_sub_for_origin(&self.lane, pool_id, sub, origin_jti);
+        let read = Lane::get_user_by_sub_for_origin(&self.lane, pool_id, sub, origin_jti).await;
         match self.answer(read) {
             Ok(answer) => answer,
             Err(p) => Backend::get_user_by_sub_for_origin(p, pool_id, sub, origin_jti).await,
@@ -108,7 +108,7 @@ impl Backend for LaneBackend {
         kind: &str,
         value_key: &str,
     ) -> StoreResult<Option<UserRecord>> {
-        let read = Lane::get_user_by_alias(&self.lane, pool_id, kind, value_key);
+        let read = Lane::get_user_by_alias(&self.lane, pool_id, kind, value_key).await;
         match self.answer(read) {
             Ok(answer) => answer,
             Err(p) => Backend::get_user_by_alias(p, pool_id, kind, value_key).await,
@@ -130,7 +130,8 @@ impl Backend for LaneBackend {
         // `/health` would wait for one (a thread and a connection).
         let read = self
             .lane
-            .read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())));
+            .read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())))
+            .await;
         match self.answer(read) {
             Ok(answer) => answer,
             Err(p) => Backend::ping(p).await,
@@ -141,7 +142,7 @@ impl Backend for LaneBackend {
         &self,
         token_hash: &[u8],
     ) -> StoreResult<Option<RefreshTokenRecord>> {
-        let read = Lane::get_refresh_token(&self.lane, token_hash);
+        let read = Lane::get_refresh_token(&self.lane, token_hash).await;
         match self.answer(read) {
             Ok(answer) => answer,
             Err(p) => Backend::get_refresh_token(p, token_hash).await,
@@ -155,7 +156,7 @@ impl Backend for LaneBackend {
         after: Option<&str>,
         limit: u32,
     ) -> StoreResult<Vec<GroupRecord>> {
-        let read = Lane::list_user_groups(&self.lane, pool_id, username_key, after, limit);
+        let read = Lane::list_user_groups(&self.lane, pool_id, username_key, after, limit).await;
         match self.answer(read) {
             Ok(answer) => answer,
             Err(p) => Backend::list_user_groups(p, pool_id, username_key, after, limit).await,

@@ -44,7 +44,7 @@ pub(crate) use backend::LaneBackend;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use kognit_core::store::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags};
@@ -64,9 +64,15 @@ const READERS: usize = 4;
 /// the sqlx readers.
 const BATCH_PATIENCE: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// How many times a read looks for a free reader, a spin-loop hint apart,
-/// before it waits for one asleep (`Lane::read_once`).
+/// How many times a read that waits for a free reader looks for one, a
+/// spin-loop hint apart, before it waits asleep (`Lane::wait_for_reader`).
+/// A read on the calling thread looks once and yields instead
+/// (`Lane::read`).
 const READ_SPINS: u32 = 1000;
+
+/// How many times a read on the calling thread yields to the worker's other
+/// tasks while every reader is busy before it waits for one asleep.
+const READ_YIELDS: u32 = 16;
 
 /// Prepared statements kept per connection: the reads are a handful, the
 /// writer's UPDATEs one per set of changed columns.
@@ -207,6 +213,16 @@ impl Lane {
         })
     }
 
+    /// Locks the readers of reads on the calling thread (tests: such a read
+    /// must let the worker's other tasks run while they are busy).
+    #[cfg(test)]
+    pub(crate) fn hold_inline_readers(&self) -> Vec<std::sync::MutexGuard<'_, Option<Connection>>> {
+        self.readers[..self.inline_to]
+            .iter()
+            .map(|r| r.lock().unwrap_or_else(PoisonError::into_inner))
+            .collect()
+    }
+
     /// Locks the readers of reads on the blocking pool (tests: reads on
     /// the calling thread must not need them).
     #[cfg(test)]
@@ -226,7 +242,14 @@ impl Lane {
         self.inline_checks.store(checks, Ordering::Relaxed);
     }
 
-    /// Runs `f` on a free reader (waiting for one only if all are busy).
+    /// Runs `f` on a free reader of the calling threads.
+    ///
+    /// While every one is busy, it lets the worker's other tasks run first
+    /// (a yield) before it looks again: on a shared in-memory database the
+    /// runtime's two workers share one reader, held a few microseconds per
+    /// read, and a worker that waited for it (spinning, or asleep in a
+    /// futex) did nothing else meanwhile. After [`READ_YIELDS`] yields it
+    /// waits for one as a blocking read does.
     ///
     /// On a shared in-memory database, a read that meets a table lock while
     /// the lane's writer is inside a batch waits for that batch to end (up
@@ -234,53 +257,69 @@ impl Lane {
     /// and it ends without any help from the async workers (it holds the
     /// sqlx writer, so no sqlx transaction is open). Otherwise, or if the
     /// lock is still there, it answers [`LaneError::Locked`].
-    fn read<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
-        self.read_on(&self.readers[..self.inline_to], f)
-    }
-
-    /// [`Lane::read`] for a read on the blocking pool.
-    fn read_blocking<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
-        self.read_on(&self.readers[self.blocking_from..], f)
-    }
-
-    fn read_on<R>(
-        &self,
-        readers: &[Mutex<Option<Connection>>],
-        f: impl Fn(&Connection) -> rusqlite::Result<R>,
-    ) -> LaneResult<R> {
-        match self.read_once(readers, &f) {
+    async fn read<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
+        let readers = &self.readers[..self.inline_to];
+        let mut yields = 0;
+        let conn = loop {
+            if let Some(conn) = self.free_reader(readers, 1) {
+                break conn;
+            }
+            if yields == READ_YIELDS {
+                break self.wait_for_reader(readers);
+            }
+            yields += 1;
+            tokio::task::yield_now().await;
+        };
+        let read = on(&conn, &f);
+        drop(conn);
+        match read {
             Err(LaneError::Locked) if self.writer.batches.wait_for_end(BATCH_PATIENCE) => {
-                self.read_once(readers, &f)
+                on(&self.wait_for_reader(readers), &f)
             }
             read => read,
         }
     }
 
-    fn read_once<R>(
+    /// [`Lane::read`] for a read on the blocking pool, which waits for a
+    /// reader asleep.
+    fn read_blocking<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
+        let readers = &self.readers[self.blocking_from..];
+        let read = on(&self.wait_for_reader(readers), &f);
+        match read {
+            Err(LaneError::Locked) if self.writer.batches.wait_for_end(BATCH_PATIENCE) => {
+                on(&self.wait_for_reader(readers), &f)
+            }
+            read => read,
+        }
+    }
+
+    /// A free one of `readers`, looked for `looks` times (a spin-loop hint
+    /// apart), starting at the next in turn.
+    fn free_reader<'a>(
         &self,
-        readers: &[Mutex<Option<Connection>>],
-        f: impl FnOnce(&Connection) -> rusqlite::Result<R>,
-    ) -> LaneResult<R> {
+        readers: &'a [Mutex<Option<Connection>>],
+        looks: u32,
+    ) -> Option<MutexGuard<'a, Option<Connection>>> {
         let n = readers.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
-        // A reader is held for one point read, a few microseconds: look
-        // again for a while before sleeping on one (a futex wait, and a
-        // wake-up by the holder, cost more than that read).
-        let free = (0..READ_SPINS).find_map(|spin| {
+        (0..looks).find_map(|spin| {
             if spin > 0 {
                 std::hint::spin_loop();
             }
             (0..n).find_map(|i| readers[(start + i) % n].try_lock().ok())
-        });
-        let conn = free.unwrap_or_else(|| {
-            readers[start]
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        });
-        match &*conn {
-            Some(conn) => f(conn).map_err(db),
-            None => Err(LaneError::Store(closed())),
-        }
+        })
+    }
+
+    /// One of `readers`: a free one (looked for [`READ_SPINS`] times), or
+    /// else the next in turn once it is.
+    fn wait_for_reader<'a>(
+        &self,
+        readers: &'a [Mutex<Option<Connection>>],
+    ) -> MutexGuard<'a, Option<Connection>> {
+        self.free_reader(readers, READ_SPINS).unwrap_or_else(|| {
+            let next = self.next.fetch_add(1, Ordering::Relaxed) % readers.len();
+            readers[next].lock().unwrap_or_else(PoisonError::into_inner)
+        })
     }
 
     /// Closes the lane's connections once the writes queued before are
@@ -292,6 +331,17 @@ impl Lane {
         for reader in &self.readers {
             reader.lock().unwrap_or_else(PoisonError::into_inner).take();
         }
+    }
+}
+
+/// Runs `f` on a reader (None once the lane is closed).
+fn on<R>(
+    conn: &Option<Connection>,
+    f: impl FnOnce(&Connection) -> rusqlite::Result<R>,
+) -> LaneResult<R> {
+    match conn {
+        Some(conn) => f(conn).map_err(db),
+        None => Err(LaneError::Store(closed())),
     }
 }
 

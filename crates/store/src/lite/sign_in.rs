@@ -10,7 +10,7 @@ use crate::groups::group;
 
 impl Lane {
     /// The refresh token with this hash.
-    pub(crate) fn get_refresh_token(
+    pub(crate) async fn get_refresh_token(
         &self,
         token_hash: &[u8],
     ) -> LaneResult<Option<RefreshTokenRecord>> {
@@ -19,10 +19,11 @@ impl Lane {
                 .query_row([token_hash], |row| crate::tokens::record(row))
                 .optional()
         })
+        .await
     }
 
     /// A page of the user's groups, by name after `after`.
-    pub(crate) fn list_user_groups(
+    pub(crate) async fn list_user_groups(
         &self,
         pool_id: &str,
         username_key: &str,
@@ -37,5 +38,6 @@ impl Lane {
             )?;
             rows.collect()
         })
+        .await
     }
 }

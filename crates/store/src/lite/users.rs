@@ -18,7 +18,7 @@ use crate::users::{
 impl Lane {
     /// One user by one of `users`' point reads (`GET_USER…`), with any
     /// columns after the user's decoded by `tail`.
-    fn user_where<T>(
+    async fn user_where<T>(
         &self,
         sql: &'static str,
         params: &[&str],
@@ -31,31 +31,36 @@ impl Lane {
             })
             .optional()
         })
+        .await
     }
 
     /// The user with this username key.
-    pub(crate) fn get_user(
+    pub(crate) async fn get_user(
         &self,
         pool_id: &str,
         username_key: &str,
     ) -> LaneResult<Option<UserRecord>> {
-        let found = self.user_where(GET_USER, &[pool_id, username_key], |_| Ok(()))?;
+        let found = self
+            .user_where(GET_USER, &[pool_id, username_key], |_| Ok(()))
+            .await?;
         Ok(found.map(|(u, ())| u))
     }
 
     /// The user with this `sub`.
-    pub(crate) fn get_user_by_sub(
+    pub(crate) async fn get_user_by_sub(
         &self,
         pool_id: &str,
         sub: &str,
     ) -> LaneResult<Option<UserRecord>> {
-        let found = self.user_where(GET_USER_BY_SUB, &[pool_id, sub], |_| Ok(()))?;
+        let found = self
+            .user_where(GET_USER_BY_SUB, &[pool_id, sub], |_| Ok(()))
+            .await?;
         Ok(found.map(|(u, ())| u))
     }
 
     /// The user with this `sub`, and whether the session `origin_jti` was
     /// revoked.
-    pub(crate) fn get_user_by_sub_for_origin(
+    pub(crate) async fn get_user_by_sub_for_origin(
         &self,
         pool_id: &str,
         sub: &str,
@@ -64,16 +69,19 @@ impl Lane {
         self.user_where(GET_USER_FOR_ORIGIN, &[pool_id, origin_jti, sub], |row| {
             Ok(row.get::<_, i64>(20)? != 0)
         })
+        .await
     }
 
     /// The user holding this alias.
-    pub(crate) fn get_user_by_alias(
+    pub(crate) async fn get_user_by_alias(
         &self,
         pool_id: &str,
         kind: &str,
         value_key: &str,
     ) -> LaneResult<Option<UserRecord>> {
-        let found = self.user_where(GET_USER_BY_ALIAS, &[pool_id, kind, value_key], |_| Ok(()))?;
+        let found = self
+            .user_where(GET_USER_BY_ALIAS, &[pool_id, kind, value_key], |_| Ok(()))
+            .await?;
         Ok(found.map(|(u, ())| u))
     }
 
@@ -87,28 +95,30 @@ impl Lane {
         sql: &'static str,
         values: Vec<Value>,
     ) -> LaneResult<Vec<UserRecord>> {
-        let quick = self.read(|conn| {
-            let mut left = self
-                .inline_checks
-                .load(std::sync::atomic::Ordering::Relaxed);
-            conn.progress_handler(
-                STEPS_PER_CHECK,
-                Some(move || {
-                    left = left.saturating_sub(1);
-                    left == 0
-                }),
-            )?;
-            let page = page(conn, sql, &values);
-            conn.progress_handler(STEPS_PER_CHECK, None::<fn() -> bool>)?;
-            match page {
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if e.code == rusqlite::ErrorCode::OperationInterrupted =>
-                {
-                    Ok(None)
+        let quick = self
+            .read(|conn| {
+                let mut left = self
+                    .inline_checks
+                    .load(std::sync::atomic::Ordering::Relaxed);
+                conn.progress_handler(
+                    STEPS_PER_CHECK,
+                    Some(move || {
+                        left = left.saturating_sub(1);
+                        left == 0
+                    }),
+                )?;
+                let page = page(conn, sql, &values);
+                conn.progress_handler(STEPS_PER_CHECK, None::<fn() -> bool>)?;
+                match page {
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+                    {
+                        Ok(None)
+                    }
+                    other => other.map(Some),
                 }
-                other => other.map(Some),
-            }
-        })?;
+            })
+            .await?;
         if let Some(users) = quick {
             return Ok(users);
         }

@@ -139,6 +139,42 @@ async fn point_reads_do_not_wait_for_the_blocking_pools_readers() {
     s.close().await;
 }
 
+#[test]
+fn a_point_read_lets_its_worker_run_other_tasks_while_the_reader_is_busy() {
+    // On a shared in-memory database both workers read on one reader. A
+    // read that finds it held must not hold its worker meanwhile: here, on
+    // a runtime of one thread, the holder is another task of that thread,
+    // which lets the reader go only when it runs again. A read that waited
+    // for the reader on the thread (spinning, then asleep) would wait
+    // forever.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let s = SqlStore::open(&in_memory_url()).await.unwrap();
+            s.insert_pool(&pool("p")).await.unwrap();
+            s.insert_user(&user("p", "u"), &[]).await.unwrap();
+            let lane = s.lane.clone().unwrap();
+            let held = lane.hold_inline_readers();
+            assert!(!held.is_empty(), "the calling threads have a reader");
+            let holder = async move {
+                tokio::task::yield_now().await;
+                drop(held);
+            };
+            let (read, ()) = tokio::join!(s.get_user("p", "u"), holder);
+            assert!(matches!(read, Ok(Some(_))), "{read:?}");
+            s.close().await;
+        });
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the read held its worker while the reader was busy");
+}
+
 /// The name sqlx opened an in-memory store's database with.
 fn memory_name(url: &str) -> String {
     match crate::engine::lane_place(crate::Engine::Sqlite, url) {
