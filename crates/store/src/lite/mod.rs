@@ -49,6 +49,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use kognit_core::store::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags};
 use sqlx::AnyPool;
+use tokio::sync::Notify;
 
 use crate::{errors, sqlite};
 
@@ -64,15 +65,11 @@ const READERS: usize = 4;
 /// the sqlx readers.
 const BATCH_PATIENCE: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// How many times a read that waits for a free reader looks for one, a
-/// spin-loop hint apart, before it waits asleep (`Lane::wait_for_reader`).
-/// A read on the calling thread looks once and yields instead
-/// (`Lane::read`).
+/// How many times a read on the blocking pool looks for a free reader, a
+/// spin-loop hint apart, before it waits for one asleep
+/// (`Lane::wait_for_reader`). A read on the calling thread looks once and
+/// then waits without holding its worker (`Lane::take`).
 const READ_SPINS: u32 = 1000;
-
-/// How many times a read on the calling thread yields to the worker's other
-/// tasks while every reader is busy before it waits for one asleep.
-const READ_YIELDS: u32 = 16;
 
 /// Prepared statements kept per connection: the reads are a handful, the
 /// writer's UPDATEs one per set of changed columns.
@@ -136,6 +133,8 @@ pub(crate) struct Lane {
     inline_to: usize,
     blocking_from: usize,
     next: AtomicUsize,
+    /// Woken when a reader is let go (`Taken`), for a read waiting for one.
+    freed: Notify,
     writer: writer::Writer,
     /// Budget checks an inline ListUsers page may use (`users::list_users`).
     inline_checks: AtomicU32,
@@ -208,6 +207,7 @@ impl Lane {
             inline_to,
             blocking_from,
             next: AtomicUsize::new(0),
+            freed: Notify::new(),
             writer: writer::Writer::spawn(conn, write.clone(), empty_wal_at_close)?,
             inline_checks: AtomicU32::new(users::INLINE_BUDGET),
         })
@@ -216,10 +216,10 @@ impl Lane {
     /// Locks the readers of reads on the calling thread (tests: such a read
     /// must let the worker's other tasks run while they are busy).
     #[cfg(test)]
-    pub(crate) fn hold_inline_readers(&self) -> Vec<std::sync::MutexGuard<'_, Option<Connection>>> {
+    pub(crate) fn hold_inline_readers(&self) -> Vec<Taken<'_>> {
         self.readers[..self.inline_to]
             .iter()
-            .map(|r| r.lock().unwrap_or_else(PoisonError::into_inner))
+            .map(|r| self.taken(r.lock().unwrap_or_else(PoisonError::into_inner)))
             .collect()
     }
 
@@ -244,12 +244,14 @@ impl Lane {
 
     /// Runs `f` on a free reader of the calling threads.
     ///
-    /// While every one is busy, it lets the worker's other tasks run first
-    /// (a yield) before it looks again: on a shared in-memory database the
-    /// runtime's two workers share one reader, held a few microseconds per
-    /// read, and a worker that waited for it (spinning, or asleep in a
-    /// futex) did nothing else meanwhile. After [`READ_YIELDS`] yields it
-    /// waits for one as a blocking read does.
+    /// While every one is busy, the read waits for one without holding its
+    /// worker: it is woken when a reader is let go (`Lane::freed`). On a
+    /// shared in-memory database the runtime's two workers share one
+    /// reader, held a few microseconds per read, and a worker that waited
+    /// for it (spinning, or asleep in a futex) did nothing else meanwhile.
+    /// (Not a yield to the worker's other tasks: tokio runs a yielded task
+    /// again only after the worker's queue, and behind sign-ins that sign
+    /// tokens that was up to 75 ms.)
     ///
     /// On a shared in-memory database, a read that meets a table lock while
     /// the lane's writer is inside a batch waits for that batch to end (up
@@ -259,31 +261,33 @@ impl Lane {
     /// lock is still there, it answers [`LaneError::Locked`].
     async fn read<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
         let readers = &self.readers[..self.inline_to];
-        let mut yields = 0;
-        let conn = loop {
-            if let Some(conn) = self.free_reader(readers, 1) {
-                break conn;
-            }
-            if yields == READ_YIELDS {
-                break self.wait_for_reader(readers);
-            }
-            yields += 1;
-            tokio::task::yield_now().await;
-        };
-        let read = on(&conn, &f);
-        drop(conn);
+        let read = on(&self.take(readers).await, &f);
         match read {
             Err(LaneError::Locked) if self.writer.batches.wait_for_end(BATCH_PATIENCE) => {
-                on(&self.wait_for_reader(readers), &f)
+                on(&self.take(readers).await, &f)
             }
             read => read,
         }
     }
 
+    /// [`Lane::read`] waiting for a reader on the thread (spinning, then
+    /// asleep): for a ListUsers page read inline (`Lane::list_users` says
+    /// why).
+    fn read_waiting<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
+        self.read_on_thread(&self.readers[..self.inline_to], f)
+    }
+
     /// [`Lane::read`] for a read on the blocking pool, which waits for a
     /// reader asleep.
     fn read_blocking<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
-        let readers = &self.readers[self.blocking_from..];
+        self.read_on_thread(&self.readers[self.blocking_from..], f)
+    }
+
+    fn read_on_thread<R>(
+        &self,
+        readers: &[Mutex<Option<Connection>>],
+        f: impl Fn(&Connection) -> rusqlite::Result<R>,
+    ) -> LaneResult<R> {
         let read = on(&self.wait_for_reader(readers), &f);
         match read {
             Err(LaneError::Locked) if self.writer.batches.wait_for_end(BATCH_PATIENCE) => {
@@ -293,33 +297,57 @@ impl Lane {
         }
     }
 
+    /// One of `readers`, waited for (not on the thread) while all are busy.
+    async fn take<'a>(&'a self, readers: &'a [Mutex<Option<Connection>>]) -> Taken<'a> {
+        loop {
+            if let Some(taken) = self.free_reader(readers, 1) {
+                return taken;
+            }
+            let freed = self.freed.notified();
+            let mut freed = std::pin::pin!(freed);
+            // Counted as waiting before the last look: a reader let go
+            // after it wakes this wait.
+            freed.as_mut().enable();
+            if let Some(taken) = self.free_reader(readers, 1) {
+                return taken;
+            }
+            freed.await;
+        }
+    }
+
     /// A free one of `readers`, looked for `looks` times (a spin-loop hint
     /// apart), starting at the next in turn.
     fn free_reader<'a>(
-        &self,
+        &'a self,
         readers: &'a [Mutex<Option<Connection>>],
         looks: u32,
-    ) -> Option<MutexGuard<'a, Option<Connection>>> {
+    ) -> Option<Taken<'a>> {
         let n = readers.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
-        (0..looks).find_map(|spin| {
-            if spin > 0 {
-                std::hint::spin_loop();
-            }
-            (0..n).find_map(|i| readers[(start + i) % n].try_lock().ok())
-        })
+        (0..looks)
+            .find_map(|spin| {
+                if spin > 0 {
+                    std::hint::spin_loop();
+                }
+                (0..n).find_map(|i| readers[(start + i) % n].try_lock().ok())
+            })
+            .map(|guard| self.taken(guard))
     }
 
     /// One of `readers`: a free one (looked for [`READ_SPINS`] times), or
-    /// else the next in turn once it is.
-    fn wait_for_reader<'a>(
-        &self,
-        readers: &'a [Mutex<Option<Connection>>],
-    ) -> MutexGuard<'a, Option<Connection>> {
+    /// else the next in turn once it is, waited for asleep.
+    fn wait_for_reader<'a>(&'a self, readers: &'a [Mutex<Option<Connection>>]) -> Taken<'a> {
         self.free_reader(readers, READ_SPINS).unwrap_or_else(|| {
             let next = self.next.fetch_add(1, Ordering::Relaxed) % readers.len();
-            readers[next].lock().unwrap_or_else(PoisonError::into_inner)
+            self.taken(readers[next].lock().unwrap_or_else(PoisonError::into_inner))
         })
+    }
+
+    fn taken<'a>(&'a self, guard: MutexGuard<'a, Option<Connection>>) -> Taken<'a> {
+        Taken {
+            guard: Some(guard),
+            freed: &self.freed,
+        }
     }
 
     /// Closes the lane's connections once the writes queued before are
@@ -334,14 +362,27 @@ impl Lane {
     }
 }
 
-/// Runs `f` on a reader (None once the lane is closed).
-fn on<R>(
-    conn: &Option<Connection>,
-    f: impl FnOnce(&Connection) -> rusqlite::Result<R>,
-) -> LaneResult<R> {
-    match conn {
-        Some(conn) => f(conn).map_err(db),
-        None => Err(LaneError::Store(closed())),
+/// A reader taken for one read. Letting it go wakes a read waiting for
+/// one (`Lane::take`).
+pub(crate) struct Taken<'a> {
+    /// Some until dropped.
+    guard: Option<MutexGuard<'a, Option<Connection>>>,
+    freed: &'a Notify,
+}
+
+impl Drop for Taken<'_> {
+    fn drop(&mut self) {
+        // The reader first, so that the read woken finds it free.
+        drop(self.guard.take());
+        self.freed.notify_one();
+    }
+}
+
+/// Runs `f` on a taken reader (none once the lane is closed).
+fn on<R>(taken: &Taken<'_>, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
+    match taken.guard.as_deref() {
+        Some(Some(conn)) => f(conn).map_err(db),
+        _ => Err(LaneError::Store(closed())),
     }
 }
 

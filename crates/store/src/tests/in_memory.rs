@@ -144,9 +144,10 @@ fn a_point_read_lets_its_worker_run_other_tasks_while_the_reader_is_busy() {
     // On a shared in-memory database both workers read on one reader. A
     // read that finds it held must not hold its worker meanwhile: here, on
     // a runtime of one thread, the holder is another task of that thread,
-    // which lets the reader go only when it runs again. A read that waited
-    // for the reader on the thread (spinning, then asleep) would wait
-    // forever.
+    // which lets the reader go only when it runs again, and the read must
+    // then be woken. A read that waited for the reader on the thread
+    // (spinning, then asleep) would wait forever, and so would one that
+    // nothing wakes.
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
