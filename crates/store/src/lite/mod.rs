@@ -217,21 +217,23 @@ impl Lane {
     /// must let the worker's other tasks run while they are busy).
     #[cfg(test)]
     pub(crate) fn hold_inline_readers(&self) -> Vec<Taken<'_>> {
-        self.readers[..self.inline_to]
-            .iter()
-            .map(|r| self.taken(r.lock().unwrap_or_else(PoisonError::into_inner)))
-            .collect()
+        self.hold(&self.readers[..self.inline_to])
     }
 
     /// Locks the readers of reads on the blocking pool (tests: reads on
     /// the calling thread must not need them).
     #[cfg(test)]
-    pub(crate) fn hold_blocking_readers(
-        &self,
-    ) -> Vec<std::sync::MutexGuard<'_, Option<Connection>>> {
-        self.readers[self.blocking_from..]
+    pub(crate) fn hold_blocking_readers(&self) -> Vec<Taken<'_>> {
+        self.hold(&self.readers[self.blocking_from..])
+    }
+
+    /// Every one of `readers`, taken as a read takes one (so letting them
+    /// go wakes a read waiting for one).
+    #[cfg(test)]
+    fn hold<'a>(&'a self, readers: &'a [Mutex<Option<Connection>>]) -> Vec<Taken<'a>> {
+        readers
             .iter()
-            .map(|r| r.lock().unwrap_or_else(PoisonError::into_inner))
+            .map(|r| self.taken(r.lock().unwrap_or_else(PoisonError::into_inner)))
             .collect()
     }
 
@@ -262,12 +264,10 @@ impl Lane {
     async fn read<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
         let readers = &self.readers[..self.inline_to];
         let read = on(&self.take(readers).await, &f);
-        match read {
-            Err(LaneError::Locked) if self.writer.batches.wait_for_end(BATCH_PATIENCE) => {
-                on(&self.take(readers).await, &f)
-            }
-            read => read,
+        if self.again_after_batch(&read) {
+            return on(&self.take(readers).await, &f);
         }
+        read
     }
 
     /// [`Lane::read`] waiting for a reader on the thread (spinning, then
@@ -289,12 +289,17 @@ impl Lane {
         f: impl Fn(&Connection) -> rusqlite::Result<R>,
     ) -> LaneResult<R> {
         let read = on(&self.wait_for_reader(readers), &f);
-        match read {
-            Err(LaneError::Locked) if self.writer.batches.wait_for_end(BATCH_PATIENCE) => {
-                on(&self.wait_for_reader(readers), &f)
-            }
-            read => read,
+        if self.again_after_batch(&read) {
+            return on(&self.wait_for_reader(readers), &f);
         }
+        read
+    }
+
+    /// Whether a read that answered `read` runs once more: it met a table
+    /// lock while the writer was inside a batch, and that batch has ended
+    /// (waited for up to [`BATCH_PATIENCE`]; `Lane::read` says why).
+    fn again_after_batch<R>(&self, read: &LaneResult<R>) -> bool {
+        matches!(read, Err(LaneError::Locked)) && self.writer.batches.wait_for_end(BATCH_PATIENCE)
     }
 
     /// One of `readers`, waited for (not on the thread) while all are busy.
