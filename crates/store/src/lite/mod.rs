@@ -138,6 +138,9 @@ pub(crate) struct Lane {
     writer: writer::Writer,
     /// Budget checks an inline ListUsers page may use (`users::list_users`).
     inline_checks: AtomicU32,
+    /// How long a read that met the writer's batch waits for its end, in
+    /// microseconds: [`BATCH_PATIENCE`], or longer in tests.
+    batch_patience_us: AtomicU32,
 }
 
 impl std::fmt::Debug for Lane {
@@ -210,6 +213,9 @@ impl Lane {
             freed: Notify::new(),
             writer: writer::Writer::spawn(conn, write.clone(), empty_wal_at_close)?,
             inline_checks: AtomicU32::new(users::INLINE_BUDGET),
+            batch_patience_us: AtomicU32::new(
+                u32::try_from(BATCH_PATIENCE.as_micros()).unwrap_or(u32::MAX),
+            ),
         })
     }
 
@@ -244,6 +250,28 @@ impl Lane {
         self.inline_checks.store(checks, Ordering::Relaxed);
     }
 
+    /// Sets how long a read that met the writer's batch waits for its end
+    /// (tests: longer than a loaded machine may take to finish a batch).
+    #[cfg(test)]
+    pub(crate) fn set_batch_patience(&self, patience: std::time::Duration) {
+        let us = u32::try_from(patience.as_micros()).unwrap_or(u32::MAX);
+        self.batch_patience_us.store(us, Ordering::Relaxed);
+    }
+
+    /// Runs `write` in the writer's next batch (tests: a write that holds
+    /// its batch open).
+    #[cfg(test)]
+    pub(crate) async fn write_in_batch<R: Send + 'static>(
+        &self,
+        write: impl FnMut(&Connection) -> LaneResult<R> + Send + 'static,
+    ) -> StoreResult<R> {
+        self.writer.write(write).await
+    }
+
+    fn batch_patience(&self) -> std::time::Duration {
+        std::time::Duration::from_micros(self.batch_patience_us.load(Ordering::Relaxed).into())
+    }
+
     /// Runs `f` on a free reader of the calling threads.
     ///
     /// While every one is busy, the read waits for one without holding its
@@ -257,14 +285,21 @@ impl Lane {
     ///
     /// On a shared in-memory database, a read that meets a table lock while
     /// the lane's writer is inside a batch waits for that batch to end (up
-    /// to [`BATCH_PATIENCE`]) and runs once more: the batch holds the lock,
+    /// to [`BATCH_PATIENCE`], again without holding its worker) and runs
+    /// once more: the batch holds the lock,
     /// and it ends without any help from the async workers (it holds the
     /// sqlx writer, so no sqlx transaction is open). Otherwise, or if the
     /// lock is still there, it answers [`LaneError::Locked`].
     async fn read<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
         let readers = &self.readers[..self.inline_to];
         let read = on(&self.take(readers).await, &f);
-        if self.again_after_batch(&read) {
+        if matches!(read, Err(LaneError::Locked))
+            && self
+                .writer
+                .batches
+                .wait_for_end_async(self.batch_patience())
+                .await
+        {
             return on(&self.take(readers).await, &f);
         }
         read
@@ -295,11 +330,13 @@ impl Lane {
         read
     }
 
-    /// Whether a read that answered `read` runs once more: it met a table
-    /// lock while the writer was inside a batch, and that batch has ended
-    /// (waited for up to [`BATCH_PATIENCE`]; `Lane::read` says why).
+    /// Whether a read on its thread that answered `read` runs once more: it
+    /// met a table lock while the writer was inside a batch, and that batch
+    /// has ended (waited for on the thread, up to [`BATCH_PATIENCE`];
+    /// `Lane::read` says why).
     fn again_after_batch<R>(&self, read: &LaneResult<R>) -> bool {
-        matches!(read, Err(LaneError::Locked)) && self.writer.batches.wait_for_end(BATCH_PATIENCE)
+        matches!(read, Err(LaneError::Locked))
+            && self.writer.batches.wait_for_end(self.batch_patience())
     }
 
     /// One of `readers`, waited for (not on the thread) while all are busy.

@@ -93,12 +93,16 @@ where
 type Job = Option<Box<dyn Work>>;
 
 /// Whether the writer thread is inside a batch's transaction, for readers
-/// that met its table locks (`Lane::read`): they may wait for its end on
-/// their own thread, since a batch never waits for the async workers.
+/// that met its table locks (`Lane::read`): they may wait for its end, on
+/// their own thread or without holding their async worker, since a batch
+/// never waits for the async workers.
 #[derive(Debug, Default)]
 pub(crate) struct Batches {
     state: Mutex<BatchState>,
+    /// Wakes readers waiting on their thread.
     ended: Condvar,
+    /// Wakes readers waiting without their worker.
+    ended_async: tokio::sync::Notify,
 }
 
 #[derive(Debug, Default)]
@@ -126,7 +130,29 @@ impl Batches {
         state.open = false;
         if state.waiting > 0 {
             self.ended.notify_all();
+            self.ended_async.notify_waiters();
         }
+    }
+
+    /// [`Batches::wait_for_end`] without holding the async worker it runs
+    /// on: the worker serves other requests meanwhile (their writes join
+    /// the next batch) instead of sleeping in a futex.
+    pub(crate) async fn wait_for_end_async(&self, patience: Duration) -> bool {
+        // Made before the batch is looked at: an end after that look wakes it.
+        let ended = self.ended_async.notified();
+        let this = {
+            let mut state = self.lock();
+            if !state.open {
+                return false;
+            }
+            state.waiting += 1;
+            state.begun
+        };
+        let counted = Counted(self);
+        let _ = tokio::time::timeout(patience, ended).await;
+        drop(counted);
+        let state = self.lock();
+        !(state.open && state.begun == this)
     }
 
     /// Waits, at most `patience`, for the batch open now to end; false if
@@ -144,6 +170,16 @@ impl Batches {
             .unwrap_or_else(PoisonError::into_inner);
         state.waiting -= 1;
         !(state.open && state.begun == this)
+    }
+}
+
+/// A reader counted as waiting for a batch's end until dropped (also when
+/// its request is, mid-wait).
+struct Counted<'a>(&'a Batches);
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.lock().waiting -= 1;
     }
 }
 

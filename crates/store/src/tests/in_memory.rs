@@ -176,6 +176,68 @@ fn a_point_read_lets_its_worker_run_other_tasks_while_the_reader_is_busy() {
         .expect("the read held its worker while the reader was busy");
 }
 
+#[test]
+fn a_point_read_that_meets_the_writers_batch_lets_its_worker_run_other_tasks() {
+    // A lane read that meets the table lock of the writer's open batch
+    // waits for the batch's end and reads again. It must not hold its
+    // worker meanwhile: here, on a runtime of one thread, the batch ends
+    // only when another task of that thread runs. A read that waited on
+    // the thread would wait out its patience (set far longer than the
+    // watchdog) and then read through sqlx instead.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let s = SqlStore::open(&in_memory_url()).await.unwrap();
+            s.insert_pool(&pool("p")).await.unwrap();
+            s.insert_user(&user("p", "u"), &[]).await.unwrap();
+            let lane = s.lane.clone().unwrap();
+            lane.set_batch_patience(Duration::from_secs(60));
+            // A write that holds its batch open until told to end it.
+            let (inside, wrote) = tokio::sync::oneshot::channel();
+            let mut inside = Some(inside);
+            let (end, ending) = std::sync::mpsc::channel::<()>();
+            let write = tokio::spawn({
+                let lane = lane.clone();
+                async move {
+                    lane.write_in_batch(move |conn| {
+                        conn.execute("UPDATE users SET name = 'in the batch'", [])
+                            .unwrap();
+                        if let Some(inside) = inside.take() {
+                            let _ = inside.send(());
+                        }
+                        let _ = ending.recv();
+                        Ok(())
+                    })
+                    .await
+                }
+            });
+            wrote.await.unwrap();
+            let sqlx_readers = s.db.read.size();
+            let ender = async move {
+                tokio::task::yield_now().await;
+                end.send(()).unwrap();
+            };
+            let (read, ()) = tokio::join!(name_of(&s, "u"), ender);
+            assert_eq!(read.as_deref(), Some("in the batch"));
+            assert_eq!(
+                s.db.read.size(),
+                sqlx_readers,
+                "the read went to sqlx instead of waiting for the batch"
+            );
+            write.await.unwrap().unwrap();
+            s.close().await;
+        });
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the read held its worker while it waited for the batch");
+}
+
 /// The name sqlx opened an in-memory store's database with.
 fn memory_name(url: &str) -> String {
     match crate::engine::lane_place(crate::Engine::Sqlite, url) {
