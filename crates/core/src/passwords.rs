@@ -284,7 +284,11 @@ impl Requirements {
             require_lowercase: policy.require_lowercase.unwrap_or(true),
             require_numbers: policy.require_numbers.unwrap_or(true),
             require_symbols: policy.require_symbols.unwrap_or(true),
-            temporary_password_validity_days: policy.temporary_password_validity_days.unwrap_or(7),
+            // 0 is Cognito's "not set" (a pool stored before that was known).
+            temporary_password_validity_days: policy
+                .temporary_password_validity_days
+                .filter(|d| *d != 0)
+                .unwrap_or(7),
         }
     }
 }

@@ -38,7 +38,18 @@ pub(crate) fn fill_defaults(p: &mut UserPoolType) {
             pp.require_lowercase.get_or_insert(false);
             pp.require_numbers.get_or_insert(false);
             pp.require_symbols.get_or_insert(false);
-            pp.temporary_password_validity_days.get_or_insert(7);
+            // "If you submit a value of 0, Amazon Cognito treats it as a
+            // null value and sets TemporaryPasswordValidityDays to its
+            // default value" (PasswordPolicyType); the Rust SDK sends 0
+            // for a policy built without it.
+            if pp.temporary_password_validity_days.is_none_or(|d| d == 0) {
+                pp.temporary_password_validity_days = Some(7);
+            }
+            // "Password history isn't enforced and isn't displayed in
+            // DescribeUserPool responses when you set this value to 0".
+            if pp.password_history_size == Some(0) {
+                pp.password_history_size = None;
+            }
         }
     }
     policies

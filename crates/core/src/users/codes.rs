@@ -119,20 +119,26 @@ impl Service {
         code: &str,
         now: Millis,
     ) -> Result<()> {
+        let right = self
+            .check_code(pool_id, username_key, purpose, code, now)
+            .await?;
+        self.spend_code(right).await
+    }
+
+    /// The first half of [`Service::redeem_code`]: whether `code` is the
+    /// live code (a wrong one counts as an attempt), without spending it,
+    /// for a caller with more to check before the code may be spent.
+    pub(crate) async fn check_code(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        purpose: Purpose,
+        code: &str,
+        now: Millis,
+    ) -> Result<RightCode> {
         let key = purpose.key();
-        // No live code (never sent, or already spent) is an expired one to
-        // Cognito: "Invalid code provided, please request a code again."
-        // (seen for a code used twice in amazon-cognito-identity-js#380, and
-        // for ConfirmForgotPassword without ForgotPassword in moto's
-        // test_confirm_forgot_password_opt_in_verification_invalid_confirmation_code).
-        // An MFA code belongs to its sign-in session: without one it is
-        // simply wrong, as a wrong code is.
-        let spent = || match purpose {
-            Purpose::Mfa => mismatch(),
-            _ => no_live_code(),
-        };
         let Some(stored) = self.store.get_code(pool_id, username_key, &key).await? else {
-            return Err(spent());
+            return Err(spent(purpose));
         };
         if stored.attempts >= MAX_ATTEMPTS {
             return Err(Error::new(
@@ -157,14 +163,56 @@ impl Service {
         if now > stored.expires_ms {
             return Err(no_live_code());
         }
-        if !self
+        Ok(RightCode {
+            pool_id: pool_id.to_owned(),
+            username_key: username_key.to_owned(),
+            purpose,
+            key,
+            given,
+        })
+    }
+
+    /// Spends a code [`Service::check_code`] found right: a code works once,
+    /// so of two redemptions at the same time one fails.
+    pub(crate) async fn spend_code(&self, right: RightCode) -> Result<()> {
+        let RightCode {
+            pool_id,
+            username_key,
+            purpose,
+            key,
+            given,
+        } = right;
+        if self
             .store
-            .take_code(pool_id, username_key, &key, &given)
+            .take_code(&pool_id, &username_key, &key, &given)
             .await?
         {
-            // Redeemed concurrently: a code works once.
-            return Err(spent());
+            return Ok(());
         }
-        Ok(())
+        // Redeemed concurrently.
+        Err(spent(purpose))
     }
+}
+
+/// The error for no live code (never sent, or already spent): an expired one
+/// to Cognito, "Invalid code provided, please request a code again." (seen
+/// for a code used twice in amazon-cognito-identity-js#380, and for
+/// ConfirmForgotPassword without ForgotPassword in moto's
+/// test_confirm_forgot_password_opt_in_verification_invalid_confirmation_code).
+/// An MFA code belongs to its sign-in session: without one it is simply
+/// wrong, as a wrong code is.
+fn spent(purpose: Purpose) -> Error {
+    match purpose {
+        Purpose::Mfa => mismatch(),
+        _ => no_live_code(),
+    }
+}
+
+/// A code found right and live, not yet spent ([`Service::check_code`]).
+pub(crate) struct RightCode {
+    pool_id: String,
+    username_key: String,
+    purpose: Purpose,
+    key: String,
+    given: Vec<u8>,
 }

@@ -1,9 +1,15 @@
 //! Setting a user's password: Cognito's policy, an Argon2id hash (on the
 //! bounded blocking pool), and the SRP salt and verifier, sealed at rest.
+//!
+//! With the pool's `PasswordHistorySize` at n > 0, a new password may match
+//! none of the user's last n passwords, the current one among them
+//! (PasswordHistoryPolicyViolationException); the hashes of the n - 1
+//! before the current one are kept in the user's `extra` document.
 
+use crate::error::ErrorCode;
 use crate::service::{Millis, Service};
 use crate::store::UserRecord;
-use crate::{Result, passwords, srp};
+use crate::{Error, Result, passwords, srp};
 
 use super::Pool;
 
@@ -33,9 +39,34 @@ impl Service {
         temporary: bool,
         now: Millis,
     ) -> Result<NewPassword> {
-        passwords::check_policy(password, &Self::password_policy(pool))?;
+        let policy = Self::password_policy(pool);
+        passwords::check_policy(password, &policy)?;
+        self.check_history(rec, password, history_size(&policy))
+            .await?;
         self.password_material(pool, rec, password, temporary, now)
             .await
+    }
+
+    /// PasswordHistoryPolicyViolationException when `password` is one of
+    /// the user's last `n` passwords (the current one first). Each is an
+    /// Argon2id verification on the blocking pool, as in a sign-in; a
+    /// stored hash that cannot be verified counts as no match.
+    async fn check_history(&self, rec: &UserRecord, password: &str, n: usize) -> Result<()> {
+        let previous = rec
+            .password_hash
+            .iter()
+            .cloned()
+            .chain(password_history(rec))
+            .take(n);
+        for hash in previous {
+            if self.hasher.verify(password, &hash).await.unwrap_or(false) {
+                return Err(Error::new(
+                    ErrorCode::PasswordHistoryPolicyViolationException,
+                    "The password has been used before: choose one the user has not used recently.",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// [`Service::new_password`] without the policy check: for a password
@@ -73,6 +104,7 @@ impl Service {
             hash,
             srp_sealed,
             expires_ms,
+            history_size: history_size(&policy),
         })
     }
 
@@ -98,11 +130,54 @@ pub(crate) struct NewPassword {
     hash: String,
     srp_sealed: Vec<u8>,
     expires_ms: Option<Millis>,
+    /// The pool's `PasswordHistorySize` (0 when not enforced).
+    history_size: usize,
+}
+
+/// The member of a user's `extra` document that holds the hashes of their
+/// previous passwords, newest first (the current one is not among them).
+const HISTORY: &str = "password_history";
+
+/// The pool's `PasswordHistorySize`, 0 when it has none.
+fn history_size(policy: &kognit_wire::types::PasswordPolicyType) -> usize {
+    policy
+        .password_history_size
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0)
+}
+
+/// The hashes of the user's passwords before the current one, newest first.
+fn password_history(rec: &UserRecord) -> Vec<String> {
+    super::extra_of(rec)
+        .get(HISTORY)
+        .and_then(serde_json::Value::as_array)
+        .map(|hashes| {
+            hashes
+                .iter()
+                .filter_map(|h| h.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl NewPassword {
-    /// Puts the password into `rec`.
+    /// Puts the password into `rec`. With a history of n passwords, the one
+    /// it replaces joins the n - 1 previous ones kept; without, none are.
     pub(crate) fn apply(&self, rec: &mut UserRecord) {
+        let kept = self.history_size.saturating_sub(1);
+        let history: Vec<String> = rec
+            .password_hash
+            .iter()
+            .cloned()
+            .chain(password_history(rec))
+            .take(kept)
+            .collect();
+        let had = super::extra_of(rec).get(HISTORY).is_some();
+        if !history.is_empty() {
+            super::set_extra(rec, HISTORY, Some(history.into()));
+        } else if had {
+            super::set_extra(rec, HISTORY, None);
+        }
         rec.password_hash = Some(self.hash.clone());
         rec.srp_sealed = Some(self.srp_sealed.clone());
         rec.temp_password_expires_ms = self.expires_ms;

@@ -28,8 +28,8 @@ pub struct ClientPasswordPolicy {
     pub require_numbers: bool,
     /// At least one of `symbols`.
     pub require_symbols: bool,
-    /// As the pool sets it, when it does (kognit keeps no password history
-    /// yet, so it is reported but not enforced).
+    /// As the pool sets it, when it does: a new password may match none of
+    /// the user's last this many (`users::credentials`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_history_size: Option<i32>,
     /// Days a temporary password works.

@@ -107,11 +107,15 @@ impl Service {
         // A password the policy refuses must not use up the code.
         passwords::check_policy(&password, &Self::password_policy(&pool))?;
         let code = req.confirmation_code.as_str();
-        self.redeem_code(&pool.id, &rec.username_key, Purpose::Forgot, code, now)
+        let right = self
+            .check_code(&pool.id, &rec.username_key, Purpose::Forgot, code, now)
             .await?;
+        // Nor one of the user's recent passwords; that is checked only
+        // for a right code, so that it tells nothing to anyone without one.
         let password = self
             .new_password(&pool, &rec, &password, false, now)
             .await?;
+        self.spend_code(right).await?;
         let (rec, ()) = self
             .modify_user(&pool, Target::read(rec), false, now, |rec, _| {
                 password.apply(rec);

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::harness::{RawReply, TestServer, code, create_pool, on_both_backends, pool_id};
 
 on_both_backends!(policy_is_the_one_sign_up_applies);
+on_both_backends!(a_new_password_may_not_be_one_of_the_last_few);
 
 async fn policy(s: &TestServer, client_id: &str) -> RawReply {
     let resp = reqwest::Client::new()
@@ -150,4 +151,166 @@ async fn policy_is_the_one_sign_up_applies(s: TestServer) {
                 .contains("does not exist")
         );
     }
+}
+
+/// A pool's password policy with only `PasswordHistorySize` set.
+fn with_history(n: i32) -> UserPoolPolicyType {
+    UserPoolPolicyType::builder()
+        .password_policy(
+            PasswordPolicyType::builder()
+                .password_history_size(n)
+                .build(),
+        )
+        .build()
+}
+
+/// `PasswordHistorySize` n: a new password may match none of the user's
+/// last n, the current one among them, whichever operation sets it
+/// (the five the model lists PasswordHistoryPolicyViolationException for).
+async fn a_new_password_may_not_be_one_of_the_last_few(s: TestServer) {
+    use crate::harness::auth::{Setup, TEMP_PASSWORD, new_password_session, password_login};
+    use crate::harness::users::PASSWORD;
+    use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+    const REUSED: &str = "PasswordHistoryPolicyViolationException";
+    let (a, b, third, fourth) = (
+        PASSWORD,
+        "Second-Passw0rd!",
+        "Third-Passw0rd!",
+        "Fourth-Passw0rd!",
+    );
+    let c = s.client();
+    let pool = pool_id(
+        c.create_user_pool()
+            .pool_name("history")
+            .policies(with_history(2)),
+    )
+    .await;
+    let client = crate::harness::auth::password_client(&c, &pool).await;
+    let described = |c: aws_sdk_cognitoidentityprovider::Client, pool: String| async move {
+        c.describe_user_pool()
+            .user_pool_id(pool)
+            .send()
+            .await
+            .unwrap()
+            .user_pool
+            .unwrap()
+            .policies
+            .unwrap()
+            .password_policy
+            .unwrap()
+    };
+    let p = described(c.clone(), pool.clone()).await;
+    assert_eq!(p.password_history_size, Some(2));
+    // The Rust SDK sends TemporaryPasswordValidityDays 0 for a policy built
+    // without it, which Cognito takes for its default, 7 (a temporary
+    // password that expired at once was kognit's answer before).
+    assert_eq!(p.temporary_password_validity_days, 7);
+    crate::harness::auth::create_user(&c, &pool, "hal").await;
+    let setup = Setup {
+        pool: pool.clone(),
+        client: client.clone(),
+    };
+    let change = |from: &'static str, to: &'static str| {
+        let (c, setup) = (&c, &setup);
+        async move {
+            let token = password_login(c, setup, "hal", from)
+                .await
+                .access_token
+                .unwrap();
+            c.change_password()
+                .access_token(token)
+                .previous_password(from)
+                .proposed_password(to)
+                .send()
+                .await
+        }
+    };
+
+    // ChangePassword: not the current password, nor the one before it;
+    // one that has fallen out of the last two may come back.
+    assert_eq!(code(&change(a, a).await.unwrap_err()), REUSED);
+    change(a, b).await.unwrap();
+    assert_eq!(code(&change(b, a).await.unwrap_err()), REUSED);
+    change(b, third).await.unwrap();
+    change(third, a).await.unwrap();
+
+    // AdminSetUserPassword, permanent or temporary: the same rule.
+    let admin_set = |pw: &'static str, permanent: bool| {
+        c.admin_set_user_password()
+            .user_pool_id(&pool)
+            .username("hal")
+            .password(pw)
+            .permanent(permanent)
+            .send()
+    };
+    assert_eq!(code(&admin_set(third, true).await.unwrap_err()), REUSED);
+    assert_eq!(code(&admin_set(a, false).await.unwrap_err()), REUSED);
+    admin_set(b, true).await.unwrap();
+    // A refused password changed nothing: the one set last signs in.
+    password_login(&c, &setup, "hal", b).await;
+
+    // ConfirmForgotPassword: refused only for a right code, which a
+    // refusal leaves unspent.
+    c.forgot_password()
+        .client_id(&client)
+        .username("hal")
+        .send()
+        .await
+        .unwrap();
+    let sent = s.latest_code(&pool, "hal").await;
+    let confirm = |code: String, pw: &'static str| {
+        c.confirm_forgot_password()
+            .client_id(&client)
+            .username("hal")
+            .confirmation_code(code)
+            .password(pw)
+            .send()
+    };
+    let wrong = if sent == "000000" { "111111" } else { "000000" };
+    let e = confirm(wrong.into(), b).await.unwrap_err();
+    assert_eq!(code(&e), "CodeMismatchException");
+    assert_eq!(code(&confirm(sent.clone(), b).await.unwrap_err()), REUSED);
+    assert_eq!(code(&confirm(sent.clone(), a).await.unwrap_err()), REUSED);
+    confirm(sent, fourth).await.unwrap();
+    password_login(&c, &setup, "hal", fourth).await;
+
+    // RespondToAuthChallenge NEW_PASSWORD_REQUIRED: not the temporary
+    // password either.
+    let session = new_password_session(&c, &pool, &client, "tia").await;
+    let respond = |session: String, pw: &'static str| {
+        c.respond_to_auth_challenge()
+            .client_id(&client)
+            .challenge_name(ChallengeNameType::NewPasswordRequired)
+            .session(session)
+            .challenge_responses("USERNAME", "tia")
+            .challenge_responses("NEW_PASSWORD", pw)
+            .send()
+    };
+    let e = respond(session, TEMP_PASSWORD).await.unwrap_err();
+    assert_eq!(code(&e), REUSED);
+    let again = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "tia")
+        .auth_parameters("PASSWORD", TEMP_PASSWORD)
+        .send()
+        .await
+        .unwrap()
+        .session
+        .unwrap();
+    let done = respond(again, fourth).await.unwrap();
+    assert!(done.authentication_result.is_some());
+
+    // History off (0): not shown by DescribeUserPool, and nothing refused.
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .policies(with_history(0))
+        .send()
+        .await
+        .unwrap();
+    let p = described(c.clone(), pool.clone()).await;
+    assert_eq!(p.password_history_size, None);
+    change(fourth, fourth).await.unwrap();
+    change(fourth, b).await.unwrap();
 }
