@@ -52,13 +52,7 @@ impl Service {
     /// Argon2id verification on the blocking pool, as in a sign-in; a
     /// stored hash that cannot be verified counts as no match.
     async fn check_history(&self, rec: &UserRecord, password: &str, n: usize) -> Result<()> {
-        let previous = rec
-            .password_hash
-            .iter()
-            .cloned()
-            .chain(password_history(rec))
-            .take(n);
-        for hash in previous {
+        for hash in recent_passwords(rec).into_iter().take(n) {
             if self.hasher.verify(password, &hash).await.unwrap_or(false) {
                 return Err(Error::new(
                     ErrorCode::PasswordHistoryPolicyViolationException,
@@ -146,18 +140,17 @@ fn history_size(policy: &kognit_wire::types::PasswordPolicyType) -> usize {
         .unwrap_or(0)
 }
 
-/// The hashes of the user's passwords before the current one, newest first.
-fn password_history(rec: &UserRecord) -> Vec<String> {
-    super::extra_of(rec)
+/// The hashes of the user's current password and of those kept before it,
+/// newest first.
+fn recent_passwords(rec: &UserRecord) -> Vec<String> {
+    let extra = super::extra_of(rec);
+    let before = extra
         .get(HISTORY)
         .and_then(serde_json::Value::as_array)
-        .map(|hashes| {
-            hashes
-                .iter()
-                .filter_map(|h| h.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h.as_str().map(str::to_owned));
+    rec.password_hash.iter().cloned().chain(before).collect()
 }
 
 impl NewPassword {
@@ -165,13 +158,7 @@ impl NewPassword {
     /// it replaces joins the n - 1 previous ones kept; without, none are.
     pub(crate) fn apply(&self, rec: &mut UserRecord) {
         let kept = self.history_size.saturating_sub(1);
-        let history: Vec<String> = rec
-            .password_hash
-            .iter()
-            .cloned()
-            .chain(password_history(rec))
-            .take(kept)
-            .collect();
+        let history: Vec<String> = recent_passwords(rec).into_iter().take(kept).collect();
         let had = super::extra_of(rec).get(HISTORY).is_some();
         if !history.is_empty() {
             super::set_extra(rec, HISTORY, Some(history.into()));
