@@ -139,15 +139,13 @@ async fn point_reads_do_not_wait_for_the_blocking_pools_readers() {
     s.close().await;
 }
 
-#[test]
-fn a_point_read_lets_its_worker_run_other_tasks_while_the_reader_is_busy() {
-    // On a shared in-memory database both workers read on one reader. A
-    // read that finds it held must not hold its worker meanwhile: here, on
-    // a runtime of one thread, the holder is another task of that thread,
-    // which lets the reader go only when it runs again, and the read must
-    // then be woken. A read that waited for the reader on the thread
-    // (spinning, then asleep) would wait forever, and so would one that
-    // nothing wakes.
+/// Runs `test` on a store with user `u` of pool `p`, on a runtime of one
+/// thread (on a thread of its own); fails with `hung` unless it ends within
+/// 20 s. A read that held its worker would hang such a runtime, not fail.
+fn on_one_thread<F>(hung: &str, test: impl FnOnce(SqlStore) -> F + Send + 'static)
+where
+    F: std::future::Future<Output = ()>,
+{
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -158,6 +156,25 @@ fn a_point_read_lets_its_worker_run_other_tasks_while_the_reader_is_busy() {
             let s = SqlStore::open(&in_memory_url()).await.unwrap();
             s.insert_pool(&pool("p")).await.unwrap();
             s.insert_user(&user("p", "u"), &[]).await.unwrap();
+            test(s).await;
+        });
+        let _ = done.send(());
+    });
+    finished.recv_timeout(Duration::from_secs(20)).expect(hung);
+}
+
+#[test]
+fn a_point_read_lets_its_worker_run_other_tasks_while_the_reader_is_busy() {
+    // On a shared in-memory database both workers read on one reader. A
+    // read that finds it held must not hold its worker meanwhile: here, on
+    // a runtime of one thread, the holder is another task of that thread,
+    // which lets the reader go only when it runs again, and the read must
+    // then be woken. A read that waited for the reader on the thread
+    // (spinning, then asleep) would wait forever, and so would one that
+    // nothing wakes.
+    on_one_thread(
+        "the read held its worker while the reader was busy",
+        |s| async move {
             let lane = s.lane.clone().unwrap();
             let held = lane.hold_inline_readers();
             assert!(!held.is_empty(), "the calling threads have a reader");
@@ -168,12 +185,8 @@ fn a_point_read_lets_its_worker_run_other_tasks_while_the_reader_is_busy() {
             let (read, ()) = tokio::join!(s.get_user("p", "u"), holder);
             assert!(matches!(read, Ok(Some(_))), "{read:?}");
             s.close().await;
-        });
-        let _ = done.send(());
-    });
-    finished
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the read held its worker while the reader was busy");
+        },
+    );
 }
 
 #[test]
@@ -184,16 +197,9 @@ fn a_point_read_that_meets_the_writers_batch_lets_its_worker_run_other_tasks() {
     // only when another task of that thread runs. A read that waited on
     // the thread would wait out its patience (set far longer than the
     // watchdog) and then read through sqlx instead.
-    let (done, finished) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let s = SqlStore::open(&in_memory_url()).await.unwrap();
-            s.insert_pool(&pool("p")).await.unwrap();
-            s.insert_user(&user("p", "u"), &[]).await.unwrap();
+    on_one_thread(
+        "the read held its worker while it waited for the batch",
+        |s| async move {
             let lane = s.lane.clone().unwrap();
             lane.set_batch_patience(Duration::from_secs(60));
             // A write that holds its batch open until told to end it.
@@ -230,12 +236,8 @@ fn a_point_read_that_meets_the_writers_batch_lets_its_worker_run_other_tasks() {
             );
             write.await.unwrap().unwrap();
             s.close().await;
-        });
-        let _ = done.send(());
-    });
-    finished
-        .recv_timeout(Duration::from_secs(20))
-        .expect("the read held its worker while it waited for the batch");
+        },
+    );
 }
 
 /// The name sqlx opened an in-memory store's database with.
