@@ -141,7 +141,13 @@ impl Service {
                 ));
             }
             let channels = invitation_channels(&mediums, &super::attrs_of(&rec)?)?;
-            let password = self.new_password(&pool, &rec, &temp, true, now).await?;
+            // Held to the policy but not to the password history: the model
+            // lists PasswordHistoryPolicyViolationException for five
+            // operations, and AdminCreateUser is not one of them.
+            passwords::check_policy(&temp, &Self::password_policy(&pool))?;
+            let password = self
+                .password_material(&pool, &rec, &temp, true, now)
+                .await?;
             let (rec, attrs) = self
                 .modify_user(&pool, Target::read(rec), false, now, |rec, attrs| {
                     password.apply(rec);

@@ -288,6 +288,16 @@ async fn a_new_password_may_not_be_one_of_the_last_few(s: TestServer) {
     };
     let e = respond(session, TEMP_PASSWORD).await.unwrap_err();
     assert_eq!(code(&e), REUSED);
+    // AdminCreateUser, which the model does not list the error for, sends
+    // the same temporary password again (RESEND) without it.
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("tia")
+        .temporary_password(TEMP_PASSWORD)
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Resend)
+        .send()
+        .await
+        .unwrap();
     let again = c
         .initiate_auth()
         .client_id(&client)
