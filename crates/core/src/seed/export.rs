@@ -9,7 +9,7 @@
 use kognit_wire::types::*;
 use serde_json::{Map, Value};
 
-use super::{FixedKeys, SeedPassword};
+use super::{FixedKeys, MfaSeed, SeedPassword};
 use crate::records::PoolDoc;
 use crate::service::{Admin, Service};
 use crate::signing::TokenUse;
@@ -82,6 +82,9 @@ pub struct UserState {
     pub password: Option<SeedPassword>,
     /// The user's groups, by name.
     pub groups: Vec<String>,
+    /// The user's MFA (the authenticator's secret in base32); None when
+    /// there is none.
+    pub mfa: Option<MfaSeed>,
 }
 
 /// A request type's JSON members for the members a stored type shares with
@@ -488,6 +491,26 @@ impl Service {
             enabled: rec.enabled,
             password,
             groups,
+            mfa: self.mfa_of(rec)?,
         }))
+    }
+
+    /// A user's MFA in a seed's terms; None when nothing is set.
+    fn mfa_of(&self, rec: &UserRecord) -> Result<Option<MfaSeed>> {
+        let state = crate::users::mfa_state::UserMfa::of(rec);
+        let totp_secret = state
+            .totp_secret
+            .as_deref()
+            .map(|sealed| {
+                self.open_totp(sealed)
+                    .map(|s| crate::totp::base32_encode(&s))
+            })
+            .transpose()?;
+        let mfa = MfaSeed {
+            totp_secret,
+            enabled: state.enabled().into_iter().map(str::to_owned).collect(),
+            preferred: state.preferred.clone(),
+        };
+        Ok((mfa != MfaSeed::default()).then_some(mfa))
     }
 }

@@ -3,7 +3,10 @@
 //! no invitation or trigger: a seed declares state, it does not sign
 //! anyone up.
 
-use kognit_wire::types::{AdminAddUserToGroupRequest, AttributeType, UserStatusType};
+use kognit_wire::types::{
+    AdminAddUserToGroupRequest, AdminSetUserMFAPreferenceRequest, AttributeType,
+    EmailMfaSettingsType, SMSMfaSettingsType, SoftwareTokenMfaSettingsType, UserStatusType,
+};
 
 use super::Seeded;
 use crate::service::{Admin, Millis, Service};
@@ -34,6 +37,50 @@ pub struct UserSeed {
     pub enabled: bool,
     /// The groups the user belongs to (declared in the same pool).
     pub groups: Vec<String>,
+    /// The user's MFA: an authenticator, the factors on, the preferred one.
+    pub mfa: Option<MfaSeed>,
+}
+
+/// A declared user's MFA, as AssociateSoftwareToken and VerifySoftwareToken
+/// (a known secret) and then AdminSetUserMFAPreference would leave it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct MfaSeed {
+    /// The authenticator's TOTP secret, as AssociateSoftwareToken hands one
+    /// out (base32), registered as VerifySoftwareToken registers it: a test
+    /// can compute the user's codes.
+    pub totp_secret: Option<String>,
+    /// The factors turned on: `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`.
+    pub enabled: Vec<String>,
+    /// The preferred factor, one of `enabled`.
+    pub preferred: Option<String>,
+}
+
+impl std::fmt::Debug for MfaSeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MfaSeed")
+            .field("totp_secret", &self.totp_secret.as_ref().map(|_| ".."))
+            .field("enabled", &self.enabled)
+            .field("preferred", &self.preferred)
+            .finish()
+    }
+}
+
+/// The fewest bytes a declared TOTP secret may have (80 bits; Cognito's
+/// own are 32 bytes).
+const MIN_TOTP_BYTES: usize = 10;
+
+/// The bytes of a declared TOTP secret (base32, as authenticator apps take
+/// it); a message when it is not one.
+pub fn totp_secret_bytes(text: &str) -> std::result::Result<Vec<u8>, String> {
+    let bytes = crate::totp::base32_decode(text)
+        .ok_or_else(|| "totp_secret is not base32 (A-Z, 2-7)".to_owned())?;
+    if bytes.len() < MIN_TOTP_BYTES {
+        return Err(format!(
+            "totp_secret is {} bytes; at least {MIN_TOTP_BYTES} (16 base32 characters)",
+            bytes.len()
+        ));
+    }
+    Ok(bytes)
 }
 
 /// A declared user's password.
@@ -167,6 +214,11 @@ impl Service {
             }
             self.insert_user_forcing(&pool, &rec, &attrs, false, now)
                 .await?;
+            if let Some(mfa) = &seed.mfa {
+                self.seed_mfa(admin, &pool, &username, &key, mfa, now)
+                    .await
+                    .map_err(|e| Error::new(e.code, format!("mfa: {}", e.message)))?;
+            }
             Seeded::Created
         };
         for group in seed.groups {
@@ -180,5 +232,75 @@ impl Service {
                 .map_err(|e| Error::new(e.code, format!("group {group}: {}", e.message)))?;
         }
         Ok(outcome)
+    }
+
+    /// Gives a new user the declared MFA: the authenticator registered
+    /// directly (no API takes a known secret), then the factors through
+    /// AdminSetUserMFAPreference, with its checks (a phone number for SMS,
+    /// an email address for email, an authenticator for TOTP).
+    async fn seed_mfa(
+        &self,
+        admin: &Admin,
+        pool: &crate::users::Pool,
+        username: &str,
+        key: &str,
+        mfa: &MfaSeed,
+        now: Millis,
+    ) -> Result<()> {
+        use crate::users::mfa_state::{UserMfa, factor};
+        for name in mfa.enabled.iter().chain(&mfa.preferred) {
+            if ![factor::SMS, factor::TOTP, factor::EMAIL].contains(&name.as_str()) {
+                return Err(Error::invalid_parameter(format!(
+                    "{name} is not one of SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP."
+                )));
+            }
+        }
+        if let Some(text) = &mfa.totp_secret {
+            let secret = totp_secret_bytes(text).map_err(Error::invalid_parameter)?;
+            let sealed = self.seal_totp(&secret);
+            self.modify_user(
+                pool,
+                crate::users::Target::Key(key),
+                false,
+                now,
+                |rec, _| {
+                    let mut state = UserMfa::of(rec);
+                    state.totp_secret = Some(sealed.clone());
+                    state.totp_pending = None;
+                    state.store_in(rec)
+                },
+            )
+            .await?;
+        }
+        let setting = |name: &str| {
+            (
+                Some(mfa.enabled.iter().any(|e| e == name)),
+                Some(mfa.preferred.as_deref() == Some(name)),
+            )
+        };
+        let (sms, totp, email) = (
+            setting(factor::SMS),
+            setting(factor::TOTP),
+            setting(factor::EMAIL),
+        );
+        let req = AdminSetUserMFAPreferenceRequest {
+            user_pool_id: pool.id.clone(),
+            username: username.to_owned(),
+            sms_mfa_settings: Some(SMSMfaSettingsType {
+                enabled: sms.0,
+                preferred_mfa: sms.1,
+            }),
+            software_token_mfa_settings: Some(SoftwareTokenMfaSettingsType {
+                enabled: totp.0,
+                preferred_mfa: totp.1,
+            }),
+            email_mfa_settings: Some(EmailMfaSettingsType {
+                enabled: email.0,
+                preferred_mfa: email.1,
+            }),
+            ..Default::default()
+        };
+        self.admin_set_user_mfa_preference(admin, req, now).await?;
+        Ok(())
     }
 }

@@ -9,7 +9,7 @@ use super::Format;
 use kognit_wire::types::CreateUserPoolDomainRequest;
 
 use super::file::{
-    AttributeValue, ClientEntry, DomainEntry, GroupEntry, KeysEntry, PoolEntry,
+    AttributeValue, ClientEntry, DomainEntry, GroupEntry, KeysEntry, MfaEntry, PoolEntry,
     ResourceServerEntry, ScopeEntry, SeedFile, SrpEntry, UserEntry, VERSION,
 };
 
@@ -39,6 +39,11 @@ fn user_entry(u: UserState) -> UserEntry {
             .map(|(k, v)| (k, AttributeValue::Text(v)))
             .collect(),
         groups: u.groups,
+        mfa: u.mfa.map(|m| MfaEntry {
+            totp_secret: m.totp_secret,
+            enabled: m.enabled,
+            preferred: m.preferred,
+        }),
     }
 }
 

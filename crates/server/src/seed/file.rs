@@ -185,6 +185,26 @@ pub struct UserEntry {
     /// Groups of the same pool the user belongs to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    /// The user's MFA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<MfaEntry>,
+}
+
+/// A user's MFA: an authenticator with a known secret, the factors on and
+/// the preferred one (AdminSetUserMFAPreference's rules).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaEntry {
+    /// A TOTP secret in base32 (at least 16 characters), registered as the
+    /// user's authenticator, so a test can compute the user's codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
+    /// `SMS_MFA`, `SOFTWARE_TOKEN_MFA` (needs `totp_secret`), `EMAIL_OTP`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enabled: Vec<String>,
+    /// One of `enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred: Option<String>,
 }
 
 /// An SRP salt and verifier in hex.

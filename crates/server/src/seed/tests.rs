@@ -23,7 +23,8 @@ fn the_committed_example_is_a_valid_seed() {
     assert_eq!(p.pool.id, "us-east-1_Example1");
     assert_eq!(p.clients.len(), 3);
     assert_eq!((p.resource_servers.len(), p.domains.len()), (1, 1));
-    assert_eq!(p.users.len(), 2);
+    assert_eq!(p.users.len(), 3);
+    assert!(p.users[2].1.mfa.is_some(), "erin has MFA");
     assert!(p.pool.signing_keys.is_some());
 }
 
@@ -143,4 +144,32 @@ fn duplicates_and_versions_are_refused() {
     assert!(e.contains("users[1] (u): a second user"), "{e}");
     let e = refusal("version = 2\n");
     assert!(e.starts_with("version: "), "{e}");
+}
+
+#[test]
+fn a_users_mfa_is_checked_before_anything_is_applied() {
+    let user = |mfa: &str| {
+        refusal(&format!(
+            "{POOL}[[pools.users]]\nusername = \"u\"\npassword = \"Passw0rd!\"\nmfa = {{ {mfa} }}\n"
+        ))
+    };
+    let at = "pools[0] (us-east-1_Example1), users[0] (u): mfa: ";
+    let e = user("enabled = [\"SMS\"]");
+    assert!(e.starts_with(at) && e.contains("is not one of"), "{e}");
+    let e = user("enabled = [\"EMAIL_OTP\"], preferred = \"SMS_MFA\"");
+    assert!(e.starts_with(at) && e.contains("not among enabled"), "{e}");
+    let e = user("enabled = [\"SOFTWARE_TOKEN_MFA\"]");
+    assert!(
+        e.starts_with(at) && e.contains("needs a totp_secret"),
+        "{e}"
+    );
+    let e = user("totp_secret = \"not base32!\"");
+    assert!(e.starts_with(at) && e.contains("not base32"), "{e}");
+    let e = user("totp_secret = \"JBSWY3DP\"");
+    assert!(e.starts_with(at) && e.contains("at least 10"), "{e}");
+    let unknown = format!(
+        "{POOL}[[pools.users]]\nusername = \"u\"\npassword = \"Passw0rd!\"\nmfa = {{ totp = \"x\" }}\n"
+    );
+    let e = SeedFile::parse(&unknown, Format::Toml).unwrap_err();
+    assert!(e.contains("unknown field"), "{e}");
 }

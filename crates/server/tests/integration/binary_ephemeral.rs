@@ -205,6 +205,19 @@ fn bad_seed_files_say_which_file_entry_and_problem() {
         e.contains("pools[0] (us-east-1_Example1), users[0] (u): InvalidPasswordException: "),
         "{e}"
     );
+    // A factor the user cannot have, as AdminSetUserMFAPreference says.
+    let e = refused(&write_seed(
+        d,
+        "mfa.toml",
+        &format!(
+            "{pool}[[pools.users]]\nusername = \"u\"\npassword = \"Passw0rd!\"\n\
+             mfa = {{ enabled = [\"SMS_MFA\"] }}\n"
+        ),
+    ));
+    assert!(
+        e.contains("users[0] (u): InvalidParameterException: mfa: ") && e.contains("SMS_MFA"),
+        "{e}"
+    );
     let e = refused(&write_seed(
         d,
         "schema.toml",

@@ -61,7 +61,7 @@ async fn check_example(c: &Client) -> String {
         .unwrap();
     assert_eq!(backend.client_secret.as_deref(), Some(BACKEND_SECRET));
     let users = c.list_users().user_pool_id(POOL).send().await.unwrap();
-    assert_eq!(users.users.unwrap().len(), 2, "nothing doubled");
+    assert_eq!(users.users.unwrap().len(), 3, "nothing doubled");
 
     // Alice signs in by SRP, with her groups and attributes in the token.
     let access = srp_login(c, POOL, WEB_CLIENT, ALICE, ALICE_PASSWORD)
@@ -104,6 +104,14 @@ async fn check_example(c: &Client) -> String {
         .await
         .unwrap();
     assert_eq!(bob.username, BOB_SUB);
+
+    // Erin has TOTP MFA with the secret the file gives.
+    let erin = totp_sign_in(c, WEB_CLIENT, ERIN).await;
+    let me = c.get_user().access_token(erin).send().await.unwrap();
+    assert_eq!(
+        me.preferred_mfa_setting.as_deref(),
+        Some("SOFTWARE_TOKEN_MFA")
+    );
 
     // Carol, declared by her hash, signs in with the password; Dave is disabled.
     let cli = Setup {
@@ -239,6 +247,42 @@ async fn fixed_signing_keys_verify_across_restarts() {
 }
 
 /// A pool made through the API with a bit of everything a seed declares.
+/// A user `name` with an authenticator (AssociateSoftwareToken,
+/// VerifySoftwareToken) and TOTP MFA on and preferred; its secret.
+async fn totp_user(c: &Client, st: &Setup, name: &str) -> String {
+    crate::harness::auth::create_user_with(c, &st.pool, name, &[attr("name", name)]).await;
+    let token = password_login(c, st, name, PASSWORD)
+        .await
+        .access_token
+        .unwrap();
+    let secret = c
+        .associate_software_token()
+        .access_token(&token)
+        .send()
+        .await
+        .unwrap()
+        .secret_code
+        .unwrap();
+    c.verify_software_token()
+        .access_token(&token)
+        .user_code(totp_code(&secret, 0))
+        .send()
+        .await
+        .unwrap();
+    c.set_user_mfa_preference()
+        .access_token(&token)
+        .software_token_mfa_settings(
+            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    secret
+}
+
 async fn hand_made_pool(c: &Client) -> Setup {
     let pool = crate::harness::pool_id(
         c.create_user_pool()
@@ -362,6 +406,7 @@ async fn exported_seed_reproduces_the_pool(backend: Backend) {
     };
     let c = s.client();
     let st = hand_made_pool(&c).await;
+    let mia = totp_user(&c, &st, "mia").await;
     // Signing creates the pool's keys, which the export carries.
     let before = password_login(&c, &st, "pat", PASSWORD).await;
     let exported = export_seed(&s.url, "toml").await;
@@ -386,6 +431,8 @@ async fn exported_seed_reproduces_the_pool(backend: Backend) {
         .unwrap();
     // And by the email alias.
     password_login(&f, &st, "pat@example.com", PASSWORD).await;
+    // Her authenticator came along: the same secret's codes sign her in.
+    totp_sign_in(&f, &st.client, ("mia", PASSWORD, &mia)).await;
     let newbie = f
         .initiate_auth()
         .client_id(&st.client)

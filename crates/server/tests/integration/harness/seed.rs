@@ -34,6 +34,13 @@ pub const BOB: &str = "bob@example.com";
 pub const BOB_PASSWORD: &str = "Temporary-Pass-1";
 /// His sub.
 pub const BOB_SUB: &str = "0b0b0b0b-5eed-4b0b-8b0b-0b0b0b0b0b0b";
+/// A user of the first pool with TOTP MFA preferred, her password and her
+/// authenticator's secret.
+pub const ERIN: (&str, &str, &str) = (
+    "erin@example.com",
+    "Correct-Horse-2",
+    "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+);
 /// The example's second pool (defaults, no fixed keys).
 pub const POOL2: &str = "us-east-1_Example2";
 /// Its client (password sign-in).
@@ -91,4 +98,56 @@ pub async fn verify_with_jwks(
     jsonwebtoken::decode::<serde_json::Value>(token, &key, &v)
         .map(|t| t.claims)
         .map_err(|e| e.to_string())
+}
+
+/// The code of a base32 TOTP secret `steps_ahead` steps (30 s) from now.
+pub fn totp_code(secret: &str, steps_ahead: i64) -> String {
+    let secret = kognit_core::totp::base32_decode(secret).expect("base32");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    kognit_core::totp::code_at(&secret, kognit_core::totp::step_of(now) + steps_ahead)
+}
+
+/// Signs `user` in by password on `client` and answers the
+/// SOFTWARE_TOKEN_MFA challenge with the authenticator's code; when the
+/// code of this step was spent by an earlier sign-in, with the next one's
+/// (within the accepted drift). The access token.
+pub async fn totp_sign_in(
+    c: &aws_sdk_cognitoidentityprovider::Client,
+    client: &str,
+    (user, password, secret): (&str, &str, &str),
+) -> String {
+    use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+    for steps_ahead in 0..2 {
+        let challenge = c
+            .initiate_auth()
+            .client_id(client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", user)
+            .auth_parameters("PASSWORD", password)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            challenge.challenge_name,
+            Some(ChallengeNameType::SoftwareTokenMfa)
+        );
+        let answer = c
+            .respond_to_auth_challenge()
+            .client_id(client)
+            .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+            .session(challenge.session.unwrap())
+            .challenge_responses("USERNAME", user)
+            .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", totp_code(secret, steps_ahead))
+            .send()
+            .await;
+        match answer {
+            Ok(a) => return a.authentication_result.unwrap().access_token.unwrap(),
+            Err(e) if crate::harness::code(&e) == "ExpiredCodeException" => continue,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    panic!("no code of {user}'s authenticator was taken")
 }
