@@ -166,27 +166,22 @@ impl Browser {
             .tempdir()
             .expect("temp dir");
         let log_path = dir.path().join("chromedriver.log");
-        let log = std::fs::File::create(&log_path).expect("chromedriver log");
-        // Chromium inherits chromedriver's output: both go to the log, which a
-        // failed start shows, and none to the test's own output. Chromium's
-        // crash database and caches go to the temporary folder too, not to
-        // the user's ~/.config and ~/.cache.
-        let child = Command::new(&chromedriver)
-            .arg("--port=0")
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env("XDG_CACHE_HOME", dir.path().join("cache"))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log handle"))
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("{} does not start: {e}", chromedriver.display()));
-        let profile = dir.path().join("profile");
-        let mut driver = Driver {
-            child,
-            port: 0,
-            dir,
+        // With `--port=0` chromedriver picks a free port and then binds it
+        // on IPv4 and IPv6; between the two another process (the tests'
+        // own servers, on 127.0.0.1) may take it, and chromedriver exits.
+        // It is then started again, a few times.
+        let mut attempts = 0;
+        let (child, port) = loop {
+            attempts += 1;
+            let mut child = spawn_chromedriver(&chromedriver, dir.path(), &log_path);
+            match wait_for_port(&mut child, &log_path).await {
+                Ok(port) => break (child, port),
+                Err(log) if attempts < 5 && log.contains("Address already in use") => {}
+                Err(log) => panic!("chromedriver exited before listening:\n{log}"),
+            }
         };
-        driver.port = wait_for_port(&mut driver.child, &log_path).await;
+        let profile = dir.path().join("profile");
+        let driver = Driver { child, port, dir };
 
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|&a| a.to_owned()).collect();
         // Resizing a window takes Chromium up to a second: the window starts
@@ -508,16 +503,34 @@ fn screenshot_folder() -> Option<PathBuf> {
     })
 }
 
-/// Waits until chromedriver announces its port in its log.
-async fn wait_for_port(driver: &mut Child, log_path: &Path) -> u16 {
+/// Starts chromedriver on a port of its choice, its output (and
+/// Chromium's, which inherits it) to a new log at `log_path`, none to the
+/// test's own output. Chromium's crash database and caches go to `dir`
+/// too, not to the user's ~/.config and ~/.cache.
+fn spawn_chromedriver(chromedriver: &Path, dir: &Path, log_path: &Path) -> Child {
+    let log = std::fs::File::create(log_path).expect("chromedriver log");
+    Command::new(chromedriver)
+        .arg("--port=0")
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("log handle"))
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{} does not start: {e}", chromedriver.display()))
+}
+
+/// Waits until chromedriver announces its port in its log; Err with the
+/// log when it exits first.
+async fn wait_for_port(driver: &mut Child, log_path: &Path) -> Result<u16, String> {
     let started = Instant::now();
     loop {
         let log = std::fs::read_to_string(log_path).unwrap_or_default();
         if let Some(port) = announced_port(&log) {
-            return port;
+            return Ok(port);
         }
         if let Ok(Some(status)) = driver.try_wait() {
-            panic!("chromedriver exited ({status}) before listening:\n{log}");
+            return Err(format!("({status}) {log}"));
         }
         if started.elapsed() > START_TIMEOUT {
             panic!("chromedriver did not listen within {START_TIMEOUT:?}:\n{log}");
