@@ -58,6 +58,34 @@ async fn console_end_to_end(backend: Backend) {
     assert!(b.text("#pool-facts").await.contains(&pool));
     b.screenshot("pool").await;
 
+    // Its password policy: no reuse of the last three passwords.
+    b.goto(&format!("{}/console/pools/{pool}/settings#password", s.url))
+        .await;
+    b.fill("#PasswordHistorySize", "3").await;
+    b.submit("#password-policy").await;
+    b.wait_for_text(".notice", "Password policy saved.").await;
+    let policy = api
+        .describe_user_pool()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .policies
+        .unwrap()
+        .password_policy
+        .unwrap();
+    assert_eq!(policy.password_history_size, Some(3));
+    b.client()
+        .execute(
+            "document.getElementById('password').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.screenshot("settings-password").await;
+
     // An app client allowing password sign-in and refresh.
     b.goto(&format!("{}/console/pools/{pool}/clients", s.url))
         .await;

@@ -113,6 +113,7 @@ async fn password_policy_form_keeps_other_settings(s: TestServer) {
             &format!("{page}/password"),
             &[
                 ("MinimumLength", "14"),
+                ("PasswordHistorySize", "5"),
                 ("RequireNumbers", "on"),
                 ("RequireSymbols", "on"),
             ],
@@ -124,6 +125,15 @@ async fn password_policy_form_keeps_other_settings(s: TestServer) {
     let p = describe_pool(&s.client(), &pool).await;
     let pp = p.policies.unwrap().password_policy.unwrap();
     assert_eq!(pp.minimum_length, Some(14));
+    assert_eq!(pp.password_history_size, Some(5));
+    let shown = b.get(&page).await;
+    assert!(
+        shown
+            .body
+            .contains(r#"name="PasswordHistorySize" type="number" min="0" max="24" value="5""#),
+        "{}",
+        shown.body
+    );
     assert!(pp.require_numbers && pp.require_symbols);
     assert!(!pp.require_uppercase && !pp.require_lowercase);
     // The temporary password validity sits in the same policy, on another form.
@@ -141,9 +151,33 @@ async fn password_policy_form_keeps_other_settings(s: TestServer) {
         r.body
             .contains(r#"name="MinimumLength" type="number" min="6" max="99" value="3""#)
     );
+    let r = b
+        .post(
+            &format!("{page}/password"),
+            &[("MinimumLength", "14"), ("PasswordHistorySize", "25")],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    let err = between(&r.body, r#"id="PasswordHistorySize-err">"#, "<");
+    assert!(err.contains("passwordHistorySize"), "{err}");
     let p = describe_pool(&s.client(), &pool).await;
     let pp = p.policies.unwrap().password_policy.unwrap();
     assert_eq!(pp.minimum_length, Some(14));
+    assert_eq!(pp.password_history_size, Some(5));
+    // Emptied: no history kept, none shown.
+    let r = b
+        .post(&format!("{page}/password"), &[("MinimumLength", "14")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let p = describe_pool(&s.client(), &pool).await;
+    assert_eq!(
+        p.policies
+            .unwrap()
+            .password_policy
+            .unwrap()
+            .password_history_size,
+        None
+    );
 }
 
 async fn mfa_form(s: TestServer) {

@@ -46,6 +46,10 @@ fn password(f: &FormData) -> Result<Edits, FieldErrors> {
         Some(n) => e.set("Policies/PasswordPolicy/MinimumLength", json!(n)),
         None => e.remove("Policies/PasswordPolicy/MinimumLength"),
     };
+    match number(f, "PasswordHistorySize")? {
+        Some(n) => e.set("Policies/PasswordPolicy/PasswordHistorySize", json!(n)),
+        None => e.remove("Policies/PasswordPolicy/PasswordHistorySize"),
+    };
     for (field, path) in [
         (
             "RequireUppercase",
@@ -172,6 +176,7 @@ pub(super) fn form_of(
             Change::Update(password(f)?),
             &[
                 "MinimumLength",
+                "PasswordHistorySize",
                 "RequireUppercase",
                 "RequireLowercase",
                 "RequireNumbers",

@@ -41,6 +41,8 @@ struct AttrRow {
 
 struct Password {
     min_length: String,
+    /// PasswordHistorySize: empty when not set (0 is not kept).
+    history: String,
     upper: bool,
     lower: bool,
     numbers: bool,
@@ -207,6 +209,7 @@ fn page_of(
         temp_days: number(&pp["TemporaryPasswordValidityDays"]),
         password: Password {
             min_length: number(&pp["MinimumLength"]),
+            history: number(&pp["PasswordHistorySize"]),
             upper: pp["RequireUppercase"].as_bool() == Some(true),
             lower: pp["RequireLowercase"].as_bool() == Some(true),
             numbers: pp["RequireNumbers"].as_bool() == Some(true),
