@@ -20,7 +20,7 @@ use crate::signing::rsa::PrivateKey;
 use crate::{Error, Result};
 
 pub use export::{ClientState, PoolState, UserState};
-pub use users::{MfaSeed, SeedPassword, UserSeed, totp_secret_bytes};
+pub use users::{MfaSeed, SeedPassword, UserSeed};
 
 /// What applying one entry did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,13 +65,43 @@ impl std::fmt::Debug for MfaSeed {
     }
 }
 
+impl MfaSeed {
+    /// Whether the entry can be applied: known factor names, the preferred
+    /// one among `enabled`, a secret for SOFTWARE_TOKEN_MFA and one that is
+    /// base32 of at least [`MIN_TOTP_BYTES`]. (Whether the user can have
+    /// those factors is AdminSetUserMFAPreference's to say.) The message
+    /// when it cannot.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        use crate::users::mfa_state::factor;
+        for name in self.enabled.iter().chain(&self.preferred) {
+            if ![factor::SMS, factor::TOTP, factor::EMAIL].contains(&name.as_str()) {
+                return Err(format!(
+                    "{name:?} is not one of SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP"
+                ));
+            }
+        }
+        if let Some(p) = &self.preferred
+            && !self.enabled.contains(p)
+        {
+            return Err(format!("the preferred {p} is not among enabled"));
+        }
+        if self.enabled.iter().any(|e| e == factor::TOTP) && self.totp_secret.is_none() {
+            return Err("SOFTWARE_TOKEN_MFA needs a totp_secret".into());
+        }
+        if let Some(secret) = &self.totp_secret {
+            totp_secret_bytes(secret)?;
+        }
+        Ok(())
+    }
+}
+
 /// The fewest bytes a declared TOTP secret may have (80 bits; Cognito's
 /// own are 32 bytes).
 const MIN_TOTP_BYTES: usize = 10;
 
 /// The bytes of a declared TOTP secret (base32, as authenticator apps take
 /// it); a message when it is not one.
-pub fn totp_secret_bytes(text: &str) -> std::result::Result<Vec<u8>, String> {
+fn totp_secret_bytes(text: &str) -> std::result::Result<Vec<u8>, String> {
     let bytes = crate::totp::base32_decode(text)
         .ok_or_else(|| "totp_secret is not base32 (A-Z, 2-7)".to_owned())?;
     if bytes.len() < MIN_TOTP_BYTES {
@@ -248,13 +278,7 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         use crate::users::mfa_state::{UserMfa, factor};
-        for name in mfa.enabled.iter().chain(&mfa.preferred) {
-            if ![factor::SMS, factor::TOTP, factor::EMAIL].contains(&name.as_str()) {
-                return Err(Error::invalid_parameter(format!(
-                    "{name} is not one of SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP."
-                )));
-            }
-        }
+        mfa.check().map_err(Error::invalid_parameter)?;
         if let Some(text) = &mfa.totp_secret {
             let secret = totp_secret_bytes(text).map_err(Error::invalid_parameter)?;
             let sealed = self.seal_totp(&secret);

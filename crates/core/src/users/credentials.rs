@@ -158,8 +158,10 @@ impl NewPassword {
     /// it replaces joins the n - 1 previous ones kept; without, none are.
     pub(crate) fn apply(&self, rec: &mut UserRecord) {
         let kept = self.history_size.saturating_sub(1);
-        let history: Vec<String> = recent_passwords(rec).into_iter().take(kept).collect();
-        let had = super::extra_of(rec).get(HISTORY).is_some();
+        let recent = recent_passwords(rec);
+        // Kept hashes besides the current one (apply never stores an empty list).
+        let had = recent.len() > usize::from(rec.password_hash.is_some());
+        let history: Vec<String> = recent.into_iter().take(kept).collect();
         if !history.is_empty() {
             super::set_extra(rec, HISTORY, Some(history.into()));
         } else if had {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use kognit_core::seed::{FixedKeys, MfaSeed, PoolSeed, SeedPassword, UserSeed, totp_secret_bytes};
+use kognit_core::seed::{FixedKeys, MfaSeed, PoolSeed, SeedPassword, UserSeed};
 use kognit_core::srp::SrpSecret;
 use kognit_wire::types::{
     AttributeType, CreateGroupRequest, CreateResourceServerRequest, CreateUserPoolClientRequest,
@@ -289,33 +289,15 @@ fn user_seed(pool_id: &str, u: &UserEntry) -> Result<UserSeed, String> {
     })
 }
 
-/// A user's MFA entry, its names and secret checked (whether the user can
-/// have those factors is AdminSetUserMFAPreference's to say, at start).
+/// A user's MFA entry, checked as core checks it before applying it.
 fn mfa_seed(m: &MfaEntry) -> Result<MfaSeed, String> {
-    const FACTORS: [&str; 3] = ["SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"];
-    for name in m.enabled.iter().chain(&m.preferred) {
-        if !FACTORS.contains(&name.as_str()) {
-            return Err(format!(
-                "mfa: {name:?} is not one of SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP"
-            ));
-        }
-    }
-    if let Some(p) = &m.preferred
-        && !m.enabled.contains(p)
-    {
-        return Err(format!("mfa: the preferred {p} is not among enabled"));
-    }
-    if m.enabled.iter().any(|e| e == "SOFTWARE_TOKEN_MFA") && m.totp_secret.is_none() {
-        return Err("mfa: SOFTWARE_TOKEN_MFA needs a totp_secret".into());
-    }
-    if let Some(secret) = &m.totp_secret {
-        totp_secret_bytes(secret).map_err(|e| format!("mfa: {e}"))?;
-    }
-    Ok(MfaSeed {
+    let seed = MfaSeed {
         totp_secret: m.totp_secret.clone(),
         enabled: m.enabled.clone(),
         preferred: m.preferred.clone(),
-    })
+    };
+    seed.check().map_err(|e| format!("mfa: {e}"))?;
+    Ok(seed)
 }
 
 /// Every pool's requests; the first refusal, with its entry.
