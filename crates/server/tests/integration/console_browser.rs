@@ -64,14 +64,8 @@ async fn console_end_to_end(backend: Backend) {
     b.fill("#PasswordHistorySize", "3").await;
     b.submit("#password-policy").await;
     b.wait_for_text(".notice", "Password policy saved.").await;
-    let policy = api
-        .describe_user_pool()
-        .user_pool_id(&pool)
-        .send()
+    let policy = crate::harness::describe_pool(&api, &pool)
         .await
-        .unwrap()
-        .user_pool
-        .unwrap()
         .policies
         .unwrap()
         .password_policy

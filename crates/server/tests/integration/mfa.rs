@@ -15,7 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use kognit_core::clock::{Clock, SkewedClock};
 
 use crate::harness::auth::{create_user, password_login, setup, srp_exchange};
-use crate::harness::mfa::{admin_view, answer, password_challenge, set_mfa};
+use crate::harness::mfa::{admin_view, answer, password_challenge, prefer_totp, set_mfa};
 use crate::harness::on_both_backends;
 use crate::harness::users::PASSWORD;
 use crate::harness::{TestServer, code};
@@ -124,17 +124,7 @@ pub async fn enrol(c: &Client, clock: &Arc<SkewedClock>, access: &str) -> Authen
         verified.status,
         Some(VerifySoftwareTokenResponseType::Success)
     );
-    c.set_user_mfa_preference()
-        .access_token(access)
-        .software_token_mfa_settings(
-            SoftwareTokenMfaSettingsType::builder()
-                .enabled(true)
-                .preferred_mfa(true)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    prefer_totp(c, access).await;
     app
 }
 

@@ -186,20 +186,15 @@ async fn a_new_password_may_not_be_one_of_the_last_few(s: TestServer) {
     )
     .await;
     let client = crate::harness::auth::password_client(&c, &pool).await;
-    let described = |c: aws_sdk_cognitoidentityprovider::Client, pool: String| async move {
-        c.describe_user_pool()
-            .user_pool_id(pool)
-            .send()
+    let described = || async {
+        crate::harness::describe_pool(&c, &pool)
             .await
-            .unwrap()
-            .user_pool
-            .unwrap()
             .policies
             .unwrap()
             .password_policy
             .unwrap()
     };
-    let p = described(c.clone(), pool.clone()).await;
+    let p = described().await;
     assert_eq!(p.password_history_size, Some(2));
     // The Rust SDK sends TemporaryPasswordValidityDays 0 for a policy built
     // without it, which Cognito takes for its default, 7 (a temporary
@@ -323,7 +318,7 @@ async fn a_new_password_may_not_be_one_of_the_last_few(s: TestServer) {
         .send()
         .await
         .unwrap();
-    let p = described(c.clone(), pool.clone()).await;
+    let p = described().await;
     assert_eq!(p.password_history_size, None);
     change(fourth, fourth).await.unwrap();
     change(fourth, b).await.unwrap();

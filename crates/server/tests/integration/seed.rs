@@ -106,7 +106,7 @@ async fn check_example(c: &Client) -> String {
     assert_eq!(bob.username, BOB_SUB);
 
     // Erin has TOTP MFA with the secret the file gives.
-    let erin = totp_sign_in(c, WEB_CLIENT, ERIN).await;
+    let erin = totp_sign_in(c, &web, ERIN).await;
     let me = c.get_user().access_token(erin).send().await.unwrap();
     assert_eq!(
         me.preferred_mfa_setting.as_deref(),
@@ -269,17 +269,7 @@ async fn totp_user(c: &Client, st: &Setup, name: &str) -> String {
         .send()
         .await
         .unwrap();
-    c.set_user_mfa_preference()
-        .access_token(&token)
-        .software_token_mfa_settings(
-            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType::builder()
-                .enabled(true)
-                .preferred_mfa(true)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    crate::harness::mfa::prefer_totp(c, &token).await;
     secret
 }
 
@@ -432,7 +422,7 @@ async fn exported_seed_reproduces_the_pool(backend: Backend) {
     // And by the email alias.
     password_login(&f, &st, "pat@example.com", PASSWORD).await;
     // Her authenticator came along: the same secret's codes sign her in.
-    totp_sign_in(&f, &st.client, ("mia", PASSWORD, &mia)).await;
+    totp_sign_in(&f, &st, ("mia", PASSWORD, &mia)).await;
     let newbie = f
         .initiate_auth()
         .client_id(&st.client)

@@ -4,7 +4,7 @@
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ChallengeNameType, SmsConfigurationType, SmsMfaConfigType,
-    SoftwareTokenMfaConfigType, UserPoolMfaType,
+    SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
 };
 
 use crate::harness::auth::{Setup, create_user_with};
@@ -98,6 +98,22 @@ pub async fn answer(
         .send()
         .await
         .map_err(|e| format!("{}: {}", code(&e), message(&e)))
+}
+
+/// Turns the signed-in user's verified authenticator on and makes it
+/// preferred (SetUserMFAPreference).
+pub async fn prefer_totp(c: &Client, access: &str) {
+    c.set_user_mfa_preference()
+        .access_token(access)
+        .software_token_mfa_settings(
+            SoftwareTokenMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
 }
 
 /// A confirmed user with an email address and a phone number.

@@ -110,43 +110,44 @@ pub fn totp_code(secret: &str, steps_ahead: i64) -> String {
     kognit_core::totp::code_at(&secret, kognit_core::totp::step_of(now) + steps_ahead)
 }
 
-/// Signs `user` in by password on `client` and answers the
+/// Signs `user` in by password on `s`'s client and answers the
 /// SOFTWARE_TOKEN_MFA challenge with the authenticator's code; when the
 /// code of this step was spent by an earlier sign-in, with the next one's
 /// (within the accepted drift). The access token.
 pub async fn totp_sign_in(
     c: &aws_sdk_cognitoidentityprovider::Client,
-    client: &str,
+    s: &crate::harness::auth::Setup,
     (user, password, secret): (&str, &str, &str),
 ) -> String {
     use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+    const TOTP: ChallengeNameType = ChallengeNameType::SoftwareTokenMfa;
     for steps_ahead in 0..2 {
         let challenge = c
             .initiate_auth()
-            .client_id(client)
+            .client_id(&s.client)
             .auth_flow(AuthFlowType::UserPasswordAuth)
             .auth_parameters("USERNAME", user)
             .auth_parameters("PASSWORD", password)
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            challenge.challenge_name,
-            Some(ChallengeNameType::SoftwareTokenMfa)
-        );
-        let answer = c
-            .respond_to_auth_challenge()
-            .client_id(client)
-            .challenge_name(ChallengeNameType::SoftwareTokenMfa)
-            .session(challenge.session.unwrap())
-            .challenge_responses("USERNAME", user)
-            .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", totp_code(secret, steps_ahead))
-            .send()
-            .await;
-        match answer {
+        assert_eq!(challenge.challenge_name, Some(TOTP));
+        let session = challenge.session.unwrap();
+        let code = totp_code(secret, steps_ahead);
+        match crate::harness::mfa::answer(
+            c,
+            s,
+            user,
+            TOTP,
+            &session,
+            "SOFTWARE_TOKEN_MFA_CODE",
+            &code,
+        )
+        .await
+        {
             Ok(a) => return a.authentication_result.unwrap().access_token.unwrap(),
-            Err(e) if crate::harness::code(&e) == "ExpiredCodeException" => continue,
-            Err(e) => panic!("{e:?}"),
+            Err(e) if e.starts_with("ExpiredCodeException") => continue,
+            Err(e) => panic!("{e}"),
         }
     }
     panic!("no code of {user}'s authenticator was taken")
