@@ -351,11 +351,18 @@ impl Config {
             .map_err(|_| format!("listen address {:?} is not HOST:PORT", self.listen))
     }
 
-    /// The database URL, defaulting to a SQLite file in the data folder.
+    /// The database URL, defaulting to a SQLite file in the data folder,
+    /// which `kognit dev` keeps to its process (`kognit_store::private_sqlite_url`:
+    /// faster reads, no other process may open the file meanwhile).
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("kognit.db").display()))
+        if let Some(url) = &self.database_url {
+            return url.clone();
+        }
+        let file = self.data_dir.join("kognit.db");
+        match self.mode {
+            Mode::Dev => kognit_store::private_sqlite_url(&file),
+            Mode::Serve => format!("sqlite://{}", file.display()),
+        }
     }
 
     /// Whether the store lives in the data folder (so the folder must exist);

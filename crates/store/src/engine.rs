@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use kognit_core::store::StoreError;
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Connection};
+use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, ConnectOptions, Connection};
 
 use crate::StoreOptions;
 use crate::migrate::{self, Migration};
@@ -165,6 +165,27 @@ pub fn in_memory_url() -> String {
     )
 }
 
+/// The URL of the SQLite file at `path` that this process keeps to itself
+/// ([`sqlite::EXCLUSIVE_VFS`]): `kognit dev`'s data folder. A second
+/// process opening it is refused ([`first_connection`]).
+pub fn private_sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?vfs={}", path.display(), sqlite::EXCLUSIVE_VFS)
+}
+
+/// Whether `e`, from opening the SQLite file of `url`, says that another
+/// process keeps the file to itself, or that this one could not take it for
+/// itself ([`sqlite::EXCLUSIVE_VFS`]): the file is locked.
+pub(crate) fn held_elsewhere(url: &str, e: &sqlx::Error) -> bool {
+    sqlite_vfs(url) == Some(sqlite::EXCLUSIVE_VFS)
+        && matches!(e, sqlx::Error::Database(e) if e.message().contains("locked"))
+}
+
+/// The VFS a SQLite URL names (`vfs=`), if any.
+fn sqlite_vfs(url: &str) -> Option<&str> {
+    let (_, query) = url.split_once('?')?;
+    query.split('&').find_map(|kv| kv.strip_prefix("vfs="))
+}
+
 /// The database a SQLite lane can open for a URL: its file, or a shared
 /// in-memory database by the name sqlx opened it with; None for PostgreSQL
 /// and for an in-memory database only its one connection sees.
@@ -179,7 +200,10 @@ pub(crate) fn lane_place(engine: Engine, url: &str) -> Result<Option<lite::Place
             name.to_string_lossy().into_owned(),
         )));
     }
-    Ok(Some(lite::Place::File(name)))
+    Ok(Some(lite::Place::File {
+        path: name,
+        vfs: sqlite_vfs(url).map(str::to_owned),
+    }))
 }
 
 /// The URL without its password, for error messages and logs.
@@ -214,7 +238,12 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
             return Ok(());
         }
     }
-    let mut conn = tokio::time::timeout(ACQUIRE_TIMEOUT, AnyConnection::connect(url))
+    // Its statements may wait for other processes' locks (below): that is
+    // no slow statement to warn of.
+    let options = url
+        .parse::<sqlx::any::AnyConnectOptions>()?
+        .log_slow_statements(log::LevelFilter::Off, Duration::ZERO);
+    let mut conn = tokio::time::timeout(ACQUIRE_TIMEOUT, AnyConnection::connect_with(&options))
         .await
         .map_err(|_| {
             sqlx::Error::Io(std::io::Error::new(
@@ -222,6 +251,15 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
                 format!("no answer within {}s", ACQUIRE_TIMEOUT.as_secs()),
             ))
         })??;
+    if engine == Engine::Sqlite && sqlite_vfs(url) == Some(sqlite::EXCLUSIVE_VFS) {
+        // The first lock takes the file for this process: another one that
+        // has it is refused, after a short wait for one that is exiting.
+        sqlx::query(sqlite::EXCLUSIVE_PATIENCE)
+            .execute(&mut conn)
+            .await?;
+        sqlx::query(sqlite::JOURNAL_MODE).execute(&mut conn).await?;
+        return conn.close().await;
+    }
     if engine == Engine::Sqlite {
         // Several processes may open a fresh file at once: wait for the
         // others' locks instead of failing with "database is locked", and

@@ -54,7 +54,7 @@ use sqlx::AnyPool;
 
 use backend::Backend;
 use engine::Dialect;
-pub use engine::{Engine, in_memory_url};
+pub use engine::{Engine, in_memory_url, private_sqlite_url};
 use pooled::Pooled;
 
 /// Opens the database at `database_url` (`sqlite://path/to/file.db`, created
@@ -188,7 +188,20 @@ impl SqlStore {
                 errors::one_line(&e)
             ))
         };
-        engine::first_connection(engine, &url).await.map_err(fail)?;
+        engine::first_connection(engine, &url)
+            .await
+            .map_err(|e| {
+                if engine::held_elsewhere(&url, &e) {
+                    StoreError::Backend(format!(
+                        "cannot open SQLite database {}: another process has the file open, \
+                         and this one would keep it to itself (is a kognit already running on \
+                         this data folder?)",
+                        engine::redact(database_url)
+                    ))
+                } else {
+                    fail(e)
+                }
+            })?;
         let write = engine::write_pool(engine, &url, options)
             .await
             .map_err(fail)?;
@@ -217,7 +230,7 @@ impl SqlStore {
             None => None,
         };
         let store: Arc<dyn Store> = match &lane {
-            Some((lane, lite::Place::File(_))) => Arc::new(Sql {
+            Some((lane, lite::Place::File { .. })) => Arc::new(Sql {
                 backend: lite::LaneBackend::file(lane.clone()),
                 db: db.clone(),
             }),

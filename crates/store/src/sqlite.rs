@@ -46,6 +46,11 @@ macro_rules! every_connection {
 /// The one setting before any pool: `busy_timeout` alone.
 pub(crate) const BUSY_TIMEOUT: &str = busy_timeout!();
 
+/// How long the first connection to a file kept by one process
+/// ([`EXCLUSIVE_VFS`]) waits for another process that has it: one that is
+/// exiting lets go within this; a running one never does.
+pub(crate) const EXCLUSIVE_PATIENCE: &str = "PRAGMA busy_timeout = 2000";
+
 /// Switches the file to WAL, so readers read while the writer writes. Needs
 /// the file to itself, so the first connection does it, once.
 pub(crate) const JOURNAL_MODE: &str = "PRAGMA journal_mode = WAL";
@@ -71,6 +76,18 @@ pub(crate) const WRITER: &str =
 /// writes, so a write sent to the wrong connection fails loudly instead of
 /// bypassing the single writer.
 pub(crate) const READER: &str = concat!(every_connection!(), " PRAGMA query_only = ON;");
+
+/// The VFS of a SQLite file that one process keeps to itself (`vfs=` in its
+/// URL; `kognit dev`'s data folder, [`crate::private_sqlite_url`]). SQLite's
+/// `unix-excl` takes an exclusive lock on the file once, at the first
+/// connection, and coordinates the process's connections in memory from
+/// then on, with the WAL index in the heap instead of a `-shm` file. On the
+/// default VFS every read transaction takes and releases a lock on the
+/// `-shm` file with `fcntl` (1.7 system calls per AdminGetUser, and ~10%
+/// of its throughput: BENCHMARKS.md). The price: no other process may open
+/// the file while this one has it (the `sqlite3` shell, a backup tool, a
+/// second kognit).
+pub(crate) const EXCLUSIVE_VFS: &str = "unix-excl";
 
 /// An in-memory database's connections, besides the above: temporary tables
 /// and the sorter's spills stay in memory too, so that nothing of the

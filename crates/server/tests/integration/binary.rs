@@ -35,6 +35,54 @@ fn dev_starts_prints_and_stops_on_sigterm() {
     assert!(exit.success(), "{exit:?}");
 }
 
+/// `kognit dev` keeps its data folder's SQLite file to itself (SQLite's
+/// `unix-excl`): its WAL index is in memory, not a `-shm` file, and another
+/// process opening the folder is refused with a message saying so, instead
+/// of both writing one file; once the server is gone, the folder opens.
+#[test]
+fn dev_keeps_its_sqlite_file_to_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("vfs=unix-excl"), "{line}");
+    assert!(dir.path().join("kognit.db-wal").exists());
+    assert!(!dir.path().join("kognit.db-shm").exists());
+    let data_dir = dir.path().to_str().unwrap();
+    let seed = dir.path().join("seed.toml");
+    let seed = seed.to_str().unwrap();
+    for args in [
+        &["dev", "--listen", "127.0.0.1:0", "--data-dir", data_dir][..],
+        &["dev", "--data-dir", data_dir, "--dump-seed", seed],
+    ] {
+        let err = fails_cleanly(args, &[]);
+        assert!(
+            err.contains("another process has the file open")
+                && err.contains("is a kognit already running on this data folder?"),
+            "{err}"
+        );
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success());
+    let out = Command::new(BIN)
+        .args(["dev", "--data-dir", data_dir, "--dump-seed", seed])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
 fn fails_cleanly(args: &[&str], env: &[(&str, &str)]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)

@@ -78,8 +78,13 @@ const STATEMENT_CACHE: usize = 64;
 /// The database a lane opens (`engine::lane_place`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Place {
-    /// A SQLite file, by path.
-    File(PathBuf),
+    /// A SQLite file, by path, and the VFS its URL names (`vfs=`), if any.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The VFS every connection to it opens it with, as sqlx's do.
+        vfs: Option<String>,
+    },
     /// A shared in-memory database of this process, by the name its sqlx
     /// connections opened it with (`file:…`).
     Memory(String),
@@ -168,17 +173,24 @@ pub(crate) fn open_memory(name: &str) -> rusqlite::Result<Connection> {
 
 /// A lane connection to `place` with these settings (`crate::sqlite`'s, as
 /// sqlx's connections have). Readers are opened read-only on a file; on a
-/// shared in-memory database, where a read-only open is refused, they are
-/// kept from writing by `PRAGMA query_only` (in `sqlite::READER`).
+/// shared in-memory database, where a read-only open is refused, and on a
+/// file this process keeps to itself ([`sqlite::EXCLUSIVE_VFS`]), they are
+/// kept from writing by `PRAGMA query_only` (in `sqlite::READER`): SQLite
+/// passes a read-only connection's file locks of that VFS on to the system,
+/// where a reader releasing its lock would release the process's.
 fn connect(place: &Place, write: bool, pragmas: &str) -> StoreResult<Connection> {
     let conn = match place {
-        Place::File(path) => {
-            let mode = if write {
+        Place::File { path, vfs } => {
+            let mode = if write || vfs.as_deref() == Some(sqlite::EXCLUSIVE_VFS) {
                 OpenFlags::SQLITE_OPEN_READ_WRITE
             } else {
                 OpenFlags::SQLITE_OPEN_READ_ONLY
             };
-            Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            let flags = mode | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            match vfs {
+                Some(vfs) => Connection::open_with_flags_and_vfs(path, flags, vfs.as_str()),
+                None => Connection::open_with_flags(path, flags),
+            }
         }
         Place::Memory(name) => open_memory(name),
     }
@@ -200,9 +212,9 @@ impl Lane {
             .map(|_| connect(place, false, sqlite::READER).map(|c| Mutex::new(Some(c))))
             .collect::<StoreResult<_>>()?;
         let conn = connect(place, true, sqlite::WRITER)?;
-        let empty_wal_at_close = matches!(place, Place::File(_));
+        let empty_wal_at_close = matches!(place, Place::File { .. });
         let (inline_to, blocking_from) = match place {
-            Place::File(_) => (READERS, 0),
+            Place::File { .. } => (READERS, 0),
             Place::Memory(_) => (1, 1),
         };
         Ok(Self {

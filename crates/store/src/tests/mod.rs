@@ -40,6 +40,7 @@ mod managed_login;
 mod oauth_codes;
 mod options;
 mod pools;
+mod private_file;
 mod purge;
 mod resource_servers;
 mod schema_image;
