@@ -188,20 +188,18 @@ impl SqlStore {
                 errors::one_line(&e)
             ))
         };
-        engine::first_connection(engine, &url)
-            .await
-            .map_err(|e| {
-                if engine::held_elsewhere(&url, &e) {
-                    StoreError::Backend(format!(
-                        "cannot open SQLite database {}: another process has the file open, \
+        engine::first_connection(engine, &url).await.map_err(|e| {
+            if engine::held_elsewhere(&url, &e) {
+                StoreError::Backend(format!(
+                    "cannot open SQLite database {}: another process has the file open, \
                          and this one would keep it to itself (is a kognit already running on \
                          this data folder?)",
-                        engine::redact(database_url)
-                    ))
-                } else {
-                    fail(e)
-                }
-            })?;
+                    engine::redact(database_url)
+                ))
+            } else {
+                fail(e)
+            }
+        })?;
         let write = engine::write_pool(engine, &url, options)
             .await
             .map_err(fail)?;
