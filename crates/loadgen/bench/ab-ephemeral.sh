@@ -1,7 +1,8 @@
 #!/bin/bash
 # Two kognit builds (or one build under two environments) side by side, each
-# as `kognit dev --ephemeral` seeded with the same 10,000 users, the given
-# scenarios run ROUNDS times on each, alternating (A then B), 16 clients.
+# as `kognit dev --ephemeral` (or on a data folder: DURABLE) seeded with the
+# same 10,000 users, the given scenarios run ROUNDS times on each,
+# alternating (A then B), 16 clients.
 # Each run prints the load generator's row and the server's CPU per request;
 # at the end, each server's resident memory.
 #
@@ -9,17 +10,21 @@
 #   SCENARIO: admin-get-user, admin-update-attributes, list-users (they run
 #   on the seeded pool)
 # env: ROUNDS (2), DUR (8s), CONC (16); A_ENV / B_ENV: VAR=value words put
-#   in front of each server's command (e.g. B_ENV=MIMALLOC_ALLOW_THP=0)
+#   in front of each server's command (e.g. B_ENV=MIMALLOC_ALLOW_THP=0);
+#   DURABLE=1: each server as `kognit dev` on a new data folder of its own
+#   (the default SQLite file) instead of --ephemeral
 set -euo pipefail
 L=$1; KA=$2; KB=$3; shift 3
 ROUNDS=${ROUNDS:-2}; DUR=${DUR:-8s}; CONC=${CONC:-16}
 POOL=kognit-bench-10k; PA=9740; PB=9741
 WORK=$(mktemp -d)
+STORE_A=--ephemeral; STORE_B=--ephemeral
+if [ -n "${DURABLE:-}" ]; then STORE_A="--data-dir $WORK/a"; STORE_B="--data-dir $WORK/b"; fi
 # shellcheck disable=SC2086
-(cd "$WORK" && exec env ${A_ENV:-} "$KA" dev --ephemeral --listen 127.0.0.1:$PA) > "$WORK/a.log" 2>&1 &
+(cd "$WORK" && exec env ${A_ENV:-} "$KA" dev $STORE_A --listen 127.0.0.1:$PA) > "$WORK/a.log" 2>&1 &
 AP=$!
 # shellcheck disable=SC2086
-(cd "$WORK" && exec env ${B_ENV:-} "$KB" dev --ephemeral --listen 127.0.0.1:$PB) > "$WORK/b.log" 2>&1 &
+(cd "$WORK" && exec env ${B_ENV:-} "$KB" dev $STORE_B --listen 127.0.0.1:$PB) > "$WORK/b.log" 2>&1 &
 BP=$!
 trap 'kill $AP $BP 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for port in $PA $PB; do

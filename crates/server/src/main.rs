@@ -33,7 +33,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
-        /// Folder for the SQLite file and the master key.
+        /// Folder for the SQLite file and the master key. The server keeps
+        /// the file to itself while it runs: no other process may open it.
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
         /// Store in this database instead (`sqlite://…` or `postgres://…`).
@@ -69,7 +70,8 @@ enum Command {
         /// Folder for the SQLite file and a generated master key (default ./kognit-data).
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
-        /// `sqlite://PATH` (default: kognit.db in the data folder) or `postgres://…`.
+        /// `sqlite://PATH` (default: kognit.db in the data folder) or `postgres://…`;
+        /// `sqlite://PATH?vfs=unix-excl` keeps the file to this process.
         #[arg(long, value_name = "URL")]
         database_url: Option<String>,
         /// The URL clients reach kognit at (used in token issuers and links).

@@ -242,7 +242,7 @@ pub(crate) async fn first_connection(engine: Engine, url: &str) -> Result<(), sq
     // no slow statement to warn of.
     let options = url
         .parse::<sqlx::any::AnyConnectOptions>()?
-        .log_slow_statements(log::LevelFilter::Off, Duration::ZERO);
+        .disable_statement_logging();
     let mut conn = tokio::time::timeout(ACQUIRE_TIMEOUT, AnyConnection::connect_with(&options))
         .await
         .map_err(|_| {
