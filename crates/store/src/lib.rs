@@ -205,12 +205,16 @@ impl SqlStore {
             .map_err(fail)?;
         let dialect = engine.dialect();
         let place = engine::lane_place(engine, &url).map_err(fail)?;
-        if let Some(lite::Place::Memory(name)) = &place {
-            // A new in-memory database starts from the migrated schema's
-            // image; the migrations then find themselves applied.
-            schema_image::restore_built_in(name)?;
-        }
-        let applied = migrate::run(&write, dialect).await?;
+        // A new in-memory database starts from the migrated schema's image;
+        // the migrations then run only if it lacks one of this build's.
+        let imaged = match &place {
+            Some(lite::Place::Memory(name)) => schema_image::restore_built_in(name)?,
+            _ => None,
+        };
+        let applied = match imaged {
+            Some(versions) if migrate::all_recorded(dialect, &versions) => Vec::new(),
+            _ => migrate::run(&write, dialect).await?,
+        };
         engine::spawn_checkpointer(engine, &url, &write);
         let read = engine::read_pool(engine, &url, &write)
             .await

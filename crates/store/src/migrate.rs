@@ -184,6 +184,15 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kognit_migrations (\
      applied_at BIGINT NOT NULL, \
      CONSTRAINT kognit_migrations_pkey PRIMARY KEY (version))";
 
+/// Whether `versions` (a database's recorded migrations) hold every
+/// migration of this build.
+pub(crate) fn all_recorded(dialect: &Dialect, versions: &[i64]) -> bool {
+    dialect
+        .migrations
+        .iter()
+        .all(|m| versions.contains(&m.version))
+}
+
 /// Applies the migrations the store lacks and answers their versions.
 ///
 /// A store that has them all (every start but the first) costs one read,
@@ -194,7 +203,7 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kognit_migrations (\
 /// none of them applied.
 pub(crate) async fn run(pool: &AnyPool, dialect: &Dialect) -> Result<Vec<i64>, StoreError> {
     if let Some(done) = recorded(pool).await
-        && dialect.migrations.iter().all(|m| done.contains(&m.version))
+        && all_recorded(dialect, &done)
     {
         warn_if_newer(pool, dialect).await?;
         return Ok(Vec::new());

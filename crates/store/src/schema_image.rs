@@ -11,8 +11,10 @@
 //! The copy is [`IMAGE`]: the database file that the SQLite migrations
 //! produce (`kognit_migrations` included), stored with each page's
 //! trailing zeros cut off ([`encode`]), since a page of a new table or
-//! index is mostly empty. It is not trusted to be current: `migrate::run`
-//! still runs after it and applies whatever migration the image lacks, and
+//! index is mostly empty. It is not trusted to be current: the store reads
+//! the versions it recorded, `migrate::run` applies whatever migration of
+//! this build they lack (it is not run when none is missing: its check
+//! costs a round trip through sqlx's connection thread at start), and
 //! the test `tests::schema_image::the_image_is_the_migrated_schema` fails
 //! when the image's schema differs from the migrations' (it writes a new
 //! image when `KOGNIT_WRITE_SCHEMA_IMAGE` is set).
@@ -136,9 +138,11 @@ pub(crate) fn decode(image: &[u8]) -> Option<Vec<u8>> {
     Some(db)
 }
 
-/// Copies `image` into the shared in-memory database `name` if that database is still empty; answers whether it did.
-/// The database's other connections see the schema at their next statement.
-pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<bool> {
+/// Copies `image` into the shared in-memory database `name` if that
+/// database is still empty; answers the migration versions the copy
+/// recorded as applied, or None if the database was not empty. The
+/// database's other connections see the schema at their next statement.
+pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<Option<Vec<i64>>> {
     let fail = |e: rusqlite::Error| StoreError::Backend(format!("schema image: {e}"));
     let len =
         decoded_len(image).ok_or_else(|| StoreError::Backend("schema image: malformed".into()))?;
@@ -147,7 +151,7 @@ pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<bool> {
         .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
         .map_err(fail)?;
     if objects > 0 {
-        return Ok(false);
+        return Ok(None);
     }
     let mut from = Connection::open_in_memory().map_err(fail)?;
     from.deserialize_read_exact(MAIN_DB, decoder(image), len, true)
@@ -171,10 +175,17 @@ pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<bool> {
         [crate::migrate::now_ms()],
     )
     .map_err(fail)?;
-    Ok(true)
+    let mut versions = to
+        .prepare("SELECT version FROM kognit_migrations")
+        .map_err(fail)?;
+    let versions = versions
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(fail)?;
+    Ok(Some(versions))
 }
 
 /// [`restore`] of the image built into kognit.
-pub(crate) fn restore_built_in(name: &str) -> StoreResult<bool> {
+pub(crate) fn restore_built_in(name: &str) -> StoreResult<Option<Vec<i64>>> {
     restore(name, IMAGE)
 }
