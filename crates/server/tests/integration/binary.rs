@@ -3,16 +3,15 @@
 //! line on stderr and a non-zero exit, never a panic.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kognit");
 
-#[test]
-fn dev_starts_prints_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+/// `kognit dev` on the data folder `dir`, started, and the line it printed.
+fn dev_on(dir: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(BIN)
         .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
+        .arg(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -21,11 +20,11 @@ fn dev_starts_prints_and_stops_on_sigterm() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    assert!(
-        line.starts_with("kognit dev listening on http://127.0.0.1:"),
-        "{line}"
-    );
-    assert!(dir.path().join("kognit.db").exists());
+    (child, line)
+}
+
+/// Sends SIGTERM to `child` and asserts that it exits successfully.
+fn stops_on_sigterm(mut child: Child) {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -35,6 +34,18 @@ fn dev_starts_prints_and_stops_on_sigterm() {
     assert!(exit.success(), "{exit:?}");
 }
 
+#[test]
+fn dev_starts_prints_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, line) = dev_on(dir.path());
+    assert!(
+        line.starts_with("kognit dev listening on http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(dir.path().join("kognit.db").exists());
+    stops_on_sigterm(child);
+}
+
 /// `kognit dev` keeps its data folder's SQLite file to itself (SQLite's
 /// `unix-excl`): its WAL index is in memory, not a `-shm` file, and another
 /// process opening the folder is refused with a message saying so, instead
@@ -42,17 +53,7 @@ fn dev_starts_prints_and_stops_on_sigterm() {
 #[test]
 fn dev_keeps_its_sqlite_file_to_itself() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (child, line) = dev_on(dir.path());
     assert!(line.contains("vfs=unix-excl"), "{line}");
     assert!(dir.path().join("kognit.db-wal").exists());
     assert!(!dir.path().join("kognit.db-shm").exists());
@@ -70,12 +71,7 @@ fn dev_keeps_its_sqlite_file_to_itself() {
             "{err}"
         );
     }
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(child.wait().unwrap().success());
+    stops_on_sigterm(child);
     let out = Command::new(BIN)
         .args(["dev", "--data-dir", data_dir, "--dump-seed", seed])
         .output()
