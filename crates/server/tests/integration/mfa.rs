@@ -188,17 +188,7 @@ async fn totp_enrol_by_access_token_then_sign_in(s: TestServer) {
         .send()
         .await
         .unwrap();
-    c.set_user_mfa_preference()
-        .access_token(&access)
-        .software_token_mfa_settings(
-            SoftwareTokenMfaSettingsType::builder()
-                .enabled(true)
-                .preferred_mfa(true)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    prefer_totp(&c, &access).await;
     let me = c.get_user().access_token(&access).send().await.unwrap();
     assert_eq!(
         me.preferred_mfa_setting.as_deref(),

@@ -49,22 +49,32 @@ pub async fn set_mfa(c: &Client, pool: &str, mode: UserPoolMfaType, sms: bool) {
     req.send().await.unwrap();
 }
 
-/// USER_PASSWORD_AUTH that stops at a challenge: (name, session, parameters).
-pub async fn password_challenge(
-    c: &Client,
-    s: &Setup,
-    user: &str,
-) -> (
+/// What a sign-in that stops at a challenge answers: (name, session,
+/// parameters).
+pub type Challenge = (
     ChallengeNameType,
     String,
     std::collections::HashMap<String, String>,
-) {
+);
+
+/// USER_PASSWORD_AUTH with the harness's password that stops at a challenge.
+pub async fn password_challenge(c: &Client, s: &Setup, user: &str) -> Challenge {
+    password_challenge_with(c, s, user, PASSWORD).await
+}
+
+/// USER_PASSWORD_AUTH with `password` that stops at a challenge.
+pub async fn password_challenge_with(
+    c: &Client,
+    s: &Setup,
+    user: &str,
+    password: &str,
+) -> Challenge {
     let out = c
         .initiate_auth()
         .client_id(&s.client)
         .auth_flow(AuthFlowType::UserPasswordAuth)
         .auth_parameters("USERNAME", user)
-        .auth_parameters("PASSWORD", PASSWORD)
+        .auth_parameters("PASSWORD", password)
         .send()
         .await
         .unwrap();

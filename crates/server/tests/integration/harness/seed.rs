@@ -119,20 +119,12 @@ pub async fn totp_sign_in(
     s: &crate::harness::auth::Setup,
     (user, password, secret): (&str, &str, &str),
 ) -> String {
-    use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+    use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
     const TOTP: ChallengeNameType = ChallengeNameType::SoftwareTokenMfa;
     for steps_ahead in 0..2 {
-        let challenge = c
-            .initiate_auth()
-            .client_id(&s.client)
-            .auth_flow(AuthFlowType::UserPasswordAuth)
-            .auth_parameters("USERNAME", user)
-            .auth_parameters("PASSWORD", password)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(challenge.challenge_name, Some(TOTP));
-        let session = challenge.session.unwrap();
+        let (name, session, _) =
+            crate::harness::mfa::password_challenge_with(c, s, user, password).await;
+        assert_eq!(name, TOTP);
         let code = totp_code(secret, steps_ahead);
         match crate::harness::mfa::answer(
             c,
