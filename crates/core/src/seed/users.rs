@@ -69,9 +69,9 @@ impl MfaSeed {
     /// Whether the entry can be applied: known factor names, the preferred
     /// one among `enabled`, a secret for SOFTWARE_TOKEN_MFA and one that is
     /// base32 of at least [`MIN_TOTP_BYTES`]. (Whether the user can have
-    /// those factors is AdminSetUserMFAPreference's to say.) The message
-    /// when it cannot.
-    pub fn check(&self) -> std::result::Result<(), String> {
+    /// those factors is AdminSetUserMFAPreference's to say.) The secret's
+    /// bytes, if there is one; the message when it cannot.
+    pub fn check(&self) -> std::result::Result<Option<Vec<u8>>, String> {
         use crate::users::mfa_state::factor;
         for name in self.enabled.iter().chain(&self.preferred) {
             if ![factor::SMS, factor::TOTP, factor::EMAIL].contains(&name.as_str()) {
@@ -88,10 +88,10 @@ impl MfaSeed {
         if self.enabled.iter().any(|e| e == factor::TOTP) && self.totp_secret.is_none() {
             return Err("SOFTWARE_TOKEN_MFA needs a totp_secret".into());
         }
-        if let Some(secret) = &self.totp_secret {
-            totp_secret_bytes(secret)?;
-        }
-        Ok(())
+        self.totp_secret
+            .as_deref()
+            .map(totp_secret_bytes)
+            .transpose()
     }
 }
 
@@ -278,9 +278,7 @@ impl Service {
         now: Millis,
     ) -> Result<()> {
         use crate::users::mfa_state::{UserMfa, factor};
-        mfa.check().map_err(Error::invalid_parameter)?;
-        if let Some(text) = &mfa.totp_secret {
-            let secret = totp_secret_bytes(text).map_err(Error::invalid_parameter)?;
+        if let Some(secret) = mfa.check().map_err(Error::invalid_parameter)? {
             let sealed = self.seal_totp(&secret);
             self.modify_user(
                 pool,
