@@ -79,6 +79,38 @@ async fn console_end_to_end(backend: Backend) {
         .await
         .unwrap();
     b.screenshot("settings-password").await;
+    b.set_window_size(PHONE.0, PHONE.1).await;
+    b.client()
+        .execute(
+            "document.getElementById('password').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.screenshot("settings-password-phone").await;
+    // On a phone the page does not scroll sideways: only a wide table
+    // scrolls, inside its own box.
+    let wide = b
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('main *')] \
+               .filter(e => !e.closest('.scroll') \
+                 && e.getBoundingClientRect().right > window.innerWidth + 1) \
+               .map(e => e.tagName + '#' + e.id)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(wide, serde_json::json!([]), "wider than the phone");
+    b.client()
+        .execute(
+            "document.getElementById('recovery').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.screenshot("settings-recovery-phone").await;
+    b.set_window_size(WINDOW.0, WINDOW.1).await;
 
     // An app client allowing password sign-in and refresh.
     b.goto(&format!("{}/console/pools/{pool}/clients", s.url))
