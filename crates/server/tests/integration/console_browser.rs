@@ -71,22 +71,10 @@ async fn console_end_to_end(backend: Backend) {
         .password_policy
         .unwrap();
     assert_eq!(policy.password_history_size, Some(3));
-    b.client()
-        .execute(
-            "document.getElementById('password').scrollIntoView()",
-            vec![],
-        )
-        .await
-        .unwrap();
+    b.scroll_to("password").await;
     b.screenshot("settings-password").await;
     b.set_window_size(PHONE.0, PHONE.1).await;
-    b.client()
-        .execute(
-            "document.getElementById('password').scrollIntoView()",
-            vec![],
-        )
-        .await
-        .unwrap();
+    b.scroll_to("password").await;
     b.screenshot("settings-password-phone").await;
     // On a phone the page does not scroll sideways: only a wide table
     // scrolls, inside its own box.
@@ -102,13 +90,7 @@ async fn console_end_to_end(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(wide, serde_json::json!([]), "wider than the phone");
-    b.client()
-        .execute(
-            "document.getElementById('recovery').scrollIntoView()",
-            vec![],
-        )
-        .await
-        .unwrap();
+    b.scroll_to("recovery").await;
     b.screenshot("settings-recovery-phone").await;
     b.set_window_size(WINDOW.0, WINDOW.1).await;
 

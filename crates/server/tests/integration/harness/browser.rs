@@ -416,6 +416,18 @@ impl Browser {
         ((size(0), size(1)), (size(2), size(3)))
     }
 
+    /// Scrolls the element with this id to the top of the viewport (for a
+    /// screenshot of it).
+    pub async fn scroll_to(&self, id: &str) {
+        self.client
+            .execute(
+                "document.getElementById(arguments[0]).scrollIntoView()",
+                vec![serde_json::json!(id)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("scroll to #{id}: {e}"));
+    }
+
     /// When `KOGNIT_SCREENSHOTS` names a folder, writes the visible part of
     /// the page there as `<name>.png`; otherwise does nothing.
     pub async fn screenshot(&self, name: &str) {
