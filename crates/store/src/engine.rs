@@ -451,7 +451,7 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
     }
     let (url, write) = (url.to_owned(), write.clone());
     tokio::spawn(async move {
-        let mut conn = match checkpointer_connection(&url).await {
+        let conn = match checkpointer_connection(&url).await {
             Ok(c) => c,
             Err(e) => {
                 // The writer's own auto-checkpoint still bounds the WAL.
@@ -459,6 +459,7 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
                 return;
             }
         };
+        let mut checkpointer = Checkpointer::new(conn, write.clone(), RESTART_FRAMES);
         let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -466,18 +467,81 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
             if write.is_closed() {
                 break;
             }
-            let done = match checkpoint(&mut conn, "PASSIVE").await {
-                Ok(frames) if frames.log >= RESTART_FRAMES => {
-                    restart_wal(&mut conn, &write, frames).await
+            match checkpointer.pass().await {
+                Ok(Pass {
+                    restart: true,
+                    frames,
+                }) if frames.busy => {
+                    tracing::debug!("the WAL could not start over: a reader held it");
                 }
-                done => done.map(|_| ()),
-            };
-            if let Err(e) = done {
-                tracing::warn!(error = %crate::errors::one_line(&e), "background checkpoint failed");
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %crate::errors::one_line(&e), "background checkpoint failed");
+                }
             }
         }
-        let _ = conn.close().await;
+        let _ = checkpointer.conn.close().await;
     });
+}
+
+/// The background checkpointer: its connection, and what it remembers
+/// from one pass to the next.
+pub(crate) struct Checkpointer {
+    conn: AnyConnection,
+    /// The write pool, held while a RESTART checkpoint runs.
+    write: AnyPool,
+    /// The WAL's length past which a pass starts it over.
+    restart_frames: i64,
+    /// The WAL's length when the last RESTART checkpoint finished, while no
+    /// write has come since. SQLite starts the WAL over at the next write;
+    /// until then `wal_checkpoint` keeps answering that length, every frame
+    /// copied, and another RESTART would only take the write pool from the
+    /// writes for nothing (every 100 ms, under a load that only reads).
+    started_over: Option<i64>,
+}
+
+/// What one pass of the [`Checkpointer`] did.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pass {
+    /// Whether the pass found the WAL long and started it over
+    /// ([`restart_wal`]).
+    pub(crate) restart: bool,
+    /// What its last checkpoint answered: the passive one, or the RESTART.
+    pub(crate) frames: Frames,
+}
+
+impl Checkpointer {
+    /// A checkpointer on `conn` (a [`checkpointer_connection`]) that holds
+    /// `write` to start a WAL longer than `restart_frames` over.
+    pub(crate) fn new(conn: AnyConnection, write: AnyPool, restart_frames: i64) -> Self {
+        Self {
+            conn,
+            write,
+            restart_frames,
+            started_over: None,
+        }
+    }
+
+    /// One pass: a passive checkpoint, then a restart if the WAL is long
+    /// and was not started over already.
+    pub(crate) async fn pass(&mut self) -> Result<Pass, sqlx::Error> {
+        let frames = checkpoint(&mut self.conn, "PASSIVE").await?;
+        if frames.log < self.restart_frames || self.started_over == Some(frames.log) {
+            if frames.log < self.restart_frames {
+                self.started_over = None;
+            }
+            return Ok(Pass {
+                restart: false,
+                frames,
+            });
+        }
+        let frames = restart_wal(&mut self.conn, &self.write, frames).await?;
+        self.started_over = (!frames.busy && frames.copied == frames.log).then_some(frames.log);
+        Ok(Pass {
+            restart: true,
+            frames,
+        })
+    }
 }
 
 /// How long a RESTART checkpoint waits for a reader of an older snapshot
@@ -540,11 +604,13 @@ pub(crate) async fn checkpoint(
 /// over. `conn` is a [`checkpointer_connection`]; `last` what its last
 /// passive checkpoint answered, so a tail already short is not copied by
 /// another pass first.
+/// Answers what the RESTART checkpoint answered (`busy` if a reader held
+/// the WAL).
 pub(crate) async fn restart_wal(
     conn: &mut AnyConnection,
     write: &AnyPool,
     last: Frames,
-) -> Result<(), sqlx::Error> {
+) -> Result<Frames, sqlx::Error> {
     const PASSES: usize = 4;
     let mut frames = last;
     for _ in 0..PASSES {
@@ -556,8 +622,5 @@ pub(crate) async fn restart_wal(
     let writes_wait = write.acquire().await?;
     let frames = checkpoint(conn, "RESTART").await;
     drop(writes_wait);
-    if frames?.busy {
-        tracing::debug!("the WAL could not start over: a reader held it");
-    }
-    Ok(())
+    frames
 }

@@ -331,6 +331,64 @@ async fn a_wal_restart_gives_up_on_a_long_reader_and_writes_go_on() {
     s.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wal_started_over_is_not_started_over_again_before_a_write() {
+    // After a RESTART checkpoint, SQLite starts the WAL over only at the
+    // next write; until then `wal_checkpoint` answers the same long WAL,
+    // every frame copied. The checkpointer must not take the writes' pool
+    // for another RESTART at every pass while only reads come.
+    use crate::engine::Checkpointer;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/kognit.db", dir.path().display());
+    let file = crate::engine::sqlite_url(&url);
+    let s = SqlStore::open(&url).await.unwrap();
+    s.insert_pool(&pool("p")).await.unwrap();
+    const LONG: i64 = 100;
+    let grow = |from: usize| {
+        let s = &s;
+        async move {
+            for i in from..from + 150 {
+                s.insert_user(&user("p", &format!("u{i}")), &[])
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    grow(0).await;
+    let conn = crate::engine::checkpointer_connection(&file).await.unwrap();
+    let mut checkpointer = Checkpointer::new(conn, s.db.write.clone(), LONG);
+    let first = checkpointer.pass().await.unwrap();
+    assert!(
+        first.restart,
+        "a WAL of 150 commits was not started over: {first:?}"
+    );
+    let restarted = first.frames;
+    assert!(!restarted.busy && restarted.log >= LONG, "{restarted:?}");
+    for _ in 0..3 {
+        // Reads only: the WAL is as long as before, all of it copied.
+        assert!(s.get_user("p", "u7").await.unwrap().is_some());
+        let pass = checkpointer.pass().await.unwrap();
+        assert!(
+            !pass.restart,
+            "started over again before any write: {pass:?}"
+        );
+        let f = pass.frames;
+        assert_eq!((f.log, f.copied), (restarted.log, restarted.log));
+    }
+    // A write starts the WAL from its beginning ...
+    s.insert_user(&user("p", "after"), &[]).await.unwrap();
+    let pass = checkpointer.pass().await.unwrap();
+    assert!(!pass.restart && pass.frames.log < LONG, "{pass:?}");
+    // ... and once it is long again, the next pass starts it over again.
+    grow(1_000).await;
+    let pass = checkpointer.pass().await.unwrap();
+    assert!(
+        pass.restart && !pass.frames.busy,
+        "a WAL long again was not started over: {pass:?}"
+    );
+    s.close().await;
+}
+
 #[tokio::test]
 async fn sqlite_in_memory_works() {
     let s = SqlStore::open("sqlite::memory:").await.unwrap();
