@@ -20,6 +20,30 @@ async fn tick(b: &Browser, css: &str) {
     }
 }
 
+/// On a phone the page does not scroll sideways: only a wide table
+/// scrolls, inside its own box. The window must be phone-sized already.
+async fn assert_fits(b: &Browser, page: &str) {
+    let wide = b
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('body *')] \
+               .filter(e => !e.closest('.scroll') \
+                 && e.getBoundingClientRect().right > window.innerWidth + 1) \
+               .map(e => e.tagName + '#' + e.id + '.' + e.className)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(wide, serde_json::json!([]), "{page}: wider than a phone");
+}
+
+/// [`assert_fits`] in a phone-sized window, then back to the usual one.
+async fn fits_a_phone(b: &Browser, page: &str) {
+    b.set_window_size(PHONE.0, PHONE.1).await;
+    assert_fits(b, page).await;
+    b.set_window_size(WINDOW.0, WINDOW.1).await;
+}
+
 async fn console_end_to_end(backend: Backend) {
     let Some(s) = TestServer::serve(backend).await else {
         return;
@@ -42,6 +66,7 @@ async fn console_end_to_end(backend: Backend) {
             .contains("Incorrect access key id or secret")
     );
     b.screenshot("sign-in").await;
+    fits_a_phone(&b, "sign-in").await;
     b.fill("#SecretAccessKey", KEY_SECRET).await;
     b.submit("#key-form").await;
     b.wait_for_text("h1", "User pools").await;
@@ -57,6 +82,7 @@ async fn console_end_to_end(backend: Backend) {
     let pool = pools.user_pools()[0].id().unwrap().to_owned();
     assert!(b.text("#pool-facts").await.contains(&pool));
     b.screenshot("pool").await;
+    fits_a_phone(&b, "pool").await;
 
     // Its password policy: no reuse of the last three passwords.
     b.goto(&format!("{}/console/pools/{pool}/settings#password", s.url))
@@ -76,20 +102,7 @@ async fn console_end_to_end(backend: Backend) {
     b.set_window_size(PHONE.0, PHONE.1).await;
     b.scroll_to("password").await;
     b.screenshot("settings-password-phone").await;
-    // On a phone the page does not scroll sideways: only a wide table
-    // scrolls, inside its own box.
-    let wide = b
-        .client()
-        .execute(
-            "return [...document.querySelectorAll('main *')] \
-               .filter(e => !e.closest('.scroll') \
-                 && e.getBoundingClientRect().right > window.innerWidth + 1) \
-               .map(e => e.tagName + '#' + e.id)",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(wide, serde_json::json!([]), "wider than the phone");
+    assert_fits(&b, "settings").await;
     b.scroll_to("recovery").await;
     b.screenshot("settings-recovery-phone").await;
     b.set_window_size(WINDOW.0, WINDOW.1).await;
@@ -121,10 +134,13 @@ async fn console_end_to_end(backend: Backend) {
         .unwrap()
         .to_owned();
     b.screenshot("client").await;
+    fits_a_phone(&b, "client").await;
 
     // A user with a temporary password, no invitation.
     b.goto(&format!("{}/console/pools/{pool}/new-user", s.url))
         .await;
+    b.wait_for("#create-user").await;
+    fits_a_phone(&b, "new user").await;
     b.fill("#Username", "maria").await;
     b.fill("#email", "maria.lopez@example.com").await;
     b.fill("#name", "María López").await;
@@ -169,6 +185,7 @@ async fn console_end_to_end(backend: Backend) {
     b.screenshot("users").await;
     b.set_window_size(PHONE.0, PHONE.1).await;
     b.screenshot("users-phone").await;
+    assert_fits(&b, "users").await;
     b.set_window_size(WINDOW.0, WINDOW.1).await;
 
     // Disable and enable her, then give her a permanent password.
@@ -201,6 +218,7 @@ async fn console_end_to_end(backend: Backend) {
     b.wait_for_text(".notice", "Password set.").await;
     b.wait_for_text("#status", "CONFIRMED").await;
     b.screenshot("user").await;
+    fits_a_phone(&b, "user").await;
 
     // She signs in through the API with it, and her refresh token works.
     let signed_in = api
@@ -278,6 +296,7 @@ async fn console_end_to_end(backend: Backend) {
         "the refused password too"
     );
     b.screenshot("audit").await;
+    fits_a_phone(&b, "audit").await;
 
     // Signing out ends the session: the next page asks to sign in again.
     b.click(".who button").await;
