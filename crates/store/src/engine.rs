@@ -321,8 +321,8 @@ fn check_build() {
 /// The pool that writes. SQLite gets a single connection: writes serialize on
 /// the database lock anyway, and queueing them in the pool is fairer and
 /// cheaper than letting several connections poll a busy lock. That connection
-/// never expires, so an in-memory database (which lives as long as its last
-/// connection) is kept.
+/// never expires once opened (at start on a file, at the first write in
+/// memory).
 pub(crate) async fn write_pool(
     engine: Engine,
     url: &str,
@@ -331,7 +331,7 @@ pub(crate) async fn write_pool(
     match engine {
         Engine::Sqlite => {
             let in_memory = sqlite_in_memory(url);
-            AnyPoolOptions::new()
+            let pool = AnyPoolOptions::new()
                 .max_connections(1)
                 // A local file's connection cannot go stale: skip the ping
                 // sqlx sends before handing out a connection (a large share
@@ -343,15 +343,19 @@ pub(crate) async fn write_pool(
                 .acquire_timeout(ACQUIRE_TIMEOUT)
                 .after_connect(move |conn, _| {
                     Box::pin(async move {
-                        sqlx::raw_sql(sqlite::WRITER).execute(&mut *conn).await?;
-                        if in_memory {
-                            sqlx::raw_sql(sqlite::IN_MEMORY).execute(conn).await?;
-                        }
+                        let settings = sqlite::settings(true, in_memory);
+                        sqlx::raw_sql(settings).execute(conn).await?;
                         Ok(())
                     })
-                })
-                .connect(url)
-                .await
+                });
+            if in_memory {
+                // Opened at the first write, not at start: a thread and a
+                // connection, half a millisecond of `kognit dev --ephemeral`'s
+                // start-up. The database is kept alive meanwhile by other
+                // connections (the lane's, the schema image's restorer).
+                return pool.min_connections(0).connect_lazy(url);
+            }
+            pool.connect(url).await
         }
         Engine::Postgres => {
             // Whole milliseconds, so the SET text is one of few.
@@ -411,10 +415,8 @@ pub(crate) async fn read_pool(
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                sqlx::raw_sql(sqlite::READER).execute(&mut *conn).await?;
-                if in_memory {
-                    sqlx::raw_sql(sqlite::IN_MEMORY).execute(conn).await?;
-                }
+                let settings = sqlite::settings(false, in_memory);
+                sqlx::raw_sql(settings).execute(conn).await?;
                 Ok(())
             })
         });

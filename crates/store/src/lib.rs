@@ -200,19 +200,26 @@ impl SqlStore {
                 fail(e)
             }
         })?;
-        let write = engine::write_pool(engine, &url, options)
-            .await
-            .map_err(fail)?;
         let dialect = engine.dialect();
         let place = engine::lane_place(engine, &url).map_err(fail)?;
         // A new in-memory database starts from the migrated schema's image;
-        // the migrations then run only if it lacks one of this build's.
-        let imaged = match &place {
-            Some(lite::Place::Memory(name)) => schema_image::restore_built_in(name)?,
+        // the migrations then run only if it lacks one of this build's. The
+        // restoring connection keeps the database alive until the lane
+        // opens (sqlx's write connection opens at the first write), and
+        // becomes the lane's writer.
+        let restored = match &place {
+            Some(lite::Place::Memory(name)) => Some(schema_image::restore_built_in(name)?),
             _ => None,
         };
+        let write = engine::write_pool(engine, &url, options)
+            .await
+            .map_err(fail)?;
+        let (restorer, imaged) = match restored {
+            Some(r) => (Some(r.conn), r.version),
+            None => (None, None),
+        };
         let applied = match imaged {
-            Some(versions) if migrate::all_recorded(dialect, &versions) => Vec::new(),
+            Some(version) if version == migrate::latest(dialect) => Vec::new(),
             _ => migrate::run(&write, dialect).await?,
         };
         engine::spawn_checkpointer(engine, &url, &write);
@@ -228,7 +235,10 @@ impl SqlStore {
         // The one choice of backend: the lane wherever it can open the
         // database (a file, or a shared in-memory one), sqlx otherwise.
         let lane = match place {
-            Some(place) => Some((Arc::new(lite::Lane::open(&place, &db.write)?), place)),
+            Some(place) => Some((
+                Arc::new(lite::Lane::open(&place, &db.write, restorer)?),
+                place,
+            )),
             None => None,
         };
         let store: Arc<dyn Store> = match &lane {

@@ -186,11 +186,22 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kognit_migrations (\
 
 /// Whether `versions` (a database's recorded migrations) hold every
 /// migration of this build.
-pub(crate) fn all_recorded(dialect: &Dialect, versions: &[i64]) -> bool {
+fn all_recorded(dialect: &Dialect, versions: &[i64]) -> bool {
     dialect
         .migrations
         .iter()
         .all(|m| versions.contains(&m.version))
+}
+
+/// The latest migration of this build: the schema version of a database
+/// migrated by it (the schema image records it as its `user_version`).
+pub(crate) fn latest(dialect: &Dialect) -> i64 {
+    dialect
+        .migrations
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Applies the migrations the store lacks and answers their versions.

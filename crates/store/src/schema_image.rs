@@ -9,153 +9,60 @@
 //! fraction of that (BENCHMARKS.md, "Start-up and idle memory").
 //!
 //! The copy is [`IMAGE`]: the database file that the SQLite migrations
-//! produce (`kognit_migrations` included), stored with each page's
-//! trailing zeros cut off ([`encode`]), since a page of a new table or
-//! index is mostly empty. It is not trusted to be current: the store reads
-//! the versions it recorded, `migrate::run` applies whatever migration of
-//! this build they lack (it is not run when none is missing: its check
-//! costs a round trip through sqlx's connection thread at start), and
-//! the test `tests::schema_image::the_image_is_the_migrated_schema` fails
-//! when the image's schema differs from the migrations' (it writes a new
-//! image when `KOGNIT_WRITE_SCHEMA_IMAGE` is set).
+//! produce (`kognit_migrations` included), built into the executable as it
+//! is, page-aligned, so that SQLite reads its pages where they lie (a
+//! read-only deserialized database, memory-mapped): no copy of it is made
+//! on the heap, whose fresh pages each cost a page fault. Its header's
+//! `user_version` is the latest migration it records (`migrate::latest`).
+//! It is not trusted to be current: when that version is not this build's
+//! latest, `migrate::run` applies the migrations the copy lacks (it is not
+//! run otherwise: its check costs a round trip through sqlx's connection
+//! thread, and a parse of the schema, at start); and the test
+//! `tests::schema_image::the_image_is_the_migrated_schema` fails when the
+//! image's schema or version differs from the migrations' (it writes a new
+//! image when `KOGNIT_WRITE_SCHEMA_IMAGE` is set). The copy's migrations
+//! keep the time the image records for them, 0 (so that writing the image
+//! again from the same migrations gives the same file): nothing reads it,
+//! and an in-memory database is gone at exit. (Setting it to the start's
+//! time was the first statement to need the schema parsed, before the
+//! server could answer.)
 
 use kognit_core::store::{StoreError, StoreResult};
 use rusqlite::{Connection, MAIN_DB};
 
-/// The encoded image (see the module docs).
-const IMAGE: &[u8] = include_bytes!("../migrations/sqlite/schema.image");
+/// Bytes aligned to a memory page.
+#[repr(C, align(4096))]
+struct Aligned<B: ?Sized>(B);
 
-/// The page size of the image: SQLite's default, which an in-memory
-/// database copied into must share.
-pub(crate) const PAGE: usize = 4096;
+/// The image (see the module docs).
+static IMAGE: &Aligned<[u8]> = &Aligned(*include_bytes!("../migrations/sqlite/schema.db"));
 
-/// Each page as a little-endian u16 count of its bytes up to the last
-/// non-zero one, then those bytes. Err if `db` is not whole pages. (Used
-/// by the test that writes the image.)
-#[cfg(test)]
-pub(crate) fn encode(db: &[u8]) -> Result<Vec<u8>, String> {
-    if db.is_empty() || !db.len().is_multiple_of(PAGE) {
-        return Err(format!("{} bytes are not whole pages", db.len()));
-    }
-    let mut out = Vec::new();
-    for page in db.chunks(PAGE) {
-        let used = page.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
-        let len = u16::try_from(used).map_err(|e| e.to_string())?;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&page[..used]);
-    }
-    Ok(out)
+/// A restored database: the connection that restored it, which keeps the
+/// shared in-memory database alive (it is gone when its last connection
+/// closes), and the image's schema version, or None if the database was
+/// not empty and nothing was copied.
+pub(crate) struct Restored {
+    pub(crate) conn: Connection,
+    pub(crate) version: Option<i64>,
 }
 
-/// The stored bytes of each page of an [`encode`]d image, in order; a
-/// None item, and then the end, where the image is malformed (a length past
-/// a page, or fewer bytes than it says).
-struct Pages<'a>(&'a [u8]);
-
-impl<'a> Iterator for Pages<'a> {
-    type Item = Option<&'a [u8]>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let page = self.0.split_first_chunk::<2>().and_then(|(len, tail)| {
-            let len = usize::from(u16::from_le_bytes(*len));
-            (len <= PAGE && tail.len() >= len).then(|| tail.split_at(len))
-        });
-        let (bytes, rest) = page.map_or((None, &[][..]), |(b, r)| (Some(b), r));
-        self.0 = rest;
-        Some(bytes)
-    }
-}
-
-/// The size of the database file of an [`encode`]d image; None if it is
-/// malformed.
-fn decoded_len(image: &[u8]) -> Option<usize> {
-    let mut pages = 0;
-    for page in Pages(image) {
-        page?;
-        pages += 1;
-    }
-    (pages > 0).then_some(pages * PAGE)
-}
-
-/// Reads an [`encode`]d image as its database file, a page at a time, so
-/// the file is built only where SQLite keeps it; fails where the image is
-/// malformed.
-struct Decoder<'a> {
-    /// The pages not begun.
-    pages: Pages<'a>,
-    /// What is left of the page begun: its stored bytes, then zeros.
-    bytes: &'a [u8],
-    zeros: usize,
-}
-
-impl std::io::Read for Decoder<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        loop {
-            if !self.bytes.is_empty() {
-                let n = buf.len().min(self.bytes.len());
-                buf[..n].copy_from_slice(&self.bytes[..n]);
-                self.bytes = &self.bytes[n..];
-                return Ok(n);
-            }
-            if self.zeros > 0 {
-                let n = buf.len().min(self.zeros);
-                buf[..n].fill(0);
-                self.zeros -= n;
-                return Ok(n);
-            }
-            match self.pages.next() {
-                None => return Ok(0),
-                Some(None) => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        "a malformed schema image",
-                    ));
-                }
-                Some(Some(bytes)) => (self.bytes, self.zeros) = (bytes, PAGE - bytes.len()),
-            }
-        }
-    }
-}
-
-fn decoder(image: &[u8]) -> Decoder<'_> {
-    Decoder {
-        pages: Pages(image),
-        bytes: &[],
-        zeros: 0,
-    }
-}
-
-/// The database file of an [`encode`]d image; None if it is malformed.
-#[cfg(test)]
-pub(crate) fn decode(image: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let len = decoded_len(image)?;
-    let mut db = Vec::with_capacity(len);
-    decoder(image).read_to_end(&mut db).ok()?;
-    Some(db)
-}
-
-/// Copies `image` into the shared in-memory database `name` if that
-/// database is still empty; answers the migration versions the copy
-/// recorded as applied, or None if the database was not empty. The
+/// Copies `image`, a database file, into the shared in-memory database
+/// `name` if that database is still empty (see [`Restored`]). The
 /// database's other connections see the schema at their next statement.
-pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<Option<Vec<i64>>> {
+pub(crate) fn restore(name: &str, image: &'static [u8]) -> StoreResult<Restored> {
     let fail = |e: rusqlite::Error| StoreError::Backend(format!("schema image: {e}"));
-    let len =
-        decoded_len(image).ok_or_else(|| StoreError::Backend("schema image: malformed".into()))?;
     let mut to = crate::lite::open_memory(name).map_err(fail)?;
     let objects: i64 = to
         .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
         .map_err(fail)?;
     if objects > 0 {
-        return Ok(None);
+        return Ok(Restored {
+            conn: to,
+            version: None,
+        });
     }
     let mut from = Connection::open_in_memory().map_err(fail)?;
-    from.deserialize_read_exact(MAIN_DB, decoder(image), len, true)
-        .map_err(fail)?;
+    from.deserialize_bytes(MAIN_DB, image).map_err(fail)?;
     // The copy reads the pages where they are (xFetch) instead of into a
     // page cache of this short-lived connection.
     from.execute_batch("PRAGMA mmap_size = 1073741824")
@@ -169,23 +76,19 @@ pub(crate) fn restore(name: &str, image: &[u8]) -> StoreResult<Option<Vec<i64>>>
             "schema image: the copy stopped ({step:?})"
         )));
     }
-    // The versions are recorded as applied now, as the migrations would.
-    to.execute(
-        "UPDATE kognit_migrations SET applied_at = ?1",
-        [crate::migrate::now_ms()],
-    )
-    .map_err(fail)?;
-    let mut versions = to
-        .prepare("SELECT version FROM kognit_migrations")
+    // The version from the database's header: a table's rows would need
+    // the schema parsed first, which no statement until the first request
+    // needs (a quarter of a millisecond; `sqlite::settings` says more).
+    let version = to
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(fail)?;
-    let versions = versions
-        .query_map([], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(fail)?;
-    Ok(Some(versions))
+    Ok(Restored {
+        conn: to,
+        version: Some(version),
+    })
 }
 
 /// [`restore`] of the image built into kognit.
-pub(crate) fn restore_built_in(name: &str) -> StoreResult<Option<Vec<i64>>> {
-    restore(name, IMAGE)
+pub(crate) fn restore_built_in(name: &str) -> StoreResult<Restored> {
+    restore(name, &IMAGE.0)
 }

@@ -171,14 +171,14 @@ pub(crate) fn open_memory(name: &str) -> rusqlite::Result<Connection> {
     )
 }
 
-/// A lane connection to `place` with these settings (`crate::sqlite`'s, as
-/// sqlx's connections have). Readers are opened read-only on a file; on a
+/// A lane connection to `place`, a writer's (`write`) or a reader's, with
+/// its settings (`crate::sqlite`'s, as sqlx's connections have). Readers are opened read-only on a file; on a
 /// shared in-memory database, where a read-only open is refused, and on a
 /// file this process keeps to itself ([`sqlite::EXCLUSIVE_VFS`]), they are
 /// kept from writing by `PRAGMA query_only` (in `sqlite::READER`): SQLite
 /// passes a read-only connection's file locks of that VFS on to the system,
 /// where a reader releasing its lock would release the process's.
-fn connect(place: &Place, write: bool, pragmas: &str) -> StoreResult<Connection> {
+fn connect(place: &Place, write: bool) -> StoreResult<Connection> {
     let conn = match place {
         Place::File { path, vfs } => {
             let mode = if write || vfs.as_deref() == Some(sqlite::EXCLUSIVE_VFS) {
@@ -195,23 +195,37 @@ fn connect(place: &Place, write: bool, pragmas: &str) -> StoreResult<Connection>
         Place::Memory(name) => open_memory(name),
     }
     .map_err(db)?;
-    conn.execute_batch(pragmas).map_err(db)?;
-    if let Place::Memory(_) = place {
-        conn.execute_batch(sqlite::IN_MEMORY).map_err(db)?;
-    }
+    set_up(conn, place, write)
+}
+
+/// Gives `conn`, a connection to `place`, the settings of a writer or a
+/// reader (`sqlite::settings`).
+fn set_up(conn: Connection, place: &Place, write: bool) -> StoreResult<Connection> {
+    let in_memory = matches!(place, Place::Memory(_));
+    conn.execute_batch(sqlite::settings(write, in_memory))
+        .map_err(db)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
 
 impl Lane {
-    /// Opens the lane on `place`, which exists and is migrated (the sqlx
-    /// pools opened it first); `write` is the sqlx write pool the lane's
-    /// writer takes turns with. Must run on the runtime.
-    pub(crate) fn open(place: &Place, write: &AnyPool) -> StoreResult<Self> {
+    /// Opens the lane on `place`, which exists and is migrated; `write` is
+    /// the sqlx write pool the lane's writer takes turns with; `writer`, a
+    /// connection to `place` the writer takes (one that restored an
+    /// in-memory database: `schema_image::Restored`), or None to open one.
+    /// Must run on the runtime.
+    pub(crate) fn open(
+        place: &Place,
+        write: &AnyPool,
+        writer: Option<Connection>,
+    ) -> StoreResult<Self> {
         let readers = (0..READERS)
-            .map(|_| connect(place, false, sqlite::READER).map(|c| Mutex::new(Some(c))))
+            .map(|_| connect(place, false).map(|c| Mutex::new(Some(c))))
             .collect::<StoreResult<_>>()?;
-        let conn = connect(place, true, sqlite::WRITER)?;
+        let conn = match writer {
+            Some(conn) => set_up(conn, place, true)?,
+            None => connect(place, true)?,
+        };
         let empty_wal_at_close = matches!(place, Place::File { .. });
         let (inline_to, blocking_from) = match place {
             Place::File { .. } => (READERS, 0),

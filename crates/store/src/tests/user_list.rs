@@ -335,7 +335,7 @@ async fn pages_past_the_inline_budget_read_the_same() {
         let place = crate::engine::lane_place(crate::Engine::Sqlite, &url)
             .unwrap()
             .unwrap();
-        let lane = Arc::new(Lane::open(&place, &s.db.write).unwrap());
+        let lane = Arc::new(Lane::open(&place, &s.db.write, None).unwrap());
         lane.set_inline_checks(1);
         let filter = u1();
         for filter in [None, Some(&filter)] {
