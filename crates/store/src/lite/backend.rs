@@ -125,9 +125,10 @@ impl Backend for LaneBackend {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        // On a reader of the lane's, which is open from the start: in memory
-        // sqlx's readers are opened when first needed, and a start's first
-        // `/health` would wait for one (a thread and a connection).
+        // On a reader of the lane's (a connection, opened at its first
+        // read): in memory sqlx's readers are opened when first needed too,
+        // and a start's first `/health` would wait for one of those (a
+        // thread as well as a connection).
         let read = self
             .lane
             .read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())))

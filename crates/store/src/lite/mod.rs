@@ -43,7 +43,7 @@ mod writer;
 pub(crate) use backend::LaneBackend;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use kognit_core::store::{StoreError, StoreResult};
@@ -120,8 +120,14 @@ pub(crate) type LaneResult<T> = Result<T, LaneError>;
 
 /// The lane's connections to one database.
 pub(crate) struct Lane {
-    /// None once closed.
+    /// Opened at their first read (None until then, and once closed): a
+    /// start opens none, which on `--ephemeral` was a tenth of a
+    /// millisecond before the first answer.
     readers: Box<[Mutex<Option<Connection>>]>,
+    /// What the readers open.
+    place: Place,
+    /// Set by [`Lane::close`]: readers open no more.
+    closed: AtomicBool,
     /// Which readers serve reads on the calling thread (`..inline_to`) and
     /// which serve reads on the blocking pool (`blocking_from..`): all of
     /// them for a file; for a shared in-memory database the first reader
@@ -219,9 +225,7 @@ impl Lane {
         write: &AnyPool,
         writer: Option<Connection>,
     ) -> StoreResult<Self> {
-        let readers = (0..READERS)
-            .map(|_| connect(place, false).map(|c| Mutex::new(Some(c))))
-            .collect::<StoreResult<_>>()?;
+        let readers = (0..READERS).map(|_| Mutex::new(None)).collect();
         let conn = match writer {
             Some(conn) => set_up(conn, place, true)?,
             None => connect(place, true)?,
@@ -233,6 +237,8 @@ impl Lane {
         };
         Ok(Self {
             readers,
+            place: place.clone(),
+            closed: AtomicBool::new(false),
             inline_to,
             blocking_from,
             next: AtomicUsize::new(0),
@@ -318,7 +324,7 @@ impl Lane {
     /// lock is still there, it answers [`LaneError::Locked`].
     async fn read<R>(&self, f: impl Fn(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
         let readers = &self.readers[..self.inline_to];
-        let read = on(&self.take(readers).await, &f);
+        let read = self.on(&mut self.take(readers).await, &f);
         if matches!(read, Err(LaneError::Locked))
             && self
                 .writer
@@ -326,7 +332,7 @@ impl Lane {
                 .wait_for_end_async(self.batch_patience())
                 .await
         {
-            return on(&self.take(readers).await, &f);
+            return self.on(&mut self.take(readers).await, &f);
         }
         read
     }
@@ -349,9 +355,9 @@ impl Lane {
         readers: &[Mutex<Option<Connection>>],
         f: impl Fn(&Connection) -> rusqlite::Result<R>,
     ) -> LaneResult<R> {
-        let read = on(&self.wait_for_reader(readers), &f);
+        let read = self.on(&mut self.wait_for_reader(readers), &f);
         if self.again_after_batch(&read) {
-            return on(&self.wait_for_reader(readers), &f);
+            return self.on(&mut self.wait_for_reader(readers), &f);
         }
         read
     }
@@ -418,11 +424,31 @@ impl Lane {
         }
     }
 
+    /// Runs `f` on a taken reader, opened first if this is its first read;
+    /// fails once the lane is closed.
+    fn on<R>(
+        &self,
+        taken: &mut Taken<'_>,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<R>,
+    ) -> LaneResult<R> {
+        let Some(reader) = taken.guard.as_deref_mut() else {
+            return Err(LaneError::Store(closed()));
+        };
+        if reader.is_none() && !self.closed.load(Ordering::Acquire) {
+            *reader = Some(connect(&self.place, false)?);
+        }
+        match reader {
+            Some(conn) => f(conn).map_err(db),
+            None => Err(LaneError::Store(closed())),
+        }
+    }
+
     /// Closes the lane's connections once the writes queued before are
     /// committed (a shared in-memory database ends with its last
     /// connection); later reads and writes fail. Blocks the calling thread
     /// for as long as that takes.
     pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
         self.writer.stop();
         for reader in &self.readers {
             reader.lock().unwrap_or_else(PoisonError::into_inner).take();
@@ -443,14 +469,6 @@ impl Drop for Taken<'_> {
         // The reader first, so that the read woken finds it free.
         drop(self.guard.take());
         self.freed.notify_one();
-    }
-}
-
-/// Runs `f` on a taken reader (none once the lane is closed).
-fn on<R>(taken: &Taken<'_>, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> LaneResult<R> {
-    match taken.guard.as_deref() {
-        Some(Some(conn)) => f(conn).map_err(db),
-        _ => Err(LaneError::Store(closed())),
     }
 }
 
