@@ -16,6 +16,7 @@
 mod args;
 mod auth_events;
 mod backend;
+mod checkpoint;
 mod clients;
 mod codes;
 mod columns;
@@ -207,22 +208,21 @@ impl SqlStore {
         // restoring connection keeps the database alive until the lane
         // opens (sqlx's write connection opens at the first write), and
         // becomes the lane's writer.
-        let restored = match &place {
-            Some(lite::Place::Memory(name)) => Some(schema_image::restore_built_in(name)?),
-            _ => None,
+        let (restorer, imaged) = match &place {
+            Some(lite::Place::Memory(name)) => {
+                let restored = schema_image::restore_built_in(name)?;
+                (Some(restored.conn), restored.version)
+            }
+            _ => (None, None),
         };
         let write = engine::write_pool(engine, &url, options)
             .await
             .map_err(fail)?;
-        let (restorer, imaged) = match restored {
-            Some(r) => (Some(r.conn), r.version),
-            None => (None, None),
-        };
         let applied = match imaged {
             Some(version) if version == migrate::latest(dialect) => Vec::new(),
             _ => migrate::run(&write, dialect).await?,
         };
-        engine::spawn_checkpointer(engine, &url, &write);
+        checkpoint::spawn_checkpointer(engine, &url, &write);
         let read = engine::read_pool(engine, &url, &write)
             .await
             .map_err(fail)?;

@@ -46,10 +46,10 @@ pub(crate) struct Restored {
     pub(crate) version: Option<i64>,
 }
 
-/// Copies `image`, a database file, into the shared in-memory database
-/// `name` if that database is still empty (see [`Restored`]). The
-/// database's other connections see the schema at their next statement.
-pub(crate) fn restore(name: &str, image: &'static [u8]) -> StoreResult<Restored> {
+/// Copies [`IMAGE`] into the shared in-memory database `name` if that
+/// database is still empty (see [`Restored`]). The database's other
+/// connections see the schema at their next statement.
+pub(crate) fn restore_built_in(name: &str) -> StoreResult<Restored> {
     let fail = |e: rusqlite::Error| StoreError::Backend(format!("schema image: {e}"));
     let mut to = crate::lite::open_memory(name).map_err(fail)?;
     let objects: i64 = to
@@ -62,7 +62,7 @@ pub(crate) fn restore(name: &str, image: &'static [u8]) -> StoreResult<Restored>
         });
     }
     let mut from = Connection::open_in_memory().map_err(fail)?;
-    from.deserialize_bytes(MAIN_DB, image).map_err(fail)?;
+    from.deserialize_bytes(MAIN_DB, &IMAGE.0).map_err(fail)?;
     // The copy reads the pages where they are (xFetch) instead of into a
     // page cache of this short-lived connection.
     from.execute_batch("PRAGMA mmap_size = 1073741824")
@@ -86,9 +86,4 @@ pub(crate) fn restore(name: &str, image: &'static [u8]) -> StoreResult<Restored>
         conn: to,
         version: Some(version),
     })
-}
-
-/// [`restore`] of the image built into kognit.
-pub(crate) fn restore_built_in(name: &str) -> StoreResult<Restored> {
-    restore(name, &IMAGE.0)
 }

@@ -59,10 +59,10 @@ pub(crate) const JOURNAL_MODE: &str = "PRAGMA journal_mode = WAL";
 ///
 /// wal_autocheckpoint: the writer checkpoints the WAL itself only when it
 /// has grown past 100,000 pages (400 MiB), which should not happen: the
-/// background checkpointer (`engine::spawn_checkpointer`) copies the WAL
+/// background checkpointer (`checkpoint::spawn_checkpointer`) copies the WAL
 /// back every 100 ms, so that the copying and its fsyncs do not stall the
 /// single writer, and starts it over once it passes 40,000 pages
-/// (`engine::restart_wal`; under a steady stream of writes SQLite never
+/// (`checkpoint::restart_wal`; under a steady stream of writes SQLite never
 /// does that by itself). It is the net under them: a writer that did
 /// checkpoint at a lower mark (10,000 pages) did so every fraction of a
 /// second under load, which was the p99 of every write (BENCHMARKS.md).

@@ -178,10 +178,11 @@ pub(crate) fn open_memory(name: &str) -> rusqlite::Result<Connection> {
 }
 
 /// A lane connection to `place`, a writer's (`write`) or a reader's, with
-/// its settings (`crate::sqlite`'s, as sqlx's connections have). Readers are opened read-only on a file; on a
-/// shared in-memory database, where a read-only open is refused, and on a
-/// file this process keeps to itself ([`sqlite::EXCLUSIVE_VFS`]), they are
-/// kept from writing by `PRAGMA query_only` (in `sqlite::READER`): SQLite
+/// its settings (`crate::sqlite`'s, as sqlx's connections have). Readers
+/// are opened read-only on a file; on a shared in-memory database, where a
+/// read-only open is refused, and on a file this process keeps to itself
+/// ([`sqlite::EXCLUSIVE_VFS`]), they are kept from writing by
+/// `PRAGMA query_only` (in `sqlite::settings`): SQLite
 /// passes a read-only connection's file locks of that VFS on to the system,
 /// where a reader releasing its lock would release the process's.
 fn connect(place: &Place, write: bool) -> StoreResult<Connection> {

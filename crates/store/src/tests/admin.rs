@@ -228,7 +228,7 @@ async fn sqlite_store_empties_its_wal_when_it_closes() {
 async fn a_long_wal_starts_over_under_steady_writes() {
     // Under a steady stream of writes, passive checkpoints never end at the
     // WAL's end, so SQLite never starts it over by itself: it only grows.
-    // `engine::restart_wal` copies it back while writes go on, then holds
+    // `checkpoint::restart_wal` copies it back while writes go on, then holds
     // them for the tail; the next write starts the WAL from its beginning,
     // and every write lands.
     use sqlx::Connection as _;
@@ -253,11 +253,11 @@ async fn a_long_wal_starts_over_under_steady_writes() {
             }
         }
     });
-    let mut conn = crate::engine::checkpointer_connection(&crate::engine::sqlite_url(&url))
+    let mut conn = crate::checkpoint::checkpointer_connection(&crate::engine::sqlite_url(&url))
         .await
         .unwrap();
     let grown = loop {
-        let frames = crate::engine::checkpoint(&mut conn, "PASSIVE")
+        let frames = crate::checkpoint::checkpoint(&mut conn, "PASSIVE")
             .await
             .unwrap();
         if frames.log >= 2_000 {
@@ -265,14 +265,14 @@ async fn a_long_wal_starts_over_under_steady_writes() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     };
-    crate::engine::restart_wal(&mut conn, &s.db.write, grown)
+    crate::checkpoint::restart_wal(&mut conn, &s.db.write, grown)
         .await
         .unwrap();
     let restarted_at = rounds.load(Ordering::Relaxed);
     while rounds.load(Ordering::Relaxed) < restarted_at + 20 {
         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
     }
-    let after = crate::engine::checkpoint(&mut conn, "PASSIVE")
+    let after = crate::checkpoint::checkpoint(&mut conn, "PASSIVE")
         .await
         .unwrap();
     stop.store(true, Ordering::Relaxed);
@@ -310,12 +310,14 @@ async fn a_wal_restart_gives_up_on_a_long_reader_and_writes_go_on() {
             .await
             .unwrap();
     }
-    let mut conn = crate::engine::checkpointer_connection(&file).await.unwrap();
-    let last = crate::engine::checkpoint(&mut conn, "PASSIVE")
+    let mut conn = crate::checkpoint::checkpointer_connection(&file)
+        .await
+        .unwrap();
+    let last = crate::checkpoint::checkpoint(&mut conn, "PASSIVE")
         .await
         .unwrap();
     let started = std::time::Instant::now();
-    crate::engine::restart_wal(&mut conn, &s.db.write, last)
+    crate::checkpoint::restart_wal(&mut conn, &s.db.write, last)
         .await
         .unwrap();
     assert!(
@@ -333,7 +335,7 @@ async fn a_wal_restart_gives_up_on_a_long_reader_and_writes_go_on() {
 
 /// Checkpointer passes until one starts the WAL over (a few at most: one
 /// answers busy when the store's own checkpointer is copying meanwhile).
-async fn restart(checkpointer: &mut crate::engine::Checkpointer) -> crate::engine::Pass {
+async fn restart(checkpointer: &mut crate::checkpoint::Checkpointer) -> crate::checkpoint::Pass {
     for _ in 0..50 {
         let pass = checkpointer.pass().await.unwrap();
         assert!(pass.restart, "a long WAL was not started over: {pass:?}");
@@ -351,7 +353,7 @@ async fn a_wal_started_over_is_not_started_over_again_before_a_write() {
     // next write; until then `wal_checkpoint` answers the same long WAL,
     // every frame copied. The checkpointer must not take the writes' pool
     // for another RESTART at every pass while only reads come.
-    use crate::engine::Checkpointer;
+    use crate::checkpoint::Checkpointer;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/kognit.db", dir.path().display());
     let file = crate::engine::sqlite_url(&url);
@@ -369,7 +371,9 @@ async fn a_wal_started_over_is_not_started_over_again_before_a_write() {
         }
     };
     grow(0).await;
-    let conn = crate::engine::checkpointer_connection(&file).await.unwrap();
+    let conn = crate::checkpoint::checkpointer_connection(&file)
+        .await
+        .unwrap();
     let mut checkpointer = Checkpointer::new(conn, s.db.write.clone(), LONG);
     // The store's own checkpointer may be copying at that moment (the
     // RESTART then answers busy): passes until one starts the WAL over.
