@@ -4,7 +4,7 @@
 //! Passwords never appear in logs or error messages: internal failures carry only the
 //! hashing library's own error text, which does not include its input.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::password_hash::Error as PhcError;
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
@@ -60,7 +60,8 @@ impl HashParams {
 #[derive(Debug, Clone)]
 pub struct Hasher {
     params: HashParams,
-    permits: Arc<Semaphore>,
+    /// The permits, made at the first hash (see [`Hasher::permits`]).
+    permits: Arc<OnceLock<Arc<Semaphore>>>,
     /// Argon2 working memory kept between hashes (one buffer per permit at
     /// most): allocating and zeroing 19 MiB per hash showed up in a
     /// sign-in's profile as page faults and memset.
@@ -71,17 +72,30 @@ impl Hasher {
     /// A hasher producing hashes with `params`, allowing as many concurrent hashes as the
     /// machine has cores.
     pub fn new(params: HashParams) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        Self::with_permits(params, cores)
+        Self {
+            params,
+            permits: Arc::new(OnceLock::new()),
+            memory: Arc::new(Mutex::new(Vec::new())),
+        }
     }
 
     /// A hasher allowing at most `permits` (at least 1) concurrent hashes.
+    #[cfg(test)]
     fn with_permits(params: HashParams, permits: usize) -> Self {
-        Self {
-            params,
-            permits: Arc::new(Semaphore::new(permits.max(1))),
-            memory: Arc::new(Mutex::new(Vec::new())),
-        }
+        let hasher = Self::new(params);
+        let _ = hasher.permits.set(Arc::new(Semaphore::new(permits.max(1))));
+        hasher
+    }
+
+    /// The permits: one per core, counted at the first hash rather than
+    /// when the hasher is made. Counting the cores reads the process's
+    /// cgroup files (about a tenth of a millisecond), which a start need
+    /// not spend before it answers.
+    fn permits(&self) -> Arc<Semaphore> {
+        Arc::clone(self.permits.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            Arc::new(Semaphore::new(cores))
+        }))
     }
 
     /// Runs Argon2 into `out` with working memory from the shared stock, which
@@ -203,7 +217,8 @@ impl Hasher {
         T: Send + 'static,
         F: FnOnce() -> Result<T, HashError> + Send + 'static,
     {
-        let permit = Arc::clone(&self.permits)
+        let permit = self
+            .permits()
             .acquire_owned()
             .await
             .map_err(Error::internal)?;

@@ -101,7 +101,7 @@ async fn many_concurrent_hashes_complete() {
     while let Some(r) = set.join_next().await {
         r.unwrap();
     }
-    assert_eq!(h.permits.available_permits(), 2);
+    assert_eq!(h.permits().available_permits(), 2);
 }
 
 #[tokio::test]
@@ -145,10 +145,10 @@ async fn a_cancelled_caller_keeps_its_permit_until_the_work_ends() {
             .await
             .is_err()
     );
-    assert_eq!(h.permits.available_permits(), 0);
+    assert_eq!(h.permits().available_permits(), 0);
     release.send(()).unwrap();
     for _ in 0..200 {
-        if h.permits.available_permits() == 1 {
+        if h.permits().available_permits() == 1 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;

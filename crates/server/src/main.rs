@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kognit::config::{Config, Mode};
+use kognit::config::{Config, Flags, Mode};
 
 /// mimalloc instead of glibc's malloc. A request allocates many small
 /// objects (decoded rows, JSON values, attribute lists), and under load
@@ -90,18 +90,8 @@ enum Command {
     HashPassword,
 }
 
-fn put(
-    map: &mut serde_json::Map<String, serde_json::Value>,
-    key: &str,
-    v: Option<impl Into<serde_json::Value>>,
-) {
-    if let Some(v) = v {
-        map.insert(key.into(), v.into());
-    }
-}
-
 fn load(cli: Cli) -> Result<Config, String> {
-    let mut o = serde_json::Map::new();
+    let text = |p: PathBuf| p.display().to_string();
     match cli.command {
         Command::Dev {
             listen,
@@ -112,18 +102,17 @@ fn load(cli: Cli) -> Result<Config, String> {
             dump_seed: _,
             log_format,
         } => {
-            put(&mut o, "listen", listen);
-            put(
-                &mut o,
-                "data_dir",
-                data_dir.map(|d| d.display().to_string()),
-            );
-            put(&mut o, "database_url", database_url);
-            // Only when given, so KOGNIT_EPHEMERAL still counts without it.
-            put(&mut o, "ephemeral", ephemeral.then_some(true));
-            put(&mut o, "seed", seed.map(|d| d.display().to_string()));
-            put(&mut o, "log_format", log_format);
-            Config::load(Mode::Dev, None, &o)
+            let flags = Flags {
+                listen,
+                data_dir: data_dir.map(text),
+                database_url,
+                // Only when given, so KOGNIT_EPHEMERAL still counts without it.
+                ephemeral: ephemeral.then_some(true),
+                seed: seed.map(text),
+                log_format,
+                ..Flags::default()
+            };
+            Config::load(Mode::Dev, None, flags)
         }
         Command::Serve {
             config,
@@ -134,17 +123,16 @@ fn load(cli: Cli) -> Result<Config, String> {
             region,
             log_format,
         } => {
-            put(&mut o, "listen", listen);
-            put(
-                &mut o,
-                "data_dir",
-                data_dir.map(|d| d.display().to_string()),
-            );
-            put(&mut o, "database_url", database_url);
-            put(&mut o, "public_url", public_url);
-            put(&mut o, "region", region);
-            put(&mut o, "log_format", log_format);
-            Config::load(Mode::Serve, config.as_deref(), &o)
+            let flags = Flags {
+                listen,
+                data_dir: data_dir.map(text),
+                database_url,
+                public_url,
+                region,
+                log_format,
+                ..Flags::default()
+            };
+            Config::load(Mode::Serve, config.as_deref(), flags)
         }
         Command::HashPassword => Err("hash-password takes no configuration".into()),
     }

@@ -128,10 +128,15 @@ impl Backend for LaneBackend {
         // On a reader of the lane's (a connection, opened at its first
         // read): in memory sqlx's readers are opened when first needed too,
         // and a start's first `/health` would wait for one of those (a
-        // thread as well as a connection).
+        // thread as well as a connection). It reads the database's header
+        // (a read transaction, and on a file a read of its first page):
+        // any SELECT, even `SELECT 1`, first makes SQLite parse the whole
+        // schema on a connection that has not yet (a quarter of a
+        // millisecond), which the lane's writer does as it starts instead
+        // (`writer::Writer::spawn`).
         let read = self
             .lane
-            .read(|conn| conn.query_row("SELECT 1", [], |_| Ok(())))
+            .read(|conn| conn.query_row("PRAGMA user_version", [], |_| Ok(())))
             .await;
         match self.answer(read) {
             Ok(answer) => answer,
