@@ -131,9 +131,12 @@ impl Backend for LaneBackend {
         // thread as well as a connection). It reads the database's header
         // (a read transaction, and on a file a read of its first page):
         // any SELECT, even `SELECT 1`, first makes SQLite parse the whole
-        // schema on a connection that has not yet (a quarter of a
-        // millisecond), which the lane's writer does as it starts instead
-        // (`writer::Writer::spawn`).
+        // schema on a connection that has not yet, a quarter to half a
+        // millisecond that a new server's first `/health` need not wait
+        // for; the first statement that needs the schema parses it. (Parsed
+        // on the lane's writer thread as a start went on instead, it took
+        // the CPU the start needed: 0.48 ms later to the first answer,
+        // BENCHMARKS.md, "A tenth machine".)
         let read = self
             .lane
             .read(|conn| conn.query_row("PRAGMA user_version", [], |_| Ok(())))

@@ -221,7 +221,6 @@ impl Writer {
         std::thread::Builder::new()
             .name("kognit-sqlite-writer".into())
             .spawn(move || {
-                read_schema(&conn);
                 run(&conn, &lock, &jobs, &runtime, &signal);
                 if empty_wal_at_close {
                     empty_wal(&conn);
@@ -353,20 +352,6 @@ fn run(
         batches.end();
         let commit = commit.as_ref().map(|_| ()).map_err(String::as_str);
         batch.drain(..).for_each(|job| job.answer(commit));
-    }
-}
-
-/// Makes SQLite parse the database's schema on the writer's connection
-/// now, as the thread starts, rather than at the first statement that needs
-/// it: on a new database that statement would be the first request's, or
-/// the first `SELECT` on any connection (SQLite reads the schema before any
-/// `SELECT`, to know the text encoding), and the parse takes a quarter of a
-/// millisecond. In memory the lane's connections share one schema (shared
-/// cache), so this one parse serves them all; on a file it serves the
-/// writer. A failure is left for that statement to report.
-fn read_schema(conn: &Connection) {
-    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(())) {
-        tracing::debug!(error = %crate::errors::one_line(&e), "reading the schema at the writer's start failed");
     }
 }
 
