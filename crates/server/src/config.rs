@@ -21,9 +21,11 @@ pub enum Mode {
 /// The prefix of the environment variables that configure kognit.
 const ENV_PREFIX: &str = "KOGNIT_";
 
-/// `KOGNIT_*` variables that are not configuration: the log filter (read by
-/// the logger) and the test suite's database.
-const NOT_CONFIGURATION: [&str; 2] = ["LOG", "TEST_DATABASE_URL"];
+/// `KOGNIT_*` variables that are not configuration, as figment names them
+/// (lowercase, without the prefix): the log filter (read by the logger) and
+/// the test suite's database. The merge ignores them, and they do not send
+/// [`Config::load`] to it.
+const NOT_CONFIGURATION: [&str; 2] = ["log", "test_database_url"];
 
 /// Whether a `KOGNIT_*` environment variable may configure this process
 /// (figment reads the prefix in any case, so this does too).
@@ -362,7 +364,7 @@ impl Config {
             .merge(
                 Env::prefixed(ENV_PREFIX)
                     .split("__")
-                    .ignore(&["test_database_url"]),
+                    .ignore(&NOT_CONFIGURATION),
             )
             .merge(Serialized::defaults(flags))
             .merge(Serialized::default("mode", mode));

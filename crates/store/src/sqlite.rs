@@ -36,10 +36,24 @@ macro_rules! busy_timeout {
 macro_rules! every_connection {
     () => {
         concat!(
-            "PRAGMA foreign_keys = ON; ",
-            busy_timeout!(),
-            "; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;"
+            keys_and_locks!(),
+            " PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;"
         )
+    };
+}
+
+/// What every connection has, on a file or in memory: foreign keys
+/// enforced, and [`busy_timeout`].
+macro_rules! keys_and_locks {
+    () => {
+        concat!("PRAGMA foreign_keys = ON; ", busy_timeout!(), ";")
+    };
+}
+
+/// What makes a connection a reader: it refuses writes.
+macro_rules! query_only {
+    () => {
+        " PRAGMA query_only = ON;"
     };
 }
 
@@ -75,7 +89,7 @@ pub(crate) const WRITER: &str =
 /// A connection that only reads: sqlx's readers and the lane's. They refuse
 /// writes, so a write sent to the wrong connection fails loudly instead of
 /// bypassing the single writer.
-pub(crate) const READER: &str = concat!(every_connection!(), " PRAGMA query_only = ON;");
+pub(crate) const READER: &str = concat!(every_connection!(), query_only!());
 
 /// The VFS of a SQLite file that one process keeps to itself (`vfs=` in its
 /// URL; `kognit dev`'s data folder, [`crate::private_sqlite_url`]). SQLite's
@@ -99,11 +113,7 @@ pub(crate) const EXCLUSIVE_VFS: &str = "unix-excl";
 /// millisecond that would otherwise be spent before the server answers.
 macro_rules! in_memory {
     () => {
-        concat!(
-            "PRAGMA foreign_keys = ON; ",
-            busy_timeout!(),
-            "; PRAGMA temp_store = MEMORY;"
-        )
+        concat!(keys_and_locks!(), " PRAGMA temp_store = MEMORY;")
     };
 }
 
@@ -114,7 +124,7 @@ pub(crate) const fn settings(write: bool, in_memory: bool) -> &'static str {
         (true, false) => WRITER,
         (false, false) => READER,
         (true, true) => in_memory!(),
-        (false, true) => concat!(in_memory!(), " PRAGMA query_only = ON;"),
+        (false, true) => concat!(in_memory!(), query_only!()),
     }
 }
 
