@@ -109,6 +109,15 @@ impl Checkpointer {
     /// and was not started over already.
     pub(crate) async fn pass(&mut self) -> Result<Pass, sqlx::Error> {
         let frames = checkpoint(&mut self.conn, "PASSIVE").await?;
+        if frames.held_by_another() {
+            // This pass learned nothing of the WAL's length: what it
+            // remembers stands (cleared, the next pass would RESTART a WAL
+            // already started over).
+            return Ok(Pass {
+                restart: false,
+                frames,
+            });
+        }
         if frames.log < self.restart_frames {
             self.started_over = None;
         }
@@ -149,6 +158,15 @@ pub(crate) struct Frames {
     pub(crate) log: i64,
     /// Frames of it now copied into the database.
     pub(crate) copied: i64,
+}
+
+impl Frames {
+    /// Whether the checkpoint could not run at all because another
+    /// connection was checkpointing (the writer's own checkpoint, or a
+    /// second checkpointer): SQLite then answers busy with -1 frames.
+    pub(crate) fn held_by_another(&self) -> bool {
+        self.busy && self.log < 0
+    }
 }
 
 /// One `PRAGMA wal_checkpoint(<mode>)` on `conn`, and its answer.
