@@ -1,7 +1,8 @@
 //! The background checkpointer of a SQLite file: a PASSIVE checkpoint
 //! every [`CHECKPOINT_EVERY`] on a connection of its own, and a restart of
 //! a WAL grown long ([`restart_wal`]), so that the single writer rarely
-//! checkpoints inside a commit (BENCHMARKS.md).
+//! checkpoints inside a commit (BENCHMARKS.md); and, once writes stop, a
+//! long WAL file truncated ([`Lengths::idle`]).
 
 use std::time::Duration;
 
@@ -16,6 +17,13 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 /// checkpointer starts it over ([`restart_wal`]): at 4 KiB a page, 160 MiB,
 /// well short of the writer's own `wal_autocheckpoint` (`sqlite::WRITER`).
 const RESTART_FRAMES: i64 = 40_000;
+
+/// The WAL's longest length, in frames, since it was last truncated, past
+/// which the checkpointer truncates an idle WAL: 64 MiB at 4 KiB a page.
+/// SQLite reuses a WAL file rather than shrinking it, so a dev folder kept
+/// the file of its busiest moment (177 MB after a bulk seed) until the
+/// server exited.
+const IDLE_TRUNCATE_FRAMES: i64 = 16_384;
 
 /// The most frames a WAL restart leaves to copy while writes wait.
 const TAIL_FRAMES: i64 = 1_000;
@@ -42,7 +50,11 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
                 return;
             }
         };
-        let mut checkpointer = Checkpointer::new(conn, write.clone(), RESTART_FRAMES);
+        let lengths = Lengths {
+            restart: RESTART_FRAMES,
+            idle: IDLE_TRUNCATE_FRAMES,
+        };
+        let mut checkpointer = Checkpointer::new(conn, write.clone(), lengths);
         let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -54,6 +66,7 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
                 Ok(Pass {
                     restart: true,
                     frames,
+                    ..
                 }) if frames.busy => {
                     tracing::debug!("the WAL could not start over: a reader held it");
                 }
@@ -67,14 +80,31 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
     });
 }
 
+/// The WAL lengths, in frames, at which the [`Checkpointer`] acts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lengths {
+    /// Past this, a pass starts the WAL over ([`restart_wal`]).
+    pub(crate) restart: i64,
+    /// Once the WAL has been at least this long since it was last
+    /// truncated, a pass that finds it idle (as long as at the last pass,
+    /// every frame copied) truncates it ([`truncate_wal`]).
+    pub(crate) idle: i64,
+}
+
 /// The background checkpointer: its connection, and what it remembers
 /// from one pass to the next.
 pub(crate) struct Checkpointer {
     conn: AnyConnection,
-    /// The write pool, held while a RESTART checkpoint runs.
+    /// The write pool, held while a RESTART or TRUNCATE checkpoint runs.
     write: AnyPool,
-    /// The WAL's length past which a pass starts it over.
-    restart_frames: i64,
+    lengths: Lengths,
+    /// What the last pass's checkpoint answered, if it learned the WAL's
+    /// length.
+    last: Option<Frames>,
+    /// The WAL's longest length seen since it was last truncated: the file
+    /// is at least that long (SQLite writes it from its start again but
+    /// does not shrink it).
+    longest: i64,
     /// The WAL's length when the last RESTART checkpoint finished, while no
     /// write has come since. SQLite starts the WAL over at the next write;
     /// until then `wal_checkpoint` keeps answering that length, every frame
@@ -89,48 +119,69 @@ pub(crate) struct Pass {
     /// Whether the pass found the WAL long and started it over
     /// ([`restart_wal`]).
     pub(crate) restart: bool,
+    /// Whether the pass found a long WAL idle and truncated it
+    /// ([`truncate_wal`]).
+    pub(crate) truncated: bool,
     /// What its last checkpoint answered: the passive one, or the RESTART.
     pub(crate) frames: Frames,
 }
 
 impl Checkpointer {
     /// A checkpointer on `conn` (a [`checkpointer_connection`]) that holds
-    /// `write` to start a WAL longer than `restart_frames` over.
-    pub(crate) fn new(conn: AnyConnection, write: AnyPool, restart_frames: i64) -> Self {
+    /// `write` to start a WAL over or truncate it at `lengths`.
+    pub(crate) fn new(conn: AnyConnection, write: AnyPool, lengths: Lengths) -> Self {
         Self {
             conn,
             write,
-            restart_frames,
+            lengths,
+            last: None,
+            longest: 0,
             started_over: None,
         }
     }
 
     /// One pass: a passive checkpoint, then a restart if the WAL is long
-    /// and was not started over already.
+    /// and was not started over already, or a truncation if it was long
+    /// and no write came since the last pass.
     pub(crate) async fn pass(&mut self) -> Result<Pass, sqlx::Error> {
+        let quiet = |frames| Pass {
+            restart: false,
+            truncated: false,
+            frames,
+        };
         let frames = checkpoint(&mut self.conn, "PASSIVE").await?;
         if frames.held_by_another() {
             // This pass learned nothing of the WAL's length: what it
             // remembers stands (cleared, the next pass would RESTART a WAL
             // already started over).
+            return Ok(quiet(frames));
+        }
+        // Idle: as long as at the last pass, all of it copied back.
+        let idle = self.last.replace(frames) == Some(frames) && frames.all_copied();
+        self.longest = self.longest.max(frames.log);
+        if idle && self.longest >= self.lengths.idle {
+            let frames = truncate_wal(&mut self.conn, &self.write).await?;
+            if !frames.busy {
+                (self.last, self.longest, self.started_over) = (None, 0, None);
+            }
             return Ok(Pass {
                 restart: false,
+                truncated: !frames.busy,
                 frames,
             });
         }
-        if frames.log < self.restart_frames {
+        if frames.log < self.lengths.restart {
             self.started_over = None;
         }
-        if frames.log < self.restart_frames || self.started_over == Some(frames.log) {
-            return Ok(Pass {
-                restart: false,
-                frames,
-            });
+        if frames.log < self.lengths.restart || self.started_over == Some(frames.log) {
+            return Ok(quiet(frames));
         }
         let frames = restart_wal(&mut self.conn, &self.write, frames).await?;
-        self.started_over = (!frames.busy && frames.copied == frames.log).then_some(frames.log);
+        self.started_over = frames.all_copied().then_some(frames.log);
+        self.last = Some(frames);
         Ok(Pass {
             restart: true,
+            truncated: false,
             frames,
         })
     }
@@ -150,7 +201,7 @@ pub(crate) async fn checkpointer_connection(url: &str) -> Result<AnyConnection, 
 }
 
 /// What `PRAGMA wal_checkpoint` answers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Frames {
     /// Whether it could not finish (a reader or writer was in the way).
     pub(crate) busy: bool,
@@ -166,6 +217,11 @@ impl Frames {
     /// second checkpointer): SQLite then answers busy with -1 frames.
     pub(crate) fn held_by_another(&self) -> bool {
         self.busy && self.log < 0
+    }
+
+    /// Whether the checkpoint finished with every frame copied back.
+    pub(crate) fn all_copied(&self) -> bool {
+        !self.busy && self.copied == self.log
     }
 }
 
@@ -220,8 +276,31 @@ pub(crate) async fn restart_wal(
         }
         frames = checkpoint(conn, "PASSIVE").await?;
     }
+    with_writes_waiting(conn, write, "RESTART").await
+}
+
+/// Truncates an idle WAL, every frame of it copied back, to nothing: a
+/// TRUNCATE checkpoint while writes wait, as in [`restart_wal`] (it only
+/// fsyncs and truncates: there is nothing to copy). The next write grows
+/// the file again. Answers what the checkpoint answered (`busy` if a
+/// reader held the WAL; the next idle pass tries again).
+pub(crate) async fn truncate_wal(
+    conn: &mut AnyConnection,
+    write: &AnyPool,
+) -> Result<Frames, sqlx::Error> {
+    with_writes_waiting(conn, write, "TRUNCATE").await
+}
+
+/// A `mode` checkpoint while the sqlx write pool's one connection is held,
+/// so that no write runs meanwhile (they wait for the pool, not in
+/// SQLite's busy handler).
+async fn with_writes_waiting(
+    conn: &mut AnyConnection,
+    write: &AnyPool,
+    mode: &str,
+) -> Result<Frames, sqlx::Error> {
     let writes_wait = write.acquire().await?;
-    let frames = checkpoint(conn, "RESTART").await;
+    let frames = checkpoint(conn, mode).await;
     drop(writes_wait);
     frames
 }

@@ -80,9 +80,9 @@ pub(crate) const JOURNAL_MODE: &str = "PRAGMA journal_mode = WAL";
 /// does that by itself). It is the net under them: a writer that did
 /// checkpoint at a lower mark (10,000 pages) did so every fraction of a
 /// second under load, which was the p99 of every write (BENCHMARKS.md).
-/// A busy server's WAL file stays at its longest length (SQLite reuses it
-/// rather than shrinking it until the lane empties it at close), and
-/// opening after a crash reads it back once.
+/// SQLite reuses a WAL file rather than shrinking it: the checkpointer
+/// truncates one that grew long once writes stop (`checkpoint::Lengths`),
+/// and opening after a crash reads it back once.
 pub(crate) const WRITER: &str =
     concat!(every_connection!(), " PRAGMA wal_autocheckpoint = 100000;");
 

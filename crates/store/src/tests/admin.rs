@@ -388,7 +388,11 @@ async fn a_wal_started_over_is_not_started_over_again_before_a_write() {
     let conn = crate::checkpoint::checkpointer_connection(&file)
         .await
         .unwrap();
-    let mut checkpointer = Checkpointer::new(conn, s.db.write.clone(), LONG);
+    let lengths = crate::checkpoint::Lengths {
+        restart: LONG,
+        idle: i64::MAX,
+    };
+    let mut checkpointer = Checkpointer::new(conn, s.db.write.clone(), lengths);
     // The store's own checkpointer may be copying at that moment (the
     // RESTART then answers busy): passes until one starts the WAL over.
     let first = restart(&mut checkpointer).await;
@@ -412,6 +416,89 @@ async fn a_wal_started_over_is_not_started_over_again_before_a_write() {
     // ... and once it is long again, a pass starts it over again.
     grow(1_000).await;
     restart(&mut checkpointer).await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_wal_is_truncated_once_writes_stop() {
+    // SQLite writes a WAL from its start again but never shrinks the file:
+    // without this, a dev folder kept the WAL of its busiest moment.
+    use crate::checkpoint::{Checkpointer, Lengths};
+    use sqlx::Connection as _;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/kognit.db", dir.path().display());
+    let file = crate::engine::sqlite_url(&url);
+    let wal = dir.path().join("kognit.db-wal");
+    let wal_bytes = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let s = SqlStore::open(&url).await.unwrap();
+    s.insert_pool(&pool("p")).await.unwrap();
+    let conn = crate::checkpoint::checkpointer_connection(&file)
+        .await
+        .unwrap();
+    let lengths = Lengths {
+        restart: i64::MAX,
+        idle: 100,
+    };
+    let mut checkpointer = Checkpointer::new(conn, s.db.write.clone(), lengths);
+    // Short, and written to between passes: kept.
+    for i in 0..3 {
+        s.insert_user(&user("p", &format!("short{i}")), &[])
+            .await
+            .unwrap();
+        let pass = pass(&mut checkpointer).await;
+        assert!(!pass.truncated, "{pass:?}");
+    }
+    let before = pass(&mut checkpointer).await;
+    assert!(!before.truncated && before.frames.log < 100, "{before:?}");
+    // A reader of an older snapshot keeps SQLite from starting the WAL
+    // over (as a write does once every frame was copied back): it grows.
+    let mut reader = sqlx::AnyConnection::connect(&file).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+    sqlx::query("SELECT count(*) FROM sqlite_schema")
+        .execute(&mut reader)
+        .await
+        .unwrap();
+    for i in 0..150 {
+        s.insert_user(&user("p", &format!("u{i}")), &[])
+            .await
+            .unwrap();
+        if i % 50 == 0 {
+            // Long, but growing: kept.
+            let pass = pass(&mut checkpointer).await;
+            assert!(!pass.truncated, "{pass:?}");
+        }
+    }
+    sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+    reader.close().await.unwrap();
+    let long = wal_bytes();
+    assert!(long > 100 * 4096, "{long} bytes");
+    // Two passes with no write between them: the second truncates (a
+    // third may be needed when a reader held the WAL).
+    let mut truncated = None;
+    for _ in 0..10 {
+        let pass = pass(&mut checkpointer).await;
+        if pass.truncated {
+            truncated = Some(pass);
+            break;
+        }
+    }
+    let truncated = truncated.expect("an idle long WAL was not truncated");
+    assert_eq!((truncated.frames.log, truncated.frames.copied), (0, 0));
+    assert_eq!(wal_bytes(), 0);
+    // Nothing lost, and writing goes on.
+    assert!(s.get_user("p", "u149").await.unwrap().is_some());
+    s.insert_user(&user("p", "after"), &[]).await.unwrap();
+    assert!(s.get_user("p", "after").await.unwrap().is_some());
+    assert!(wal_bytes() > 0);
+    // Short again: not truncated while idle.
+    for _ in 0..3 {
+        let pass = pass(&mut checkpointer).await;
+        assert!(!pass.truncated, "{pass:?}");
+    }
+    s.close().await;
+    let s = SqlStore::open(&url).await.unwrap();
+    assert!(s.get_user("p", "u0").await.unwrap().is_some());
+    assert!(s.get_user("p", "after").await.unwrap().is_some());
     s.close().await;
 }
 
