@@ -70,6 +70,9 @@ pub(crate) fn spawn_checkpointer(engine: Engine, url: &str, write: &AnyPool) {
                 }) if frames.busy => {
                     tracing::debug!("the WAL could not start over: a reader held it");
                 }
+                Ok(Pass {
+                    truncated: true, ..
+                }) => tracing::debug!("the WAL was idle and long: truncated"),
                 Ok(_) => {}
                 Err(e) => {
                     tracing::warn!(error = %crate::errors::one_line(&e), "background checkpoint failed");
