@@ -299,12 +299,7 @@ async fn a_wal_restart_gives_up_on_a_long_reader_and_writes_go_on() {
     let file = crate::engine::sqlite_url(&url);
     let s = SqlStore::open(&url).await.unwrap();
     s.insert_pool(&pool("p")).await.unwrap();
-    let mut reader = sqlx::AnyConnection::connect(&file).await.unwrap();
-    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
-    sqlx::query("SELECT count(*) FROM sqlite_schema")
-        .execute(&mut reader)
-        .await
-        .unwrap();
+    let mut reader = older_snapshot(&file).await;
     for i in 0..50 {
         s.insert_user(&user("p", &format!("u{i}")), &[])
             .await
@@ -331,6 +326,19 @@ async fn a_wal_restart_gives_up_on_a_long_reader_and_writes_go_on() {
     reader.close().await.unwrap();
     conn.close().await.unwrap();
     s.close().await;
+}
+
+/// A connection to the SQLite file `file` in a read transaction of the
+/// database as it is now: until it ends, the WAL cannot start over.
+async fn older_snapshot(file: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection as _;
+    let mut reader = sqlx::AnyConnection::connect(file).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+    sqlx::query("SELECT count(*) FROM sqlite_schema")
+        .execute(&mut reader)
+        .await
+        .unwrap();
+    reader
 }
 
 /// A checkpointer pass whose passive checkpoint ran: the store's own
@@ -452,12 +460,7 @@ async fn a_long_wal_is_truncated_once_writes_stop() {
     assert!(!before.truncated && before.frames.log < 100, "{before:?}");
     // A reader of an older snapshot keeps SQLite from starting the WAL
     // over (as a write does once every frame was copied back): it grows.
-    let mut reader = sqlx::AnyConnection::connect(&file).await.unwrap();
-    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
-    sqlx::query("SELECT count(*) FROM sqlite_schema")
-        .execute(&mut reader)
-        .await
-        .unwrap();
+    let mut reader = older_snapshot(&file).await;
     for i in 0..150 {
         s.insert_user(&user("p", &format!("u{i}")), &[])
             .await
