@@ -102,18 +102,17 @@ pub(crate) struct Checkpointer {
     write: AnyPool,
     lengths: Lengths,
     /// What the last pass's checkpoint answered, if it learned the WAL's
-    /// length.
+    /// length. A pass that gets the same answer, every frame copied, finds
+    /// the WAL idle: no write came between them. After a RESTART that is
+    /// every pass until the next write (SQLite starts the WAL over only
+    /// then, and `wal_checkpoint` keeps answering the long WAL, all of it
+    /// copied), and another RESTART would only take the write pool from
+    /// the writes for nothing (every 100 ms, under a load that only reads).
     last: Option<Frames>,
     /// The WAL's longest length seen since it was last truncated: the file
     /// is at least that long (SQLite writes it from its start again but
     /// does not shrink it).
     longest: i64,
-    /// The WAL's length when the last RESTART checkpoint finished, while no
-    /// write has come since. SQLite starts the WAL over at the next write;
-    /// until then `wal_checkpoint` keeps answering that length, every frame
-    /// copied, and another RESTART would only take the write pool from the
-    /// writes for nothing (every 100 ms, under a load that only reads).
-    started_over: Option<i64>,
 }
 
 /// What one pass of the [`Checkpointer`] did.
@@ -139,13 +138,12 @@ impl Checkpointer {
             lengths,
             last: None,
             longest: 0,
-            started_over: None,
         }
     }
 
     /// One pass: a passive checkpoint, then a restart if the WAL is long
-    /// and was not started over already, or a truncation if it was long
-    /// and no write came since the last pass.
+    /// and not idle (what `last` says), or a truncation if it
+    /// was long and is idle.
     pub(crate) async fn pass(&mut self) -> Result<Pass, sqlx::Error> {
         let quiet = |frames| Pass {
             restart: false,
@@ -155,7 +153,7 @@ impl Checkpointer {
         let frames = checkpoint(&mut self.conn, "PASSIVE").await?;
         if frames.held_by_another() {
             // This pass learned nothing of the WAL's length: what it
-            // remembers stands (cleared, the next pass would RESTART a WAL
+            // remembers stands (forgotten, the next pass would RESTART a WAL
             // already started over).
             return Ok(quiet(frames));
         }
@@ -165,7 +163,7 @@ impl Checkpointer {
         if idle && self.longest >= self.lengths.idle {
             let frames = truncate_wal(&mut self.conn, &self.write).await?;
             if !frames.busy {
-                (self.last, self.longest, self.started_over) = (None, 0, None);
+                (self.last, self.longest) = (None, 0);
             }
             return Ok(Pass {
                 restart: false,
@@ -173,14 +171,10 @@ impl Checkpointer {
                 frames,
             });
         }
-        if frames.log < self.lengths.restart {
-            self.started_over = None;
-        }
-        if frames.log < self.lengths.restart || self.started_over == Some(frames.log) {
+        if frames.log < self.lengths.restart || idle {
             return Ok(quiet(frames));
         }
         let frames = restart_wal(&mut self.conn, &self.write, frames).await?;
-        self.started_over = frames.all_copied().then_some(frames.log);
         self.last = Some(frames);
         Ok(Pass {
             restart: true,
